@@ -1,0 +1,73 @@
+import type { IncomingMessage } from 'node:http';
+import { Injectable } from '@nestjs/common';
+import type { TApiToken, TCreateTokenRequest, TCreateTokenResponse } from '@berth/shared';
+import { actorOf, requestFacts } from '../audit/audit-context.js';
+import { AuditLog } from '../audit/audit-log.js';
+import { AppError } from '../common/app-error.js';
+import { PrismaService } from '../database/prisma.service.js';
+import { Authenticator } from './authenticator.js';
+import type { Principal } from './principal.js';
+import { digest, newSecret } from './secrets.js';
+
+const DAY_MS = 86_400_000;
+
+/** API tokens for scripts and the docker CLI: shown once, stored as a digest, expirable, revocable. */
+@Injectable()
+export class ApiTokensService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly authenticator: Authenticator,
+    private readonly audit: AuditLog,
+  ) {}
+
+  async list(principal: Principal): Promise<TApiToken[]> {
+    const rows = await this.prisma.db.apiToken.findMany({
+      where: { userId: principal.user.id, revokedAt: null },
+      orderBy: { createdAt: 'desc' },
+    });
+    return rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      createdAt: row.createdAt.toISOString(),
+      expiresAt: row.expiresAt?.toISOString() ?? null,
+      lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+    }));
+  }
+
+  async create(principal: Principal, input: TCreateTokenRequest, req: IncomingMessage): Promise<TCreateTokenResponse> {
+    const token = newSecret('berth');
+    const row = await this.prisma.db.apiToken.create({
+      data: {
+        userId: principal.user.id,
+        name: input.name,
+        tokenHash: digest(token),
+        expiresAt: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * DAY_MS) : null,
+      },
+    });
+    await this.audit.record({
+      actor: actorOf(principal),
+      action: 'token.create',
+      outcome: 'success',
+      target: row.id,
+      details: { name: input.name, expiresInDays: input.expiresInDays ?? null },
+      ...requestFacts(req),
+    });
+    return { id: row.id, token };
+  }
+
+  async revoke(principal: Principal, id: string, req: IncomingMessage): Promise<void> {
+    const row = await this.prisma.db.apiToken.findUnique({ where: { id } });
+    if (!row || row.revokedAt || (row.userId !== principal.user.id && !principal.user.isAdmin)) {
+      throw AppError.notFound('token');
+    }
+    await this.prisma.db.apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
+    this.authenticator.evict(row.tokenHash);
+    await this.audit.record({
+      actor: actorOf(principal),
+      action: 'token.revoke',
+      outcome: 'success',
+      target: id,
+      ...requestFacts(req),
+    });
+  }
+}

@@ -1,0 +1,106 @@
+import type { IncomingMessage } from 'node:http';
+import { Inject, Injectable } from '@nestjs/common';
+import { CONFIG, type Config } from '../config/config.js';
+import { PrismaService } from '../database/prisma.service.js';
+import type { Principal, PrincipalUser } from './principal.js';
+import { digest } from './secrets.js';
+import { readSessionCookie } from './session-cookie.js';
+
+const CACHE_TTL_MS = 5_000;
+const CACHE_MAX = 10_000;
+const TOUCH_AFTER_MS = 60_000;
+
+interface Cached {
+  principal: Principal;
+  until: number;
+}
+
+/**
+ * Resolves a request's credential (bearer API token or session cookie) to a principal. Used by the
+ * REST guard, the gateway and socket.io alike. Lookups are cached for a few seconds because the
+ * gateway authenticates every proxied call; revocation and sign-out evict at once on this replica.
+ */
+@Injectable()
+export class Authenticator {
+  private readonly cache = new Map<string, Cached>();
+
+  constructor(
+    private readonly prisma: PrismaService,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  async authenticate(req: IncomingMessage): Promise<Principal | null> {
+    const header = req.headers.authorization;
+    if (header?.startsWith('Bearer ')) return this.fromToken(header.slice(7).trim());
+    const session = readSessionCookie(req);
+    return session ? this.fromSession(session) : null;
+  }
+
+  evict(secretDigest: string): void {
+    this.cache.delete(secretDigest);
+  }
+
+  /** Drops every cached credential of a user (disabled, signed out everywhere). */
+  evictUser(userId: string): void {
+    for (const [key, entry] of this.cache) {
+      if (entry.principal.user.id === userId) this.cache.delete(key);
+    }
+  }
+
+  private async fromToken(token: string): Promise<Principal | null> {
+    const key = digest(token);
+    const hit = this.cached(key);
+    if (hit) return hit;
+    const row = await this.prisma.db.apiToken.findUnique({ where: { tokenHash: key }, include: { user: true } });
+    const now = new Date();
+    if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now) || row.user.disabled) return null;
+    if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_AFTER_MS) {
+      await this.prisma.db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
+    }
+    const principal: Principal = { kind: 'token', user: userOf(row.user), tokenId: row.id };
+    this.remember(key, principal, row.expiresAt);
+    return principal;
+  }
+
+  private async fromSession(secret: string): Promise<Principal | null> {
+    const key = digest(secret);
+    const hit = this.cached(key);
+    if (hit) return hit;
+    const row = await this.prisma.db.session.findUnique({ where: { id: key }, include: { user: true } });
+    const now = new Date();
+    if (!row || row.expiresAt <= now || row.user.disabled) return null;
+    if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_AFTER_MS) {
+      await this.prisma.db.session.update({ where: { id: key }, data: { lastSeenAt: now } });
+    }
+    const principal: Principal = {
+      kind: 'session',
+      user: userOf(row.user),
+      sessionId: key,
+      csrfToken: row.csrfToken,
+    };
+    this.remember(key, principal, row.expiresAt);
+    return principal;
+  }
+
+  private cached(key: string): Principal | null {
+    const entry = this.cache.get(key);
+    if (!entry) return null;
+    if (entry.until > Date.now()) return entry.principal;
+    this.cache.delete(key);
+    return null;
+  }
+
+  private remember(key: string, principal: Principal, expiresAt: Date | null): void {
+    if (this.cache.size >= CACHE_MAX) this.cache.clear();
+    const until = Math.min(Date.now() + CACHE_TTL_MS, expiresAt?.getTime() ?? Infinity);
+    this.cache.set(key, { principal, until });
+  }
+
+  get sessionTtlMs(): number {
+    return this.config.sessionTtlMs;
+  }
+}
+
+function userOf(user: { id: string; username: string; displayName: string; isAdmin: boolean }): PrincipalUser {
+  return { id: user.id, username: user.username, displayName: user.displayName, isAdmin: user.isAdmin };
+}

@@ -1,0 +1,109 @@
+import 'reflect-metadata';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import express from 'express';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module.js';
+import { AuthService } from './auth/auth.service.js';
+import { NestPinoLogger } from './common/logger.js';
+import { assignRequestId } from './common/request-id.js';
+import { type Config, redactUrl } from './config/config.js';
+import { migratePostgres, migrateSqlite } from './database/migration-runner.js';
+import { DockerGateway } from './gateway/docker-gateway.js';
+import { HostsService } from './hosts/hosts.service.js';
+import { loadDashboard } from './web/dashboard.js';
+
+/** Raised for a problem a person must fix before Berth can start; printed as one line. */
+export class StartupError extends Error {}
+
+export interface RunningServer {
+  app: NestExpressApplication;
+  url: string;
+  close: () => Promise<void>;
+}
+
+/** Migrates the database, wires the HTTP stack and listens. Used by main and by the tests. */
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  await migrate(config, logger);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), {
+    bodyParser: false,
+    logger: new NestPinoLogger(logger),
+    abortOnError: false,
+  });
+  app.setGlobalPrefix('api');
+  app.set('trust proxy', config.trustProxy);
+  app.disable('x-powered-by');
+
+  const gateway = app.get(DockerGateway);
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => assignRequestId(req, res),
+      autoLogging: { ignore: (req) => req.url === '/api/health' },
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+      quietReqLogger: true,
+    }),
+  );
+  // The gateway streams raw bodies, so it runs before any body parser.
+  app.use((req: express.Request, res: express.Response, nextHandler: express.NextFunction) => {
+    if (gateway.matches(req.url)) void gateway.handleRequest(req, res);
+    else nextHandler();
+  });
+  app.use(express.json({ limit: '1mb' }));
+  const require = createRequire(import.meta.url);
+  app.use('/api/docs/assets', express.static(dirname(require.resolve('swagger-ui-dist/package.json')), { index: false }));
+
+  let closeDashboard = async () => {};
+  if (config.web.enabled) {
+    const dashboard = await loadDashboard(config.web.dir);
+    closeDashboard = dashboard.close;
+    app.use((req: express.Request, res: express.Response, nextHandler: express.NextFunction) => {
+      if (req.url.startsWith('/api/') || req.url === '/api') nextHandler();
+      else void dashboard.handle(req, res);
+    });
+  }
+
+  await app.init();
+  await app.get(AuthService).ensureAdminFromEnvironment();
+  await app.get(HostsService).registerLocalEngine();
+
+  const server = app.getHttpServer() as Server;
+  server.on('upgrade', (req, socket, head) => {
+    if (gateway.matches(req.url)) void gateway.handleUpgrade(req, socket, head);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new StartupError(`port ${config.port} is in use (PORT)`) : error),
+    );
+    server.listen(config.port, config.bind, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    app,
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      server.closeIdleConnections();
+      // Streams (logs -f, events, attach) would hold the close open; they are cut after a grace period.
+      const force = setTimeout(() => server.closeAllConnections(), 3000);
+      await app.close();
+      await closeDashboard();
+      clearTimeout(force);
+    },
+  };
+}
+
+async function migrate(config: Config, logger: Logger): Promise<void> {
+  const { provider, url } = config.database;
+  try {
+    const applied = provider === 'sqlite' ? migrateSqlite(url.slice('file:'.length)) : await migratePostgres(url);
+    if (applied.length > 0) logger.info({ applied }, `applied ${applied.length} database migration(s)`);
+  } catch (error) {
+    const reason = (error as { code?: string; message?: string }).message ?? String(error);
+    throw new StartupError(`cannot use the database at ${redactUrl(url)} (DATABASE_URL): ${reason}`);
+  }
+}

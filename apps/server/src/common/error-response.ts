@@ -1,0 +1,57 @@
+import { HttpException } from '@nestjs/common';
+import { type ErrorBody, type ErrorCode, httpStatusOf } from '@berth/shared';
+import type { Logger } from 'pino';
+import { AppError } from './app-error.js';
+
+export interface ErrorResponse {
+  status: number;
+  body: ErrorBody;
+}
+
+/**
+ * Turns anything thrown into the stable error body. Only AppError messages are shown as they are;
+ * framework errors get a generic message for their status; everything else is INTERNAL and logged.
+ */
+export function toErrorResponse(error: unknown, requestId: string, log: Logger): ErrorResponse {
+  if (error instanceof AppError) {
+    if (error.internal !== undefined) log.warn({ err: error.internal, code: error.code }, error.message);
+    return respond(error.code, error.message, requestId, error.details);
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const code = codeOfStatus(status);
+    return { status, body: { error: { code, message: messageOfStatus(status), requestId } } };
+  }
+  log.error({ err: error }, 'unhandled error');
+  return respond('INTERNAL', 'internal error', requestId);
+}
+
+function respond(
+  code: ErrorCode,
+  message: string,
+  requestId: string,
+  details?: ErrorBody['error']['details'],
+): ErrorResponse {
+  const body: ErrorBody = { error: { code, message, requestId } };
+  if (details) body.error.details = details;
+  return { status: httpStatusOf(code), body };
+}
+
+function codeOfStatus(status: number): ErrorCode {
+  if (status === 401) return 'UNAUTHENTICATED';
+  if (status === 403) return 'FORBIDDEN';
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 409) return 'CONFLICT';
+  if (status === 429) return 'TOO_MANY_REQUESTS';
+  if (status >= 400 && status < 500) return 'VALIDATION_FAILED';
+  return 'INTERNAL';
+}
+
+function messageOfStatus(status: number): string {
+  if (status === 404) return 'no such route';
+  if (status === 413) return 'request body too large';
+  if (status === 415) return 'unsupported content type';
+  if (status === 400) return 'malformed request body';
+  if (status >= 500) return 'internal error';
+  return 'request rejected';
+}

@@ -1,0 +1,85 @@
+import { Agent as HttpAgent, type ClientRequest, type OutgoingHttpHeaders, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import Docker from 'dockerode';
+import type { EngineEndpoint } from './engine-endpoint.js';
+import { SshAgent } from './ssh-agent.js';
+
+export interface EngineRequest {
+  method: string;
+  path: string;
+  headers: OutgoingHttpHeaders;
+}
+
+const AGENT_OPTIONS = { keepAlive: true, maxSockets: 256, maxFreeSockets: 32 };
+
+/**
+ * One live connection setup per host: a pooled agent for its transport, a raw streaming request
+ * function for the gateway and a dockerode client for typed calls. Both share the agent.
+ */
+export class EngineConnection {
+  readonly docker: Docker;
+  private readonly agent: HttpAgent;
+
+  constructor(readonly endpoint: EngineEndpoint) {
+    this.agent = createAgent(endpoint);
+    this.docker = new Docker({ ...dockerodeTarget(endpoint), agent: this.agent } as Docker.DockerOptions);
+  }
+
+  /** A request to the engine; the caller writes the body and handles response, upgrade and errors. */
+  request(req: EngineRequest): ClientRequest {
+    const e = this.endpoint;
+    const base = { method: req.method, path: req.path, headers: req.headers, agent: this.agent };
+    switch (e.kind) {
+      case 'unix':
+        return httpRequest({ ...base, socketPath: e.socketPath });
+      case 'tcp':
+        return httpRequest({ ...base, host: e.host, port: e.port });
+      case 'ssh':
+        // The host name only fills the Host header; the agent opens the channel.
+        return httpRequest({ ...base, host: 'docker', port: 80 });
+      case 'tls':
+        return httpsRequest({ ...base, host: e.host, port: e.port });
+    }
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+function createAgent(e: EngineEndpoint): HttpAgent {
+  switch (e.kind) {
+    case 'unix':
+    case 'tcp':
+      return new HttpAgent(AGENT_OPTIONS);
+    case 'tls':
+      return new HttpsAgent({
+        ...AGENT_OPTIONS,
+        ...(e.ca ? { ca: e.ca } : {}),
+        cert: e.cert,
+        key: e.key,
+        rejectUnauthorized: !e.skipVerify,
+      });
+    case 'ssh':
+      return new SshAgent({
+        host: e.host,
+        port: e.port,
+        username: e.username,
+        privateKey: e.privateKey,
+        ...(e.passphrase ? { passphrase: e.passphrase } : {}),
+      });
+  }
+}
+
+function dockerodeTarget(e: EngineEndpoint): Docker.DockerOptions {
+  switch (e.kind) {
+    case 'unix':
+      return { socketPath: e.socketPath };
+    case 'tcp':
+      return { protocol: 'http', host: e.host, port: e.port };
+    case 'ssh':
+      return { protocol: 'http', host: 'docker', port: 80 };
+    case 'tls':
+      return { protocol: 'https', host: e.host, port: e.port, ...(e.ca ? { ca: e.ca } : {}), cert: e.cert, key: e.key };
+  }
+}

@@ -1,0 +1,293 @@
+import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Permission } from '@berth/shared';
+import type { Logger } from 'pino';
+import { actorOf, requestFacts } from '../audit/audit-context.js';
+import { AuditLog } from '../audit/audit-log.js';
+import { checkCsrf } from '../auth/auth.guard.js';
+import { Authenticator } from '../auth/authenticator.js';
+import type { Principal } from '../auth/principal.js';
+import { AppError } from '../common/app-error.js';
+import { type ErrorResponse, toErrorResponse } from '../common/error-response.js';
+import { LOGGER } from '../common/logger.js';
+import { requestIdOf } from '../common/request-id.js';
+import type { EngineConnection } from '../docker/engine-connection.js';
+import { EngineRegistry, type RegisteredEngine } from '../hosts/engine-registry.js';
+import { classifyEngineError } from '../hosts/engine-probe.js';
+import { type EnginePath, parseEnginePath } from './engine-path.js';
+import { permissionFor, targetOf } from './engine-routes.js';
+import { GatewayPolicy } from './gateway-policy.js';
+import { RegistryAuth } from './registry-auth.js';
+
+/** Headers that belong to one hop (RFC 9110 §7.6.1) or carry Berth's own credentials. */
+const DROP_REQUEST = new Set([
+  'authorization',
+  'cookie',
+  'x-csrf-token',
+  'host',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'upgrade',
+  'x-request-id',
+]);
+const DROP_RESPONSE = new Set(['connection', 'keep-alive', 'transfer-encoding', 'trailer', 'upgrade']);
+const READ_METHODS = new Set(['GET', 'HEAD']);
+/** How long an engine may take to accept a connection before the call fails as unreachable. */
+const CONNECT_TIMEOUT_MS = 5_000;
+
+interface Authorised {
+  principal: Principal;
+  engine: RegisteredEngine;
+  path: EnginePath;
+  permission: Permission | null;
+  headers: OutgoingHttpHeaders;
+}
+
+/**
+ * `ANY /api/hosts/:hostId/docker/*`: a streaming proxy of one host's Docker Engine API. Bodies flow
+ * through in both directions as they come; attach and exec upgrades are spliced socket to socket.
+ */
+@Injectable()
+export class DockerGateway {
+  constructor(
+    private readonly authenticator: Authenticator,
+    private readonly engines: EngineRegistry,
+    private readonly policy: GatewayPolicy,
+    private readonly registryAuth: RegistryAuth,
+    private readonly audit: AuditLog,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {}
+
+  /** True when the URL is a gateway URL; then the request is handled here. */
+  matches(url: string | undefined): boolean {
+    return url !== undefined && /^\/api\/hosts\/[^/?#]+\/docker(\/|\?|$)/.test(url);
+  }
+
+  async handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let call: Authorised;
+    try {
+      call = await this.authorise(req);
+    } catch (error) {
+      this.sendError(res, toErrorResponse(error, requestIdOf(req), this.log));
+      return;
+    }
+    const upstream = this.open(call.engine.connection, req.method ?? 'GET', call);
+    res.on('close', () => {
+      // The client went away (Ctrl-C on `logs -f`, a closed tab): stop the engine stream too.
+      if (!res.writableFinished) upstream.destroy();
+    });
+    upstream.on('response', (engineRes) => {
+      void this.recordCall(req, call, engineRes.statusCode ?? 502).then(() => {
+        res.writeHead(engineRes.statusCode ?? 502, engineRes.statusMessage, responseHeaders(engineRes.rawHeaders));
+        // Streams (logs, events, pull progress) must reach the client chunk by chunk.
+        res.flushHeaders();
+        engineRes.pipe(res);
+      });
+    });
+    upstream.on('error', (error) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      void this.recordCall(req, call, 502).then(() => this.sendError(res, this.unreachable(req, call, error)));
+    });
+    req.pipe(upstream);
+  }
+
+  async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    let call: Authorised;
+    socket.on('error', () => socket.destroy());
+    try {
+      call = await this.authorise(req);
+    } catch (error) {
+      writeRawError(socket, toErrorResponse(error, requestIdOf(req), this.log));
+      return;
+    }
+    const body = await readUpgradeBody(req, socket, head);
+    const upstream = this.open(call.engine.connection, req.method ?? 'POST', call, true);
+    upstream.on('upgrade', (engineRes, engineSocket, engineHead) => {
+      void this.recordCall(req, call, 101).then(() => {
+        socket.write(rawHead(101, engineRes.statusMessage ?? 'UPGRADED', engineRes.rawHeaders));
+        if (engineHead.length > 0) socket.write(engineHead);
+        if (body.rest.length > 0) engineSocket.write(body.rest);
+        splice(socket, engineSocket);
+      });
+    });
+    upstream.on('response', (engineRes) => {
+      // The engine refused to upgrade (no such container, not running…): pass its answer on.
+      void this.recordCall(req, call, engineRes.statusCode ?? 502).then(() => {
+        socket.write(rawHead(engineRes.statusCode ?? 502, engineRes.statusMessage ?? '', engineRes.rawHeaders, true));
+        engineRes.pipe(socket);
+      });
+    });
+    upstream.on('error', (error) => {
+      void this.recordCall(req, call, 502).then(() => writeRawError(socket, this.unreachable(req, call, error)));
+    });
+    upstream.end(body.body);
+  }
+
+  private async authorise(req: IncomingMessage): Promise<Authorised> {
+    const path = parseEnginePath(req.url ?? '');
+    if (!path) throw AppError.notFound('route');
+    const principal = await this.authenticator.authenticate(req);
+    if (!principal) throw new AppError('UNAUTHENTICATED', 'sign in or send an API token');
+    checkCsrf(principal, req as Parameters<typeof checkCsrf>[1]);
+    const engine = await this.engines.get(path.hostId);
+    const method = req.method ?? 'GET';
+    const permission = permissionFor(method, path.route);
+    const decision = engine ? this.policy.decide(principal, engine.hostId, permission) : { kind: 'hidden' as const };
+    if (!engine || decision.kind === 'hidden') throw AppError.notFound('host');
+    if (decision.kind === 'deny') {
+      const needs = decision.missing === 'admin' ? 'the global administrator role' : `permission ${decision.missing}`;
+      const error = new AppError('FORBIDDEN', `${method} ${path.route} needs ${needs}`, { missing: decision.missing });
+      await this.recordDenied(req, principal, engine.hostId, path, permission);
+      throw error;
+    }
+    const headers = forwardHeaders(req);
+    Object.assign(headers, await this.registryAuth.headersFor(method, path, req.headers));
+    return { principal, engine, path, permission, headers };
+  }
+
+  private open(connection: EngineConnection, method: string, call: Authorised, upgrade = false): ClientRequest {
+    const headers = upgrade ? { ...call.headers, connection: 'Upgrade', upgrade: 'tcp' } : call.headers;
+    const upstream = connection.request({ method, path: call.path.forward, headers });
+    upstream.on('socket', (socket) => {
+      if (!('connecting' in socket) || !socket.connecting) return;
+      socket.setTimeout(CONNECT_TIMEOUT_MS, () => upstream.destroy(Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' })));
+      socket.once('connect', () => socket.setTimeout(0));
+    });
+    return upstream;
+  }
+
+  /** Mutating calls are recorded before their answer is sent on; reads are not recorded. */
+  private async recordCall(req: IncomingMessage, call: Authorised, status: number): Promise<void> {
+    const method = req.method ?? 'GET';
+    if (READ_METHODS.has(method)) return;
+    try {
+      await this.audit.record({
+        actor: actorOf(call.principal),
+        action: 'engine.call',
+        outcome: status < 400 ? 'success' : 'failure',
+        hostId: call.engine.hostId,
+        target: targetOf(call.path.route, call.path.query),
+        status,
+        details: { method, path: call.path.route, permission: call.permission },
+        ...requestFacts(req),
+      });
+    } catch (error) {
+      this.log.error({ err: error }, 'audit record failed');
+    }
+  }
+
+  private async recordDenied(
+    req: IncomingMessage,
+    principal: Principal,
+    hostId: string,
+    path: EnginePath,
+    permission: Permission | null,
+  ): Promise<void> {
+    await this.audit.record({
+      actor: actorOf(principal),
+      action: 'engine.call',
+      outcome: 'denied',
+      hostId,
+      target: targetOf(path.route, path.query),
+      status: 403,
+      details: { method: req.method, path: path.route, permission },
+      ...requestFacts(req),
+    });
+  }
+
+  private unreachable(req: IncomingMessage, call: Authorised, error: unknown): ErrorResponse {
+    const { error: reason } = classifyEngineError(error);
+    const appError = new AppError('HOST_UNREACHABLE', `host ${call.engine.name} is unreachable: ${reason}`, { hostId: call.engine.hostId }, error);
+    return toErrorResponse(appError, requestIdOf(req), this.log);
+  }
+
+  private sendError(res: ServerResponse, { status, body }: ErrorResponse): void {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  }
+}
+
+function forwardHeaders(req: IncomingMessage): OutgoingHttpHeaders {
+  const headers: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined && !DROP_REQUEST.has(name)) headers[name] = value;
+  }
+  headers.host = 'docker';
+  return headers;
+}
+
+function responseHeaders(raw: string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] ?? '';
+    if (!DROP_RESPONSE.has(name.toLowerCase())) kept.push(name, raw[i + 1] ?? '');
+  }
+  return kept;
+}
+
+function rawHead(status: number, message: string, raw: string[], close = false): string {
+  const lines = [`HTTP/1.1 ${status} ${message}`];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] ?? '';
+    if (close && DROP_RESPONSE.has(name.toLowerCase())) continue;
+    lines.push(`${name}: ${raw[i + 1] ?? ''}`);
+  }
+  if (close) lines.push('Connection: close');
+  return `${lines.join('\r\n')}\r\n\r\n`;
+}
+
+function writeRawError(socket: Duplex, { status, body }: ErrorResponse): void {
+  const payload = JSON.stringify(body);
+  socket.end(
+    `HTTP/1.1 ${status} Error\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\nConnection: close\r\n\r\n${payload}`,
+  );
+}
+
+/**
+ * An upgrade request may carry a small body (exec start's JSON) before the raw stream begins; the
+ * engine reads it before it answers 101. Bytes past Content-Length already belong to the stream.
+ */
+async function readUpgradeBody(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<{ body: Buffer; rest: Buffer }> {
+  const length = Math.min(Number(req.headers['content-length'] ?? 0) || 0, 1 << 20);
+  let buffered = head;
+  if (buffered.length < length) {
+    buffered = await new Promise<Buffer>((resolve, reject) => {
+      const chunks = [buffered];
+      let size = buffered.length;
+      const onData = (chunk: Buffer) => {
+        chunks.push(chunk);
+        size += chunk.length;
+        if (size < length) return;
+        socket.off('data', onData).off('error', reject).pause();
+        resolve(Buffer.concat(chunks));
+      };
+      socket.on('data', onData).once('error', reject);
+    });
+  }
+  return { body: buffered.subarray(0, length), rest: buffered.subarray(length) };
+}
+
+/** Pipes two sockets both ways; one side's end of input is passed on as a half-close. */
+function splice(client: Duplex, engine: Duplex): void {
+  client.pipe(engine);
+  engine.pipe(client);
+  const destroyBoth = () => {
+    client.destroy();
+    engine.destroy();
+  };
+  client.on('error', destroyBoth);
+  engine.on('error', destroyBoth);
+  client.on('close', () => engine.destroy());
+  engine.on('close', () => client.end());
+}

@@ -1,0 +1,95 @@
+import type { TEngineFacts, THostStatus } from '@berth/shared';
+import type { EngineConnection } from '../docker/engine-connection.js';
+
+export interface ProbeResult {
+  status: THostStatus;
+  error: string | null;
+  engine: TEngineFacts | null;
+  latencyMs: number;
+}
+
+interface DockerInfo {
+  ServerVersion?: string;
+  OperatingSystem?: string;
+  KernelVersion?: string;
+  Architecture?: string;
+  Driver?: string;
+  Name?: string;
+  NCPU?: number;
+  MemTotal?: number;
+  ContainersRunning?: number;
+  ContainersPaused?: number;
+  ContainersStopped?: number;
+  Images?: number;
+  Swarm?: { LocalNodeState?: string };
+}
+
+/** Asks an engine for `docker info` and `docker version`, within a deadline. */
+export async function probeEngine(connection: EngineConnection, timeoutMs: number): Promise<ProbeResult> {
+  const started = performance.now();
+  try {
+    const [info, version] = await withDeadline(
+      Promise.all([
+        connection.docker.info() as Promise<DockerInfo>,
+        connection.docker.version() as Promise<{ Version?: string; ApiVersion?: string }>,
+      ]),
+      timeoutMs,
+    );
+    return {
+      status: 'up',
+      error: null,
+      engine: {
+        version: version.Version ?? info.ServerVersion ?? '',
+        apiVersion: version.ApiVersion ?? '',
+        os: info.OperatingSystem ?? '',
+        kernelVersion: info.KernelVersion ?? '',
+        architecture: info.Architecture ?? '',
+        storageDriver: info.Driver ?? '',
+        hostname: info.Name ?? '',
+        cpus: info.NCPU ?? 0,
+        memoryBytes: info.MemTotal ?? 0,
+        containers: {
+          running: info.ContainersRunning ?? 0,
+          paused: info.ContainersPaused ?? 0,
+          stopped: info.ContainersStopped ?? 0,
+        },
+        images: info.Images ?? 0,
+        swarm: info.Swarm?.LocalNodeState ?? 'inactive',
+      },
+      latencyMs: Math.round(performance.now() - started),
+    };
+  } catch (error) {
+    return { ...classifyEngineError(error), engine: null, latencyMs: Math.round(performance.now() - started) };
+  }
+}
+
+/** Sorts a failure into down / unauthorized / tls error, with a reason a person can act on. */
+export function classifyEngineError(error: unknown): { status: THostStatus; error: string } {
+  const e = error as { code?: string; statusCode?: number; level?: string; message?: string };
+  const code = e.code ?? '';
+  const message = e.message ?? String(error);
+  if (e.statusCode === 401 || e.statusCode === 403 || e.level === 'client-authentication') {
+    return { status: 'unauthorized', error: 'the engine refused the credentials' };
+  }
+  if (/authentication methods failed|permission denied \(publickey|bad passphrase|encrypted private key/i.test(message)) {
+    return { status: 'unauthorized', error: `ssh: ${message}` };
+  }
+  if (/^(ERR_TLS|ERR_SSL|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_|EPROTO)/.test(code) || /certificate|ssl|tls/i.test(message)) {
+    return { status: 'tls_error', error: `tls: ${code || message}` };
+  }
+  if (code === 'ENOENT') return { status: 'down', error: 'the socket does not exist' };
+  if (code === 'EACCES') return { status: 'unauthorized', error: 'no permission to open the socket' };
+  if (code === 'ECONNREFUSED') return { status: 'down', error: 'connection refused' };
+  if (code === 'ETIMEDOUT' || code === 'DEADLINE') return { status: 'down', error: 'no answer in time' };
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return { status: 'down', error: 'host unreachable' };
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { status: 'down', error: 'host name not found' };
+  return { status: 'down', error: code ? `${code}: ${message}` : message };
+}
+
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error('no answer in time'), { code: 'DEADLINE' })), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,61 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { LOGGER } from '../common/logger.js';
+import { CONFIG, type Config } from '../config/config.js';
+import { PrismaService } from '../database/prisma.service.js';
+import { EngineRegistry } from './engine-registry.js';
+import { probeEngine } from './engine-probe.js';
+import { HostsService } from './hosts.service.js';
+
+/**
+ * Probes every host on an interval (BERTH_HEALTH_INTERVAL_MS, 3 s by default) so a host that goes
+ * down or comes back is noticed within one interval plus the engine timeout. A host whose last
+ * probe is still running is skipped, so a slow host never piles up probes.
+ */
+@Injectable()
+export class HostHealthMonitor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer: NodeJS.Timeout | undefined;
+  private readonly inFlight = new Set<string>();
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly engines: EngineRegistry,
+    private readonly hosts: HostsService,
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    void this.tick();
+    this.timer = setInterval(() => void this.tick(), this.config.healthIntervalMs);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  async tick(): Promise<void> {
+    try {
+      const hosts = await this.prisma.db.host.findMany({ select: { id: true } });
+      await Promise.all(hosts.map(({ id }) => this.check(id)));
+    } catch (error) {
+      this.log.warn({ err: error }, 'host health check failed');
+    }
+  }
+
+  private async check(id: string): Promise<void> {
+    if (this.inFlight.has(id)) return;
+    this.inFlight.add(id);
+    try {
+      const engine = await this.engines.get(id);
+      if (!engine) return;
+      await this.hosts.applyProbe(id, await probeEngine(engine.connection, this.config.engineTimeoutMs));
+    } catch (error) {
+      // The host may have been removed between listing and probing.
+      this.log.debug({ err: error, hostId: id }, 'host check skipped');
+    } finally {
+      this.inFlight.delete(id);
+    }
+  }
+}

@@ -1,0 +1,234 @@
+import { existsSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  type TCreateHostRequest,
+  type THost,
+  type THostStatus,
+  type THostTestResult,
+  type TUpdateHostRequest,
+  ZEngineFacts,
+} from '@berth/shared';
+import type { Logger } from 'pino';
+import { actorOf, requestFacts } from '../audit/audit-context.js';
+import { AuditLog } from '../audit/audit-log.js';
+import type { Principal } from '../auth/principal.js';
+import { AppError } from '../common/app-error.js';
+import { LOGGER } from '../common/logger.js';
+import { CONFIG, type Config } from '../config/config.js';
+import { PrismaService } from '../database/prisma.service.js';
+import type { Host } from '../generated/sqlite/client.js';
+import { type HostSecrets, kindOf } from '../docker/engine-endpoint.js';
+import { Vault } from '../vault/vault.js';
+import { EngineRegistry } from './engine-registry.js';
+import { type ProbeResult, probeEngine } from './engine-probe.js';
+import { HostEvents } from './host-events.js';
+
+@Injectable()
+export class HostsService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly vault: Vault,
+    private readonly engines: EngineRegistry,
+    private readonly events: HostEvents,
+    private readonly audit: AuditLog,
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {}
+
+  async list(): Promise<THost[]> {
+    const rows = await this.prisma.db.host.findMany({ orderBy: { name: 'asc' } });
+    return rows.map(toHostDto);
+  }
+
+  async get(id: string): Promise<THost> {
+    return toHostDto(await this.find(id));
+  }
+
+  async create(input: TCreateHostRequest, principal: Principal, req: IncomingMessage): Promise<THost> {
+    await this.assertNameFree(input.name);
+    const row = await this.prisma.db.host.create({
+      data: {
+        name: input.name,
+        url: input.url,
+        tags: JSON.stringify(input.tags ?? []),
+        group: input.group ?? null,
+        tlsSkipVerify: input.tls?.skipVerify ?? false,
+        secret: sealSecrets(this.vault, secretsOf(input)),
+      },
+    });
+    await this.audit.record({
+      actor: actorOf(principal),
+      action: 'host.create',
+      outcome: 'success',
+      hostId: row.id,
+      target: row.name,
+      details: { url: row.url, kind: kindOf(row.url, Boolean(input.tls)) },
+      ...requestFacts(req),
+    });
+    return toHostDto(await this.checkNow(row.id));
+  }
+
+  async update(id: string, input: TUpdateHostRequest, principal: Principal, req: IncomingMessage): Promise<THost> {
+    const current = await this.find(id);
+    if (input.name !== undefined && input.name !== current.name) await this.assertNameFree(input.name);
+    const url = input.url ?? current.url;
+    const stored: HostSecrets = current.secret ? this.vault.openJson<HostSecrets>(current.secret) : {};
+    // Secrets are write-only: keep the stored ones unless new ones come, drop the ones the new URL cannot use.
+    const merged: HostSecrets = {
+      ...(url.startsWith('tcp://') && (input.tls ?? stored.tls) ? { tls: input.tls ?? stored.tls } : {}),
+      ...(url.startsWith('ssh://') && (input.ssh ?? stored.ssh) ? { ssh: input.ssh ?? stored.ssh } : {}),
+    };
+    if (url.startsWith('ssh://') && !merged.ssh) {
+      throw AppError.validation([{ path: 'ssh', message: 'an ssh:// host needs a private key' }]);
+    }
+    await this.prisma.db.host.update({
+      where: { id },
+      data: {
+        name: input.name ?? current.name,
+        url,
+        tags: input.tags ? JSON.stringify(input.tags) : current.tags,
+        group: input.group === undefined ? current.group : input.group,
+        tlsSkipVerify: input.tls ? (input.tls.skipVerify ?? false) : current.tlsSkipVerify,
+        secret: sealSecrets(this.vault, merged),
+      },
+    });
+    this.engines.forget(id);
+    await this.audit.record({
+      actor: actorOf(principal),
+      action: 'host.update',
+      outcome: 'success',
+      hostId: id,
+      target: input.name ?? current.name,
+      details: { fields: Object.keys(input).filter((k) => k !== 'tls' && k !== 'ssh'), secretsChanged: Boolean(input.tls ?? input.ssh) },
+      ...requestFacts(req),
+    });
+    return toHostDto(await this.checkNow(id));
+  }
+
+  async remove(id: string, principal: Principal, req: IncomingMessage): Promise<void> {
+    const host = await this.find(id);
+    await this.prisma.db.host.delete({ where: { id } });
+    this.engines.forget(id);
+    await this.audit.record({
+      actor: actorOf(principal),
+      action: 'host.delete',
+      outcome: 'success',
+      hostId: id,
+      target: host.name,
+      ...requestFacts(req),
+    });
+  }
+
+  /** Tries a connection that is not saved; nothing is stored and no secret is echoed. */
+  async test(input: TCreateHostRequest): Promise<THostTestResult> {
+    const connection = EngineRegistry.connect(input.url, secretsOf(input), input.tls?.skipVerify ?? false);
+    try {
+      const result = await probeEngine(connection, this.config.engineTimeoutMs);
+      return { ok: result.status === 'up', ...result };
+    } finally {
+      connection.close();
+    }
+  }
+
+  async testSaved(id: string): Promise<THostTestResult> {
+    await this.find(id);
+    const row = await this.checkNow(id);
+    const dto = toHostDto(row);
+    return { ok: dto.status === 'up', status: dto.status, error: dto.error, engine: dto.engine, latencyMs: 0 };
+  }
+
+  /** Probes one host and stores what it found; returns the updated record. */
+  async checkNow(id: string): Promise<Host> {
+    const engine = await this.engines.get(id);
+    if (!engine) throw AppError.notFound('host');
+    return this.applyProbe(id, await probeEngine(engine.connection, this.config.engineTimeoutMs));
+  }
+
+  async applyProbe(id: string, result: ProbeResult): Promise<Host> {
+    const now = new Date();
+    const before = await this.find(id);
+    const row = await this.prisma.db.host.update({
+      where: { id },
+      data: {
+        status: result.status,
+        statusReason: result.error,
+        lastCheckedAt: now,
+        ...(result.engine ? { engine: JSON.stringify(result.engine), lastSeenAt: now } : {}),
+      },
+    });
+    this.engines.setStatus(id, result.status);
+    if (before.status !== result.status || before.statusReason !== result.error) {
+      this.log.info({ hostId: id, host: row.name, status: result.status, reason: result.error }, 'host status changed');
+      this.events.emitStatus({ hostId: id, status: result.status as THostStatus, error: result.error, at: now.toISOString() });
+    }
+    return row;
+  }
+
+  /** Registers the machine's own engine as host "local" on first start when its socket exists. */
+  async registerLocalEngine(): Promise<void> {
+    const socket = this.config.localSocket;
+    if (!socket) return;
+    if (!existsSync(socket)) {
+      this.log.info(`no local Docker engine at ${socket}; add hosts from the dashboard or the API`);
+      return;
+    }
+    const url = `unix://${socket}`;
+    const existing = await this.prisma.db.host.findFirst({ where: { url } });
+    if (existing) return;
+    const name = (await this.prisma.db.host.findUnique({ where: { name: 'local' } })) ? `local-${Date.now()}` : 'local';
+    const row = await this.prisma.db.host.create({ data: { name, url, tags: '["local"]' } });
+    await this.audit.record({
+      actor: { type: 'system', id: null, name: 'system' },
+      action: 'host.create',
+      outcome: 'success',
+      hostId: row.id,
+      target: name,
+      details: { url, kind: 'unix', source: 'local socket' },
+    });
+    this.log.info({ hostId: row.id }, `connected the local Docker engine at ${socket} as host "${name}"`);
+  }
+
+  private async find(id: string): Promise<Host> {
+    const row = await this.prisma.db.host.findUnique({ where: { id } });
+    if (!row) throw AppError.notFound('host');
+    return row;
+  }
+
+  private async assertNameFree(name: string): Promise<void> {
+    if (await this.prisma.db.host.findUnique({ where: { name } })) {
+      throw new AppError('CONFLICT', `a host named "${name}" exists`, { issues: [{ path: 'name', message: 'already taken' }] });
+    }
+  }
+}
+
+function secretsOf(input: Pick<TCreateHostRequest, 'tls' | 'ssh'>): HostSecrets {
+  const secrets: HostSecrets = {};
+  if (input.tls) secrets.tls = { ...(input.tls.ca ? { ca: input.tls.ca } : {}), cert: input.tls.cert, key: input.tls.key };
+  if (input.ssh) secrets.ssh = { privateKey: input.ssh.privateKey, ...(input.ssh.passphrase ? { passphrase: input.ssh.passphrase } : {}) };
+  return secrets;
+}
+
+function sealSecrets(vault: Vault, secrets: HostSecrets): string | null {
+  return secrets.tls || secrets.ssh ? vault.sealJson(secrets) : null;
+}
+
+export function toHostDto(row: Host): THost {
+  const engine = row.engine ? ZEngineFacts.safeParse(JSON.parse(row.engine)) : null;
+  return {
+    id: row.id,
+    name: row.name,
+    url: row.url,
+    kind: row.url.startsWith('tcp://') && row.secret ? 'tls' : kindOf(row.url, false),
+    tags: JSON.parse(row.tags) as string[],
+    group: row.group,
+    tlsSkipVerify: row.tlsSkipVerify,
+    hasSecret: row.secret !== null,
+    status: row.status as THostStatus,
+    error: row.statusReason,
+    engine: engine?.success ? engine.data : null,
+    lastSeenAt: row.lastSeenAt?.toISOString() ?? null,
+    lastCheckedAt: row.lastCheckedAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,92 @@
+import type { THost } from '@berth/shared';
+import { Trash2 } from 'lucide-react';
+import Link from 'next/link';
+import { Button } from '../ui/button';
+import { Table, Td, Th } from '../ui/table';
+import { ContainerCounts } from './container-counts';
+import { HostLabels } from './host-labels';
+import { HostStatus } from './host-status';
+import { RelativeTime } from './relative-time';
+
+interface HostTableProps {
+  hosts: readonly THost[];
+  /** Admins see a remove button per row. */
+  onRemove?: ((host: THost) => void) | undefined;
+}
+
+const dash = <span className="text-muted">—</span>;
+
+export function HostTable({ hosts, onRemove }: HostTableProps) {
+  return (
+    <Table label="Hosts">
+      <thead>
+        <tr>
+          <Th>Name</Th>
+          <Th>URL</Th>
+          <Th>Kind</Th>
+          <Th>Status</Th>
+          <Th>Engine</Th>
+          <Th>API</Th>
+          <Th>OS</Th>
+          <Th>Storage</Th>
+          <Th>Containers</Th>
+          <Th className="text-right">Images</Th>
+          <Th>Last seen</Th>
+          {onRemove ? (
+            <Th>
+              <span className="sr-only">Actions</span>
+            </Th>
+          ) : null}
+        </tr>
+      </thead>
+      <tbody>
+        {hosts.map((host) => (
+          <tr key={host.id} className="hover:bg-surface-2/50">
+            <Td className="min-w-36">
+              <Link
+                href={`/hosts/${encodeURIComponent(host.id)}`}
+                className="font-medium text-fg hover:text-accent hover:underline"
+              >
+                {host.name}
+              </Link>
+              <div className="mt-1 empty:hidden">
+                <HostLabels host={host} />
+              </div>
+            </Td>
+            <Td className="font-mono text-xs whitespace-nowrap">{host.url}</Td>
+            <Td className="font-mono text-xs">{host.kind}</Td>
+            <Td className="min-w-28">
+              <HostStatus host={host} />
+            </Td>
+            <Td className="font-mono text-xs">{host.engine?.version ?? dash}</Td>
+            <Td className="font-mono text-xs">{host.engine?.apiVersion ?? dash}</Td>
+            <Td className="max-w-48 truncate text-xs" title={host.engine?.os}>
+              {host.engine?.os ?? dash}
+            </Td>
+            <Td className="font-mono text-xs">{host.engine?.storageDriver ?? dash}</Td>
+            <Td>{host.engine ? <ContainerCounts containers={host.engine.containers} /> : dash}</Td>
+            <Td className="text-right font-mono text-xs tabular-nums">
+              {host.engine?.images ?? dash}
+            </Td>
+            <Td className="text-xs">
+              <RelativeTime iso={host.lastSeenAt} />
+            </Td>
+            {onRemove ? (
+              <Td className="text-right">
+                <Button
+                  variant="ghost"
+                  size="sm"
+                  aria-label={`Remove ${host.name}`}
+                  title="Remove host"
+                  onClick={() => onRemove(host)}
+                >
+                  <Trash2 aria-hidden />
+                </Button>
+              </Td>
+            ) : null}
+          </tr>
+        ))}
+      </tbody>
+    </Table>
+  );
+}

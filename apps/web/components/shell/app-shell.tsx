@@ -1,0 +1,91 @@
+'use client';
+
+import type { TUser } from '@berth/shared';
+import { useRouter } from 'next/navigation';
+import { useEffect, useState, type ReactNode } from 'react';
+import { ApiError } from '@/lib/api';
+import { useMe, useSetupStatus } from '@/lib/queries';
+import { useHostStatusEvents } from '@/lib/use-host-status-events';
+import { ErrorNotice } from '../ui/error-notice';
+import { Skeleton } from '../ui/skeleton';
+import { SideNav } from './side-nav';
+import { TopBar } from './top-bar';
+import { useKeyboardShortcuts } from './use-keyboard-shortcuts';
+
+/** Everything behind sign-in: waits for the session, then renders navigation and the page. */
+export function AppShell({ children }: { children: ReactNode }) {
+  const router = useRouter();
+  const me = useMe();
+  const setup = useSetupStatus();
+  const needsSetup = setup.data?.needsSetup === true;
+
+  useEffect(() => {
+    if (needsSetup) router.replace('/setup');
+  }, [needsSetup, router]);
+
+  if (me.data && !needsSetup) return <SignedInShell user={me.data.user}>{children}</SignedInShell>;
+  // A 401 is already on its way to /login (see lib/api.ts); anything else is worth showing.
+  if (me.isError && !(me.error instanceof ApiError && me.error.status === 401)) {
+    return (
+      <div className="mx-auto max-w-lg p-8">
+        <ErrorNotice error={me.error} onRetry={() => void me.refetch()} />
+      </div>
+    );
+  }
+  return <ShellSkeleton />;
+}
+
+function SignedInShell({ user, children }: { user: TUser; children: ReactNode }) {
+  const [navOpen, setNavOpen] = useState(false);
+  const live = useHostStatusEvents();
+  useKeyboardShortcuts();
+
+  return (
+    <div className="flex min-h-screen">
+      <a
+        href="#main"
+        className="sr-only z-50 rounded-md bg-accent px-3 py-2 text-accent-fg focus:not-sr-only focus:fixed focus:top-2 focus:left-2"
+      >
+        Skip to content
+      </a>
+      <aside className="sticky top-0 hidden h-screen w-56 shrink-0 border-r border-border bg-surface md:block">
+        <SideNav />
+      </aside>
+      {navOpen ? (
+        <div className="fixed inset-0 z-40 md:hidden">
+          <button
+            type="button"
+            aria-label="Close navigation"
+            className="absolute inset-0 bg-black/40"
+            onClick={() => setNavOpen(false)}
+          />
+          <aside className="absolute inset-y-0 left-0 w-64 border-r border-border bg-surface shadow-xl">
+            <SideNav onNavigate={() => setNavOpen(false)} />
+          </aside>
+        </div>
+      ) : null}
+      <div className="flex min-w-0 flex-1 flex-col">
+        <TopBar user={user} live={live} onOpenNav={() => setNavOpen(true)} />
+        <main id="main" tabIndex={-1} className="flex-1 px-4 py-5 outline-none md:px-6">
+          <div className="mx-auto max-w-[1400px]">{children}</div>
+        </main>
+      </div>
+    </div>
+  );
+}
+
+function ShellSkeleton() {
+  return (
+    <div className="flex min-h-screen" aria-busy="true" aria-label="Loading">
+      <div className="hidden w-56 shrink-0 border-r border-border bg-surface md:block" />
+      <div className="flex flex-1 flex-col">
+        <div className="h-12 border-b border-border bg-surface" />
+        <div className="flex flex-col gap-3 p-6">
+          <Skeleton className="h-6 w-48" />
+          <Skeleton className="h-24 w-full" />
+          <Skeleton className="h-64 w-full" />
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,36 @@
+import {
+  Box,
+  Container,
+  HardDrive,
+  Layers,
+  LayoutDashboard,
+  type LucideIcon,
+  Network,
+  Package,
+  Server,
+  ShieldCheck,
+} from 'lucide-react';
+
+export interface NavItem {
+  href: string;
+  label: string;
+  icon: LucideIcon;
+  /** Second key of the `g <key>` shortcut that opens this page. */
+  shortcut: string;
+}
+
+export const NAV_ITEMS: readonly NavItem[] = [
+  { href: '/', label: 'Dashboard', icon: LayoutDashboard, shortcut: 'd' },
+  { href: '/hosts', label: 'Hosts', icon: Server, shortcut: 'h' },
+  { href: '/containers', label: 'Containers', icon: Container, shortcut: 'c' },
+  { href: '/images', label: 'Images', icon: Layers, shortcut: 'i' },
+  { href: '/networks', label: 'Networks', icon: Network, shortcut: 'n' },
+  { href: '/volumes', label: 'Volumes', icon: HardDrive, shortcut: 'v' },
+  { href: '/stacks', label: 'Stacks', icon: Box, shortcut: 's' },
+  { href: '/registries', label: 'Registries', icon: Package, shortcut: 'r' },
+  { href: '/admin', label: 'Admin', icon: ShieldCheck, shortcut: 'a' },
+];
+
+export function isActive(item: NavItem, pathname: string): boolean {
+  return item.href === '/' ? pathname === '/' : pathname.startsWith(item.href);
+}

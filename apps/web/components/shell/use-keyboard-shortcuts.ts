@@ -1,0 +1,49 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useEffect } from 'react';
+import { NAV_ITEMS } from './nav-items';
+
+const CHORD_TIMEOUT_MS = 1000;
+
+function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return (
+    target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)
+  );
+}
+
+/** `g` then a letter opens a page (`g h`: Hosts); `/` focuses the page's search box. */
+export function useKeyboardShortcuts(): void {
+  const router = useRouter();
+
+  useEffect(() => {
+    let chordStartedAt = 0;
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.defaultPrevented || event.metaKey || event.ctrlKey || event.altKey) return;
+      if (isTyping(event.target)) return;
+
+      if (event.timeStamp - chordStartedAt < CHORD_TIMEOUT_MS) {
+        chordStartedAt = 0;
+        const item = NAV_ITEMS.find((candidate) => candidate.shortcut === event.key);
+        if (item) {
+          event.preventDefault();
+          router.push(item.href);
+        }
+        return;
+      }
+      if (event.key === 'g') {
+        chordStartedAt = event.timeStamp;
+      } else if (event.key === '/') {
+        // A page's search box is its `type="search"` input; pages without one ignore `/`.
+        const search = document.querySelector<HTMLInputElement>('main input[type="search"]');
+        if (search) {
+          event.preventDefault();
+          search.focus();
+        }
+      }
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [router]);
+}

@@ -1,0 +1,163 @@
+'use client';
+
+import {
+  ZHost,
+  ZHostTestResult,
+  ZLoginResponse,
+  ZMeResponse,
+  ZSetupStatus,
+  type TCreateHostRequest,
+  type THost,
+  type TLoginRequest,
+  type TLoginResponse,
+  type TSetupRequest,
+  type TUpdateHostRequest,
+} from '@berth/shared';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, setCsrfToken } from './api';
+
+export const queryKeys = {
+  setupStatus: ['auth', 'setup'] as const,
+  me: ['auth', 'me'] as const,
+  hosts: ['hosts'] as const,
+  host: (id: string) => ['hosts', id] as const,
+};
+
+const ZHostList = ZHost.array();
+/** Socket events report status changes; this catches engine facts (container counts) drifting. */
+const HOSTS_REFRESH_MS = 30_000;
+
+const hostPath = (id: string) => `/api/hosts/${encodeURIComponent(id)}`;
+
+export function useSetupStatus() {
+  return useQuery({
+    queryKey: queryKeys.setupStatus,
+    queryFn: () => api.get('/api/auth/setup', ZSetupStatus),
+    staleTime: 60_000,
+  });
+}
+
+export function useMe() {
+  return useQuery({
+    queryKey: queryKeys.me,
+    queryFn: async () => {
+      const me = await api.get('/api/auth/me', ZMeResponse);
+      setCsrfToken(me.csrfToken);
+      return me;
+    },
+    staleTime: 5 * 60_000,
+  });
+}
+
+function useSignedIn() {
+  const queryClient = useQueryClient();
+  return (session: TLoginResponse) => {
+    setCsrfToken(session.csrfToken);
+    queryClient.setQueryData(queryKeys.me, session);
+    queryClient.setQueryData(queryKeys.setupStatus, { needsSetup: false });
+  };
+}
+
+export function useLogin() {
+  const signedIn = useSignedIn();
+  return useMutation({
+    mutationFn: (body: TLoginRequest) =>
+      api.post('/api/auth/login', {
+        body,
+        schema: ZLoginResponse,
+        redirectOnUnauthenticated: false,
+      }),
+    onSuccess: signedIn,
+  });
+}
+
+export function useSetup() {
+  const signedIn = useSignedIn();
+  return useMutation({
+    mutationFn: (body: TSetupRequest) =>
+      api.post('/api/auth/setup', {
+        body,
+        schema: ZLoginResponse,
+        redirectOnUnauthenticated: false,
+      }),
+    onSuccess: signedIn,
+  });
+}
+
+export function useLogout() {
+  return useMutation({
+    mutationFn: () => api.post('/api/auth/logout', { redirectOnUnauthenticated: false }),
+    onSettled: () => {
+      setCsrfToken(null);
+      // A full load drops every cached answer of the ended session.
+      window.location.assign('/login');
+    },
+  });
+}
+
+export function useHosts() {
+  return useQuery({
+    queryKey: queryKeys.hosts,
+    queryFn: () => api.get('/api/hosts', ZHostList),
+    refetchInterval: HOSTS_REFRESH_MS,
+  });
+}
+
+export function useHost(id: string) {
+  const queryClient = useQueryClient();
+  return useQuery({
+    queryKey: queryKeys.host(id),
+    queryFn: () => api.get(hostPath(id), ZHost),
+    // Coming from the list, show what it already knows while the detail loads.
+    placeholderData: () =>
+      queryClient.getQueryData<THost[]>(queryKeys.hosts)?.find((host) => host.id === id),
+    refetchInterval: HOSTS_REFRESH_MS,
+  });
+}
+
+export function useCreateHost() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: TCreateHostRequest) => api.post('/api/hosts', { body, schema: ZHost }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.hosts }),
+  });
+}
+
+/** Tries a connection that is not saved yet. */
+export function useTestHostDraft() {
+  return useMutation({
+    mutationFn: (body: TCreateHostRequest) =>
+      api.post('/api/hosts/test', { body, schema: ZHostTestResult }),
+  });
+}
+
+/** Checks a saved host now; the server stores the new status, so the host is refetched. */
+export function useCheckHost(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.post(`${hostPath(id)}/test`, { schema: ZHostTestResult }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.hosts }),
+  });
+}
+
+export function useUpdateHost(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: TUpdateHostRequest) => api.patch(hostPath(id), { body, schema: ZHost }),
+    onSuccess: (host) => {
+      queryClient.setQueryData(queryKeys.host(id), host);
+      return queryClient.invalidateQueries({ queryKey: queryKeys.hosts });
+    },
+  });
+}
+
+export function useRemoveHost() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api.delete(hostPath(id)),
+    onSuccess: (_result, id) => {
+      queryClient.removeQueries({ queryKey: queryKeys.host(id) });
+      return queryClient.invalidateQueries({ queryKey: queryKeys.hosts, exact: true });
+    },
+  });
+}

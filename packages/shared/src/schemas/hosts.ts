@@ -1,0 +1,115 @@
+import { z } from 'zod';
+
+export const HOST_STATUSES = ['unknown', 'up', 'down', 'unauthorized', 'tls_error'] as const;
+export const ZHostStatus = z.enum(HOST_STATUSES);
+export type THostStatus = z.infer<typeof ZHostStatus>;
+
+const pem = (what: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^-----BEGIN [A-Z0-9 ]+-----[\s\S]+-----END [A-Z0-9 ]+-----$/, `must be a PEM ${what}`);
+
+export const ZHostUrl = z
+  .string()
+  .trim()
+  .refine(
+    (url) => /^(unix:\/\/\/.+|tcp:\/\/[^/\s:]+:\d{1,5}|ssh:\/\/[^@/\s]+@[^/\s:]+(:\d{1,5})?)$/.test(url),
+    'must be unix:///path, tcp://host:port or ssh://user@host[:port]',
+  );
+
+export const ZHostTls = z.object({
+  ca: pem('certificate').optional(),
+  cert: pem('certificate'),
+  key: pem('private key'),
+  skipVerify: z.boolean().optional(),
+});
+
+export const ZHostSsh = z.object({
+  privateKey: pem('private key'),
+  passphrase: z.string().min(1).optional(),
+});
+
+export const ZHostName = z
+  .string()
+  .trim()
+  .min(1, 'required')
+  .max(64, 'at most 64 characters')
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9._ -]*$/, 'letters, digits, space, dot, dash and underscore');
+
+const hostFields = {
+  name: ZHostName,
+  url: ZHostUrl,
+  tags: z.array(z.string().trim().min(1).max(32)).max(20).optional(),
+  group: z.string().trim().min(1).max(64).nullable().optional(),
+  tls: ZHostTls.optional(),
+  ssh: ZHostSsh.optional(),
+};
+
+function kindMatchesSecrets(
+  host: { url?: string | undefined; tls?: unknown; ssh?: unknown },
+  ctx: z.RefinementCtx,
+) {
+  if (host.url === undefined) return;
+  if (host.ssh && !host.url.startsWith('ssh://')) {
+    ctx.addIssue({ code: 'custom', path: ['ssh'], message: 'only for ssh:// hosts' });
+  }
+  if (host.url.startsWith('ssh://') && !host.ssh) {
+    ctx.addIssue({ code: 'custom', path: ['ssh'], message: 'an ssh:// host needs a private key' });
+  }
+  if (host.tls && !host.url.startsWith('tcp://')) {
+    ctx.addIssue({ code: 'custom', path: ['tls'], message: 'only for tcp:// hosts' });
+  }
+}
+
+export const ZCreateHostRequest = z.object(hostFields).superRefine(kindMatchesSecrets);
+export type TCreateHostRequest = z.infer<typeof ZCreateHostRequest>;
+
+/** Editing keeps stored secrets unless new ones are given (secrets are write-only). */
+export const ZUpdateHostRequest = z
+  .object({ ...hostFields, name: ZHostName.optional(), url: ZHostUrl.optional() })
+  .partial();
+export type TUpdateHostRequest = z.infer<typeof ZUpdateHostRequest>;
+
+export const ZEngineFacts = z.object({
+  version: z.string(),
+  apiVersion: z.string(),
+  os: z.string(),
+  kernelVersion: z.string(),
+  architecture: z.string(),
+  storageDriver: z.string(),
+  hostname: z.string(),
+  cpus: z.number(),
+  memoryBytes: z.number(),
+  containers: z.object({ running: z.number(), paused: z.number(), stopped: z.number() }),
+  images: z.number(),
+  swarm: z.string(),
+});
+export type TEngineFacts = z.infer<typeof ZEngineFacts>;
+
+export const ZHost = z.object({
+  id: z.string(),
+  name: z.string(),
+  url: z.string(),
+  kind: z.enum(['unix', 'tcp', 'tls', 'ssh']),
+  tags: z.array(z.string()),
+  group: z.string().nullable(),
+  tlsSkipVerify: z.boolean(),
+  hasSecret: z.boolean(),
+  status: ZHostStatus,
+  error: z.string().nullable(),
+  engine: ZEngineFacts.nullable(),
+  lastSeenAt: z.string().nullable(),
+  lastCheckedAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type THost = z.infer<typeof ZHost>;
+
+export const ZHostTestResult = z.object({
+  ok: z.boolean(),
+  status: ZHostStatus,
+  error: z.string().nullable(),
+  engine: ZEngineFacts.nullable(),
+  latencyMs: z.number(),
+});
+export type THostTestResult = z.infer<typeof ZHostTestResult>;
