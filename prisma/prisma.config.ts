@@ -13,7 +13,10 @@ export default defineConfig({
   adapter: () =>
     Promise.resolve(
       provider === 'postgresql'
-        ? new PrismaPg({ connectionString: process.env.BERTH_PRISMA_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres' })
+        ? new PrismaPg({
+            connectionString:
+              process.env.BERTH_PRISMA_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres',
+          })
         : new PrismaBetterSQLite3({ url: ':memory:' }),
     ),
 });

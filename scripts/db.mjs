@@ -83,8 +83,18 @@ function migration(name) {
   const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
   for (const provider of providers) {
     const to = writeSchema(provider, models, 'schema.prisma');
-    const from = previous === null ? ['--from-empty'] : ['--from-schema-datamodel', writeSchema(provider, previous, 'previous.prisma')];
-    const sql = prisma(provider, ['migrate', 'diff', ...from, '--to-schema-datamodel', to, '--script']);
+    const from =
+      previous === null
+        ? ['--from-empty']
+        : ['--from-schema-datamodel', writeSchema(provider, previous, 'previous.prisma')];
+    const sql = prisma(provider, [
+      'migrate',
+      'diff',
+      ...from,
+      '--to-schema-datamodel',
+      to,
+      '--script',
+    ]);
     const dir = join(prismaDir, 'migrations', provider, `${stamp}_${name}`);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'migration.sql'), sql);
@@ -97,7 +107,9 @@ function check() {
   const models = readFileSync(modelsFile, 'utf8');
   const snapshot = existsSync(snapshotFile) ? readFileSync(snapshotFile, 'utf8') : '';
   if (models !== snapshot) {
-    console.error('prisma/models.prisma changed without a migration: run node scripts/db.mjs migration NAME');
+    console.error(
+      'prisma/models.prisma changed without a migration: run node scripts/db.mjs migration NAME',
+    );
     process.exit(1);
   }
   const counts = providers.map((p) => readdirSync(join(prismaDir, 'migrations', p)).length);

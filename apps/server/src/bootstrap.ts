@@ -56,7 +56,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   });
   app.use(express.json({ limit: '1mb' }));
   const require = createRequire(import.meta.url);
-  app.use('/api/docs/assets', express.static(dirname(require.resolve('swagger-ui-dist/package.json')), { index: false }));
+  app.use(
+    '/api/docs/assets',
+    express.static(dirname(require.resolve('swagger-ui-dist/package.json')), { index: false }),
+  );
 
   let closeDashboard = async () => {};
   if (config.web.enabled) {
@@ -72,13 +75,17 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   await app.get(AuthService).ensureAdminFromEnvironment();
   await app.get(HostsService).registerLocalEngine();
 
-  const server = app.getHttpServer() as Server;
+  const server: Server = app.getHttpServer();
   server.on('upgrade', (req, socket, head) => {
     if (gateway.matches(req.url)) void gateway.handleUpgrade(req, socket, head);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new StartupError(`port ${config.port} is in use (PORT)`) : error),
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new StartupError(`port ${config.port} is in use (PORT)`)
+          : error,
+      ),
     );
     server.listen(config.port, config.bind, resolve);
   });
@@ -100,10 +107,14 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 async function migrate(config: Config, logger: Logger): Promise<void> {
   const { provider, url } = config.database;
   try {
-    const applied = provider === 'sqlite' ? migrateSqlite(url.slice('file:'.length)) : await migratePostgres(url);
-    if (applied.length > 0) logger.info({ applied }, `applied ${applied.length} database migration(s)`);
+    const applied =
+      provider === 'sqlite' ? migrateSqlite(url.slice('file:'.length)) : await migratePostgres(url);
+    if (applied.length > 0)
+      logger.info({ applied }, `applied ${applied.length} database migration(s)`);
   } catch (error) {
     const reason = (error as { code?: string; message?: string }).message ?? String(error);
-    throw new StartupError(`cannot use the database at ${redactUrl(url)} (DATABASE_URL): ${reason}`);
+    throw new StartupError(
+      `cannot use the database at ${redactUrl(url)} (DATABASE_URL): ${reason}`,
+    );
   }
 }

@@ -8,7 +8,9 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
   const server = await startServer(config, logger);
-  logger.info(`Berth is listening on http://localhost:${config.port} (database: ${config.database.provider})`);
+  logger.info(
+    `Berth is listening on http://localhost:${config.port} (database: ${config.database.provider})`,
+  );
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -28,10 +30,16 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof StartupError || error instanceof DashboardNotBuilt) {
+  if (
+    error instanceof ConfigError ||
+    error instanceof StartupError ||
+    error instanceof DashboardNotBuilt
+  ) {
     process.stderr.write(`berth: ${error.message}\n`);
   } else {
-    process.stderr.write(`berth: could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `berth: could not start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
   }
   process.exit(1);
 });

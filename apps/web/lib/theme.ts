@@ -24,8 +24,7 @@ export function readThemePreference(): ThemePreference {
 }
 
 export function applyTheme(preference: ThemePreference): void {
-  const dark =
-    preference === 'dark' || (preference === 'system' && matchMedia(DARK_QUERY).matches);
+  const dark = preference === 'dark' || (preference === 'system' && matchMedia(DARK_QUERY).matches);
   const root = document.documentElement;
   root.classList.toggle('dark', dark);
   root.style.colorScheme = dark ? 'dark' : 'light';

@@ -12,12 +12,7 @@ import {
 } from './schemas/auth.js';
 import { ZHealth } from './schemas/health.js';
 import { ZCreateRegistryRequest, ZRegistry, ZUpdateRegistryRequest } from './schemas/registries.js';
-import {
-  ZCreateHostRequest,
-  ZHost,
-  ZHostTestResult,
-  ZUpdateHostRequest,
-} from './schemas/hosts.js';
+import { ZCreateHostRequest, ZHost, ZHostTestResult, ZUpdateHostRequest } from './schemas/hosts.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -44,26 +39,181 @@ export const ZErrorBody = z.object({
 });
 
 export const API_ROUTES: readonly ApiRoute[] = [
-  { method: 'get', path: '/api/health', tag: 'system', summary: 'Database and host health', access: 'public', response: ZHealth },
-  { method: 'get', path: '/api/auth/setup', tag: 'auth', summary: 'Whether the first administrator still has to be created', access: 'public', response: ZSetupStatus },
-  { method: 'post', path: '/api/auth/setup', tag: 'auth', summary: 'Create the first administrator and sign in', access: 'public', body: ZSetupRequest, response: ZLoginResponse, status: 201 },
-  { method: 'post', path: '/api/auth/login', tag: 'auth', summary: 'Sign in; sets the session cookie', access: 'public', body: ZLoginRequest, response: ZLoginResponse, status: 200 },
-  { method: 'post', path: '/api/auth/logout', tag: 'auth', summary: 'Sign out; ends the session', access: 'user', status: 204 },
-  { method: 'get', path: '/api/auth/me', tag: 'auth', summary: 'The signed-in user and the CSRF token', access: 'user', response: ZMeResponse },
-  { method: 'get', path: '/api/tokens', tag: 'auth', summary: 'Your API tokens (never the secrets)', access: 'user', response: z.array(ZApiToken) },
-  { method: 'post', path: '/api/tokens', tag: 'auth', summary: 'Create an API token; the token is shown once', access: 'user', body: ZCreateTokenRequest, response: ZCreateTokenResponse, status: 201 },
-  { method: 'delete', path: '/api/tokens/{id}', tag: 'auth', summary: 'Revoke an API token', access: 'user', status: 204 },
-  { method: 'get', path: '/api/hosts', tag: 'hosts', summary: 'Hosts with status and engine facts', access: 'admin', response: z.array(ZHost) },
-  { method: 'post', path: '/api/hosts', tag: 'hosts', summary: 'Register a host', access: 'admin', body: ZCreateHostRequest, response: ZHost, status: 201 },
-  { method: 'post', path: '/api/hosts/test', tag: 'hosts', summary: 'Try a connection before saving it', access: 'admin', body: ZCreateHostRequest, response: ZHostTestResult, status: 200 },
-  { method: 'get', path: '/api/hosts/{id}', tag: 'hosts', summary: 'One host', access: 'admin', response: ZHost },
-  { method: 'patch', path: '/api/hosts/{id}', tag: 'hosts', summary: 'Edit a host; secrets are kept unless new ones are given', access: 'admin', body: ZUpdateHostRequest, response: ZHost },
-  { method: 'post', path: '/api/hosts/{id}/test', tag: 'hosts', summary: 'Check a saved host now', access: 'admin', response: ZHostTestResult, status: 200 },
-  { method: 'delete', path: '/api/hosts/{id}', tag: 'hosts', summary: 'Remove a host', access: 'admin', status: 204 },
-  { method: 'get', path: '/api/registries', tag: 'registries', summary: 'Stored registries (never the passwords)', access: 'admin', response: z.array(ZRegistry) },
-  { method: 'post', path: '/api/registries', tag: 'registries', summary: 'Store registry credentials for pulls and pushes through the gateway', access: 'admin', body: ZCreateRegistryRequest, response: ZRegistry, status: 201 },
-  { method: 'patch', path: '/api/registries/{id}', tag: 'registries', summary: 'Edit a registry; the password is kept unless a new one is given', access: 'admin', body: ZUpdateRegistryRequest, response: ZRegistry },
-  { method: 'delete', path: '/api/registries/{id}', tag: 'registries', summary: 'Remove a registry', access: 'admin', status: 204 },
+  {
+    method: 'get',
+    path: '/api/health',
+    tag: 'system',
+    summary: 'Database and host health',
+    access: 'public',
+    response: ZHealth,
+  },
+  {
+    method: 'get',
+    path: '/api/auth/setup',
+    tag: 'auth',
+    summary: 'Whether the first administrator still has to be created',
+    access: 'public',
+    response: ZSetupStatus,
+  },
+  {
+    method: 'post',
+    path: '/api/auth/setup',
+    tag: 'auth',
+    summary: 'Create the first administrator and sign in',
+    access: 'public',
+    body: ZSetupRequest,
+    response: ZLoginResponse,
+    status: 201,
+  },
+  {
+    method: 'post',
+    path: '/api/auth/login',
+    tag: 'auth',
+    summary: 'Sign in; sets the session cookie',
+    access: 'public',
+    body: ZLoginRequest,
+    response: ZLoginResponse,
+    status: 200,
+  },
+  {
+    method: 'post',
+    path: '/api/auth/logout',
+    tag: 'auth',
+    summary: 'Sign out; ends the session',
+    access: 'user',
+    status: 204,
+  },
+  {
+    method: 'get',
+    path: '/api/auth/me',
+    tag: 'auth',
+    summary: 'The signed-in user and the CSRF token',
+    access: 'user',
+    response: ZMeResponse,
+  },
+  {
+    method: 'get',
+    path: '/api/tokens',
+    tag: 'auth',
+    summary: 'Your API tokens (never the secrets)',
+    access: 'user',
+    response: z.array(ZApiToken),
+  },
+  {
+    method: 'post',
+    path: '/api/tokens',
+    tag: 'auth',
+    summary: 'Create an API token; the token is shown once',
+    access: 'user',
+    body: ZCreateTokenRequest,
+    response: ZCreateTokenResponse,
+    status: 201,
+  },
+  {
+    method: 'delete',
+    path: '/api/tokens/{id}',
+    tag: 'auth',
+    summary: 'Revoke an API token',
+    access: 'user',
+    status: 204,
+  },
+  {
+    method: 'get',
+    path: '/api/hosts',
+    tag: 'hosts',
+    summary: 'Hosts with status and engine facts',
+    access: 'admin',
+    response: z.array(ZHost),
+  },
+  {
+    method: 'post',
+    path: '/api/hosts',
+    tag: 'hosts',
+    summary: 'Register a host',
+    access: 'admin',
+    body: ZCreateHostRequest,
+    response: ZHost,
+    status: 201,
+  },
+  {
+    method: 'post',
+    path: '/api/hosts/test',
+    tag: 'hosts',
+    summary: 'Try a connection before saving it',
+    access: 'admin',
+    body: ZCreateHostRequest,
+    response: ZHostTestResult,
+    status: 200,
+  },
+  {
+    method: 'get',
+    path: '/api/hosts/{id}',
+    tag: 'hosts',
+    summary: 'One host',
+    access: 'admin',
+    response: ZHost,
+  },
+  {
+    method: 'patch',
+    path: '/api/hosts/{id}',
+    tag: 'hosts',
+    summary: 'Edit a host; secrets are kept unless new ones are given',
+    access: 'admin',
+    body: ZUpdateHostRequest,
+    response: ZHost,
+  },
+  {
+    method: 'post',
+    path: '/api/hosts/{id}/test',
+    tag: 'hosts',
+    summary: 'Check a saved host now',
+    access: 'admin',
+    response: ZHostTestResult,
+    status: 200,
+  },
+  {
+    method: 'delete',
+    path: '/api/hosts/{id}',
+    tag: 'hosts',
+    summary: 'Remove a host',
+    access: 'admin',
+    status: 204,
+  },
+  {
+    method: 'get',
+    path: '/api/registries',
+    tag: 'registries',
+    summary: 'Stored registries (never the passwords)',
+    access: 'admin',
+    response: z.array(ZRegistry),
+  },
+  {
+    method: 'post',
+    path: '/api/registries',
+    tag: 'registries',
+    summary: 'Store registry credentials for pulls and pushes through the gateway',
+    access: 'admin',
+    body: ZCreateRegistryRequest,
+    response: ZRegistry,
+    status: 201,
+  },
+  {
+    method: 'patch',
+    path: '/api/registries/{id}',
+    tag: 'registries',
+    summary: 'Edit a registry; the password is kept unless a new one is given',
+    access: 'admin',
+    body: ZUpdateRegistryRequest,
+    response: ZRegistry,
+  },
+  {
+    method: 'delete',
+    path: '/api/registries/{id}',
+    tag: 'registries',
+    summary: 'Remove a registry',
+    access: 'admin',
+    status: 204,
+  },
 ];
 
 /** OpenAPI 3.1 document of API_ROUTES; served at /api/openapi.json and committed as docs/openapi.json. */
@@ -73,9 +223,17 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
     const status = String(route.status ?? 200);
     const responses: Record<string, unknown> = {
       [status]: route.response
-        ? { description: 'OK', content: { 'application/json': { schema: z.toJSONSchema(route.response, { io: 'output' }) } } }
+        ? {
+            description: 'OK',
+            content: {
+              'application/json': { schema: z.toJSONSchema(route.response, { io: 'output' }) },
+            },
+          }
         : { description: 'No content' },
-      default: { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+      default: {
+        description: 'Error',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      },
     };
     const operation: Record<string, unknown> = {
       tags: [route.tag],

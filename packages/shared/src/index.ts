@@ -1,4 +1,5 @@
 export * from './audit.js';
+export * from './version.js';
 export * from './errors.js';
 export * from './permissions.js';
 export * from './socket-events.js';

@@ -6,13 +6,19 @@ import type { AuditActor, AuditEntry } from './audit-log.js';
 export function actorOf(principal: Principal | null | undefined): AuditActor {
   if (!principal) return { type: 'anonymous', id: null, name: 'anonymous' };
   if (principal.kind === 'token') {
-    return { type: 'token', id: principal.user.id, name: `${principal.user.username} (token ${principal.tokenId})` };
+    return {
+      type: 'token',
+      id: principal.user.id,
+      name: `${principal.user.username} (token ${principal.tokenId})`,
+    };
   }
   return { type: 'user', id: principal.user.id, name: principal.user.username };
 }
 
 /** The request facts every audit record carries: source address, user agent and request id. */
-export function requestFacts(req: IncomingMessage): Pick<AuditEntry, 'ip' | 'userAgent' | 'requestId'> {
+export function requestFacts(
+  req: IncomingMessage,
+): Pick<AuditEntry, 'ip' | 'userAgent' | 'requestId'> {
   const ip = (req as IncomingMessage & { ip?: string }).ip ?? req.socket.remoteAddress ?? '';
   return { ip, userAgent: req.headers['user-agent'] ?? '', requestId: requestIdOf(req) };
 }

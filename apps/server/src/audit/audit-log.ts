@@ -49,7 +49,10 @@ export class AuditLog {
       if (this.prisma.config.database.provider === 'postgresql') {
         await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${PG_CHAIN_LOCK})`);
       }
-      const last = await tx.auditEvent.findFirst({ orderBy: { id: 'desc' }, select: { hash: true } });
+      const last = await tx.auditEvent.findFirst({
+        orderBy: { id: 'desc' },
+        select: { hash: true },
+      });
       const prevHash = last?.hash ?? GENESIS;
       const row = {
         time,

@@ -32,7 +32,11 @@ export class ApiTokensController {
 
   @Delete(':id')
   @HttpCode(204)
-  revoke(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Req() req: Request): Promise<void> {
+  revoke(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Req() req: Request,
+  ): Promise<void> {
     return this.tokens.revoke(principal, id, req);
   }
 }

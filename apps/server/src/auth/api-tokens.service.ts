@@ -34,7 +34,11 @@ export class ApiTokensService {
     }));
   }
 
-  async create(principal: Principal, input: TCreateTokenRequest, req: IncomingMessage): Promise<TCreateTokenResponse> {
+  async create(
+    principal: Principal,
+    input: TCreateTokenRequest,
+    req: IncomingMessage,
+  ): Promise<TCreateTokenResponse> {
     const token = newSecret('berth');
     const row = await this.prisma.db.apiToken.create({
       data: {

@@ -65,11 +65,21 @@ export class AuthController {
   @Get('me')
   @Access('user')
   me(@CurrentPrincipal() principal: Principal): TMeResponse {
-    return { user: toUser(principal.user), csrfToken: principal.kind === 'session' ? principal.csrfToken : '' };
+    return {
+      user: toUser(principal.user),
+      csrfToken: principal.kind === 'session' ? principal.csrfToken : '',
+    };
   }
 
-  private signIn({ sessionSecret, ...answer }: SignedIn, req: Request, res: Response): TLoginResponse {
-    res.setHeader('Set-Cookie', sessionCookie(sessionSecret, this.authenticator.sessionTtlMs, req.secure));
+  private signIn(
+    { sessionSecret, ...answer }: SignedIn,
+    req: Request,
+    res: Response,
+  ): TLoginResponse {
+    res.setHeader(
+      'Set-Cookie',
+      sessionCookie(sessionSecret, this.authenticator.sessionTtlMs, req.secure),
+    );
     return answer;
   }
 }

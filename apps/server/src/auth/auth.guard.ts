@@ -19,8 +19,10 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const access =
-      this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]) ??
-      'admin';
+      this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [
+        context.getHandler(),
+        context.getClass(),
+      ]) ?? 'admin';
     const req = context.switchToHttp().getRequest<Request & RequestWithPrincipal>();
     const principal = await this.authenticator.authenticate(req);
     if (principal) req.principal = principal;
@@ -28,7 +30,9 @@ export class AuthGuard implements CanActivate {
     if (!principal) throw new AppError('UNAUTHENTICATED', 'sign in or send an API token');
     checkCsrf(principal, req);
     if (access === 'admin' && !principal.user.isAdmin) {
-      throw new AppError('FORBIDDEN', 'requires the global administrator role', { missing: 'admin' });
+      throw new AppError('FORBIDDEN', 'requires the global administrator role', {
+        missing: 'admin',
+      });
     }
     return true;
   }

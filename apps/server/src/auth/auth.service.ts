@@ -50,7 +50,8 @@ export class AuthService {
   }
 
   async setup(input: TSetupRequest, req: IncomingMessage): Promise<SignedIn> {
-    if (!(await this.needsSetup())) throw new AppError('SETUP_DONE', 'the first administrator already exists');
+    if (!(await this.needsSetup()))
+      throw new AppError('SETUP_DONE', 'the first administrator already exists');
     const user = await this.createFirstAdmin(input.username, input.password);
     await this.audit.record({
       actor: { type: 'user', id: user.id, name: user.username },
@@ -94,7 +95,12 @@ export class AuthService {
     if (principal.kind !== 'session') return;
     await this.prisma.db.session.deleteMany({ where: { id: principal.sessionId } });
     this.authenticator.evict(principal.sessionId);
-    await this.audit.record({ actor: actorOf(principal), action: 'auth.logout', outcome: 'success', ...requestFacts(req) });
+    await this.audit.record({
+      actor: actorOf(principal),
+      action: 'auth.logout',
+      outcome: 'success',
+      ...requestFacts(req),
+    });
   }
 
   private async createFirstAdmin(username: string, password: string): Promise<TUser> {
@@ -102,10 +108,19 @@ export class AuthService {
     try {
       // The marker row's primary key makes two concurrent setups fail instead of making two admins.
       const [, user] = await this.prisma.db.$transaction([
-        this.prisma.db.setting.create({ data: { key: SETUP_MARKER, value: new Date().toISOString() } }),
-        this.prisma.db.user.create({ data: { username, passwordHash, isAdmin: true, displayName: username } }),
+        this.prisma.db.setting.create({
+          data: { key: SETUP_MARKER, value: new Date().toISOString() },
+        }),
+        this.prisma.db.user.create({
+          data: { username, passwordHash, isAdmin: true, displayName: username },
+        }),
       ]);
-      return { id: user.id, username: user.username, displayName: user.displayName, isAdmin: user.isAdmin };
+      return {
+        id: user.id,
+        username: user.username,
+        displayName: user.displayName,
+        isAdmin: user.isAdmin,
+      };
     } catch (error) {
       throw new AppError('SETUP_DONE', 'the first administrator already exists', undefined, error);
     }
@@ -133,6 +148,16 @@ export class AuthService {
   }
 }
 
-export function toUser(user: { id: string; username: string; displayName: string; isAdmin: boolean }): TUser {
-  return { id: user.id, username: user.username, displayName: user.displayName, isAdmin: user.isAdmin };
+export function toUser(user: {
+  id: string;
+  username: string;
+  displayName: string;
+  isAdmin: boolean;
+}): TUser {
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    isAdmin: user.isAdmin,
+  };
 }

@@ -51,9 +51,13 @@ export class Authenticator {
     const key = digest(token);
     const hit = this.cached(key);
     if (hit) return hit;
-    const row = await this.prisma.db.apiToken.findUnique({ where: { tokenHash: key }, include: { user: true } });
+    const row = await this.prisma.db.apiToken.findUnique({
+      where: { tokenHash: key },
+      include: { user: true },
+    });
     const now = new Date();
-    if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now) || row.user.disabled) return null;
+    if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now) || row.user.disabled)
+      return null;
     if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_AFTER_MS) {
       await this.prisma.db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
     }
@@ -66,7 +70,10 @@ export class Authenticator {
     const key = digest(secret);
     const hit = this.cached(key);
     if (hit) return hit;
-    const row = await this.prisma.db.session.findUnique({ where: { id: key }, include: { user: true } });
+    const row = await this.prisma.db.session.findUnique({
+      where: { id: key },
+      include: { user: true },
+    });
     const now = new Date();
     if (!row || row.expiresAt <= now || row.user.disabled) return null;
     if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_AFTER_MS) {
@@ -101,6 +108,16 @@ export class Authenticator {
   }
 }
 
-function userOf(user: { id: string; username: string; displayName: string; isAdmin: boolean }): PrincipalUser {
-  return { id: user.id, username: user.username, displayName: user.displayName, isAdmin: user.isAdmin };
+function userOf(user: {
+  id: string;
+  username: string;
+  displayName: string;
+  isAdmin: boolean;
+}): PrincipalUser {
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    isAdmin: user.isAdmin,
+  };
 }

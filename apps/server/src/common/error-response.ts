@@ -14,7 +14,8 @@ export interface ErrorResponse {
  */
 export function toErrorResponse(error: unknown, requestId: string, log: Logger): ErrorResponse {
   if (error instanceof AppError) {
-    if (error.internal !== undefined) log.warn({ err: error.internal, code: error.code }, error.message);
+    if (error.internal !== undefined)
+      log.warn({ err: error.internal, code: error.code }, error.message);
     return respond(error.code, error.message, requestId, error.details);
   }
   if (error instanceof HttpException) {

@@ -22,7 +22,11 @@ const REDACT = [
 ];
 
 export function createLogger(level: LoggerOptions['level']): Logger {
-  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' }, base: { service: 'berth' } });
+  return pino({
+    level,
+    redact: { paths: REDACT, censor: '[redacted]' },
+    base: { service: 'berth' },
+  });
 }
 
 /** Routes Nest's own log lines (module init, route map) into pino. */

@@ -7,15 +7,13 @@ export function createValidationPipe(): StandardSchemaValidationPipe {
   return new StandardSchemaValidationPipe({
     exceptionFactory: (issues) =>
       AppError.validation(
-        issues.map(
-          (issue): FieldIssue => ({
-            path: (issue.path ?? [])
-              .map((p) => (typeof p === 'object' && p !== null && 'key' in p ? p.key : p))
-              .map(String)
-              .join('.'),
-            message: issue.message,
-          }),
-        ),
+        issues.map((issue): FieldIssue => ({
+          path: (issue.path ?? [])
+            .map((p) => (typeof p === 'object' && p !== null && 'key' in p ? p.key : p))
+            .map(String)
+            .join('.'),
+          message: issue.message,
+        })),
       ),
   });
 }

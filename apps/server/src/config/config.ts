@@ -1,16 +1,20 @@
 import { resolve } from 'node:path';
+import { BERTH_VERSION } from '@berth/shared';
 import { z } from 'zod';
 
 /** Raised when the environment is wrong; main prints its message as one line and exits. */
 export class ConfigError extends Error {}
 
 const ZEnv = z.object({
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   BERTH_BIND: z.string().min(1).default('0.0.0.0'),
   BERTH_DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z
     .string()
-    .refine((url) => /^(file:|postgres(ql)?:\/\/)/.test(url), 'must start with file: or postgresql://')
+    .refine(
+      (url) => /^(file:|postgres(ql)?:\/\/)/.test(url),
+      'must start with file: or postgresql://',
+    )
     .optional(),
   BERTH_SECRET_KEY: z
     .string()
@@ -24,7 +28,12 @@ const ZEnv = z.object({
   BERTH_LOCAL_SOCKET: z.string().default('/var/run/docker.sock'),
   BERTH_HEALTH_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(3000),
   BERTH_ENGINE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
-  BERTH_SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(24 * 7),
+  BERTH_SESSION_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 365)
+    .default(24 * 7),
   BERTH_WEB: z.enum(['on', 'off']).default('on'),
   BERTH_WEB_DIR: z.string().optional(),
   BERTH_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
@@ -51,7 +60,7 @@ export interface Config {
 export const CONFIG = Symbol('CONFIG');
 
 /** Reads and checks the environment; a wrong value throws a ConfigError naming the variable. */
-export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config {
+export function loadConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
   const parsed = ZEnv.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -78,7 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     },
     trustProxy: e.BERTH_TRUST_PROXY === 'true',
     logLevel: e.LOG_LEVEL,
-    version: process.env.npm_package_version ?? '0.1.0',
+    version: BERTH_VERSION,
   };
 }
 

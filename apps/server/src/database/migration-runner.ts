@@ -14,7 +14,10 @@ const TABLE = '_berth_migrations';
 // Any constant works; it only has to be the same for every replica that starts at once.
 const PG_LOCK_KEY = 724_031_977;
 
-export function readMigrations(provider: 'sqlite' | 'postgresql', root = MIGRATIONS_ROOT): Migration[] {
+export function readMigrations(
+  provider: 'sqlite' | 'postgresql',
+  root = MIGRATIONS_ROOT,
+): Migration[] {
   const dir = `${root}${provider}`;
   return readdirSync(dir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
@@ -35,9 +38,14 @@ export function migrateSqlite(path: string, migrations = readMigrations('sqlite'
     // WAL keeps readers off the writer's back; with synchronous=NORMAL a committed transaction
     // survives a crash of the process (not necessarily of the machine's power).
     db.pragma('journal_mode = WAL');
-    db.exec(`CREATE TABLE IF NOT EXISTS ${TABLE} (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`);
+    db.exec(
+      `CREATE TABLE IF NOT EXISTS ${TABLE} (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`,
+    );
     const applied = new Set(
-      db.prepare(`SELECT name FROM ${TABLE}`).all().map((row) => (row as { name: string }).name),
+      db
+        .prepare(`SELECT name FROM ${TABLE}`)
+        .all()
+        .map((row) => (row as { name: string }).name),
     );
     const done: string[] = [];
     for (const migration of migrations) {
@@ -57,7 +65,10 @@ export function migrateSqlite(path: string, migrations = readMigrations('sqlite'
   }
 }
 
-export async function migratePostgres(url: string, migrations = readMigrations('postgresql')): Promise<string[]> {
+export async function migratePostgres(
+  url: string,
+  migrations = readMigrations('postgresql'),
+): Promise<string[]> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
   await client.connect();
   try {
@@ -74,7 +85,9 @@ export async function migratePostgres(url: string, migrations = readMigrations('
       await client.query('BEGIN');
       try {
         await client.query(migration.sql);
-        await client.query(`INSERT INTO ${TABLE} (name, applied_at) VALUES ($1, now())`, [migration.name]);
+        await client.query(`INSERT INTO ${TABLE} (name, applied_at) VALUES ($1, now())`, [
+          migration.name,
+        ]);
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK');

@@ -1,4 +1,9 @@
-import { Agent as HttpAgent, type ClientRequest, type OutgoingHttpHeaders, request as httpRequest } from 'node:http';
+import {
+  Agent as HttpAgent,
+  type ClientRequest,
+  type OutgoingHttpHeaders,
+  request as httpRequest,
+} from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import Docker from 'dockerode';
 import type { EngineEndpoint } from './engine-endpoint.js';
@@ -22,7 +27,10 @@ export class EngineConnection {
 
   constructor(readonly endpoint: EngineEndpoint) {
     this.agent = createAgent(endpoint);
-    this.docker = new Docker({ ...dockerodeTarget(endpoint), agent: this.agent } as Docker.DockerOptions);
+    this.docker = new Docker({
+      ...dockerodeTarget(endpoint),
+      agent: this.agent,
+    } as Docker.DockerOptions);
   }
 
   /** A request to the engine; the caller writes the body and handles response, upgrade and errors. */
@@ -80,6 +88,13 @@ function dockerodeTarget(e: EngineEndpoint): Docker.DockerOptions {
     case 'ssh':
       return { protocol: 'http', host: 'docker', port: 80 };
     case 'tls':
-      return { protocol: 'https', host: e.host, port: e.port, ...(e.ca ? { ca: e.ca } : {}), cert: e.cert, key: e.key };
+      return {
+        protocol: 'https',
+        host: e.host,
+        port: e.port,
+        ...(e.ca ? { ca: e.ca } : {}),
+        cert: e.cert,
+        key: e.key,
+      };
   }
 }

@@ -2,8 +2,23 @@
 export type EngineEndpoint =
   | { kind: 'unix'; socketPath: string }
   | { kind: 'tcp'; host: string; port: number }
-  | { kind: 'tls'; host: string; port: number; ca?: string; cert: string; key: string; skipVerify: boolean }
-  | { kind: 'ssh'; host: string; port: number; username: string; privateKey: string; passphrase?: string };
+  | {
+      kind: 'tls';
+      host: string;
+      port: number;
+      ca?: string;
+      cert: string;
+      key: string;
+      skipVerify: boolean;
+    }
+  | {
+      kind: 'ssh';
+      host: string;
+      port: number;
+      username: string;
+      privateKey: string;
+      passphrase?: string;
+    };
 
 export type EngineKind = EngineEndpoint['kind'];
 

@@ -1,6 +1,6 @@
 import { Agent, type AgentOptions } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { Client, type ConnectConfig } from 'ssh2';
+import ssh2, { type Client, type ConnectConfig } from 'ssh2';
 
 type Callback = (error: Error | null, socket?: Duplex) => void;
 
@@ -42,7 +42,7 @@ export class SshAgent extends Agent {
 
   private ready(): Promise<Client> {
     this.client ??= new Promise<Client>((resolve, reject) => {
-      const client = new Client();
+      const client = new ssh2.Client();
       const reset = () => {
         if (this.client === pending) this.client = null;
       };

@@ -1,4 +1,9 @@
-import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type {
+  ClientRequest,
+  IncomingMessage,
+  OutgoingHttpHeaders,
+  ServerResponse,
+} from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Permission } from '@berth/shared';
@@ -35,7 +40,13 @@ const DROP_REQUEST = new Set([
   'upgrade',
   'x-request-id',
 ]);
-const DROP_RESPONSE = new Set(['connection', 'keep-alive', 'transfer-encoding', 'trailer', 'upgrade']);
+const DROP_RESPONSE = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'trailer',
+  'upgrade',
+]);
 const READ_METHODS = new Set(['GET', 'HEAD']);
 /** How long an engine may take to accept a connection before the call fails as unreachable. */
 const CONNECT_TIMEOUT_MS = 5_000;
@@ -83,7 +94,11 @@ export class DockerGateway {
     });
     upstream.on('response', (engineRes) => {
       void this.recordCall(req, call, engineRes.statusCode ?? 502).then(() => {
-        res.writeHead(engineRes.statusCode ?? 502, engineRes.statusMessage, responseHeaders(engineRes.rawHeaders));
+        res.writeHead(
+          engineRes.statusCode ?? 502,
+          engineRes.statusMessage,
+          responseHeaders(engineRes.rawHeaders),
+        );
         // Streams (logs, events, pull progress) must reach the client chunk by chunk.
         res.flushHeaders();
         engineRes.pipe(res);
@@ -94,7 +109,9 @@ export class DockerGateway {
         res.destroy();
         return;
       }
-      void this.recordCall(req, call, 502).then(() => this.sendError(res, this.unreachable(req, call, error)));
+      void this.recordCall(req, call, 502).then(() =>
+        this.sendError(res, this.unreachable(req, call, error)),
+      );
     });
     req.pipe(upstream);
   }
@@ -121,12 +138,21 @@ export class DockerGateway {
     upstream.on('response', (engineRes) => {
       // The engine refused to upgrade (no such container, not running…): pass its answer on.
       void this.recordCall(req, call, engineRes.statusCode ?? 502).then(() => {
-        socket.write(rawHead(engineRes.statusCode ?? 502, engineRes.statusMessage ?? '', engineRes.rawHeaders, true));
+        socket.write(
+          rawHead(
+            engineRes.statusCode ?? 502,
+            engineRes.statusMessage ?? '',
+            engineRes.rawHeaders,
+            true,
+          ),
+        );
         engineRes.pipe(socket);
       });
     });
     upstream.on('error', (error) => {
-      void this.recordCall(req, call, 502).then(() => writeRawError(socket, this.unreachable(req, call, error)));
+      void this.recordCall(req, call, 502).then(() =>
+        writeRawError(socket, this.unreachable(req, call, error)),
+      );
     });
     upstream.end(body.body);
   }
@@ -140,11 +166,18 @@ export class DockerGateway {
     const engine = await this.engines.get(path.hostId);
     const method = req.method ?? 'GET';
     const permission = permissionFor(method, path.route);
-    const decision = engine ? this.policy.decide(principal, engine.hostId, permission) : { kind: 'hidden' as const };
+    const decision = engine
+      ? this.policy.decide(principal, engine.hostId, permission)
+      : { kind: 'hidden' as const };
     if (!engine || decision.kind === 'hidden') throw AppError.notFound('host');
     if (decision.kind === 'deny') {
-      const needs = decision.missing === 'admin' ? 'the global administrator role' : `permission ${decision.missing}`;
-      const error = new AppError('FORBIDDEN', `${method} ${path.route} needs ${needs}`, { missing: decision.missing });
+      const needs =
+        decision.missing === 'admin'
+          ? 'the global administrator role'
+          : `permission ${decision.missing}`;
+      const error = new AppError('FORBIDDEN', `${method} ${path.route} needs ${needs}`, {
+        missing: decision.missing,
+      });
       await this.recordDenied(req, principal, engine.hostId, path, permission);
       throw error;
     }
@@ -153,12 +186,21 @@ export class DockerGateway {
     return { principal, engine, path, permission, headers };
   }
 
-  private open(connection: EngineConnection, method: string, call: Authorised, upgrade = false): ClientRequest {
-    const headers = upgrade ? { ...call.headers, connection: 'Upgrade', upgrade: 'tcp' } : call.headers;
+  private open(
+    connection: EngineConnection,
+    method: string,
+    call: Authorised,
+    upgrade = false,
+  ): ClientRequest {
+    const headers = upgrade
+      ? { ...call.headers, connection: 'Upgrade', upgrade: 'tcp' }
+      : call.headers;
     const upstream = connection.request({ method, path: call.path.forward, headers });
     upstream.on('socket', (socket) => {
       if (!('connecting' in socket) || !socket.connecting) return;
-      socket.setTimeout(CONNECT_TIMEOUT_MS, () => upstream.destroy(Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' })));
+      socket.setTimeout(CONNECT_TIMEOUT_MS, () =>
+        upstream.destroy(Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' })),
+      );
       socket.once('connect', () => socket.setTimeout(0));
     });
     return upstream;
@@ -205,7 +247,12 @@ export class DockerGateway {
 
   private unreachable(req: IncomingMessage, call: Authorised, error: unknown): ErrorResponse {
     const { error: reason } = classifyEngineError(error);
-    const appError = new AppError('HOST_UNREACHABLE', `host ${call.engine.name} is unreachable: ${reason}`, { hostId: call.engine.hostId }, error);
+    const appError = new AppError(
+      'HOST_UNREACHABLE',
+      `host ${call.engine.name} is unreachable: ${reason}`,
+      { hostId: call.engine.hostId },
+      error,
+    );
     return toErrorResponse(appError, requestIdOf(req), this.log);
   }
 
@@ -258,7 +305,11 @@ function writeRawError(socket: Duplex, { status, body }: ErrorResponse): void {
  * An upgrade request may carry a small body (exec start's JSON) before the raw stream begins; the
  * engine reads it before it answers 101. Bytes past Content-Length already belong to the stream.
  */
-async function readUpgradeBody(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<{ body: Buffer; rest: Buffer }> {
+async function readUpgradeBody(
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+): Promise<{ body: Buffer; rest: Buffer }> {
   const length = Math.min(Number(req.headers['content-length'] ?? 0) || 0, 1 << 20);
   let buffered = head;
   if (buffered.length < length) {

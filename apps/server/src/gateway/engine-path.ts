@@ -23,8 +23,10 @@ export function parseEnginePath(rawUrl: string): EnginePath | null {
   const [, rawHostId = '', rawPath = '/', rawQuery = ''] = match;
   const hostId = decodeURIComponent(rawHostId);
   if (!/^[\w-]{1,64}$/.test(hostId)) throw reject('malformed host id');
-  if (/%(2f|5c|2e|00)/i.test(rawPath)) throw reject('encoded slash, backslash, dot or NUL in the path');
-  if (/[\\\x00-\x1f\x7f]/.test(rawPath)) throw reject('backslash or control character in the path');
+  if (/%(2f|5c|2e|00)/i.test(rawPath))
+    throw reject('encoded slash, backslash, dot or NUL in the path');
+  if (rawPath.includes('\\') || hasControlCharacter(rawPath))
+    throw reject('backslash or control character in the path');
   const segments = rawPath.split('/').slice(1);
   if (segments.some((s, i) => (s === '' && i !== segments.length - 1) || s === '.' || s === '..')) {
     throw reject('empty or dot segment in the path');
@@ -36,7 +38,20 @@ export function parseEnginePath(rawUrl: string): EnginePath | null {
     throw reject('malformed percent-encoding in the path');
   }
   const route = decoded.replace(/^\/v\d+\.\d+(?=\/|$)/, '') || '/';
-  return { hostId, forward: rawPath + rawQuery, route, query: new URLSearchParams(rawQuery.slice(1)) };
+  return {
+    hostId,
+    forward: rawPath + rawQuery,
+    route,
+    query: new URLSearchParams(rawQuery.slice(1)),
+  };
+}
+
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
 }
 
 function reject(why: string): AppError {

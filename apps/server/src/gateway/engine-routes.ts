@@ -135,7 +135,13 @@ const COMPILED: CompiledRoute[] = ENGINE_ROUTES.map((route) => ({
   pattern: new RegExp(
     `^${route.path
       .split(/(\{\}|\{\.\.\.\})/)
-      .map((part) => (part === '{}' ? '[^/]+' : part === '{...}' ? '.+' : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')))
+      .map((part) =>
+        part === '{}'
+          ? '[^/]+'
+          : part === '{...}'
+            ? '.+'
+            : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&'),
+      )
       .join('')}$`,
   ),
 }));
@@ -143,7 +149,9 @@ const COMPILED: CompiledRoute[] = ENGINE_ROUTES.map((route) => ({
 /** The permission a call needs, or null for a route outside the catalog. Exact paths win over patterns. */
 export function permissionFor(method: string, route: string): Permission | null {
   const m = method.toUpperCase();
-  const candidates = COMPILED.filter((r) => (r.method === '*' || r.method === m) && r.pattern.test(route));
+  const candidates = COMPILED.filter(
+    (r) => (r.method === '*' || r.method === m) && r.pattern.test(route),
+  );
   const best = candidates.find((r) => r.exact) ?? candidates[0];
   return best?.permission ?? null;
 }
@@ -153,7 +161,8 @@ export function targetOf(route: string, query: URLSearchParams): string | null {
   const fromQuery = query.get('fromImage') ?? query.get('t') ?? query.get('name');
   if (fromQuery) return query.get('tag') ? `${fromQuery}:${query.get('tag')}` : fromQuery;
   const image = /^\/images\/(.+?)(\/(json|history|get|push|tag))?$/.exec(route);
-  if (image?.[1] && !['create', 'load', 'prune', 'json', 'search', 'get'].includes(image[1])) return image[1];
+  if (image?.[1] && !['create', 'load', 'prune', 'json', 'search', 'get'].includes(image[1]))
+    return image[1];
   const segments = route.split('/').filter(Boolean);
   const id = segments[1];
   return id && !['create', 'prune', 'json'].includes(id) ? id : null;

@@ -12,7 +12,11 @@ import type { EnginePath } from './engine-path.js';
 export class RegistryAuth {
   constructor(private readonly registries: RegistriesService) {}
 
-  async headersFor(method: string, path: EnginePath, headers: IncomingHttpHeaders): Promise<Record<string, string>> {
+  async headersFor(
+    method: string,
+    path: EnginePath,
+    headers: IncomingHttpHeaders,
+  ): Promise<Record<string, string>> {
     if (method !== 'POST') return {};
     const image = imageOf(path);
     if (image !== null) {
@@ -23,7 +27,11 @@ export class RegistryAuth {
     if (path.route === '/build' && !carriesCredentials(headers['x-registry-config'])) {
       const all = await this.registries.allCredentials();
       if (all.length === 0) return {};
-      return { 'x-registry-config': encode(Object.fromEntries(all.map((c) => [c.serverAddress, authConfig(c)]))) };
+      return {
+        'x-registry-config': encode(
+          Object.fromEntries(all.map((c) => [c.serverAddress, authConfig(c)])),
+        ),
+      };
     }
     return {};
   }
@@ -47,7 +55,10 @@ function encode(value: unknown): string {
 function carriesCredentials(header: string | string[] | undefined): boolean {
   if (typeof header !== 'string' || header === '') return false;
   try {
-    const decoded = JSON.parse(Buffer.from(header, 'base64').toString('utf8')) as Record<string, unknown>;
+    const decoded = JSON.parse(Buffer.from(header, 'base64').toString('utf8')) as Record<
+      string,
+      unknown
+    >;
     return Object.values(decoded).some((v) =>
       typeof v === 'object' && v !== null ? Object.values(v).some(Boolean) : Boolean(v),
     );

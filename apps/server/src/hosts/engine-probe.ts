@@ -25,7 +25,10 @@ interface DockerInfo {
 }
 
 /** Asks an engine for `docker info` and `docker version`, within a deadline. */
-export async function probeEngine(connection: EngineConnection, timeoutMs: number): Promise<ProbeResult> {
+export async function probeEngine(
+  connection: EngineConnection,
+  timeoutMs: number,
+): Promise<ProbeResult> {
   const started = performance.now();
   try {
     const [info, version] = await withDeadline(
@@ -59,7 +62,11 @@ export async function probeEngine(connection: EngineConnection, timeoutMs: numbe
       latencyMs: Math.round(performance.now() - started),
     };
   } catch (error) {
-    return { ...classifyEngineError(error), engine: null, latencyMs: Math.round(performance.now() - started) };
+    return {
+      ...classifyEngineError(error),
+      engine: null,
+      latencyMs: Math.round(performance.now() - started),
+    };
   }
 }
 
@@ -71,25 +78,39 @@ export function classifyEngineError(error: unknown): { status: THostStatus; erro
   if (e.statusCode === 401 || e.statusCode === 403 || e.level === 'client-authentication') {
     return { status: 'unauthorized', error: 'the engine refused the credentials' };
   }
-  if (/authentication methods failed|permission denied \(publickey|bad passphrase|encrypted private key/i.test(message)) {
+  if (
+    /authentication methods failed|permission denied \(publickey|bad passphrase|encrypted private key/i.test(
+      message,
+    )
+  ) {
     return { status: 'unauthorized', error: `ssh: ${message}` };
   }
-  if (/^(ERR_TLS|ERR_SSL|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_|EPROTO)/.test(code) || /certificate|ssl|tls/i.test(message)) {
+  if (
+    /^(ERR_TLS|ERR_SSL|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_|EPROTO)/.test(code) ||
+    /certificate|ssl|tls/i.test(message)
+  ) {
     return { status: 'tls_error', error: `tls: ${code || message}` };
   }
   if (code === 'ENOENT') return { status: 'down', error: 'the socket does not exist' };
-  if (code === 'EACCES') return { status: 'unauthorized', error: 'no permission to open the socket' };
+  if (code === 'EACCES')
+    return { status: 'unauthorized', error: 'no permission to open the socket' };
   if (code === 'ECONNREFUSED') return { status: 'down', error: 'connection refused' };
-  if (code === 'ETIMEDOUT' || code === 'DEADLINE') return { status: 'down', error: 'no answer in time' };
-  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return { status: 'down', error: 'host unreachable' };
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { status: 'down', error: 'host name not found' };
+  if (code === 'ETIMEDOUT' || code === 'DEADLINE')
+    return { status: 'down', error: 'no answer in time' };
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH')
+    return { status: 'down', error: 'host unreachable' };
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return { status: 'down', error: 'host name not found' };
   return { status: 'down', error: code ? `${code}: ${message}` : message };
 }
 
 function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error('no answer in time'), { code: 'DEADLINE' })), ms);
+    timer = setTimeout(
+      () => reject(Object.assign(new Error('no answer in time'), { code: 'DEADLINE' })),
+      ms,
+    );
   });
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }

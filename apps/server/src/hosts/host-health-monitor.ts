@@ -1,4 +1,9 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER } from '../common/logger.js';
 import { CONFIG, type Config } from '../config/config.js';
@@ -50,7 +55,10 @@ export class HostHealthMonitor implements OnApplicationBootstrap, OnApplicationS
     try {
       const engine = await this.engines.get(id);
       if (!engine) return;
-      await this.hosts.applyProbe(id, await probeEngine(engine.connection, this.config.engineTimeoutMs));
+      await this.hosts.applyProbe(
+        id,
+        await probeEngine(engine.connection, this.config.engineTimeoutMs),
+      );
     } catch (error) {
       // The host may have been removed between listing and probing.
       this.log.debug({ err: error, hostId: id }, 'host check skipped');

@@ -62,7 +62,11 @@ export class HostsController {
 
   @Delete(':id')
   @HttpCode(204)
-  remove(@Param('id') id: string, @CurrentPrincipal() principal: Principal, @Req() req: Request): Promise<void> {
+  remove(
+    @Param('id') id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Req() req: Request,
+  ): Promise<void> {
     return this.hosts.remove(id, principal, req);
   }
 }

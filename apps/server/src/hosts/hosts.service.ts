@@ -10,6 +10,7 @@ import {
   ZEngineFacts,
 } from '@berth/shared';
 import type { Logger } from 'pino';
+import ssh2 from 'ssh2';
 import { actorOf, requestFacts } from '../audit/audit-context.js';
 import { AuditLog } from '../audit/audit-log.js';
 import type { Principal } from '../auth/principal.js';
@@ -45,7 +46,12 @@ export class HostsService {
     return toHostDto(await this.find(id));
   }
 
-  async create(input: TCreateHostRequest, principal: Principal, req: IncomingMessage): Promise<THost> {
+  async create(
+    input: TCreateHostRequest,
+    principal: Principal,
+    req: IncomingMessage,
+  ): Promise<THost> {
+    checkSshKey(input.ssh);
     await this.assertNameFree(input.name);
     const row = await this.prisma.db.host.create({
       data: {
@@ -69,15 +75,28 @@ export class HostsService {
     return toHostDto(await this.checkNow(row.id));
   }
 
-  async update(id: string, input: TUpdateHostRequest, principal: Principal, req: IncomingMessage): Promise<THost> {
+  async update(
+    id: string,
+    input: TUpdateHostRequest,
+    principal: Principal,
+    req: IncomingMessage,
+  ): Promise<THost> {
+    checkSshKey(input.ssh);
     const current = await this.find(id);
-    if (input.name !== undefined && input.name !== current.name) await this.assertNameFree(input.name);
+    if (input.name !== undefined && input.name !== current.name)
+      await this.assertNameFree(input.name);
     const url = input.url ?? current.url;
-    const stored: HostSecrets = current.secret ? this.vault.openJson<HostSecrets>(current.secret) : {};
+    const stored: HostSecrets = current.secret
+      ? this.vault.openJson<HostSecrets>(current.secret)
+      : {};
     // Secrets are write-only: keep the stored ones unless new ones come, drop the ones the new URL cannot use.
     const merged: HostSecrets = {
-      ...(url.startsWith('tcp://') && (input.tls ?? stored.tls) ? { tls: input.tls ?? stored.tls } : {}),
-      ...(url.startsWith('ssh://') && (input.ssh ?? stored.ssh) ? { ssh: input.ssh ?? stored.ssh } : {}),
+      ...(url.startsWith('tcp://') && (input.tls ?? stored.tls)
+        ? { tls: input.tls ?? stored.tls }
+        : {}),
+      ...(url.startsWith('ssh://') && (input.ssh ?? stored.ssh)
+        ? { ssh: input.ssh ?? stored.ssh }
+        : {}),
     };
     if (url.startsWith('ssh://') && !merged.ssh) {
       throw AppError.validation([{ path: 'ssh', message: 'an ssh:// host needs a private key' }]);
@@ -100,7 +119,10 @@ export class HostsService {
       outcome: 'success',
       hostId: id,
       target: input.name ?? current.name,
-      details: { fields: Object.keys(input).filter((k) => k !== 'tls' && k !== 'ssh'), secretsChanged: Boolean(input.tls ?? input.ssh) },
+      details: {
+        fields: Object.keys(input).filter((k) => k !== 'tls' && k !== 'ssh'),
+        secretsChanged: Boolean(input.tls ?? input.ssh),
+      },
       ...requestFacts(req),
     });
     return toHostDto(await this.checkNow(id));
@@ -122,7 +144,12 @@ export class HostsService {
 
   /** Tries a connection that is not saved; nothing is stored and no secret is echoed. */
   async test(input: TCreateHostRequest): Promise<THostTestResult> {
-    const connection = EngineRegistry.connect(input.url, secretsOf(input), input.tls?.skipVerify ?? false);
+    checkSshKey(input.ssh);
+    const connection = EngineRegistry.connect(
+      input.url,
+      secretsOf(input),
+      input.tls?.skipVerify ?? false,
+    );
     try {
       const result = await probeEngine(connection, this.config.engineTimeoutMs);
       return { ok: result.status === 'up', ...result };
@@ -135,7 +162,13 @@ export class HostsService {
     await this.find(id);
     const row = await this.checkNow(id);
     const dto = toHostDto(row);
-    return { ok: dto.status === 'up', status: dto.status, error: dto.error, engine: dto.engine, latencyMs: 0 };
+    return {
+      ok: dto.status === 'up',
+      status: dto.status,
+      error: dto.error,
+      engine: dto.engine,
+      latencyMs: 0,
+    };
   }
 
   /** Probes one host and stores what it found; returns the updated record. */
@@ -159,8 +192,16 @@ export class HostsService {
     });
     this.engines.setStatus(id, result.status);
     if (before.status !== result.status || before.statusReason !== result.error) {
-      this.log.info({ hostId: id, host: row.name, status: result.status, reason: result.error }, 'host status changed');
-      this.events.emitStatus({ hostId: id, status: result.status as THostStatus, error: result.error, at: now.toISOString() });
+      this.log.info(
+        { hostId: id, host: row.name, status: result.status, reason: result.error },
+        'host status changed',
+      );
+      this.events.emitStatus({
+        hostId: id,
+        status: result.status,
+        error: result.error,
+        at: now.toISOString(),
+      });
     }
     return row;
   }
@@ -176,7 +217,9 @@ export class HostsService {
     const url = `unix://${socket}`;
     const existing = await this.prisma.db.host.findFirst({ where: { url } });
     if (existing) return;
-    const name = (await this.prisma.db.host.findUnique({ where: { name: 'local' } })) ? `local-${Date.now()}` : 'local';
+    const name = (await this.prisma.db.host.findUnique({ where: { name: 'local' } }))
+      ? `local-${Date.now()}`
+      : 'local';
     const row = await this.prisma.db.host.create({ data: { name, url, tags: '["local"]' } });
     await this.audit.record({
       actor: { type: 'system', id: null, name: 'system' },
@@ -186,7 +229,10 @@ export class HostsService {
       target: name,
       details: { url, kind: 'unix', source: 'local socket' },
     });
-    this.log.info({ hostId: row.id }, `connected the local Docker engine at ${socket} as host "${name}"`);
+    this.log.info(
+      { hostId: row.id },
+      `connected the local Docker engine at ${socket} as host "${name}"`,
+    );
   }
 
   private async find(id: string): Promise<Host> {
@@ -197,15 +243,47 @@ export class HostsService {
 
   private async assertNameFree(name: string): Promise<void> {
     if (await this.prisma.db.host.findUnique({ where: { name } })) {
-      throw new AppError('CONFLICT', `a host named "${name}" exists`, { issues: [{ path: 'name', message: 'already taken' }] });
+      throw new AppError('CONFLICT', `a host named "${name}" exists`, {
+        issues: [{ path: 'name', message: 'already taken' }],
+      });
     }
   }
 }
 
+/** An SSH key the client library cannot use is a field error, not a connection failure later. */
+function checkSshKey(ssh: TCreateHostRequest['ssh']): void {
+  if (!ssh) return;
+  const parsed = ssh2.utils.parseKey(ssh.privateKey, ssh.passphrase);
+  if (!(parsed instanceof Error)) return;
+  const encrypted = /encrypted|passphrase|decrypt/i.test(parsed.message);
+  throw AppError.validation([
+    encrypted
+      ? {
+          path: 'ssh.passphrase',
+          message: ssh.passphrase
+            ? 'wrong passphrase for this key'
+            : 'the key is encrypted: give its passphrase',
+        }
+      : {
+          path: 'ssh.privateKey',
+          message: 'not a private key format SSH can use (OpenSSH or PEM RSA/ECDSA/Ed25519)',
+        },
+  ]);
+}
+
 function secretsOf(input: Pick<TCreateHostRequest, 'tls' | 'ssh'>): HostSecrets {
   const secrets: HostSecrets = {};
-  if (input.tls) secrets.tls = { ...(input.tls.ca ? { ca: input.tls.ca } : {}), cert: input.tls.cert, key: input.tls.key };
-  if (input.ssh) secrets.ssh = { privateKey: input.ssh.privateKey, ...(input.ssh.passphrase ? { passphrase: input.ssh.passphrase } : {}) };
+  if (input.tls)
+    secrets.tls = {
+      ...(input.tls.ca ? { ca: input.tls.ca } : {}),
+      cert: input.tls.cert,
+      key: input.tls.key,
+    };
+  if (input.ssh)
+    secrets.ssh = {
+      privateKey: input.ssh.privateKey,
+      ...(input.ssh.passphrase ? { passphrase: input.ssh.passphrase } : {}),
+    };
   return secrets;
 }
 

@@ -1,9 +1,4 @@
-import type { IncomingMessage } from 'node:http';
-import {
-  type OnGatewayConnection,
-  WebSocketGateway,
-  WebSocketServer,
-} from '@nestjs/websockets';
+import { type OnGatewayConnection, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { ClientToServerEvents, ServerToClientEvents } from '@berth/shared';
 import type { Server, Socket } from 'socket.io';
 import { Authenticator } from '../auth/authenticator.js';
@@ -29,7 +24,7 @@ export class RealtimeGateway implements OnGatewayConnection {
   }
 
   async handleConnection(socket: Socket): Promise<void> {
-    const principal = await this.authenticator.authenticate(socket.request as IncomingMessage);
+    const principal = await this.authenticator.authenticate(socket.request);
     if (!principal) {
       socket.disconnect(true);
       return;

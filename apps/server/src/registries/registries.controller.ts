@@ -43,7 +43,11 @@ export class RegistriesController {
 
   @Delete(':id')
   @HttpCode(204)
-  remove(@Param('id') id: string, @CurrentPrincipal() principal: Principal, @Req() req: Request): Promise<void> {
+  remove(
+    @Param('id') id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Req() req: Request,
+  ): Promise<void> {
     return this.registries.remove(id, principal, req);
   }
 }

@@ -26,22 +26,40 @@ export class RegistriesService {
   ) {}
 
   async list(): Promise<TRegistry[]> {
-    return (await this.prisma.db.registry.findMany({ orderBy: { name: 'asc' } })).map(toRegistryDto);
+    return (await this.prisma.db.registry.findMany({ orderBy: { name: 'asc' } })).map(
+      toRegistryDto,
+    );
   }
 
-  async create(input: TCreateRegistryRequest, principal: Principal, req: IncomingMessage): Promise<TRegistry> {
+  async create(
+    input: TCreateRegistryRequest,
+    principal: Principal,
+    req: IncomingMessage,
+  ): Promise<TRegistry> {
     const serverAddress = normaliseRegistryAddress(input.serverAddress);
     await this.assertFree(input.name, serverAddress, null);
     const row = await this.prisma.db.registry.create({
-      data: { name: input.name, serverAddress, username: input.username, secret: this.vault.seal(input.password) },
+      data: {
+        name: input.name,
+        serverAddress,
+        username: input.username,
+        secret: this.vault.seal(input.password),
+      },
     });
     await this.record('registry.create', row, principal, req);
     return toRegistryDto(row);
   }
 
-  async update(id: string, input: TUpdateRegistryRequest, principal: Principal, req: IncomingMessage): Promise<TRegistry> {
+  async update(
+    id: string,
+    input: TUpdateRegistryRequest,
+    principal: Principal,
+    req: IncomingMessage,
+  ): Promise<TRegistry> {
     const current = await this.find(id);
-    const serverAddress = input.serverAddress ? normaliseRegistryAddress(input.serverAddress) : current.serverAddress;
+    const serverAddress = input.serverAddress
+      ? normaliseRegistryAddress(input.serverAddress)
+      : current.serverAddress;
     await this.assertFree(input.name ?? current.name, serverAddress, id);
     const row = await this.prisma.db.registry.update({
       where: { id },
@@ -65,12 +83,22 @@ export class RegistriesService {
   /** Credentials for a registry address, or null when none are stored. */
   async credentialsFor(serverAddress: string): Promise<RegistryCredentials | null> {
     const row = await this.prisma.db.registry.findUnique({ where: { serverAddress } });
-    return row ? { serverAddress: row.serverAddress, username: row.username, password: this.vault.open(row.secret) } : null;
+    return row
+      ? {
+          serverAddress: row.serverAddress,
+          username: row.username,
+          password: this.vault.open(row.secret),
+        }
+      : null;
   }
 
   async allCredentials(): Promise<RegistryCredentials[]> {
     const rows = await this.prisma.db.registry.findMany();
-    return rows.map((row) => ({ serverAddress: row.serverAddress, username: row.username, password: this.vault.open(row.secret) }));
+    return rows.map((row) => ({
+      serverAddress: row.serverAddress,
+      username: row.username,
+      password: this.vault.open(row.secret),
+    }));
   }
 
   private async find(id: string): Promise<Registry> {
@@ -79,13 +107,19 @@ export class RegistriesService {
     return row;
   }
 
-  private async assertFree(name: string, serverAddress: string, exceptId: string | null): Promise<void> {
+  private async assertFree(
+    name: string,
+    serverAddress: string,
+    exceptId: string | null,
+  ): Promise<void> {
     const clash = await this.prisma.db.registry.findFirst({
       where: { OR: [{ name }, { serverAddress }], NOT: exceptId ? { id: exceptId } : undefined },
     });
     if (!clash) return;
     const field = clash.name === name ? 'name' : 'serverAddress';
-    throw new AppError('CONFLICT', `a registry with this ${field} exists`, { issues: [{ path: field, message: 'already taken' }] });
+    throw new AppError('CONFLICT', `a registry with this ${field} exists`, {
+      issues: [{ path: field, message: 'already taken' }],
+    });
   }
 
   private async record(

@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { ContainerCounts } from '../hosts/container-counts';
 import { HostStatus } from '../hosts/host-status';
 import { RelativeTime } from '../hosts/relative-time';
-import { Table, Td, Th } from '../ui/table';
+import { NoValue, Table, Td, Th } from '../ui/table';
 
 /** One row per host: the dashboard's short version of the Hosts table. */
 export function HostOverviewTable({ hosts }: { hosts: readonly THost[] }) {
@@ -34,10 +34,12 @@ export function HostOverviewTable({ hosts }: { hosts: readonly THost[] }) {
             <Td>
               <HostStatus host={host} />
             </Td>
-            <Td className="font-mono text-xs">{host.engine?.version ?? '—'}</Td>
-            <Td>{host.engine ? <ContainerCounts containers={host.engine.containers} /> : '—'}</Td>
+            <Td className="font-mono text-xs">{host.engine?.version ?? <NoValue />}</Td>
+            <Td>
+              {host.engine ? <ContainerCounts containers={host.engine.containers} /> : <NoValue />}
+            </Td>
             <Td className="text-right font-mono text-xs tabular-nums">
-              {host.engine?.images ?? '—'}
+              {host.engine?.images ?? <NoValue />}
             </Td>
             <Td className="text-xs">
               <RelativeTime iso={host.lastSeenAt} />

@@ -102,6 +102,7 @@ export function ConnectionSecretsFields({
                 label="Skip server certificate verification"
                 checked={values.tlsSkipVerify}
                 onCheckedChange={(checked) => onChange('tlsSkipVerify', checked)}
+                hint={replacing ? 'Saved together with new certificates.' : undefined}
               />
               {values.tlsSkipVerify ? (
                 <WarningNote>

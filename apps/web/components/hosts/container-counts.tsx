@@ -1,24 +1,22 @@
 import type { TEngineFacts } from '@berth/shared';
 
-/** Running / paused / stopped as three compact numbers, each named for screen readers. */
+const STATES = [
+  { key: 'running', dot: 'bg-ok' },
+  { key: 'paused', dot: 'bg-warn' },
+  { key: 'stopped', dot: 'bg-neutral' },
+] as const;
+
+/** Running / paused / stopped as three coloured counts, each named for screen readers. */
 export function ContainerCounts({ containers }: { containers: TEngineFacts['containers'] }) {
   return (
-    <span className="inline-flex gap-2.5 font-mono text-xs tabular-nums">
-      <span title="running" className="text-ok">
-        {containers.running}
-        <span className="sr-only"> running</span>
-        <span aria-hidden className="text-muted"> ▶</span>
-      </span>
-      <span title="paused" className="text-warn">
-        {containers.paused}
-        <span className="sr-only"> paused</span>
-        <span aria-hidden className="text-muted"> ❚❚</span>
-      </span>
-      <span title="stopped" className="text-muted">
-        {containers.stopped}
-        <span className="sr-only"> stopped</span>
-        <span aria-hidden> ■</span>
-      </span>
+    <span className="inline-flex gap-3 font-mono text-xs whitespace-nowrap tabular-nums">
+      {STATES.map(({ key, dot }) => (
+        <span key={key} title={key} className="inline-flex items-center gap-1">
+          <span aria-hidden className={`size-1.5 rounded-full ${dot}`} />
+          {containers[key]}
+          <span className="sr-only"> {key}</span>
+        </span>
+      ))}
     </span>
   );
 }

@@ -13,7 +13,9 @@ export function FactList({ facts }: { facts: readonly Fact[] }) {
       {facts.map((fact) => (
         <div key={fact.label} className="contents">
           <dt className="text-muted">{fact.label}</dt>
-          <dd className={`min-w-0 break-words text-fg ${fact.mono ? 'font-mono text-xs leading-5' : ''}`}>
+          <dd
+            className={`min-w-0 break-words text-fg ${fact.mono ? 'font-mono text-xs leading-5' : ''}`}
+          >
             {fact.value}
           </dd>
         </div>

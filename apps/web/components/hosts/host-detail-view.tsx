@@ -142,9 +142,7 @@ export function HostDetailView({ id }: { id: string }) {
                 ]}
               />
               {data.tlsSkipVerify ? (
-                <WarningNote>
-                  The server certificate of this host is not verified.
-                </WarningNote>
+                <WarningNote>The server certificate of this host is not verified.</WarningNote>
               ) : null}
             </div>
           </Panel>

@@ -2,7 +2,7 @@ import type { THost } from '@berth/shared';
 import { Trash2 } from 'lucide-react';
 import Link from 'next/link';
 import { Button } from '../ui/button';
-import { Table, Td, Th } from '../ui/table';
+import { NoValue, Table, Td, Th } from '../ui/table';
 import { ContainerCounts } from './container-counts';
 import { HostLabels } from './host-labels';
 import { HostStatus } from './host-status';
@@ -14,21 +14,16 @@ interface HostTableProps {
   onRemove?: ((host: THost) => void) | undefined;
 }
 
-const dash = <span className="text-muted">—</span>;
-
 export function HostTable({ hosts, onRemove }: HostTableProps) {
   return (
     <Table label="Hosts">
       <thead>
         <tr>
-          <Th>Name</Th>
-          <Th>URL</Th>
+          <Th>Host</Th>
           <Th>Kind</Th>
           <Th>Status</Th>
           <Th>Engine</Th>
-          <Th>API</Th>
-          <Th>OS</Th>
-          <Th>Storage</Th>
+          <Th>System</Th>
           <Th>Containers</Th>
           <Th className="text-right">Images</Th>
           <Th>Last seen</Th>
@@ -42,31 +37,49 @@ export function HostTable({ hosts, onRemove }: HostTableProps) {
       <tbody>
         {hosts.map((host) => (
           <tr key={host.id} className="hover:bg-surface-2/50">
-            <Td className="min-w-36">
+            <Td className="min-w-48">
               <Link
                 href={`/hosts/${encodeURIComponent(host.id)}`}
                 className="font-medium text-fg hover:text-accent hover:underline"
               >
                 {host.name}
               </Link>
+              <div className="font-mono text-xs break-all text-muted">{host.url}</div>
               <div className="mt-1 empty:hidden">
                 <HostLabels host={host} />
               </div>
             </Td>
-            <Td className="font-mono text-xs whitespace-nowrap">{host.url}</Td>
             <Td className="font-mono text-xs">{host.kind}</Td>
-            <Td className="min-w-28">
+            <Td className="min-w-40">
               <HostStatus host={host} />
             </Td>
-            <Td className="font-mono text-xs">{host.engine?.version ?? dash}</Td>
-            <Td className="font-mono text-xs">{host.engine?.apiVersion ?? dash}</Td>
-            <Td className="max-w-48 truncate text-xs" title={host.engine?.os}>
-              {host.engine?.os ?? dash}
+            <Td className="font-mono text-xs whitespace-nowrap">
+              {host.engine ? (
+                <>
+                  {host.engine.version}
+                  <div className="text-muted">API {host.engine.apiVersion}</div>
+                </>
+              ) : (
+                <NoValue />
+              )}
             </Td>
-            <Td className="font-mono text-xs">{host.engine?.storageDriver ?? dash}</Td>
-            <Td>{host.engine ? <ContainerCounts containers={host.engine.containers} /> : dash}</Td>
+            <Td className="max-w-56 text-xs">
+              {host.engine ? (
+                <>
+                  <div className="truncate" title={host.engine.os}>
+                    {host.engine.os}
+                  </div>
+                  <div className="font-mono text-muted">{host.engine.storageDriver}</div>
+                </>
+              ) : (
+                <NoValue />
+              )}
+            </Td>
+            <Td>
+              {host.engine ? <ContainerCounts containers={host.engine.containers} /> : <NoValue />}
+            </Td>
             <Td className="text-right font-mono text-xs tabular-nums">
-              {host.engine?.images ?? dash}
+              {host.engine?.images ?? <NoValue />}
             </Td>
             <Td className="text-xs">
               <RelativeTime iso={host.lastSeenAt} />

@@ -12,7 +12,10 @@ export function HostTestResultView({ result }: { result: THostTestResult }) {
         result.ok ? 'border-ok/30 bg-ok/5' : 'border-danger/30 bg-danger/5'
       }`}
     >
-      <Icon aria-hidden className={`mt-0.5 size-4 shrink-0 ${result.ok ? 'text-ok' : 'text-danger'}`} />
+      <Icon
+        aria-hidden
+        className={`mt-0.5 size-4 shrink-0 ${result.ok ? 'text-ok' : 'text-danger'}`}
+      />
       <div className="flex min-w-0 flex-1 flex-col gap-1">
         <div className="flex flex-wrap items-center gap-2">
           <span className="font-medium text-fg">

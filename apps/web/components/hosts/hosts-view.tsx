@@ -37,7 +37,9 @@ export function HostsView() {
     <>
       <PageHeader
         title="Hosts"
-        description={count ? `${count} registered with Berth.` : 'Docker engines Berth connects to.'}
+        description={
+          count ? `${count} registered with Berth.` : 'Docker engines Berth connects to.'
+        }
         actions={
           <>
             <div className="relative">

@@ -37,8 +37,8 @@ export function RemoveHostDialog({ host, onClose, onRemoved }: RemoveHostDialogP
         });
       }}
     >
-      Berth forgets this host and its stored credentials. Nothing on the host itself is changed:
-      its containers, images and volumes stay as they are.
+      Berth forgets this host and its stored credentials. Nothing on the host itself is changed: its
+      containers, images and volumes stay as they are.
     </ConfirmDialog>
   );
 }

@@ -8,6 +8,7 @@ import { useMe, useSetupStatus } from '@/lib/queries';
 import { useHostStatusEvents } from '@/lib/use-host-status-events';
 import { ErrorNotice } from '../ui/error-notice';
 import { Skeleton } from '../ui/skeleton';
+import { MobileNav } from './mobile-nav';
 import { SideNav } from './side-nav';
 import { TopBar } from './top-bar';
 import { useKeyboardShortcuts } from './use-keyboard-shortcuts';
@@ -44,26 +45,17 @@ function SignedInShell({ user, children }: { user: TUser; children: ReactNode })
     <div className="flex min-h-screen">
       <a
         href="#main"
-        className="sr-only z-50 rounded-md bg-accent px-3 py-2 text-accent-fg focus:not-sr-only focus:fixed focus:top-2 focus:left-2"
+        className="sr-only rounded-md bg-accent text-accent-fg focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-50 focus:px-3 focus:py-2"
       >
         Skip to content
       </a>
-      <aside className="sticky top-0 hidden h-screen w-56 shrink-0 border-r border-border bg-surface md:block">
-        <SideNav />
-      </aside>
-      {navOpen ? (
-        <div className="fixed inset-0 z-40 md:hidden">
-          <button
-            type="button"
-            aria-label="Close navigation"
-            className="absolute inset-0 bg-black/40"
-            onClick={() => setNavOpen(false)}
-          />
-          <aside className="absolute inset-y-0 left-0 w-64 border-r border-border bg-surface shadow-xl">
-            <SideNav onNavigate={() => setNavOpen(false)} />
-          </aside>
+      {/* The column runs the full page height; only its content sticks to the viewport. */}
+      <aside className="hidden w-56 shrink-0 border-r border-border bg-surface md:block">
+        <div className="sticky top-0 h-screen">
+          <SideNav />
         </div>
-      ) : null}
+      </aside>
+      <MobileNav open={navOpen} onClose={() => setNavOpen(false)} />
       <div className="flex min-w-0 flex-1 flex-col">
         <TopBar user={user} live={live} onOpenNav={() => setNavOpen(true)} />
         <main id="main" tabIndex={-1} className="flex-1 px-4 py-5 outline-none md:px-6">

@@ -33,14 +33,13 @@ export function TopBar({ user, live, onOpenNav }: TopBarProps) {
       <span className="hidden h-5 w-px bg-border sm:block" aria-hidden />
       <span className="truncate text-sm font-medium text-fg" title={user.username}>
         {user.displayName || user.username}
-        {user.isAdmin ? <span className="ml-1.5 text-xs font-normal text-muted">admin</span> : null}
+        {user.isAdmin ? (
+          <span className="ml-2 rounded border border-border px-1 py-px text-[10px] font-medium tracking-wide text-muted uppercase">
+            admin
+          </span>
+        ) : null}
       </span>
-      <Button
-        variant="ghost"
-        size="sm"
-        onClick={() => logout.mutate()}
-        disabled={logout.isPending}
-      >
+      <Button variant="ghost" size="sm" onClick={() => logout.mutate()} disabled={logout.isPending}>
         <LogOut aria-hidden />
         Sign out
       </Button>

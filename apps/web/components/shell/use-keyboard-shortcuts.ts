@@ -8,9 +8,7 @@ const CHORD_TIMEOUT_MS = 1000;
 
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
-  return (
-    target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)
-  );
+  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
 }
 
 /** `g` then a letter opens a page (`g h`: Hosts); `/` focuses the page's search box. */

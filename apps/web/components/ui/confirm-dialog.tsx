@@ -1,8 +1,9 @@
 'use client';
 
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 import { Button } from './button';
 import { ErrorNotice } from './error-notice';
+import { useModalDialog } from './use-modal-dialog';
 
 interface ConfirmDialogProps {
   open: boolean;
@@ -15,10 +16,7 @@ interface ConfirmDialogProps {
   onClose: () => void;
 }
 
-/**
- * A modal built on <dialog>: the browser traps focus, closes on Escape and gives focus back to
- * the button that opened it.
- */
+/** Asks before something that cannot be undone; Cancel has the focus. */
 export function ConfirmDialog({
   open,
   title,
@@ -29,15 +27,8 @@ export function ConfirmDialog({
   onConfirm,
   onClose,
 }: ConfirmDialogProps) {
-  const dialog = useRef<HTMLDialogElement>(null);
+  const dialog = useModalDialog(open);
   const titleId = useId();
-
-  useEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    if (open && !element.open) element.showModal();
-    if (!open && element.open) element.close();
-  }, [open]);
 
   return (
     <dialog

@@ -3,7 +3,8 @@ import type { ReactNode, TdHTMLAttributes, ThHTMLAttributes } from 'react';
 /** A dense data table that scrolls sideways inside its panel instead of squeezing columns. */
 export function Table({ label, children }: { label: string; children: ReactNode }) {
   return (
-    <div className="overflow-x-auto">
+    // `relative` keeps visually hidden (absolutely positioned) labels inside the scroll box.
+    <div className="relative overflow-x-auto">
       <table aria-label={label} className="w-full border-collapse text-left text-sm">
         {children}
       </table>
@@ -25,4 +26,9 @@ export function Td({ className = '', ...props }: TdHTMLAttributes<HTMLTableCellE
   return (
     <td className={`border-b border-border px-3 py-2 align-top text-fg ${className}`} {...props} />
   );
+}
+
+/** The placeholder of a cell with nothing to show. */
+export function NoValue() {
+  return <span className="text-muted">—</span>;
 }

@@ -14,7 +14,8 @@ export const ZHostUrl = z
   .string()
   .trim()
   .refine(
-    (url) => /^(unix:\/\/\/.+|tcp:\/\/[^/\s:]+:\d{1,5}|ssh:\/\/[^@/\s]+@[^/\s:]+(:\d{1,5})?)$/.test(url),
+    (url) =>
+      /^(unix:\/\/\/.+|tcp:\/\/[^/\s:]+:\d{1,5}|ssh:\/\/[^@/\s]+@[^/\s:]+(:\d{1,5})?)$/.test(url),
     'must be unix:///path, tcp://host:port or ssh://user@host[:port]',
   );
 

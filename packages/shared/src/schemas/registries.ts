@@ -5,7 +5,10 @@ export const ZRegistryAddress = z
   .trim()
   .min(1, 'required')
   .max(255)
-  .regex(/^(https?:\/\/)?[a-zA-Z0-9.-]+(:\d{1,5})?(\/.*)?$/, 'a registry host such as registry.example.com:5000 or docker.io');
+  .regex(
+    /^(https?:\/\/)?[a-zA-Z0-9.-]+(:\d{1,5})?(\/.*)?$/,
+    'a registry host such as registry.example.com:5000 or docker.io',
+  );
 
 export const ZCreateRegistryRequest = z.object({
   name: z.string().trim().min(1, 'required').max(64),

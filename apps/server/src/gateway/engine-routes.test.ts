@@ -1,0 +1,41 @@
+import { describe, expect, it } from '@jest/globals';
+import { permissionFor, targetOf } from './engine-routes.js';
+
+describe('permissionFor', () => {
+  it.each([
+    ['GET', '/containers/json', 'container.list'],
+    ['GET', '/containers/abc/json', 'container.inspect'],
+    ['POST', '/containers/create', 'container.create'],
+    ['POST', '/containers/abc/start', 'container.start'],
+    ['DELETE', '/containers/abc', 'container.delete'],
+    ['POST', '/exec/abc/start', 'container.exec'],
+    ['GET', '/images/json', 'image.list'],
+    ['GET', '/images/127.0.0.1:5000/team/app:1.0/json', 'image.list'],
+    ['POST', '/images/create', 'image.pull'],
+    ['POST', '/images/127.0.0.1:5000/team/app/push', 'image.push'],
+    ['DELETE', '/images/team/app:1.0', 'image.delete'],
+    ['POST', '/build', 'image.build'],
+    ['HEAD', '/_ping', 'host.view'],
+    ['POST', '/swarm/init', 'swarm.manage'],
+  ])('%s %s needs %s', (method, route, permission) => {
+    expect(permissionFor(method, route)).toBe(permission);
+  });
+
+  it('leaves routes outside the catalog unmapped', () => {
+    expect(permissionFor('POST', '/containers/json')).toBeNull();
+    expect(permissionFor('GET', '/debug/pprof')).toBeNull();
+    expect(permissionFor('PUT', '/info')).toBeNull();
+  });
+});
+
+describe('targetOf', () => {
+  it('names the object of a call', () => {
+    expect(targetOf('/containers/abc/start', new URLSearchParams())).toBe('abc');
+    expect(targetOf('/images/create', new URLSearchParams('fromImage=busybox&tag=1'))).toBe(
+      'busybox:1',
+    );
+    expect(targetOf('/images/team/app/push', new URLSearchParams('tag=1'))).toBe('team/app');
+    expect(targetOf('/containers/create', new URLSearchParams('name=web'))).toBe('web');
+    expect(targetOf('/containers/create', new URLSearchParams())).toBeNull();
+  });
+});

@@ -1,0 +1,121 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { ErrorBody, THost, THostTestResult } from '@berth/shared';
+import { TestBerth } from './support/berth.js';
+import { fleet } from './support/fleet.js';
+
+describe('hosts: every connection kind against real engines', () => {
+  let berth: TestBerth;
+  let token: string;
+
+  beforeAll(async () => {
+    berth = await TestBerth.start();
+    token = await berth.adminToken();
+  });
+  afterAll(() => berth.stop());
+
+  it('registers a unix socket host and reads its engine facts', async () => {
+    const host = await berth.addHost(token, { name: 'a', url: fleet().a });
+    expect(host).toMatchObject({ name: 'a', kind: 'unix', status: 'up', hasSecret: false });
+    expect(host.engine?.apiVersion).toBe('1.41');
+    expect(host.engine?.hostname).toBe('berth-a');
+  });
+
+  it('registers a TCP + mutual TLS host without ever returning the key', async () => {
+    const { url, ca, cert, key } = fleet().c;
+    const res = await berth.api<THost>('POST', '/api/hosts', {
+      token,
+      body: { name: 'c', url, tls: { ca, cert, key } },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ kind: 'tls', status: 'up', hasSecret: true });
+    expect(res.body.engine?.hostname).toBe('berth-c');
+    const listed = await berth.api('GET', '/api/hosts', { token });
+    expect(JSON.stringify(listed.body)).not.toContain('PRIVATE KEY');
+  });
+
+  it('registers an SSH host with a passphrase-protected key', async () => {
+    const { url, keyWithPassphrase, passphrase } = fleet().d;
+    const host = await berth.addHost(token, {
+      name: 'd',
+      url,
+      ssh: { privateKey: keyWithPassphrase, passphrase },
+    });
+    expect(host).toMatchObject({ kind: 'ssh', status: 'up' });
+    expect(host.engine?.hostname).toBe('berth-d');
+  });
+
+  it('tests a connection before saving and names what is wrong', async () => {
+    const { url, cert, key } = fleet().c;
+    // No CA: the engine's certificate is signed by the fleet's own CA, so verification fails.
+    const noCa = await berth.api<THostTestResult>('POST', '/api/hosts/test', {
+      token,
+      body: { name: 'x', url, tls: { cert, key } },
+    });
+    expect(noCa.body).toMatchObject({ ok: false, status: 'tls_error' });
+    const stranger = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+      type: 'pkcs1',
+      format: 'pem',
+    });
+    const wrongKey = await berth.api<THostTestResult>('POST', '/api/hosts/test', {
+      token,
+      body: { name: 'x', url: fleet().d.url, ssh: { privateKey: String(stranger) } },
+    });
+    expect(wrongKey.body).toMatchObject({ ok: false, status: 'unauthorized' });
+    const wrongPassphrase = await berth.api<ErrorBody>('POST', '/api/hosts/test', {
+      token,
+      body: {
+        name: 'x',
+        url: fleet().d.url,
+        ssh: { privateKey: fleet().d.keyWithPassphrase, passphrase: 'wrong' },
+      },
+    });
+    expect(wrongPassphrase.status).toBe(400);
+    expect(wrongPassphrase.body.error.details?.issues?.[0]?.path).toBe('ssh.passphrase');
+    const missing = await berth.api<THostTestResult>('POST', '/api/hosts/test', {
+      token,
+      body: { name: 'x', url: 'unix:///nonexistent.sock' },
+    });
+    expect(missing.body).toMatchObject({
+      ok: false,
+      status: 'down',
+      error: 'the socket does not exist',
+    });
+    const hosts = await berth.api<THost[]>('GET', '/api/hosts', { token });
+    expect(hosts.body.map((h) => h.name)).not.toContain('x');
+  });
+
+  it('rejects bad input with the failing field named', async () => {
+    const res = await berth.api<ErrorBody>('POST', '/api/hosts', {
+      token,
+      body: { name: 'bad', url: 'http://example' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('VALIDATION_FAILED');
+    expect(res.body.error.details?.issues?.[0]?.path).toBe('url');
+    const ssh = await berth.api<ErrorBody>('POST', '/api/hosts', {
+      token,
+      body: { name: 'bad', url: fleet().d.url },
+    });
+    expect(ssh.body.error.details?.issues?.[0]?.path).toBe('ssh');
+    const dup = await berth.api<ErrorBody>('POST', '/api/hosts', {
+      token,
+      body: { name: 'a', url: fleet().b },
+    });
+    expect(dup.status).toBe(409);
+  });
+
+  it('needs an administrator and a credential', async () => {
+    expect((await berth.api('GET', '/api/hosts')).status).toBe(401);
+    expect((await berth.api('GET', '/api/hosts', { token: 'berth_wrong' })).status).toBe(401);
+  });
+
+  it('lists the hosts in health', async () => {
+    const health = await berth.api<{ hosts: { name: string; status: string }[] }>(
+      'GET',
+      '/api/health',
+    );
+    expect(health.status).toBe(200);
+    expect(health.body.hosts.map((h) => h.name)).toEqual(['a', 'c', 'd']);
+  });
+});

@@ -1,0 +1,159 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TCreateHostRequest, THost } from '@berth/shared';
+import pg from 'pg';
+import { startServer, type RunningServer } from '../../src/bootstrap.js';
+import { createLogger } from '../../src/common/logger.js';
+import { loadConfig } from '../../src/config/config.js';
+
+export const ADMIN_PASSWORD = 'test-admin-password-1';
+
+export interface ApiAnswer<T = unknown> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A real Berth server on a random port with its own data directory, for one test file. */
+export class TestBerth {
+  private constructor(
+    readonly server: RunningServer,
+    readonly dataDir: string,
+    readonly url: string,
+    private readonly database: TestDatabase,
+  ) {}
+
+  static async start(env: Record<string, string> = {}): Promise<TestBerth> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'berth-test-'));
+    const database = await TestDatabase.create(dataDir);
+    const config = loadConfig({
+      DATABASE_URL: database.url,
+      PORT: '0',
+      BERTH_BIND: '127.0.0.1',
+      BERTH_DATA_DIR: dataDir,
+      BERTH_WEB: 'off',
+      BERTH_LOCAL_SOCKET: '',
+      BERTH_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      BERTH_HEALTH_INTERVAL_MS: '1000',
+      BERTH_ENGINE_TIMEOUT_MS: '3000',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+      ...env,
+    });
+    const server = await startServer(config, createLogger(config.logLevel));
+    return new TestBerth(server, dataDir, server.url, database);
+  }
+
+  async stop(): Promise<void> {
+    await this.server.close();
+    await this.database.drop();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  get provider(): 'sqlite' | 'postgresql' {
+    return this.database.provider;
+  }
+
+  /** Calls the REST API; `auth` is a bearer token or nothing. */
+  async api<T = unknown>(
+    method: string,
+    path: string,
+    options: { body?: unknown; token?: string; headers?: Record<string, string> } = {},
+  ): Promise<ApiAnswer<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(`${this.url}${path}`, {
+      method,
+      headers,
+      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    });
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: res.status, body: body as T, headers: res.headers };
+  }
+
+  /** Signs in as the first administrator and makes an API token. */
+  async adminToken(): Promise<string> {
+    const login = await fetch(`${this.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+    });
+    if (login.status !== 200) throw new Error(`admin login failed: ${login.status}`);
+    const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
+    const { csrfToken } = (await login.json()) as { csrfToken: string };
+    const res = await fetch(`${this.url}/api/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+      body: JSON.stringify({ name: 'tests' }),
+    });
+    if (res.status !== 201) throw new Error(`token creation failed: ${res.status}`);
+    return ((await res.json()) as { token: string }).token;
+  }
+
+  async addHost(token: string, host: TCreateHostRequest): Promise<THost> {
+    const res = await this.api<THost>('POST', '/api/hosts', { token, body: host });
+    if (res.status !== 201)
+      throw new Error(`adding host ${host.name} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+}
+
+/**
+ * SQLite in the test's data directory by default; a fresh PostgreSQL database per server when
+ * BERTH_TEST_POSTGRES_URL (an admin connection) is set, as `npm test` does for its second pass.
+ */
+export class TestDatabase {
+  private constructor(
+    readonly provider: 'sqlite' | 'postgresql',
+    readonly url: string,
+    readonly drop: () => Promise<void>,
+  ) {}
+
+  static async create(dataDir: string): Promise<TestDatabase> {
+    const admin = process.env.BERTH_TEST_POSTGRES_URL;
+    if (!admin)
+      return new TestDatabase('sqlite', `file:${join(dataDir, 'berth.db')}`, async () => {});
+    const name = `berth_test_${randomBytes(6).toString('hex')}`;
+    await withPg(admin, (client) => client.query(`CREATE DATABASE ${name}`));
+    const url = new URL(admin);
+    url.pathname = `/${name}`;
+    return new TestDatabase('postgresql', url.toString(), () =>
+      withPg(admin, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(
+        () => undefined,
+      ),
+    );
+  }
+}
+
+async function withPg<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Polls until `check` passes or the deadline passes; returns how long it took. */
+export async function waitFor(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    if (await check()) return Date.now() - started;
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+
+/** Linux reports process times in clock ticks; 100 per second on every kernel this runs on. */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time of the processes that share the machine's cores during a cell: the load generator
+ * (this process), Berth and dockerd. With two cores, CPU spent in Berth is CPU the engine and the
+ * clients do not get, which is what the throughput ratio shows.
+ */
+export class CpuMeter {
+  constructor(pids) {
+    this.pids = pids;
+  }
+
+  start() {
+    const wall = performance.now();
+    const self = process.cpuUsage();
+    const others = Object.fromEntries(Object.entries(this.pids).map(([name, pid]) => [name, cpuMs(pid)]));
+    return () => {
+      const seconds = (performance.now() - wall) / 1000;
+      const used = process.cpuUsage(self);
+      const shares = { bench: (used.user + used.system) / 1000 / seconds / 10 };
+      for (const [name, pid] of Object.entries(this.pids)) {
+        const ms = cpuMs(pid) - others[name];
+        shares[name] = Number.isNaN(ms) ? null : ms / seconds / 10;
+      }
+      return shares; // percent of one core
+    };
+  }
+}
+
+/** utime + stime of a process, in ms; NaN when it is gone or unreadable. */
+function cpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name may contain spaces; fields are counted after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return NaN;
+  }
+}
+
+export function readPid(path) {
+  try {
+    const pid = Number(readFileSync(path, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
