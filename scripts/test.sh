@@ -74,6 +74,6 @@ BERTH_TEST_POSTGRES_URL=$POSTGRES_URL jest --selectProjects integration --runInB
   --testPathPatterns 'test/(database|hosts)\.test\.ts' --json --outputFile="$RESULTS/integration-postgres.json"
 
 step "browser tests (Chromium)"
-npx playwright test -c e2e/playwright.config.ts
+PLAYWRIGHT_JSON_OUTPUT_NAME="$PWD/$RESULTS/e2e.json" node scripts/run-e2e.mjs --reporter=list,json
 
 node scripts/test-summary.mjs "$RESULTS"

@@ -17,13 +17,16 @@ const STOP_TIMEOUT_MS = 5_000;
 export function ensureBuilt(repoRoot, log) {
   const serverDir = join(repoRoot, 'apps/server');
   const entry = join(serverDir, 'dist/main.js');
-  if (existsSync(entry) && newestMtime(join(serverDir, 'src')) <= statSync(entry).mtimeMs) return entry;
+  if (existsSync(entry) && newestMtime(join(serverDir, 'src')) <= statSync(entry).mtimeMs)
+    return entry;
   log('building the server (npx tsc -p apps/server)…');
   try {
     execFileSync('npx', ['tsc', '-p', '.'], { cwd: serverDir, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (error) {
     const output = `${error.stdout ?? ''}${error.stderr ?? ''}`.trim();
-    throw new Error(`the server does not build; fix it or pass --server FILE\n${output}`);
+    throw new Error(`the server does not build; fix it or pass --server FILE\n${output}`, {
+      cause: error,
+    });
   }
   return entry;
 }
@@ -58,7 +61,7 @@ export async function startBerth({ entry, repoRoot, logLevel, dataDir }) {
     await waitForHealth(server);
   } catch (error) {
     await stopBerth(server);
-    throw new Error(`${error.message}\n--- server log ---\n${tail(logPath)}`);
+    throw new Error(`${error.message}\n--- server log ---\n${tail(logPath)}`, { cause: error });
   }
   return server;
 }
@@ -121,7 +124,10 @@ async function waitForHealth(server) {
 export async function stopBerth(server) {
   if (server.child.exitCode !== null || server.child.signalCode !== null) return;
   server.child.kill('SIGTERM');
-  const stopped = await Promise.race([server.exited.then(() => true), sleep(STOP_TIMEOUT_MS, false)]);
+  const stopped = await Promise.race([
+    server.exited.then(() => true),
+    sleep(STOP_TIMEOUT_MS, false),
+  ]);
   if (!stopped) {
     server.child.kill('SIGKILL');
     await server.exited;

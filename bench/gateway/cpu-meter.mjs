@@ -16,7 +16,9 @@ export class CpuMeter {
   start() {
     const wall = performance.now();
     const self = process.cpuUsage();
-    const others = Object.fromEntries(Object.entries(this.pids).map(([name, pid]) => [name, cpuMs(pid)]));
+    const others = Object.fromEntries(
+      Object.entries(this.pids).map(([name, pid]) => [name, cpuMs(pid)]),
+    );
     return () => {
       const seconds = (performance.now() - wall) / 1000;
       const used = process.cpuUsage(self);

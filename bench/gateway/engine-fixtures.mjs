@@ -20,7 +20,9 @@ export class EngineFixtures {
       expect: [200, 404],
     });
     if (res.status === 404) {
-      throw new Error(`image ${this.image} is missing on the engine: run scripts/fleet/fleet.sh up`);
+      throw new Error(
+        `image ${this.image} is missing on the engine: run scripts/fleet/fleet.sh up`,
+      );
     }
   }
 
@@ -45,7 +47,11 @@ export class EngineFixtures {
   /** Removes every bench container, ours and any left behind by an interrupted run. */
   async removeAll() {
     const filters = encodeURIComponent(JSON.stringify({ label: [`${LABEL}=1`] }));
-    const { json } = await callJson(this.engine, 'GET', `${API}/containers/json?all=1&filters=${filters}`);
+    const { json } = await callJson(
+      this.engine,
+      'GET',
+      `${API}/containers/json?all=1&filters=${filters}`,
+    );
     await inBatches(json.length, 8, async (i) => {
       await callJson(this.engine, 'DELETE', `${API}/containers/${json[i].Id}?force=1&v=1`, {
         expect: [204, 404],

@@ -76,11 +76,20 @@ export function send(target, { method = 'GET', path, headers = {}, body, keepBod
 /** A JSON call that must answer one of `expect`; setup and cleanup use it, never the load loop. */
 export async function callJson(target, method, path, { body, headers = {}, expect = [200] } = {}) {
   const payload = body === undefined ? undefined : JSON.stringify(body);
-  const jsonHeaders = payload === undefined ? headers : { 'content-type': 'application/json', ...headers };
-  const res = await send(target, { method, path, headers: jsonHeaders, body: payload, keepBody: true });
+  const jsonHeaders =
+    payload === undefined ? headers : { 'content-type': 'application/json', ...headers };
+  const res = await send(target, {
+    method,
+    path,
+    headers: jsonHeaders,
+    body: payload,
+    keepBody: true,
+  });
   const text = res.body.toString('utf8');
   if (!expect.includes(res.status)) {
-    throw new Error(`${method} ${target.prefix}${path} answered ${res.status}: ${text.slice(0, 300)}`);
+    throw new Error(
+      `${method} ${target.prefix}${path} answered ${res.status}: ${text.slice(0, 300)}`,
+    );
   }
   return { status: res.status, headers: res.headers, json: text === '' ? null : JSON.parse(text) };
 }

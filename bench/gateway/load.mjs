@@ -6,13 +6,7 @@ import { send } from './http-client.mjs';
  * read to the end, until the time is up. Requests in flight at the deadline still finish and
  * count, and the elapsed time includes them, so throughput is not flattered.
  */
-export async function measure({ target, path, concurrency, warmupMs, durationMs }) {
-  // Warm-up fills both keep-alive pools, the JIT and Berth's caches (token, engine connection).
-  await loop({ target, path, concurrency, durationMs: warmupMs });
-  return loop({ target, path, concurrency, durationMs });
-}
-
-async function loop({ target, path, concurrency, durationMs }) {
+export async function runFor({ target, path, concurrency, durationMs }) {
   const samples = [];
   const failures = { count: 0, first: null };
   const start = performance.now();

@@ -28,8 +28,10 @@ export function readOptions(argv) {
       help: { type: 'boolean', default: false },
     },
   });
-  if (!['a', 'b'].includes(values.host)) throw new Error('--host must be a or b (the unix-socket engines)');
-  if (!LOG_LEVELS.has(values['log-level'])) throw new Error(`--log-level must be one of ${[...LOG_LEVELS].join(', ')}`);
+  if (!['a', 'b'].includes(values.host))
+    throw new Error('--host must be a or b (the unix-socket engines)');
+  if (!LOG_LEVELS.has(values['log-level']))
+    throw new Error(`--log-level must be one of ${[...LOG_LEVELS].join(', ')}`);
   return {
     durationMs: seconds('--duration', values.duration, 0.5, 120) * 1000,
     warmupMs: seconds('--warmup', values.warmup, 0, 60) * 1000,

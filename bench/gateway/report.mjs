@@ -17,7 +17,10 @@ export function judge(row) {
     const key = row.stream ? 'mbPerSec' : 'reqPerSec';
     const ratio = gateway[key] / direct[key];
     const what = row.stream ? 'MB/s' : 'req/s';
-    return verdict(ratio >= TARGETS.throughputRatio, `${what} ${pct(ratio)} ≥ ${pct(TARGETS.throughputRatio)}`);
+    return verdict(
+      ratio >= TARGETS.throughputRatio,
+      `${what} ${pct(ratio)} ≥ ${pct(TARGETS.throughputRatio)}`,
+    );
   }
   return null;
 }
@@ -32,7 +35,18 @@ export function renderText(rows, context) {
       `${context.durationS} s per cell after ${context.warmupS} s warm-up, Berth LOG_LEVEL=${context.logLevel}`,
     '',
     table(
-      ['scenario', 'direct p50', 'gateway p50', 'added p50', 'direct p99', 'gateway p99', 'direct req/s', 'gateway req/s', 'gateway/direct %', 'target'],
+      [
+        'scenario',
+        'direct p50',
+        'gateway p50',
+        'added p50',
+        'direct p99',
+        'gateway p99',
+        'direct req/s',
+        'gateway req/s',
+        'gateway/direct %',
+        'target',
+      ],
       rows.map((r) => [
         r.label,
         ms(r.direct.p50Ms),
@@ -49,35 +63,66 @@ export function renderText(rows, context) {
   ];
   const streams = rows.filter((r) => r.stream);
   if (streams.length > 0) {
-    lines.push('', table(
-      ['stream', 'direct MB/s', 'gateway MB/s', 'gateway/direct %', 'direct TTFB p50', 'gateway TTFB p50', 'added TTFB p50', 'gateway TTFB p99'],
-      streams.map((r) => [
-        r.label,
-        num(r.direct.mbPerSec),
-        num(r.gateway.mbPerSec),
-        pct(r.gateway.mbPerSec / r.direct.mbPerSec),
-        ms(r.direct.ttfbP50Ms),
-        ms(r.gateway.ttfbP50Ms),
-        ms(r.gateway.ttfbP50Ms - r.direct.ttfbP50Ms),
-        ms(r.gateway.ttfbP99Ms),
-      ]),
-    ));
+    lines.push(
+      '',
+      table(
+        [
+          'stream',
+          'direct MB/s',
+          'gateway MB/s',
+          'gateway/direct %',
+          'direct TTFB p50',
+          'gateway TTFB p50',
+          'added TTFB p50',
+          'gateway TTFB p99',
+        ],
+        streams.map((r) => [
+          r.label,
+          num(r.direct.mbPerSec),
+          num(r.gateway.mbPerSec),
+          pct(r.gateway.mbPerSec / r.direct.mbPerSec),
+          ms(r.direct.ttfbP50Ms),
+          ms(r.gateway.ttfbP50Ms),
+          ms(r.gateway.ttfbP50Ms - r.direct.ttfbP50Ms),
+          ms(r.gateway.ttfbP99Ms),
+        ]),
+      ),
+    );
   }
-  lines.push('', table(
-    ['CPU, % of one core', 'direct: bench', 'dockerd', 'gateway: bench', 'berth', 'dockerd', 'berth CPU per request'],
-    rows.map((r) => [
-      r.label,
-      share(r.direct.cpu.bench),
-      share(r.direct.cpu.dockerd),
-      share(r.gateway.cpu.bench),
-      share(r.gateway.cpu.berth),
-      share(r.gateway.cpu.dockerd),
-      r.gateway.cpu.berth === null ? '?' : ms((r.gateway.cpu.berth * 10) / r.gateway.reqPerSec),
-    ]),
-  ));
+  lines.push(
+    '',
+    table(
+      [
+        'CPU, % of one core',
+        'direct: bench',
+        'dockerd',
+        'gateway: bench',
+        'berth',
+        'dockerd',
+        'berth CPU per request',
+      ],
+      rows.map((r) => [
+        r.label,
+        share(r.direct.cpu.bench),
+        share(r.direct.cpu.dockerd),
+        share(r.gateway.cpu.bench),
+        share(r.gateway.cpu.berth),
+        share(r.gateway.cpu.dockerd),
+        r.gateway.cpu.berth === null ? '?' : ms((r.gateway.cpu.berth * 10) / r.gateway.reqPerSec),
+      ]),
+    ),
+  );
   for (const r of rows) {
+    if (r.direct.bytesPerResponse !== r.gateway.bytesPerResponse) {
+      lines.push(
+        `! ${r.label}: direct answered ${r.direct.bytesPerResponse} bytes, the gateway ${r.gateway.bytesPerResponse}`,
+      );
+    }
     for (const side of ['direct', 'gateway']) {
-      if (r[side].failures > 0) lines.push(`! ${r.label} ${side}: ${r[side].failures} failed requests, first: ${r[side].firstFailure}`);
+      if (r[side].failures > 0)
+        lines.push(
+          `! ${r.label} ${side}: ${r[side].failures} failed requests, first: ${r[side].firstFailure}`,
+        );
     }
   }
   return lines.join('\n');

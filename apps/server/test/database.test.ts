@@ -7,7 +7,9 @@ import {
   readMigrations,
 } from '../src/database/migration-runner.js';
 import { Vault, VaultError } from '../src/vault/vault.js';
+import { rotateMasterKey } from '../src/vault/rotate-master-key.js';
 import { TestBerth } from './support/berth.js';
+import { fleet } from './support/fleet.js';
 
 // Runs on SQLite, and again on PostgreSQL when npm test sets BERTH_TEST_POSTGRES_URL.
 describe('database: migrations, audit chain and sealed secrets', () => {
@@ -88,5 +90,26 @@ describe('database: migrations, audit chain and sealed secrets', () => {
     const db = berth.server.app.get(PrismaService).db;
     const rows = await db.host.findMany();
     for (const row of rows) expect(row.secret ?? '').not.toContain('BEGIN');
+  });
+});
+
+describe('master key rotation', () => {
+  it('re-seals host secrets so that only the new key opens them', async () => {
+    const berth = await TestBerth.start();
+    try {
+      const token = await berth.adminToken();
+      const { url, ca, cert, key } = fleet().c;
+      const host = await berth.addHost(token, { name: 'c', url, tls: { ca, cert, key } });
+      const db = berth.server.app.get(PrismaService).db;
+      const oldVault = berth.server.app.get(Vault);
+      const newVault = new Vault(Buffer.alloc(32, 7));
+      expect(await rotateMasterKey(db, oldVault, newVault)).toEqual({ hosts: 1, registries: 0 });
+      const row = await db.host.findUniqueOrThrow({ where: { id: host.id } });
+      expect(() => oldVault.open(row.secret ?? '')).toThrow(VaultError);
+      const secrets = newVault.openJson<{ tls: { key: string } }>(row.secret ?? '');
+      expect(secrets.tls.key).toBe(key.trim());
+    } finally {
+      await berth.stop();
+    }
   });
 });

@@ -19,8 +19,9 @@ export class ApiError extends Error {
     message: string;
     requestId: string | null;
     issues?: readonly FieldIssue[];
+    cause?: unknown;
   }) {
-    super(init.message);
+    super(init.message, { cause: init.cause });
     this.name = 'ApiError';
     this.status = init.status;
     this.code = init.code;
@@ -70,12 +71,14 @@ async function request<T>(path: string, options: RequestOptions<T> = {}): Promis
   if (response.status === 204 || !options.schema) return undefined as T;
   try {
     return options.schema.parse(await response.json());
-  } catch {
+  } catch (cause) {
+    // Usually a page loaded before the server was upgraded; the cause names the mismatch.
     throw new ApiError({
       status: response.status,
       code: 'INTERNAL',
       message: 'The server sent an answer this page does not understand. Reload to update it.',
       requestId: response.headers.get('x-request-id'),
+      cause,
     });
   }
 }

@@ -1,6 +1,7 @@
 'use client';
 
 import {
+  ZHealth,
   ZHost,
   ZHostTestResult,
   ZLoginResponse,
@@ -17,6 +18,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, setCsrfToken } from './api';
 
 export const queryKeys = {
+  health: ['health'] as const,
   setupStatus: ['auth', 'setup'] as const,
   me: ['auth', 'me'] as const,
   hosts: ['hosts'] as const,
@@ -28,6 +30,15 @@ const ZHostList = ZHost.array();
 const HOSTS_REFRESH_MS = 30_000;
 
 const hostPath = (id: string) => `/api/hosts/${encodeURIComponent(id)}`;
+
+export function useHealth() {
+  return useQuery({
+    queryKey: queryKeys.health,
+    queryFn: () => api.get('/api/health', ZHealth),
+    staleTime: 60_000,
+    refetchInterval: 60_000,
+  });
+}
 
 export function useSetupStatus() {
   return useQuery({

@@ -37,7 +37,7 @@ export function HostTable({ hosts, onRemove }: HostTableProps) {
       <tbody>
         {hosts.map((host) => (
           <tr key={host.id} className="hover:bg-surface-2/50">
-            <Td className="min-w-48">
+            <Td className="min-w-64">
               <Link
                 href={`/hosts/${encodeURIComponent(host.id)}`}
                 className="font-medium text-fg hover:text-accent hover:underline"

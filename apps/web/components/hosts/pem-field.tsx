@@ -59,7 +59,7 @@ export function PemField({ label, value, onValueChange, error, hint, placeholder
         aria-describedby={describedBy(id, error, hint)}
         className={`${inputClassName} resize-y font-mono text-xs leading-4`}
       />
-      {hint ? (
+      {hint && !error ? (
         <p id={`${id}-hint`} className="text-xs text-muted">
           {hint}
         </p>

@@ -4,6 +4,7 @@ import { Anchor } from 'lucide-react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { isActive, NAV_ITEMS } from './nav-items';
+import { ServerStatus } from './server-status';
 
 export function SideNav({ onNavigate }: { onNavigate?: () => void }) {
   const pathname = usePathname();
@@ -51,6 +52,7 @@ export function SideNav({ onNavigate }: { onNavigate?: () => void }) {
           })}
         </ul>
       </nav>
+      <ServerStatus />
     </div>
   );
 }

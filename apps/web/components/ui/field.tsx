@@ -9,10 +9,10 @@ interface FieldProps {
   children: ReactNode;
 }
 
-/** The ids of the hint and error a control should announce. */
+/** The id of the text a control should announce: its error, or else its hint. */
 export function describedBy(id: string, error: unknown, hint: unknown): string | undefined {
-  const ids = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean);
-  return ids.length > 0 ? ids.join(' ') : undefined;
+  if (error) return `${id}-error`;
+  return hint ? `${id}-hint` : undefined;
 }
 
 /** Label, control, hint and the field's error message, wired for screen readers. */
@@ -23,7 +23,8 @@ export function Field({ id, label, error, hint, children }: FieldProps) {
         {label}
       </label>
       {children}
-      {hint ? (
+      {/* The error replaces the hint: both often say the same thing. */}
+      {hint && !error ? (
         <p id={`${id}-hint`} className="text-xs text-muted">
           {hint}
         </p>

@@ -30,5 +30,5 @@ export function Td({ className = '', ...props }: TdHTMLAttributes<HTMLTableCellE
 
 /** The placeholder of a cell with nothing to show. */
 export function NoValue() {
-  return <span className="text-muted">—</span>;
+  return <span className="font-sans text-muted">—</span>;
 }
