@@ -58,7 +58,8 @@ async function registerHost(url) {
     headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
     body: JSON.stringify({ name: hostName, url: fleetValue('BERTH_FLEET_B_URL'), tags: ['e2e'] }),
   });
-  if (res.status !== 201) throw new Error(`adding ${hostName} failed: ${res.status} ${await res.text()}`);
+  if (res.status !== 201)
+    throw new Error(`adding ${hostName} failed: ${res.status} ${await res.text()}`);
 }
 
 function run(command, args, env) {
@@ -90,12 +91,16 @@ let code = 1;
 try {
   await waitForHealth(url, server);
   await registerHost(url);
-  code = await run('npx', ['playwright', 'test', '-c', 'e2e/playwright.config.ts', ...process.argv.slice(2)], {
-    ...process.env,
-    BERTH_URL: url,
-    BERTH_ADMIN_PASSWORD: password,
-    BERTH_E2E_HOST_NAME: hostName,
-  });
+  code = await run(
+    'npx',
+    ['playwright', 'test', '-c', 'e2e/playwright.config.ts', ...process.argv.slice(2)],
+    {
+      ...process.env,
+      BERTH_URL: url,
+      BERTH_ADMIN_PASSWORD: password,
+      BERTH_E2E_HOST_NAME: hostName,
+    },
+  );
 } catch (error) {
   console.error(`e2e: ${error.message}`);
 } finally {

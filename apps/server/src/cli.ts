@@ -12,7 +12,7 @@ const USAGE = `usage: npm run berth -- <command>
   audit-verify   check the audit log's hash chain; exit 1 at the first broken link`;
 
 /** Maintenance commands, run with the same environment as the server (stop the server first for rotate-key). */
-async function main(command: string | undefined): Promise<number> {
+async function main(command: string): Promise<number> {
   const config = loadConfig(process.env);
   switch (command) {
     case 'rotate-key': {
@@ -23,12 +23,18 @@ async function main(command: string | undefined): Promise<number> {
       const db = createDb(config.database);
       try {
         const moved = await rotateMasterKey(db, from, to);
-        console.log(`re-sealed ${moved.hosts} host and ${moved.registries} registry secret(s) with key ${keyIdOf(newKey)}`);
+        console.log(
+          `re-sealed ${moved.hosts} host and ${moved.registries} registry secret(s) with key ${keyIdOf(newKey)}`,
+        );
       } finally {
         await db.$disconnect();
       }
       if (config.secretKey) {
-        console.log(given ? 'now set BERTH_SECRET_KEY to the new key and restart' : `now set BERTH_SECRET_KEY=${newKey.toString('hex')} and restart`);
+        console.log(
+          given
+            ? 'now set BERTH_SECRET_KEY to the new key and restart'
+            : `now set BERTH_SECRET_KEY=${newKey.toString('hex')} and restart`,
+        );
       } else {
         const file = join(config.dataDir, KEY_FILE);
         writeFileSync(`${file}.new`, `${newKey.toString('hex')}\n`, { mode: 0o600 });
@@ -41,7 +47,11 @@ async function main(command: string | undefined): Promise<number> {
       const prisma = new PrismaService(config);
       try {
         const result = await new AuditLog(prisma).verify();
-        console.log(result.ok ? `audit log intact: ${result.checked} record(s)` : `audit log broken at record ${result.brokenAt} (${result.checked} intact before it)`);
+        console.log(
+          result.ok
+            ? `audit log intact: ${result.checked} record(s)`
+            : `audit log broken at record ${result.brokenAt} (${result.checked} intact before it)`,
+        );
         return result.ok ? 0 : 1;
       } finally {
         await prisma.onModuleDestroy();
@@ -53,10 +63,12 @@ async function main(command: string | undefined): Promise<number> {
   }
 }
 
-main(process.argv[2]).then(
+main(process.argv[2] ?? '').then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`berth: ${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}`);
+    console.error(
+      `berth: ${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}`,
+    );
     process.exit(1);
   },
 );

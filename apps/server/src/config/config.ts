@@ -61,7 +61,11 @@ export const CONFIG = Symbol('CONFIG');
 
 /** Reads and checks the environment; a wrong value throws a ConfigError naming the variable. */
 export function loadConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Config {
-  const parsed = ZEnv.safeParse(env);
+  // An empty value means unset (compose files pass `${VAR:-}`), except where empty has a meaning.
+  const given = Object.fromEntries(
+    Object.entries(env).filter(([key, value]) => value !== '' || key === 'BERTH_LOCAL_SOCKET'),
+  );
+  const parsed = ZEnv.safeParse(given);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue?.path[0] ?? 'environment');

@@ -5,6 +5,7 @@ import {
   request as httpRequest,
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { isIP } from 'node:net';
 import Docker from 'dockerode';
 import type { EngineEndpoint } from './engine-endpoint.js';
 import { SshAgent } from './ssh-agent.js';
@@ -46,7 +47,9 @@ export class EngineConnection {
         // The host name only fills the Host header; the agent opens the channel.
         return httpRequest({ ...base, host: 'docker', port: 80 });
       case 'tls':
-        return httpsRequest({ ...base, host: e.host, port: e.port });
+        // Node takes the TLS server name from the Host header, which is not the engine's name
+        // here; name it explicitly ('' for an IP: no SNI, the certificate is checked against host).
+        return httpsRequest({ ...base, host: e.host, port: e.port, servername: isIP(e.host) ? '' : e.host });
     }
   }
 

@@ -5,15 +5,28 @@ import type { Vault } from './vault.js';
  * Re-seals every stored secret (host TLS/SSH material, registry passwords) from one master key to
  * another in one transaction: either all rows move to the new key or none does.
  */
-export async function rotateMasterKey(db: Db, from: Vault, to: Vault): Promise<{ hosts: number; registries: number }> {
+export async function rotateMasterKey(
+  db: Db,
+  from: Vault,
+  to: Vault,
+): Promise<{ hosts: number; registries: number }> {
   return db.$transaction(async (tx) => {
-    const hosts = await tx.host.findMany({ where: { secret: { not: null } }, select: { id: true, secret: true } });
+    const hosts = await tx.host.findMany({
+      where: { secret: { not: null } },
+      select: { id: true, secret: true },
+    });
     for (const host of hosts) {
-      await tx.host.update({ where: { id: host.id }, data: { secret: to.seal(from.open(host.secret ?? '')) } });
+      await tx.host.update({
+        where: { id: host.id },
+        data: { secret: to.seal(from.open(host.secret ?? '')) },
+      });
     }
     const registries = await tx.registry.findMany({ select: { id: true, secret: true } });
     for (const registry of registries) {
-      await tx.registry.update({ where: { id: registry.id }, data: { secret: to.seal(from.open(registry.secret)) } });
+      await tx.registry.update({
+        where: { id: registry.id },
+        data: { secret: to.seal(from.open(registry.secret)) },
+      });
     }
     return { hosts: hosts.length, registries: registries.length };
   });

@@ -20,7 +20,6 @@ export function HostTable({ hosts, onRemove }: HostTableProps) {
       <thead>
         <tr>
           <Th>Host</Th>
-          <Th>Kind</Th>
           <Th>Status</Th>
           <Th>Engine</Th>
           <Th>System</Th>
@@ -37,19 +36,23 @@ export function HostTable({ hosts, onRemove }: HostTableProps) {
       <tbody>
         {hosts.map((host) => (
           <tr key={host.id} className="hover:bg-surface-2/50">
-            <Td className="min-w-64">
-              <Link
-                href={`/hosts/${encodeURIComponent(host.id)}`}
-                className="font-medium text-fg hover:text-accent hover:underline"
-              >
-                {host.name}
-              </Link>
+            <Td className="min-w-60">
+              <div className="flex items-baseline gap-2">
+                <Link
+                  href={`/hosts/${encodeURIComponent(host.id)}`}
+                  className="font-medium text-fg hover:text-accent hover:underline"
+                >
+                  {host.name}
+                </Link>
+                <span className="font-mono text-[11px] text-muted" title="Connection kind">
+                  {host.kind}
+                </span>
+              </div>
               <div className="font-mono text-xs break-all text-muted">{host.url}</div>
               <div className="mt-1 empty:hidden">
                 <HostLabels host={host} />
               </div>
             </Td>
-            <Td className="font-mono text-xs">{host.kind}</Td>
             <Td className="min-w-40">
               <HostStatus host={host} />
             </Td>
@@ -63,7 +66,7 @@ export function HostTable({ hosts, onRemove }: HostTableProps) {
                 <NoValue />
               )}
             </Td>
-            <Td className="max-w-56 text-xs">
+            <Td className="max-w-48 text-xs">
               {host.engine ? (
                 <>
                   <div className="truncate" title={host.engine.os}>
