@@ -30,6 +30,7 @@ function runServer(
   const child = spawn(process.execPath, [MAIN], {
     env: {
       PATH: process.env.PATH ?? '',
+      NODE_ENV: 'production',
       PORT: port,
       BERTH_BIND: '127.0.0.1',
       BERTH_WEB: 'off',
