@@ -1,5 +1,3 @@
-'use client';
-
 import {
   ZHealth,
   ZHost,
@@ -15,7 +13,7 @@ import {
   type TUpdateHostRequest,
 } from '@berth/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, setCsrfToken } from './api';
+import { api, ApiError, setCsrfToken } from './api';
 
 export const queryKeys = {
   health: ['health'] as const,
@@ -97,8 +95,15 @@ export function useSetup() {
 
 export function useLogout() {
   return useMutation({
-    mutationFn: () => api.post('/api/auth/logout', { redirectOnUnauthenticated: false }),
-    onSettled: () => {
+    mutationFn: async () => {
+      try {
+        await api.post('/api/auth/logout', { redirectOnUnauthenticated: false });
+      } catch (error) {
+        // A session that already ended is as signed out as it gets.
+        if (!(error instanceof ApiError && error.status === 401)) throw error;
+      }
+    },
+    onSuccess: () => {
       setCsrfToken(null);
       // A full load drops every cached answer of the ended session.
       window.location.assign('/login');

@@ -1,5 +1,3 @@
-'use client';
-
 import type { ClientToServerEvents, ServerToClientEvents, THost } from '@berth/shared';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';

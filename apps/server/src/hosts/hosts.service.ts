@@ -72,7 +72,7 @@ export class HostsService {
       details: { url: row.url, kind: kindOf(row.url, Boolean(input.tls)) },
       ...requestFacts(req),
     });
-    return toHostDto(await this.checkNow(row.id));
+    return toHostDto((await this.checkNow(row.id)).row);
   }
 
   async update(
@@ -125,7 +125,7 @@ export class HostsService {
       },
       ...requestFacts(req),
     });
-    return toHostDto(await this.checkNow(id));
+    return toHostDto((await this.checkNow(id)).row);
   }
 
   async remove(id: string, principal: Principal, req: IncomingMessage): Promise<void> {
@@ -159,23 +159,16 @@ export class HostsService {
   }
 
   async testSaved(id: string): Promise<THostTestResult> {
-    await this.find(id);
-    const row = await this.checkNow(id);
-    const dto = toHostDto(row);
-    return {
-      ok: dto.status === 'up',
-      status: dto.status,
-      error: dto.error,
-      engine: dto.engine,
-      latencyMs: 0,
-    };
+    const { probe } = await this.checkNow(id);
+    return { ok: probe.status === 'up', ...probe };
   }
 
-  /** Probes one host and stores what it found; returns the updated record. */
-  async checkNow(id: string): Promise<Host> {
+  /** Probes one host and stores what it found. */
+  async checkNow(id: string): Promise<{ row: Host; probe: ProbeResult }> {
     const engine = await this.engines.get(id);
     if (!engine) throw AppError.notFound('host');
-    return this.applyProbe(id, await probeEngine(engine.connection, this.config.engineTimeoutMs));
+    const probe = await probeEngine(engine.connection, this.config.engineTimeoutMs);
+    return { row: await this.applyProbe(id, probe), probe };
   }
 
   async applyProbe(id: string, result: ProbeResult): Promise<Host> {

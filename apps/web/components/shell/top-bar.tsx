@@ -39,6 +39,12 @@ export function TopBar({ user, live, onOpenNav }: TopBarProps) {
           </span>
         ) : null}
       </span>
+      {logout.isError ? (
+        // The session is still open; saying so beats pretending to have signed out.
+        <span role="alert" className="text-xs text-danger" title={logout.error.message}>
+          Sign-out failed
+        </span>
+      ) : null}
       <Button variant="ghost" size="sm" onClick={() => logout.mutate()} disabled={logout.isPending}>
         <LogOut aria-hidden />
         Sign out
