@@ -8,3 +8,4 @@ export * from './schemas/health.js';
 export * from './schemas/hosts.js';
 export * from './api-contract.js';
 export * from './schemas/registries.js';
+export * from './roles.js';

@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { isBuiltInRole, isPermission, type Permission, ROLE_DEFINITIONS } from '@berth/shared';
+import type { PrincipalUser } from '../auth/principal.js';
+import { PrismaService } from '../database/prisma.service.js';
+import { HostAccess, type Reach } from './host-access.js';
+
+const CACHE_TTL_MS = 2_000;
+
+interface RoleGrant {
+  permissions: readonly Permission[];
+  ownedOnly: boolean;
+}
+
+/**
+ * Works out what a user may do on a host from their grants and their teams' grants. Results are
+ * cached for two seconds because the gateway asks on every call; grant changes evict at once on
+ * this replica.
+ */
+@Injectable()
+export class AccessService {
+  private readonly cache = new Map<string, { access: HostAccess; until: number }>();
+
+  constructor(private readonly prisma: PrismaService) {}
+
+  async forHost(user: PrincipalUser, hostId: string): Promise<HostAccess> {
+    const key = `${user.id}:${hostId}`;
+    const hit = this.cache.get(key);
+    if (hit && hit.until > Date.now()) return hit.access;
+    const access = await this.compute(user, hostId);
+    this.cache.set(key, { access, until: Date.now() + CACHE_TTL_MS });
+    return access;
+  }
+
+  /** Hosts on which the user has any grant (global administrators see all). */
+  async visibleHostIds(user: PrincipalUser): Promise<string[]> {
+    const hosts = await this.prisma.db.host.findMany({ select: { id: true } });
+    if (user.isAdmin) return hosts.map((h) => h.id);
+    const visible: string[] = [];
+    for (const host of hosts) if ((await this.forHost(user, host.id)).visible) visible.push(host.id);
+    return visible;
+  }
+
+  invalidate(): void {
+    this.cache.clear();
+  }
+
+  private async compute(user: PrincipalUser, hostId: string): Promise<HostAccess> {
+    const host = await this.prisma.db.host.findUnique({ where: { id: hostId }, select: { group: true } });
+    if (!host) return HostAccess.none(hostId);
+    const teamIds = (await this.prisma.db.teamMember.findMany({ where: { userId: user.id }, select: { teamId: true } })).map(
+      (m) => m.teamId,
+    );
+    const grants = await this.prisma.db.grant.findMany({
+      where: {
+        AND: [
+          { OR: [{ userId: user.id }, ...(teamIds.length > 0 ? [{ teamId: { in: teamIds } }] : [])] },
+          { OR: [{ allHosts: true }, { hostId }, ...(host.group ? [{ hostGroup: host.group }] : [])] },
+        ],
+      },
+      select: { role: true },
+    });
+    const reach = new Map<Permission, Reach>();
+    for (const grant of grants) {
+      const role = await this.role(grant.role);
+      if (!role) continue;
+      for (const permission of role.permissions) {
+        if (reach.get(permission) !== 'all') reach.set(permission, role.ownedOnly ? 'owned' : 'all');
+      }
+    }
+    return new HostAccess(hostId, reach, teamIds);
+  }
+
+  private async role(key: string): Promise<RoleGrant | null> {
+    if (isBuiltInRole(key)) return ROLE_DEFINITIONS[key];
+    const custom = await this.prisma.db.role.findUnique({ where: { id: key } });
+    if (!custom) return null;
+    const names = JSON.parse(custom.permissions) as string[];
+    return { permissions: names.filter(isPermission), ownedOnly: false };
+  }
+}
