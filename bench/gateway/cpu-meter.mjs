@@ -5,8 +5,9 @@ const TICKS_PER_SECOND = 100;
 
 /**
  * CPU time of the processes that share the machine's cores during a cell: the load generator
- * (this process), Berth and dockerd. With two cores, CPU spent in Berth is CPU the engine and the
- * clients do not get, which is what the throughput ratio shows.
+ * (this process), Berth and dockerd, and what everything else on the machine used ("others"). With
+ * two cores, CPU spent in Berth is CPU the engine and the clients do not get, which is what the
+ * throughput ratio shows; a busy "others" means the cell was measured on a noisy machine.
  */
 export class CpuMeter {
   constructor(pids) {
@@ -16,7 +17,8 @@ export class CpuMeter {
   start() {
     const wall = performance.now();
     const self = process.cpuUsage();
-    const others = Object.fromEntries(
+    const machine = machineBusyMs();
+    const before = Object.fromEntries(
       Object.entries(this.pids).map(([name, pid]) => [name, cpuMs(pid)]),
     );
     return () => {
@@ -24,9 +26,12 @@ export class CpuMeter {
       const used = process.cpuUsage(self);
       const shares = { bench: (used.user + used.system) / 1000 / seconds / 10 };
       for (const [name, pid] of Object.entries(this.pids)) {
-        const ms = cpuMs(pid) - others[name];
+        const ms = cpuMs(pid) - before[name];
         shares[name] = Number.isNaN(ms) ? null : ms / seconds / 10;
       }
+      const busy = (machineBusyMs() - machine) / seconds / 10;
+      const ours = Object.values(shares).reduce((sum, share) => sum + (share ?? 0), 0);
+      shares.others = Number.isNaN(busy) ? null : Math.max(0, busy - ours);
       return shares; // percent of one core
     };
   }
@@ -39,6 +44,17 @@ function cpuMs(pid) {
     // The command name may contain spaces; fields are counted after its closing parenthesis.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return NaN;
+  }
+}
+
+/** All CPUs' busy time from /proc/stat (everything but idle and iowait), in ms. */
+function machineBusyMs() {
+  try {
+    const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+    const [user, nice, system, , , irq, softirq, steal] = ticks.map(Number);
+    return ((user + nice + system + irq + softirq + steal) * 1000) / TICKS_PER_SECOND;
   } catch {
     return NaN;
   }

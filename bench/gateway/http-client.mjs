@@ -35,27 +35,39 @@ export function closeTarget(target) {
 /**
  * One request, read to the end. Timings start before the request is created so that agent
  * queueing counts, as a real client would feel it. The body is only kept when asked for: the load
- * loop counts bytes and lets the chunks go.
+ * loop counts bytes and lets the chunks go. A request cut short (by `signal` or by either peer)
+ * rejects with an error that still tells how far it got (`bytes`, `ttfbMs`).
  */
-export function send(target, { method = 'GET', path, headers = {}, body, keepBody = false }) {
+export function send(
+  target,
+  { method = 'GET', path, headers = {}, body, keepBody = false, signal },
+) {
   return new Promise((resolve, reject) => {
     const start = performance.now();
+    let bytes = 0;
+    let firstByteAt = null;
+    const fail = (error) => {
+      const ttfbMs = firstByteAt === null ? null : firstByteAt - start;
+      reject(Object.assign(error, { bytes, ttfbMs }));
+    };
     const options = {
       ...target.connect,
       method,
       path: target.prefix + path,
       headers: { ...target.headers, ...headers },
+      signal,
     };
     const req = http.request(options, (res) => {
       const chunks = [];
-      let bytes = 0;
-      let firstByteAt = null;
       res.on('data', (chunk) => {
         firstByteAt ??= performance.now();
         bytes += chunk.length;
         if (keepBody) chunks.push(chunk);
       });
-      res.once('error', reject);
+      res.once('error', fail);
+      res.once('close', () => {
+        if (!res.complete) fail(new Error('response cut short'));
+      });
       res.once('end', () => {
         const end = performance.now();
         resolve({
@@ -68,7 +80,7 @@ export function send(target, { method = 'GET', path, headers = {}, body, keepBod
         });
       });
     });
-    req.once('error', reject);
+    req.once('error', fail);
     req.end(body);
   });
 }

@@ -1,28 +1,59 @@
+import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { send } from './http-client.mjs';
 
 /**
  * A closed loop: `concurrency` clients each send the next request as soon as the previous one is
- * read to the end, until the time is up. Requests in flight at the deadline still finish and
- * count, and the elapsed time includes them, so throughput is not flattered.
+ * read to the end, until the time is up. Requests in flight at the deadline may finish and count
+ * (the elapsed time includes them, so throughput is not flattered), but only for another
+ * `durationMs`: a slow stream at 32 clients could otherwise hold a cell for minutes. What is still
+ * running then is cut; its bytes and first-byte time count, its duration does not.
  */
 export async function runFor({ target, path, concurrency, durationMs }) {
-  const samples = [];
-  const failures = { count: 0, first: null };
+  const cell = {
+    totals: [],
+    ttfbs: [],
+    bytes: 0,
+    completed: 0,
+    cut: 0,
+    failures: 0,
+    firstFailure: null,
+  };
+  const stop = new AbortController();
+  // Every request in flight listens on the one signal; 32 of them are expected, not a leak.
+  setMaxListeners(concurrency + 10, stop.signal);
   const start = performance.now();
   const deadline = start + durationMs;
+  const cap = setTimeout(() => stop.abort(), 2 * durationMs);
   const client = async () => {
-    while (performance.now() < deadline) {
-      try {
-        const res = await send(target, { path });
-        if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
-        samples.push({ totalMs: res.totalMs, ttfbMs: res.ttfbMs, bytes: res.bytes });
-      } catch (error) {
-        failures.count += 1;
-        failures.first ??= error.message;
-      }
+    while (performance.now() < deadline && !stop.signal.aborted) {
+      await sendOnce(target, path, stop.signal, cell);
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, client));
-  return { samples, failures, elapsedMs: performance.now() - start };
+  try {
+    await Promise.all(Array.from({ length: concurrency }, client));
+  } finally {
+    clearTimeout(cap);
+  }
+  return { ...cell, elapsedMs: performance.now() - start };
+}
+
+async function sendOnce(target, path, signal, cell) {
+  try {
+    const res = await send(target, { path, signal });
+    cell.bytes += res.bytes;
+    if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+    cell.completed += 1;
+    cell.totals.push(res.totalMs);
+    cell.ttfbs.push(res.ttfbMs);
+  } catch (error) {
+    cell.bytes += error.bytes ?? 0;
+    if (error.ttfbMs !== null && error.ttfbMs !== undefined) cell.ttfbs.push(error.ttfbMs);
+    if (signal.aborted) {
+      cell.cut += 1;
+      return;
+    }
+    cell.failures += 1;
+    cell.firstFailure ??= error.message;
+  }
 }

@@ -30,102 +30,140 @@ function verdict(pass, text) {
 }
 
 export function renderText(rows, context) {
-  const lines = [
-    `Berth gateway bench — engine ${context.host} (${context.engineUrl}), ${context.containers} containers listed, ` +
-      `${context.durationS} s per cell after ${context.warmupS} s warm-up, Berth LOG_LEVEL=${context.logLevel}`,
+  return [
+    header(context),
     '',
-    table(
-      [
-        'scenario',
-        'direct p50',
-        'gateway p50',
-        'added p50',
-        'direct p99',
-        'gateway p99',
-        'direct req/s',
-        'gateway req/s',
-        'gateway/direct %',
-        'target',
-      ],
-      rows.map((r) => [
-        r.label,
-        ms(r.direct.p50Ms),
-        ms(r.gateway.p50Ms),
-        ms(r.gateway.p50Ms - r.direct.p50Ms),
-        ms(r.direct.p99Ms),
-        ms(r.gateway.p99Ms),
-        num(r.direct.reqPerSec),
-        num(r.gateway.reqPerSec),
-        pct(r.gateway.reqPerSec / r.direct.reqPerSec),
-        r.verdict?.text ?? '',
-      ]),
-    ),
-  ];
-  const streams = rows.filter((r) => r.stream);
-  if (streams.length > 0) {
-    lines.push(
-      '',
-      table(
-        [
-          'stream',
-          'direct MB/s',
-          'gateway MB/s',
-          'gateway/direct %',
-          'direct TTFB p50',
-          'gateway TTFB p50',
-          'added TTFB p50',
-          'gateway TTFB p99',
-        ],
-        streams.map((r) => [
-          r.label,
-          num(r.direct.mbPerSec),
-          num(r.gateway.mbPerSec),
-          pct(r.gateway.mbPerSec / r.direct.mbPerSec),
-          ms(r.direct.ttfbP50Ms),
-          ms(r.gateway.ttfbP50Ms),
-          ms(r.gateway.ttfbP50Ms - r.direct.ttfbP50Ms),
-          ms(r.gateway.ttfbP99Ms),
-        ]),
-      ),
-    );
-  }
-  lines.push(
+    latencyTable(rows),
     '',
-    table(
-      [
-        'CPU, % of one core',
-        'direct: bench',
-        'dockerd',
-        'gateway: bench',
-        'berth',
-        'dockerd',
-        'berth CPU per request',
-      ],
-      rows.map((r) => [
-        r.label,
-        share(r.direct.cpu.bench),
-        share(r.direct.cpu.dockerd),
-        share(r.gateway.cpu.bench),
-        share(r.gateway.cpu.berth),
-        share(r.gateway.cpu.dockerd),
-        r.gateway.cpu.berth === null ? '?' : ms((r.gateway.cpu.berth * 10) / r.gateway.reqPerSec),
-      ]),
-    ),
+    streamTable(rows.filter((r) => r.stream)),
+    '',
+    cpuTable(rows),
+    ...warnings(rows),
+  ].join('\n');
+}
+
+function header(c) {
+  return [
+    `Berth gateway bench: engine ${c.host} (${c.engineUrl}), ${c.containers} containers listed ` +
+      `(${kib(c.responseBytes.list)} per list), logs of ${kib(c.responseBytes.logs)} per request`,
+    `${c.durationS} s per cell after ${c.warmupS} s warm-up; Berth LOG_LEVEL=${c.logLevel}; ` +
+      `${c.cores} cores shared by bench, Berth and dockerd; load average before ${c.loadAverage}`,
+  ].join('\n');
+}
+
+function latencyTable(rows) {
+  return table(
+    [
+      'scenario',
+      'direct p50',
+      'gateway p50',
+      'added p50',
+      'direct p99',
+      'gateway p99',
+      'direct req/s',
+      'gateway req/s',
+      'gateway/direct %',
+      'target',
+      'requests (direct/gateway)',
+    ],
+    rows.map((r) => [
+      r.label,
+      ms(r.direct.p50Ms),
+      ms(r.gateway.p50Ms),
+      ms(r.gateway.p50Ms - r.direct.p50Ms),
+      ms(r.direct.p99Ms),
+      ms(r.gateway.p99Ms),
+      num(r.direct.reqPerSec),
+      num(r.gateway.reqPerSec),
+      pct(r.gateway.reqPerSec / r.direct.reqPerSec),
+      r.verdict?.text ?? '',
+      `${count(r.direct)} / ${count(r.gateway)}`,
+    ]),
   );
+}
+
+/** Streams are judged by bytes per second and time to first byte rather than by whole requests. */
+function streamTable(rows) {
+  return table(
+    [
+      'stream',
+      'direct MB/s',
+      'gateway MB/s',
+      'gateway/direct %',
+      'direct TTFB p50',
+      'gateway TTFB p50',
+      'added TTFB p50',
+      'direct TTFB p99',
+      'gateway TTFB p99',
+    ],
+    rows.map((r) => [
+      r.label,
+      num(r.direct.mbPerSec),
+      num(r.gateway.mbPerSec),
+      pct(r.gateway.mbPerSec / r.direct.mbPerSec),
+      ms(r.direct.ttfbP50Ms),
+      ms(r.gateway.ttfbP50Ms),
+      ms(r.gateway.ttfbP50Ms - r.direct.ttfbP50Ms),
+      ms(r.direct.ttfbP99Ms),
+      ms(r.gateway.ttfbP99Ms),
+    ]),
+  );
+}
+
+/** Where the two cores went: Berth's share is taken from the engine and the clients. */
+function cpuTable(rows) {
+  return table(
+    [
+      'CPU, % of one core',
+      'direct: bench',
+      'dockerd',
+      'others',
+      'gateway: bench',
+      'berth',
+      'dockerd',
+      'others',
+      'berth CPU / request',
+      'berth CPU / MB',
+    ],
+    rows.map(({ label, direct, gateway }) => {
+      const berthMsPerSecond = gateway.cpu.berth === null ? NaN : gateway.cpu.berth * 10;
+      return [
+        label,
+        share(direct.cpu.bench),
+        share(direct.cpu.dockerd),
+        share(direct.cpu.others),
+        share(gateway.cpu.bench),
+        share(gateway.cpu.berth),
+        share(gateway.cpu.dockerd),
+        share(gateway.cpu.others),
+        ms(berthMsPerSecond / gateway.reqPerSec),
+        ms(berthMsPerSecond / gateway.mbPerSec),
+      ];
+    }),
+  );
+}
+
+function warnings(rows) {
+  const lines = [];
   for (const r of rows) {
-    if (r.direct.bytesPerResponse !== r.gateway.bytesPerResponse) {
-      lines.push(
-        `! ${r.label}: direct answered ${r.direct.bytesPerResponse} bytes, the gateway ${r.gateway.bytesPerResponse}`,
-      );
-    }
     for (const side of ['direct', 'gateway']) {
-      if (r[side].failures > 0)
-        lines.push(
-          `! ${r.label} ${side}: ${r[side].failures} failed requests, first: ${r[side].firstFailure}`,
-        );
+      const cell = r[side];
+      if (cell.failures > 0) {
+        lines.push(`! ${r.label} ${side}: ${cell.failures} failed, first: ${cell.firstFailure}`);
+      }
     }
   }
-  return lines.join('\n');
+  return lines.length > 0 ? ['', ...lines] : [];
+}
+
+function count(cell) {
+  return cell.cut > 0 ? `${cell.requests}+${cell.cut} cut` : String(cell.requests);
+}
+
+function kib(bytes) {
+  return bytes >= 1024 * 1024
+    ? `${(bytes / 1024 / 1024).toFixed(2)} MiB`
+    : `${(bytes / 1024).toFixed(1)} KiB`;
 }
 
 /** Plain columns, padded to the widest cell: readable in a terminal and pasteable into Markdown. */

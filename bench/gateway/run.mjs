@@ -1,6 +1,6 @@
 // Docker Engine API called directly on its unix socket vs through Berth's gateway. See bench/README.md.
 import { rmSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Cleanup } from './cleanup.mjs';
 import { CpuMeter, readPid } from './cpu-meter.mjs';
@@ -13,7 +13,7 @@ import {
   stopBerth,
 } from './berth-server.mjs';
 import { fleetEngine } from './fleet.mjs';
-import { callJson, closeTarget, engineTarget, gatewayTarget } from './http-client.mjs';
+import { callJson, closeTarget, engineTarget, gatewayTarget, send } from './http-client.mjs';
 import { runFor } from './load.mjs';
 import { USAGE, readOptions } from './options.mjs';
 import { TARGETS, judge, renderText } from './report.mjs';
@@ -55,26 +55,32 @@ async function main() {
 
 /** Sets up engine fixtures and a private Berth, then measures every cell. */
 async function bench(options, cleanup) {
+  const loadAverage = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   const engine = await fleetEngine(REPO_ROOT, options.host, log);
   const direct = engineTarget(engine.socketPath);
   cleanup.add('close engine connections', () => closeTarget(direct));
   const logContainer = await prepareEngine(direct, engine.image, cleanup);
 
-  const gatewaySetup = await startPrivateBerth(options, engine, cleanup);
-  const gateway = gatewayTarget(gatewaySetup.port, gatewaySetup.hostId, gatewaySetup.token);
+  const berth = await startPrivateBerth(options, engine, cleanup);
+  const gateway = gatewayTarget(berth.port, berth.hostId, berth.token);
   cleanup.add('close gateway connections', () => closeTarget(gateway));
 
-  const meter = new CpuMeter({ berth: gatewaySetup.pid, dockerd: readPid(engine.dockerdPidFile) });
+  const meter = new CpuMeter({ berth: berth.pid, dockerd: readPid(engine.dockerdPidFile) });
   const scenarios = [
-    { label: `containers/json`, path: `${API}/containers/json?all=1`, stream: false },
+    { id: 'list', label: 'containers/json', path: `${API}/containers/json?all=1`, stream: false },
     {
-      label: `logs 5 MiB`,
+      id: 'logs',
+      label: 'logs 5 MiB',
       path: `${API}/containers/${logContainer}/logs?stdout=1&tail=all`,
       stream: true,
     },
   ];
+  const responseBytes = {};
   const rows = [];
   for (const scenario of scenarios) {
+    responseBytes[scenario.id] = await sameAnswer(direct, gateway, scenario.path);
     for (const concurrency of CONCURRENCY) {
       rows.push(await measureRow({ scenario, concurrency, direct, gateway, meter, options }));
     }
@@ -84,13 +90,30 @@ async function bench(options, cleanup) {
     host: options.host,
     engineUrl: engine.url,
     containers: listed.length,
+    responseBytes,
     durationS: options.durationMs / 1000,
     warmupS: options.warmupMs / 1000,
     logLevel: options.logLevel,
     concurrency: CONCURRENCY,
     cores: availableParallelism(),
+    loadAverage,
   };
   return { rows, context };
+}
+
+/**
+ * Both sides must give the same answer before their speed is compared: a gateway that answers
+ * 404 or a truncated body quickly would otherwise look good.
+ */
+async function sameAnswer(direct, gateway, path) {
+  const [a, b] = await Promise.all([send(direct, { path }), send(gateway, { path })]);
+  if (a.status !== 200 || b.status !== 200 || a.bytes !== b.bytes) {
+    throw new Error(
+      `GET ${path}: direct answered ${a.status} with ${a.bytes} bytes, ` +
+        `the gateway ${b.status} with ${b.bytes} bytes`,
+    );
+  }
+  return a.bytes;
 }
 
 /** ~50 created containers for the list and one finished container with a 5 MiB log. */

@@ -6,23 +6,23 @@ export function percentile(sorted, p) {
 }
 
 /** What the tables print for one cell (one side, one scenario, one concurrency). */
-export function summarise({ samples, failures, elapsedMs }, cpu) {
-  const totals = samples.map((s) => s.totalMs).sort((a, b) => a - b);
-  const ttfbs = samples.map((s) => s.ttfbMs).sort((a, b) => a - b);
-  const bytes = samples.reduce((sum, s) => sum + s.bytes, 0);
-  const seconds = elapsedMs / 1000;
+export function summarise(cell, cpu) {
+  const totals = [...cell.totals].sort((a, b) => a - b);
+  const ttfbs = [...cell.ttfbs].sort((a, b) => a - b);
+  const seconds = cell.elapsedMs / 1000;
   return {
-    requests: samples.length,
-    failures: failures.count,
-    firstFailure: failures.first,
-    elapsedMs,
+    requests: cell.completed,
+    cut: cell.cut,
+    failures: cell.failures,
+    firstFailure: cell.firstFailure,
+    elapsedMs: cell.elapsedMs,
     p50Ms: percentile(totals, 50),
     p99Ms: percentile(totals, 99),
     ttfbP50Ms: percentile(ttfbs, 50),
     ttfbP99Ms: percentile(ttfbs, 99),
-    reqPerSec: samples.length / seconds,
-    mbPerSec: bytes / 1e6 / seconds,
-    bytesPerResponse: samples.length > 0 ? Math.round(bytes / samples.length) : 0,
+    reqPerSec: cell.completed / seconds,
+    mbPerSec: cell.bytes / 1e6 / seconds,
+    bytes: cell.bytes,
     cpu,
   };
 }

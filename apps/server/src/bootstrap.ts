@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { AuthService } from './auth/auth.service.js';
 import { NestPinoLogger } from './common/logger.js';
-import { assignRequestId } from './common/request-id.js';
+import { assignRequestId, requestIdFrom } from './common/request-id.js';
 import { type Config, redactUrl } from './config/config.js';
 import { migratePostgres, migrateSqlite } from './database/migration-runner.js';
 import { DockerGateway } from './gateway/docker-gateway.js';
@@ -40,6 +40,16 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   app.disable('x-powered-by');
 
   const gateway = app.get(DockerGateway);
+  // The gateway runs first: it streams raw bodies (no body parser) and is the hot path, so it
+  // gets a request id but no per-request log line; it logs failures and the audit log has writes.
+  app.use((req: express.Request, res: express.Response, nextHandler: express.NextFunction) => {
+    if (!gateway.matches(req.url)) {
+      nextHandler();
+      return;
+    }
+    assignRequestId(req, res);
+    void gateway.handleRequest(req, res);
+  });
   app.use(
     pinoHttp({
       logger,
@@ -49,11 +59,6 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       quietReqLogger: true,
     }),
   );
-  // The gateway streams raw bodies, so it runs before any body parser.
-  app.use((req: express.Request, res: express.Response, nextHandler: express.NextFunction) => {
-    if (gateway.matches(req.url)) void gateway.handleRequest(req, res);
-    else nextHandler();
-  });
   app.use(express.json({ limit: '1mb' }));
   const require = createRequire(import.meta.url);
   app.use(
@@ -77,7 +82,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 
   const server: Server = app.getHttpServer();
   server.on('upgrade', (req, socket, head) => {
-    if (gateway.matches(req.url)) void gateway.handleUpgrade(req, socket, head);
+    if (!gateway.matches(req.url)) return;
+    (req as typeof req & { id: string }).id = requestIdFrom(req);
+    void gateway.handleUpgrade(req, socket, head);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>

@@ -3,10 +3,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 const HEADER = 'x-request-id';
 
-/** Keeps a caller's request id when it looks like one, otherwise makes one; echoes it back. */
-export function assignRequestId(req: IncomingMessage, res: ServerResponse): string {
+/** A caller's request id when it looks like one, otherwise a new one. */
+export function requestIdFrom(req: IncomingMessage): string {
   const given = req.headers[HEADER];
-  const id = typeof given === 'string' && /^[\w.:-]{8,128}$/.test(given) ? given : randomUUID();
+  return typeof given === 'string' && /^[\w.:-]{8,128}$/.test(given) ? given : randomUUID();
+}
+
+/** Gives the request its id and echoes it back in the response headers. */
+export function assignRequestId(req: IncomingMessage, res: ServerResponse): string {
+  const id = requestIdFrom(req);
+  (req as IncomingMessage & { id?: string }).id = id;
   res.setHeader('X-Request-Id', id);
   return id;
 }

@@ -19,18 +19,22 @@ export interface EngineRequest {
 const AGENT_OPTIONS = { keepAlive: true, maxSockets: 256, maxFreeSockets: 32 };
 
 /**
- * One live connection setup per host: a pooled agent for its transport, a raw streaming request
- * function for the gateway and a dockerode client for typed calls. Both share the agent.
+ * One live connection setup per host: a pooled agent for its transport with a raw streaming
+ * request function for the gateway, and a dockerode client for typed calls. dockerode gets an
+ * agent of its own: docker-modem runs `util.inspect` over its request options (agent included) on
+ * every call, which over the gateway's busy pool took hundreds of milliseconds of event loop.
  */
 export class EngineConnection {
   readonly docker: Docker;
   private readonly agent: HttpAgent;
+  private readonly dockerodeAgent: HttpAgent;
 
   constructor(readonly endpoint: EngineEndpoint) {
     this.agent = createAgent(endpoint);
+    this.dockerodeAgent = createAgent(endpoint);
     this.docker = new Docker({
       ...dockerodeTarget(endpoint),
-      agent: this.agent,
+      agent: this.dockerodeAgent,
     } as Docker.DockerOptions);
   }
 
@@ -55,6 +59,7 @@ export class EngineConnection {
 
   close(): void {
     this.agent.destroy();
+    this.dockerodeAgent.destroy();
   }
 }
 
