@@ -30,6 +30,8 @@ export default tseslint.config(
             'scripts/*/*.mjs',
             'bench/*.mjs',
             'bench/*/*.mjs',
+            // Shared package tests are outside its build tsconfig (they are not shipped).
+            'packages/*/src/*.test.ts',
           ],
         },
         tsconfigRootDir: import.meta.dirname,

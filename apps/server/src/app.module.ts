@@ -1,14 +1,29 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import type { Logger } from 'pino';
+import { AccessService } from './access/access.service.js';
+import { GrantsController } from './access/grants.controller.js';
+import { GrantsService } from './access/grants.service.js';
+import { HostPolicyController } from './access/host-policy.controller.js';
+import { HostPolicyService } from './access/host-policy.service.js';
+import { RolesController } from './access/roles.controller.js';
+import { RolesService } from './access/roles.service.js';
+import { AuditController } from './audit/audit.controller.js';
 import { AuditLog } from './audit/audit-log.js';
+import { AuditQueryService } from './audit/audit-query.service.js';
+import { AuditRetention } from './audit/audit-retention.js';
 import { ApiTokensController } from './auth/api-tokens.controller.js';
 import { ApiTokensService } from './auth/api-tokens.service.js';
 import { AuthController } from './auth/auth.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { AuthService } from './auth/auth.service.js';
 import { Authenticator } from './auth/authenticator.js';
+import { LoginThrottle } from './auth/login-throttle.js';
 import { PasswordHasher } from './auth/password-hasher.js';
+import { SessionsController } from './auth/sessions.controller.js';
+import { SessionsService } from './auth/sessions.service.js';
+import { TotpController } from './auth/totp.controller.js';
+import { TotpService } from './auth/totp.service.js';
 import { ErrorFilter } from './common/error.filter.js';
 import { LOGGER } from './common/logger.js';
 import { createValidationPipe } from './common/validation.js';
@@ -25,8 +40,33 @@ import { HostsController } from './hosts/hosts.controller.js';
 import { HostsService } from './hosts/hosts.service.js';
 import { OpenApiController } from './openapi/openapi.controller.js';
 import { RealtimeGateway } from './realtime/realtime.gateway.js';
+import { ContainerAccess } from './containers/container-access.js';
+import { ContainerAudit } from './containers/container-audit.js';
+import { ContainerCreateService } from './containers/container-create.service.js';
+import { ContainerLifecycleService } from './containers/container-lifecycle.service.js';
+import { ContainerListService } from './containers/container-list.service.js';
+import { ContainerRecreateService } from './containers/container-recreate.service.js';
+import { FleetContainersController } from './containers/fleet-containers.controller.js';
+import { HostContainersController } from './containers/host-containers.controller.js';
+import { ImagePuller } from './containers/image-puller.js';
+import { ContainerInventory } from './inventory/container-inventory.js';
+import { FleetSummaryController } from './inventory/fleet-summary.controller.js';
+import { FleetSummaryService } from './inventory/fleet-summary.service.js';
+import { ConsoleHandlers } from './realtime/console-handlers.js';
+import { ConsoleSessions } from './realtime/console-sessions.js';
+import { ContainerFeed } from './realtime/container-feed.js';
+import { EngineEventFeed } from './realtime/engine-event-feed.js';
+import { LogStreams } from './realtime/log-streams.js';
+import { RealtimePublisher } from './realtime/realtime-publisher.js';
+import { StatsStreams } from './realtime/stats-streams.js';
+import { SubscriptionHandlers } from './realtime/subscription-handlers.js';
+import { SummaryFeed } from './realtime/summary-feed.js';
 import { RegistriesController } from './registries/registries.controller.js';
 import { RegistriesService } from './registries/registries.service.js';
+import { TeamsController } from './teams/teams.controller.js';
+import { TeamsService } from './teams/teams.service.js';
+import { UsersController } from './users/users.controller.js';
+import { UsersService } from './users/users.service.js';
 import { VaultModule } from './vault/vault.module.js';
 
 @Module({})
@@ -41,9 +81,20 @@ export class AppModule {
         HealthController,
         AuthController,
         ApiTokensController,
+        SessionsController,
+        TotpController,
+        UsersController,
+        TeamsController,
+        RolesController,
+        GrantsController,
+        HostPolicyController,
+        AuditController,
         HostsController,
         RegistriesController,
         OpenApiController,
+        FleetContainersController,
+        HostContainersController,
+        FleetSummaryController,
       ],
       providers: [
         { provide: CONFIG, useValue: config },
@@ -57,11 +108,40 @@ export class AppModule {
         Authenticator,
         AuthService,
         ApiTokensService,
+        LoginThrottle,
+        TotpService,
+        SessionsService,
+        UsersService,
+        TeamsService,
+        AccessService,
+        RolesService,
+        GrantsService,
+        HostPolicyService,
+        AuditQueryService,
+        AuditRetention,
         EngineRegistry,
         HostEvents,
         HostsService,
         HostHealthMonitor,
         RealtimeGateway,
+        RealtimePublisher,
+        SubscriptionHandlers,
+        ConsoleHandlers,
+        ContainerInventory,
+        FleetSummaryService,
+        ContainerAccess,
+        ContainerAudit,
+        ContainerListService,
+        ContainerLifecycleService,
+        ContainerCreateService,
+        ContainerRecreateService,
+        ImagePuller,
+        LogStreams,
+        StatsStreams,
+        EngineEventFeed,
+        ContainerFeed,
+        SummaryFeed,
+        ConsoleSessions,
         DockerGateway,
         GatewayPolicy,
         RegistryAuth,

@@ -76,7 +76,8 @@ describe('database: migrations, audit chain and sealed secrets', () => {
     expect(vault.open(sealed)).toBe('-----BEGIN PRIVATE KEY-----');
     expect(() => new Vault(Buffer.alloc(32, 2)).open(sealed)).toThrow(VaultError);
     const parts = sealed.split('.');
-    parts[4] = `A${parts[4]?.slice(1) ?? ''}`;
+    const body = parts[4] ?? '';
+    parts[4] = `${body.startsWith('A') ? 'B' : 'A'}${body.slice(1)}`;
     expect(() => vault.open(parts.join('.'))).toThrow('envelope failed authentication');
   });
 

@@ -1,6 +1,27 @@
 import { z } from 'zod';
 import { ERROR_CODES } from './errors.js';
 import {
+  ZBulkContainerRequest,
+  ZBulkContainerResponse,
+  ZContainerChange,
+  ZContainerInspect,
+  ZContainerListQuery,
+  ZContainerListResponse,
+  ZContainerTop,
+  ZCreateContainerRequest,
+  ZCreateContainerResponse,
+  ZFleetSummary,
+  ZKillQuery,
+  ZRecreateContainerRequest,
+  ZRecreateContainerResponse,
+  ZRemoveQuery,
+  ZRenameContainerRequest,
+  ZStopQuery,
+  ZUpdateContainerRequest,
+  ZUpdateContainerResponse,
+} from './schemas/containers.js';
+import { IDENTITY_ROUTES } from './identity-routes.js';
+import {
   ZApiToken,
   ZCreateTokenRequest,
   ZCreateTokenResponse,
@@ -25,7 +46,11 @@ export interface ApiRoute {
   /** `public`: no sign-in; `user`: any signed-in user; `admin`: global administrators. */
   access: 'public' | 'user' | 'admin';
   body?: z.ZodType;
+  /** Query parameters, each a property of this object. */
+  query?: z.ZodObject;
   response?: z.ZodType;
+  /** Content types of a response that is not JSON (a download). */
+  produces?: readonly string[];
   status?: number;
 }
 
@@ -37,6 +62,138 @@ export const ZErrorBody = z.object({
     details: z.record(z.string(), z.unknown()).optional(),
   }),
 });
+
+/** Containers across the fleet and on one host; each route checks its catalog permission per host. */
+const CONTAINER_ROUTES: readonly ApiRoute[] = [
+  {
+    method: 'get',
+    path: '/api/containers',
+    tag: 'containers',
+    summary: 'Containers of every host you may list, filtered, sorted and paged (from memory)',
+    access: 'user',
+    query: ZContainerListQuery,
+    response: ZContainerListResponse,
+  },
+  {
+    method: 'post',
+    path: '/api/containers/bulk',
+    tag: 'containers',
+    summary: 'One lifecycle action on many containers; a result per container',
+    access: 'user',
+    body: ZBulkContainerRequest,
+    response: ZBulkContainerResponse,
+    status: 200,
+  },
+  {
+    method: 'get',
+    path: '/api/fleet/summary',
+    tag: 'containers',
+    summary:
+      'Hosts up and down, containers by state, images, volumes and networks, per host and in all',
+    access: 'user',
+    response: ZFleetSummary,
+  },
+  {
+    method: 'post',
+    path: '/api/hosts/{hostId}/containers',
+    tag: 'containers',
+    summary:
+      'Create (and start) a container; pulls the image when missing (progress over socket.io)',
+    access: 'user',
+    body: ZCreateContainerRequest,
+    response: ZCreateContainerResponse,
+    status: 201,
+  },
+  {
+    method: 'get',
+    path: '/api/hosts/{hostId}/containers/{id}/json',
+    tag: 'containers',
+    summary: 'Inspect a container; secret environment values are masked',
+    access: 'user',
+    response: ZContainerInspect,
+  },
+  {
+    method: 'get',
+    path: '/api/hosts/{hostId}/containers/{id}/top',
+    tag: 'containers',
+    summary: 'Processes running in a container',
+    access: 'user',
+    response: ZContainerTop,
+  },
+  {
+    method: 'get',
+    path: '/api/hosts/{hostId}/containers/{id}/changes',
+    tag: 'containers',
+    summary: "Changes to a container's filesystem",
+    access: 'user',
+    response: z.array(ZContainerChange),
+  },
+  ...(['start', 'pause', 'unpause'] as const).map((action): ApiRoute => ({
+    method: 'post',
+    path: `/api/hosts/{hostId}/containers/{id}/${action}`,
+    tag: 'containers',
+    summary: `${action[0]!.toUpperCase()}${action.slice(1)} a container`,
+    access: 'user',
+    status: 204,
+  })),
+  ...(['stop', 'restart'] as const).map((action): ApiRoute => ({
+    method: 'post',
+    path: `/api/hosts/{hostId}/containers/{id}/${action}`,
+    tag: 'containers',
+    summary: `${action[0]!.toUpperCase()}${action.slice(1)} a container; t: seconds before it is killed`,
+    access: 'user',
+    query: ZStopQuery,
+    status: 204,
+  })),
+  {
+    method: 'post',
+    path: '/api/hosts/{hostId}/containers/{id}/kill',
+    tag: 'containers',
+    summary: 'Send a signal to a container (SIGKILL by default)',
+    access: 'user',
+    query: ZKillQuery,
+    status: 204,
+  },
+  {
+    method: 'delete',
+    path: '/api/hosts/{hostId}/containers/{id}',
+    tag: 'containers',
+    summary: 'Remove a container; force: even if running, volumes: its anonymous volumes too',
+    access: 'user',
+    query: ZRemoveQuery,
+    status: 204,
+  },
+  {
+    method: 'post',
+    path: '/api/hosts/{hostId}/containers/{id}/rename',
+    tag: 'containers',
+    summary: 'Rename a container',
+    access: 'user',
+    body: ZRenameContainerRequest,
+    status: 204,
+  },
+  {
+    method: 'post',
+    path: '/api/hosts/{hostId}/containers/{id}/update',
+    tag: 'containers',
+    summary: "Change a container's CPU and memory limits and restart policy",
+    access: 'user',
+    body: ZUpdateContainerRequest,
+    response: ZUpdateContainerResponse,
+    status: 200,
+  },
+  {
+    method: 'post',
+    path: '/api/hosts/{hostId}/containers/{id}/recreate',
+    tag: 'containers',
+    summary:
+      'Replace a container with a new one of the same configuration (optionally pulling first)',
+    access: 'user',
+    body: ZRecreateContainerRequest,
+    response: ZRecreateContainerResponse,
+    status: 200,
+  },
+];
 
 export const API_ROUTES: readonly ApiRoute[] = [
   {
@@ -214,6 +371,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     access: 'admin',
     status: 204,
   },
+  ...IDENTITY_ROUTES,
+  ...CONTAINER_ROUTES,
 ];
 
 /** OpenAPI 3.1 document of API_ROUTES; served at /api/openapi.json and committed as docs/openapi.json. */
@@ -222,14 +381,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
   for (const route of API_ROUTES) {
     const status = String(route.status ?? 200);
     const responses: Record<string, unknown> = {
-      [status]: route.response
-        ? {
-            description: 'OK',
-            content: {
-              'application/json': { schema: z.toJSONSchema(route.response, { io: 'output' }) },
-            },
-          }
-        : { description: 'No content' },
+      [status]: responseOf(route),
       default: {
         description: 'Error',
         content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
@@ -247,12 +399,15 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         content: { 'application/json': { schema: z.toJSONSchema(route.body, { io: 'input' }) } },
       };
     }
-    const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
-      name: m[1],
-      in: 'path',
-      required: true,
-      schema: { type: 'string' },
-    }));
+    const params = [
+      ...[...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+        name: m[1],
+        in: 'path',
+        required: true,
+        schema: { type: 'string' },
+      })),
+      ...queryParameters(route.query),
+    ];
     if (params.length > 0) operation.parameters = params;
     (paths[route.path] ??= {})[route.method] = operation;
   }
@@ -273,4 +428,36 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
     },
     paths,
   };
+}
+
+function responseOf(route: ApiRoute): Record<string, unknown> {
+  if (route.produces) {
+    return {
+      description: 'OK (a download)',
+      content: Object.fromEntries(
+        route.produces.map((type) => [type, { schema: { type: 'string' } }]),
+      ),
+    };
+  }
+  if (!route.response) return { description: 'No content' };
+  return {
+    description: 'OK',
+    content: {
+      'application/json': { schema: z.toJSONSchema(route.response, { io: 'output' }) },
+    },
+  };
+}
+
+function queryParameters(query: z.ZodObject | undefined): Record<string, unknown>[] {
+  if (!query) return [];
+  const schema = z.toJSONSchema(query, { io: 'input' }) as {
+    properties?: Record<string, unknown>;
+    required?: string[];
+  };
+  return Object.entries(schema.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: schema.required?.includes(name) ?? false,
+    schema: property,
+  }));
 }

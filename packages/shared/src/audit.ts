@@ -4,6 +4,11 @@ export const AUDIT_ACTIONS = [
   'auth.login',
   'auth.login_failed',
   'auth.logout',
+  'auth.login_throttled',
+  'auth.totp_setup',
+  'auth.totp_enable',
+  'auth.totp_disable',
+  'session.revoke',
   'token.create',
   'token.revoke',
   'host.create',
@@ -13,8 +18,45 @@ export const AUDIT_ACTIONS = [
   'registry.update',
   'registry.delete',
   'engine.call',
+  'user.create',
+  'user.update',
+  'user.disable',
+  'user.enable',
+  'user.delete',
+  'team.create',
+  'team.delete',
+  'team.member_add',
+  'team.member_remove',
+  'role.create',
+  'role.update',
+  'role.delete',
+  'grant.create',
+  'grant.delete',
+  'policy.update',
+  'audit.export',
+  'audit.prune',
+  'container.create',
+  'container.start',
+  'container.stop',
+  'container.restart',
+  'container.kill',
+  'container.pause',
+  'container.unpause',
+  'container.remove',
+  'container.rename',
+  'container.update',
+  'container.recreate',
+  'container.exec_start',
+  'container.exec_end',
+  'container.attach_start',
+  'container.attach_end',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export type AuditOutcome = 'success' | 'failure' | 'denied';
+export const AUDIT_OUTCOMES = ['success', 'failure', 'denied'] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+
+export function isAuditAction(name: string): name is AuditAction {
+  return (AUDIT_ACTIONS as readonly string[]).includes(name);
+}

@@ -1,7 +1,13 @@
 import { PERMISSION_NAMES, type Permission } from './permissions.js';
 
 /** Roles that come with Berth. Custom roles (any set of permissions under a name) are stored. */
-export const BUILT_IN_ROLES = ['host-admin', 'operator', 'helpdesk', 'read-only', 'standard'] as const;
+export const BUILT_IN_ROLES = [
+  'host-admin',
+  'operator',
+  'helpdesk',
+  'read-only',
+  'standard',
+] as const;
 export type BuiltInRole = (typeof BUILT_IN_ROLES)[number];
 
 const READ: Permission[] = [
@@ -35,7 +41,15 @@ export const ROLE_DEFINITIONS: Record<BuiltInRole, RoleDefinition> = {
   operator: {
     name: 'Operator',
     description: 'Start, stop, restart, logs, exec and redeploy; no create or delete',
-    permissions: [...READ, 'container.logs', 'container.stats', 'container.exec', 'container.start', 'container.stop', 'stack.deploy'],
+    permissions: [
+      ...READ,
+      'container.logs',
+      'container.stats',
+      'container.exec',
+      'container.start',
+      'container.stop',
+      'stack.deploy',
+    ],
     ownedOnly: false,
   },
   helpdesk: {
@@ -52,7 +66,8 @@ export const ROLE_DEFINITIONS: Record<BuiltInRole, RoleDefinition> = {
   },
   standard: {
     name: 'Standard user',
-    description: 'Full control of the containers, networks, volumes and stacks they or their team own',
+    description:
+      'Full control of the containers, networks, volumes and stacks they or their team own',
     permissions: [
       ...READ,
       'container.logs',

@@ -36,7 +36,8 @@ export class AccessService {
     const hosts = await this.prisma.db.host.findMany({ select: { id: true } });
     if (user.isAdmin) return hosts.map((h) => h.id);
     const visible: string[] = [];
-    for (const host of hosts) if ((await this.forHost(user, host.id)).visible) visible.push(host.id);
+    for (const host of hosts)
+      if ((await this.forHost(user, host.id)).visible) visible.push(host.id);
     return visible;
   }
 
@@ -45,16 +46,30 @@ export class AccessService {
   }
 
   private async compute(user: PrincipalUser, hostId: string): Promise<HostAccess> {
-    const host = await this.prisma.db.host.findUnique({ where: { id: hostId }, select: { group: true } });
+    const host = await this.prisma.db.host.findUnique({
+      where: { id: hostId },
+      select: { group: true },
+    });
     if (!host) return HostAccess.none(hostId);
-    const teamIds = (await this.prisma.db.teamMember.findMany({ where: { userId: user.id }, select: { teamId: true } })).map(
-      (m) => m.teamId,
-    );
+    const teamIds = (
+      await this.prisma.db.teamMember.findMany({
+        where: { userId: user.id },
+        select: { teamId: true },
+      })
+    ).map((m) => m.teamId);
     const grants = await this.prisma.db.grant.findMany({
       where: {
         AND: [
-          { OR: [{ userId: user.id }, ...(teamIds.length > 0 ? [{ teamId: { in: teamIds } }] : [])] },
-          { OR: [{ allHosts: true }, { hostId }, ...(host.group ? [{ hostGroup: host.group }] : [])] },
+          {
+            OR: [{ userId: user.id }, ...(teamIds.length > 0 ? [{ teamId: { in: teamIds } }] : [])],
+          },
+          {
+            OR: [
+              { allHosts: true },
+              { hostId },
+              ...(host.group ? [{ hostGroup: host.group }] : []),
+            ],
+          },
         ],
       },
       select: { role: true },
@@ -64,7 +79,8 @@ export class AccessService {
       const role = await this.role(grant.role);
       if (!role) continue;
       for (const permission of role.permissions) {
-        if (reach.get(permission) !== 'all') reach.set(permission, role.ownedOnly ? 'owned' : 'all');
+        if (reach.get(permission) !== 'all')
+          reach.set(permission, role.ownedOnly ? 'owned' : 'all');
       }
     }
     return new HostAccess(hostId, reach, teamIds);

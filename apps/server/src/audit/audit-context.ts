@@ -22,3 +22,11 @@ export function requestFacts(
   const ip = (req as IncomingMessage & { ip?: string }).ip ?? req.socket.remoteAddress ?? '';
   return { ip, userAgent: req.headers['user-agent'] ?? '', requestId: requestIdOf(req) };
 }
+
+/** Who did it and from where: the part of an audit record every change made over HTTP shares. */
+export function auditFacts(
+  principal: Principal,
+  req: IncomingMessage,
+): Pick<AuditEntry, 'actor' | 'ip' | 'userAgent' | 'requestId'> {
+  return { actor: actorOf(principal), ...requestFacts(req) };
+}

@@ -7,9 +7,11 @@ import { AppError } from '../common/app-error.js';
 import { CONFIG, type Config } from '../config/config.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { Authenticator } from './authenticator.js';
+import { LoginThrottle } from './login-throttle.js';
 import { PasswordHasher } from './password-hasher.js';
 import type { Principal } from './principal.js';
 import { digest, newSecret } from './secrets.js';
+import { TotpService } from './totp.service.js';
 
 export interface SignedIn extends TLoginResponse {
   /** The raw session secret for the cookie; only its digest is stored. */
@@ -27,6 +29,8 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     private readonly authenticator: Authenticator,
     private readonly audit: AuditLog,
+    private readonly throttle: LoginThrottle,
+    private readonly totp: TotpService,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
@@ -63,30 +67,40 @@ export class AuthService {
     return this.startSession(user, req);
   }
 
+  /**
+   * Password, then (when enabled) the TOTP code. Attempts are throttled per account and per
+   * address before anything is checked, so while throttled even the right password is refused.
+   */
   async login(input: TLoginRequest, req: IncomingMessage): Promise<SignedIn> {
+    const facts = requestFacts(req);
+    const name = input.username.slice(0, 64);
+    const keys = LoginThrottle.keys(input.username, facts.ip ?? '');
+    const verdict = await this.throttle.attempt(keys);
+    if (!verdict.allowed) return this.refuseThrottled(name, verdict.retryAfterSeconds, req);
     const user = await this.prisma.db.user.findUnique({ where: { username: input.username } });
     // Verify against a throwaway hash when the user is unknown, so timing does not reveal names.
     const stored = user?.passwordHash ?? (await this.getDummyHash());
     const valid = await this.hasher.verify(stored, input.password);
-    if (!user || !valid || user.disabled) {
-      await this.audit.record({
-        actor: { type: 'anonymous', id: user?.id ?? null, name: input.username.slice(0, 64) },
-        action: 'auth.login_failed',
-        outcome: 'failure',
-        status: 401,
-        target: input.username.slice(0, 64),
-        details: { reason: !user ? 'unknown user' : user.disabled ? 'disabled' : 'wrong password' },
-        ...requestFacts(req),
+    const reason = refusalOf(user, valid);
+    if (!user || reason) return this.refuse(name, user?.id ?? null, reason ?? 'unknown user', req);
+    const second = await this.totp.checkSignIn(user.id, input.totp);
+    if (second === 'missing') {
+      // The password was right: asking for the code is not a failed attempt.
+      await Promise.all([this.throttle.forgive(keys.account), this.throttle.forgive(keys.ip)]);
+      throw new AppError('UNAUTHENTICATED', 'enter the code from your authenticator app', {
+        totpRequired: true,
       });
-      throw new AppError('UNAUTHENTICATED', 'wrong username or password');
     }
+    if (second === 'wrong') return this.refuse(name, user.id, 'wrong two-factor code', req, true);
+    await Promise.all([this.throttle.clear(keys.account), this.throttle.forgive(keys.ip)]);
     const signedIn = await this.startSession(user, req);
     await this.audit.record({
       actor: { type: 'user', id: user.id, name: user.username },
       action: 'auth.login',
       outcome: 'success',
       status: 200,
-      ...requestFacts(req),
+      details: { twoFactor: second === 'ok' },
+      ...facts,
     });
     return signedIn;
   }
@@ -100,6 +114,46 @@ export class AuthService {
       action: 'auth.logout',
       outcome: 'success',
       ...requestFacts(req),
+    });
+  }
+
+  private async refuse(
+    name: string,
+    userId: string | null,
+    reason: string,
+    req: IncomingMessage,
+    totpRequired = false,
+  ): Promise<never> {
+    await this.audit.record({
+      actor: { type: 'anonymous', id: userId, name },
+      action: 'auth.login_failed',
+      outcome: 'failure',
+      status: 401,
+      target: name,
+      details: { reason },
+      ...requestFacts(req),
+    });
+    throw totpRequired
+      ? new AppError('UNAUTHENTICATED', 'wrong or expired two-factor code', { totpRequired: true })
+      : new AppError('UNAUTHENTICATED', 'wrong username or password');
+  }
+
+  private async refuseThrottled(
+    name: string,
+    retryAfterSeconds: number,
+    req: IncomingMessage,
+  ): Promise<never> {
+    await this.audit.record({
+      actor: { type: 'anonymous', id: null, name },
+      action: 'auth.login_throttled',
+      outcome: 'denied',
+      status: 429,
+      target: name,
+      details: { retryAfterSeconds },
+      ...requestFacts(req),
+    });
+    throw new AppError('TOO_MANY_REQUESTS', 'too many sign-in attempts; try again later', {
+      retryAfterSeconds,
     });
   }
 
@@ -146,6 +200,13 @@ export class AuthService {
     this.dummyHash ??= this.hasher.hash(newSecret('dummy'));
     return this.dummyHash;
   }
+}
+
+/** Why a password sign-in is refused, or null when it may go on. */
+function refusalOf(user: { disabled: boolean } | null, passwordValid: boolean): string | null {
+  if (!user) return 'unknown user';
+  if (!passwordValid) return 'wrong password';
+  return user.disabled ? 'disabled' : null;
 }
 
 export function toUser(user: {

@@ -19,6 +19,9 @@ export class ErrorFilter implements ExceptionFilter {
       res.end();
       return;
     }
+    // A throttled caller is told when to come back (RFC 9110 Retry-After, in seconds).
+    const retryAfter = body.error.details?.retryAfterSeconds;
+    if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
     res.status(status).json(body);
   }
 }

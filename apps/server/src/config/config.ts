@@ -34,6 +34,7 @@ const ZEnv = z.object({
     .min(1)
     .max(24 * 365)
     .default(24 * 7),
+  BERTH_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
   BERTH_WEB: z.enum(['on', 'off']).default('on'),
   BERTH_WEB_DIR: z.string().optional(),
   BERTH_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
@@ -51,6 +52,8 @@ export interface Config {
   healthIntervalMs: number;
   engineTimeoutMs: number;
   sessionTtlMs: number;
+  /** Audit records older than this many days are deleted daily; 0 keeps them forever. */
+  auditRetentionDays: number;
   web: { enabled: boolean; dir: string };
   trustProxy: boolean;
   logLevel: z.infer<typeof ZEnv>['LOG_LEVEL'];
@@ -85,6 +88,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     healthIntervalMs: e.BERTH_HEALTH_INTERVAL_MS,
     engineTimeoutMs: e.BERTH_ENGINE_TIMEOUT_MS,
     sessionTtlMs: e.BERTH_SESSION_TTL_HOURS * 3_600_000,
+    auditRetentionDays: e.BERTH_AUDIT_RETENTION_DAYS,
     web: {
       enabled: e.BERTH_WEB === 'on',
       dir: resolve(cwd, e.BERTH_WEB_DIR ?? defaultWebDir(cwd)),

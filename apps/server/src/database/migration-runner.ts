@@ -48,10 +48,16 @@ export function migrateSqlite(path: string, migrations = readMigrations('sqlite'
         .map((row) => (row as { name: string }).name),
     );
     const done: string[] = [];
+    // Prisma rebuilds a table to alter it (create new, copy, drop old). With foreign keys on, the
+    // drop would cascade into every referencing table, and the PRAGMA in the migration SQL cannot
+    // turn them off inside our transaction; so they are off around it and checked before commit.
+    db.pragma('foreign_keys = OFF');
     for (const migration of migrations) {
       if (applied.has(migration.name)) continue;
       db.transaction(() => {
         db.exec(migration.sql);
+        const broken = db.pragma('foreign_key_check') as unknown[];
+        if (broken.length > 0) throw new Error(`migration ${migration.name} leaves ${broken.length} broken reference(s)`);
         db.prepare(`INSERT INTO ${TABLE} (name, applied_at) VALUES (?, ?)`).run(
           migration.name,
           new Date().toISOString(),

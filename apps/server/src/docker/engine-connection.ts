@@ -53,7 +53,12 @@ export class EngineConnection {
       case 'tls':
         // Node takes the TLS server name from the Host header, which is not the engine's name
         // here; name it explicitly ('' for an IP: no SNI, the certificate is checked against host).
-        return httpsRequest({ ...base, host: e.host, port: e.port, servername: isIP(e.host) ? '' : e.host });
+        return httpsRequest({
+          ...base,
+          host: e.host,
+          port: e.port,
+          servername: isIP(e.host) ? '' : e.host,
+        });
     }
   }
 

@@ -5,8 +5,8 @@ import type {
   ServerResponse,
 } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { Inject, Injectable } from '@nestjs/common';
-import type { Permission } from '@berth/shared';
+import { type BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
+import type { ErrorBody, Permission } from '@berth/shared';
 import type { Logger } from 'pino';
 import { actorOf, requestFacts } from '../audit/audit-context.js';
 import { AuditLog } from '../audit/audit-log.js';
@@ -64,7 +64,13 @@ interface Authorised {
  * through in both directions as they come; attach and exec upgrades are spliced socket to socket.
  */
 @Injectable()
-export class DockerGateway {
+export class DockerGateway implements BeforeApplicationShutdown {
+  /**
+   * Client sockets of upgrade requests (attach, exec). Once upgraded, the HTTP server no longer
+   * tracks them, and an open one would hold its close forever: they are cut at shutdown.
+   */
+  private readonly upgraded = new Set<Duplex>();
+
   constructor(
     private readonly authenticator: Authenticator,
     private readonly engines: EngineRegistry,
@@ -116,16 +122,29 @@ export class DockerGateway {
     req.pipe(upstream);
   }
 
+  beforeApplicationShutdown(): void {
+    for (const socket of this.upgraded) socket.destroy();
+  }
+
   async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     let call: Authorised;
     socket.on('error', () => socket.destroy());
+    this.upgraded.add(socket);
+    socket.once('close', () => this.upgraded.delete(socket));
     try {
       call = await this.authorise(req);
     } catch (error) {
       writeRawError(socket, toErrorResponse(error, requestIdOf(req), this.log));
       return;
     }
-    const body = await readUpgradeBody(req, socket, head);
+    let body: { body: Buffer; rest: Buffer };
+    try {
+      body = await readUpgradeBody(req, socket, head);
+    } catch {
+      // The client went away before its request body arrived; there is nobody to answer.
+      socket.destroy();
+      return;
+    }
     const upstream = this.open(call.engine.connection, req.method ?? 'POST', call, true);
     upstream.on('upgrade', (engineRes, engineSocket, engineHead) => {
       void this.recordCall(req, call, 101).then(() => {
@@ -261,7 +280,9 @@ export class DockerGateway {
       res.destroy();
       return;
     }
-    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    res
+      .writeHead(status, { 'content-type': 'application/json' })
+      .end(JSON.stringify(forDockerClients(body)));
   }
 }
 
@@ -294,8 +315,16 @@ function rawHead(status: number, message: string, raw: string[], close = false):
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
 
+/**
+ * Docker clients print an error's top-level `message` ("Error response from daemon: …"), as the
+ * engine sends it; Berth's own `error` object stays for everything else.
+ */
+function forDockerClients(body: ErrorBody): ErrorBody & { message: string } {
+  return { message: body.error.message, ...body };
+}
+
 function writeRawError(socket: Duplex, { status, body }: ErrorResponse): void {
-  const payload = JSON.stringify(body);
+  const payload = JSON.stringify(forDockerClients(body));
   socket.end(
     `HTTP/1.1 ${status} Error\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\nConnection: close\r\n\r\n${payload}`,
   );
@@ -316,14 +345,15 @@ async function readUpgradeBody(
     buffered = await new Promise<Buffer>((resolve, reject) => {
       const chunks = [buffered];
       let size = buffered.length;
+      const onClose = () => reject(new Error('closed before the request body arrived'));
       const onData = (chunk: Buffer) => {
         chunks.push(chunk);
         size += chunk.length;
         if (size < length) return;
-        socket.off('data', onData).off('error', reject).pause();
+        socket.off('data', onData).off('error', reject).off('close', onClose).pause();
         resolve(Buffer.concat(chunks));
       };
-      socket.on('data', onData).once('error', reject);
+      socket.on('data', onData).once('error', reject).once('close', onClose);
     });
   }
   return { body: buffered.subarray(0, length), rest: buffered.subarray(length) };

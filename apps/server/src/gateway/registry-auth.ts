@@ -4,6 +4,19 @@ import { RegistriesService, type RegistryCredentials } from '../registries/regis
 import { registryOfImage } from '../registries/registry-address.js';
 import type { EnginePath } from './engine-path.js';
 
+type AuthConfig = Record<string, unknown>;
+
+/** The engine looks Docker Hub's credentials up under this key in a build's registry config. */
+const DOCKER_HUB_CONFIG_KEY = 'https://index.docker.io/v1/';
+/** The fields of an auth config that are a credential; `serveraddress` or `email` alone are not. */
+const CREDENTIAL_FIELDS = new Set([
+  'username',
+  'password',
+  'auth',
+  'identitytoken',
+  'registrytoken',
+]);
+
 /**
  * Puts stored registry credentials into pulls, pushes and builds on their way to the engine, so
  * the client never holds the password. Credentials the client sent itself are left alone.
@@ -20,20 +33,34 @@ export class RegistryAuth {
     if (method !== 'POST') return {};
     const image = imageOf(path);
     if (image !== null) {
-      if (carriesCredentials(headers['x-registry-auth'])) return {};
+      if (isCredential(decode(headers['x-registry-auth']))) return {};
       const credentials = await this.registries.credentialsFor(registryOfImage(image));
-      return credentials ? { 'x-registry-auth': encode(authConfig(credentials)) } : {};
+      return credentials ? { 'x-registry-auth': encodeAuthHeader(authConfig(credentials)) } : {};
     }
-    if (path.route === '/build' && !carriesCredentials(headers['x-registry-config'])) {
-      const all = await this.registries.allCredentials();
-      if (all.length === 0) return {};
-      return {
-        'x-registry-config': encode(
-          Object.fromEntries(all.map((c) => [c.serverAddress, authConfig(c)])),
-        ),
-      };
-    }
+    if (path.route === '/build') return this.buildConfig(headers['x-registry-config']);
     return {};
+  }
+
+  /**
+   * A build may pull its base images from any registry, so it gets every stored login. Logins the
+   * client sent win for their registry; stored ones fill in the rest.
+   */
+  private async buildConfig(
+    header: string | string[] | undefined,
+  ): Promise<Record<string, string>> {
+    const all = await this.registries.allCredentials();
+    if (all.length === 0) return {};
+    const sent = decode(header) ?? {};
+    const merged: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(sent)) if (isCredential(value)) merged[key] = value;
+    for (const credentials of all) {
+      const key =
+        credentials.serverAddress === 'docker.io'
+          ? DOCKER_HUB_CONFIG_KEY
+          : credentials.serverAddress;
+      merged[key] ??= authConfig(credentials);
+    }
+    return { 'x-registry-config': encodeAuthHeader(merged) };
   }
 }
 
@@ -43,26 +70,38 @@ function imageOf(path: EnginePath): string | null {
   return push?.[1] ?? null;
 }
 
-function authConfig(c: RegistryCredentials): Record<string, string> {
+function authConfig(c: RegistryCredentials): AuthConfig {
   return { username: c.username, password: c.password, serveraddress: c.serverAddress };
 }
 
-function encode(value: unknown): string {
-  return Buffer.from(JSON.stringify(value)).toString('base64url');
+/**
+ * The engine decodes both headers with Go's `base64.URLEncoding`, which requires the `=` padding
+ * (Node's 'base64url' leaves it out): URL-safe alphabet, padded.
+ */
+function encodeAuthHeader(value: unknown): string {
+  return Buffer.from(JSON.stringify(value))
+    .toString('base64')
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_');
+}
+
+/** Clients send standard or URL-safe base64 of JSON; anything unreadable counts as nothing sent. */
+function decode(header: string | string[] | undefined): AuthConfig | null {
+  if (typeof header !== 'string' || header === '') return null;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(header, 'base64').toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as AuthConfig)
+      : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The CLI sends `e30=` (`{}`) or a config with empty fields when it has no login for a registry. */
-function carriesCredentials(header: string | string[] | undefined): boolean {
-  if (typeof header !== 'string' || header === '') return false;
-  try {
-    const decoded = JSON.parse(Buffer.from(header, 'base64').toString('utf8')) as Record<
-      string,
-      unknown
-    >;
-    return Object.values(decoded).some((v) =>
-      typeof v === 'object' && v !== null ? Object.values(v).some(Boolean) : Boolean(v),
-    );
-  } catch {
-    return false;
-  }
+function isCredential(config: unknown): boolean {
+  if (typeof config !== 'object' || config === null) return false;
+  return Object.entries(config).some(
+    ([field, value]) => CREDENTIAL_FIELDS.has(field.toLowerCase()) && Boolean(value),
+  );
 }

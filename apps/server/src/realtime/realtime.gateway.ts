@@ -1,35 +1,88 @@
-import { type OnGatewayConnection, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
-import type { ClientToServerEvents, ServerToClientEvents } from '@berth/shared';
-import type { Server, Socket } from 'socket.io';
+import {
+  type OnGatewayConnection,
+  type OnGatewayInit,
+  WebSocketGateway,
+  WebSocketServer,
+} from '@nestjs/websockets';
+import type { Logger } from 'pino';
+import { Inject } from '@nestjs/common';
+import { AccessService } from '../access/access.service.js';
 import { Authenticator } from '../auth/authenticator.js';
-import { HostEvents } from '../hosts/host-events.js';
-
-const ADMINS = 'role:admin';
+import { LOGGER } from '../common/logger.js';
+import { HostEvents, type HostStatusEvent } from '../hosts/host-events.js';
+import { ConsoleHandlers } from './console-handlers.js';
+import {
+  ADMIN_ROOM,
+  RealtimePublisher,
+  type RealtimeServer,
+  userRoom,
+} from './realtime-publisher.js';
+import type { RealtimeSocket } from './socket-types.js';
+import { SubscriptionHandlers } from './subscription-handlers.js';
 
 /**
  * socket.io on /socket.io, same origin as the dashboard. A connection is authenticated from its
- * session cookie or bearer token during the handshake; anonymous sockets are dropped.
+ * session cookie or bearer token during the handshake; anonymous sockets are dropped. Each socket
+ * joins its user's room (pushes such as pull progress) and gets the subscribe and console
+ * requests; every one of them is checked against the permission catalog for its host.
  */
 @WebSocketGateway({ path: '/socket.io', serveClient: false, destroyUpgrade: false })
-export class RealtimeGateway implements OnGatewayConnection {
+export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
   @WebSocketServer()
-  private readonly server!: Server<ClientToServerEvents, ServerToClientEvents>;
+  private readonly server!: RealtimeServer;
 
   constructor(
     private readonly authenticator: Authenticator,
+    private readonly access: AccessService,
+    private readonly publisher: RealtimePublisher,
+    private readonly subscriptions: SubscriptionHandlers,
+    private readonly consoles: ConsoleHandlers,
     hostEvents: HostEvents,
+    @Inject(LOGGER) private readonly log: Logger,
   ) {
-    // Until per-host grants exist, host events go to global administrators only.
-    hostEvents.onStatus((event) => this.server?.to(ADMINS).emit('host.status', event));
+    hostEvents.onStatus((event) => this.pushStatus(event));
   }
 
-  async handleConnection(socket: Socket): Promise<void> {
-    const principal = await this.authenticator.authenticate(socket.request);
+  afterInit(server: RealtimeServer): void {
+    this.publisher.attach(server);
+    // Authenticating in the handshake means the handlers exist before the client's first request.
+    server.use((socket, next) => {
+      this.authenticator.authenticate(socket.request).then(
+        (principal) => {
+          (socket as RealtimeSocket).data = { principal };
+          next();
+        },
+        (error: unknown) => {
+          this.log.warn({ err: error }, 'socket authentication failed');
+          (socket as RealtimeSocket).data = { principal: null };
+          next();
+        },
+      );
+    });
+  }
+
+  async handleConnection(socket: RealtimeSocket): Promise<void> {
+    const principal = socket.data?.principal ?? null;
     if (!principal) {
       socket.disconnect(true);
       return;
     }
-    socket.data = { principal };
-    if (principal.user.isAdmin) await socket.join(ADMINS);
+    this.subscriptions.bind(socket, principal);
+    this.consoles.bind(socket, principal);
+    await socket.join(userRoom(principal.user.id));
+    if (principal.user.isAdmin) await socket.join(ADMIN_ROOM);
+  }
+
+  /** Host status goes to administrators and to every other user who can see the host. */
+  private pushStatus(event: HostStatusEvent): void {
+    if (!this.server) return;
+    this.server.to(ADMIN_ROOM).emit('host.status', event);
+    for (const socket of this.server.sockets.sockets.values()) {
+      const user = (socket as RealtimeSocket).data?.principal?.user;
+      if (!user || user.isAdmin) continue;
+      void this.access.forHost(user, event.hostId).then((access) => {
+        if (access.visible) socket.emit('host.status', event);
+      });
+    }
   }
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TCreateHostRequest, THost } from '@berth/shared';
 import pg from 'pg';
+import { type Logger, pino } from 'pino';
 import { startServer, type RunningServer } from '../../src/bootstrap.js';
 import { createLogger } from '../../src/common/logger.js';
 import { loadConfig } from '../../src/config/config.js';
@@ -23,9 +24,14 @@ export class TestBerth {
     readonly dataDir: string,
     readonly url: string,
     private readonly database: TestDatabase,
+    /** The server's log lines when started with `captureLogs` (as many as its LOG_LEVEL lets through). */
+    readonly logs: string[],
   ) {}
 
-  static async start(env: Record<string, string> = {}): Promise<TestBerth> {
+  static async start(
+    env: Record<string, string> = {},
+    options: { captureLogs?: boolean } = {},
+  ): Promise<TestBerth> {
     const dataDir = mkdtempSync(join(tmpdir(), 'berth-test-'));
     const database = await TestDatabase.create(dataDir);
     const config = loadConfig({
@@ -41,8 +47,11 @@ export class TestBerth {
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
       ...env,
     });
-    const server = await startServer(config, createLogger(config.logLevel));
-    return new TestBerth(server, dataDir, server.url, database);
+    const logger = createLogger(config.logLevel);
+    const logs: string[] = [];
+    if (options.captureLogs) captureLogs(logger, logs);
+    const server = await startServer(config, logger);
+    return new TestBerth(server, dataDir, server.url, database, logs);
   }
 
   async stop(): Promise<void> {
@@ -141,6 +150,21 @@ async function withPg<T>(url: string, work: (client: pg.Client) => Promise<T>): 
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Copies every line the logger writes into `lines`. Pino writes straight to file descriptor 1, past
+ * Jest, so its destination is swapped; the real one still gets the lines when LOG_LEVEL is set.
+ */
+function captureLogs(logger: Logger, lines: string[]): void {
+  const slot = logger as unknown as Record<symbol, { write(line: string): unknown }>;
+  const destination = slot[pino.symbols.streamSym];
+  slot[pino.symbols.streamSym] = {
+    write(line: string) {
+      lines.push(line);
+      if (process.env.LOG_LEVEL) destination?.write(line);
+    },
+  };
 }
 
 /** Polls until `check` passes or the deadline passes; returns how long it took. */

@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import type { TCreateHostRequest } from '@berth/shared';
 
 /**
  * The test fleet started by scripts/fleet/fleet.sh: real engines in their own network namespaces
@@ -67,4 +70,50 @@ export function fleet(): Fleet {
     script: new URL('../../../../scripts/fleet/fleet.sh', import.meta.url).pathname,
   };
   return cached;
+}
+
+export type FleetHostName = 'a' | 'b' | 'c' | 'd';
+
+/** One engine of the fleet: how Berth registers it and the engine's own socket, for comparison. */
+export interface FleetHost {
+  name: FleetHostName;
+  kind: 'unix' | 'tls' | 'ssh';
+  /** The body of `POST /api/hosts`; the SSH host uses the key without passphrase (faster). */
+  registration: TCreateHostRequest;
+  /** The engine's own unix socket as a DOCKER_HOST value, bypassing Berth. */
+  direct: string;
+  /** What `docker info` reports as Name. */
+  engineName: string;
+}
+
+export function fleetHost(name: FleetHostName): FleetHost {
+  const f = fleet();
+  const common = { name, engineName: `berth-${name}` };
+  switch (name) {
+    case 'a':
+    case 'b':
+      return { ...common, kind: 'unix', registration: { name, url: f[name] }, direct: f[name] };
+    case 'c':
+      return {
+        ...common,
+        kind: 'tls',
+        registration: { name, url: f.c.url, tls: { ca: f.c.ca, cert: f.c.cert, key: f.c.key } },
+        direct: f.c.socket,
+      };
+    case 'd':
+      return {
+        ...common,
+        kind: 'ssh',
+        registration: { name, url: f.d.url, ssh: { privateKey: f.d.key } },
+        direct: f.d.socket,
+      };
+  }
+}
+
+/** Runs `scripts/fleet/fleet.sh` (e.g. `stop-host b --kill`, `start-host b`) without blocking. */
+export async function fleetScript(...args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)('bash', [fleet().script, ...args], {
+    timeout: 60_000,
+  });
+  return stdout;
 }

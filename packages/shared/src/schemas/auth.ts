@@ -14,9 +14,17 @@ export const ZPassword = z
   .min(PASSWORD_MIN_LENGTH, `at least ${PASSWORD_MIN_LENGTH} characters`)
   .max(1024, 'at most 1024 characters');
 
+/** Six digits from an authenticator app (RFC 6238, SHA-1, 30 s). */
+export const ZTotpCode = z
+  .string()
+  .trim()
+  .regex(/^\d{6}$/, 'six digits from your authenticator app');
+
 export const ZLoginRequest = z.object({
   username: z.string().min(1, 'required'),
   password: z.string().min(1, 'required'),
+  /** Required once the account has two-factor sign-in enabled. */
+  totp: ZTotpCode.optional(),
 });
 export type TLoginRequest = z.infer<typeof ZLoginRequest>;
 

@@ -1,0 +1,165 @@
+import { Injectable } from '@nestjs/common';
+import type { FieldIssue, TCreateContainerRequest, TCreateContainerResponse } from '@berth/shared';
+import { AppError } from '../common/app-error.js';
+import { PrismaService } from '../database/prisma.service.js';
+import type { Caller } from './caller.js';
+import { ContainerAccess, type HostPermit } from './container-access.js';
+import { ContainerAudit } from './container-audit.js';
+import { endpointOf, toCreateBody } from './create-container-body.js';
+import { engineError } from './engine-error.js';
+import { ImagePuller } from './image-puller.js';
+
+/** Networks every engine has, which need no lookup. */
+const BUILT_IN_NETWORKS = new Set(['bridge', 'host', 'none', 'default']);
+
+/**
+ * `POST /api/hosts/:hostId/containers`: the request is already checked field by field; here it is
+ * checked against the host (name free, networks exist), the image pulled when missing (progress
+ * over socket.io), the owner labels stamped, and the container created, connected and started.
+ * A container that cannot be started is removed again, so a retry with the same name works.
+ */
+@Injectable()
+export class ContainerCreateService {
+  constructor(
+    private readonly access: ContainerAccess,
+    private readonly audit: ContainerAudit,
+    private readonly puller: ImagePuller,
+    private readonly prisma: PrismaService,
+  ) {}
+
+  create(
+    caller: Caller,
+    hostId: string,
+    request: TCreateContainerRequest,
+  ): Promise<TCreateContainerResponse> {
+    const entry = {
+      action: 'container.create' as const,
+      hostId,
+      target: request.name ?? request.image,
+      // Never environment values (nor names): only what shape the container has.
+      details: {
+        image: request.image,
+        ports: request.ports.length,
+        volumes: request.volumes.length,
+        networks: request.networks.map((n) => n.name),
+        env: request.env.length,
+        secretEnv: request.env.filter((v) => v.secret).length,
+        start: request.start,
+      },
+    };
+    return this.audit.around(
+      caller,
+      entry,
+      async () => {
+        const permit = await this.access.require(caller.principal, hostId, 'container.create');
+        await this.checkAgainstHost(permit, request);
+        const pulled = await this.ensureImage(caller, permit, request);
+        const team = await this.soleTeam(permit.user.id);
+        const docker = permit.engine.connection.docker;
+        const body = toCreateBody(request, { owner: permit.user.id, team });
+        let created;
+        try {
+          created = await docker.createContainer({
+            ...(request.name ? { name: request.name } : {}),
+            ...body,
+          });
+        } catch (error) {
+          throw engineError(error, 'image', permit.engine.name);
+        }
+        const warnings: string[] = [];
+        try {
+          for (const network of request.networks.slice(1)) {
+            await docker
+              .getNetwork(network.name)
+              .connect({ Container: created.id, EndpointConfig: endpointOf(network) });
+          }
+          if (request.start) await created.start();
+        } catch (error) {
+          await created.remove({ force: true }).catch(() => undefined);
+          throw engineError(error, 'network', permit.engine.name);
+        }
+        const name = request.name ?? (await nameOf(created));
+        entry.target = name;
+        return {
+          id: created.id,
+          hostId,
+          name,
+          started: request.start,
+          pulled,
+          warnings,
+        };
+      },
+      (result) => ({ id: result.id, pulled: result.pulled }),
+    );
+  }
+
+  /** What the engine would refuse for this host, as field errors before anything is created. */
+  private async checkAgainstHost(
+    permit: HostPermit,
+    request: TCreateContainerRequest,
+  ): Promise<void> {
+    const docker = permit.engine.connection.docker;
+    const issues: FieldIssue[] = [];
+    try {
+      if (request.name) {
+        const same = await docker.listContainers({
+          all: true,
+          filters: { name: [`^/${request.name}$`] },
+        });
+        if (same.length > 0) {
+          throw new AppError('CONFLICT', `a container named ${request.name} exists on this host`, {
+            issues: [{ path: 'name', message: 'already used by another container on this host' }],
+          });
+        }
+      }
+      const custom = request.networks.filter((n) => !BUILT_IN_NETWORKS.has(n.name));
+      if (custom.length > 0) {
+        const known = (await docker.listNetworks()) as { Name: string; Id: string }[];
+        request.networks.forEach((network, index) => {
+          if (BUILT_IN_NETWORKS.has(network.name)) return;
+          const found = known.some((k) => k.Name === network.name || k.Id.startsWith(network.name));
+          if (!found) {
+            issues.push({
+              path: `networks.${index}.name`,
+              message: `no network named ${network.name} on host ${permit.engine.name}`,
+            });
+          }
+        });
+      }
+    } catch (error) {
+      throw engineError(error, 'host', permit.engine.name);
+    }
+    if (issues.length > 0) throw AppError.validation(issues);
+  }
+
+  private async ensureImage(
+    caller: Caller,
+    permit: HostPermit,
+    request: TCreateContainerRequest,
+  ): Promise<boolean> {
+    if (request.pull === 'never') return false;
+    if (request.pull === 'missing' && (await this.puller.has(permit.engine, request.image))) {
+      return false;
+    }
+    // Pulling is its own permission: a user may create from local images only.
+    await this.access.require(caller.principal, permit.engine.hostId, 'image.pull');
+    await this.puller.pull(permit.engine, request.image, {
+      userId: permit.user.id,
+      requestId: caller.facts.requestId ?? '',
+    });
+    return true;
+  }
+
+  private async soleTeam(userId: string): Promise<string | null> {
+    const teams = await this.prisma.db.teamMember.findMany({
+      where: { userId },
+      select: { teamId: true },
+      take: 2,
+    });
+    return teams.length === 1 ? (teams[0]?.teamId ?? null) : null;
+  }
+}
+
+async function nameOf(container: { inspect(): Promise<{ Name: string }> }): Promise<string> {
+  return (await container.inspect()).Name.replace(/^\//, '');
+}

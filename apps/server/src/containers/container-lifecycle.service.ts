@@ -1,0 +1,269 @@
+import { Injectable } from '@nestjs/common';
+import type {
+  AuditAction,
+  Permission,
+  TBulkAction,
+  TBulkContainerRequest,
+  TBulkContainerResponse,
+  TBulkItemResult,
+  TContainerChange,
+  TContainerInspect,
+  TContainerTop,
+  TKillQuery,
+  TRemoveQuery,
+  TRenameContainerRequest,
+  TStopQuery,
+  TUpdateContainerRequest,
+  TUpdateContainerResponse,
+} from '@berth/shared';
+import type Docker from 'dockerode';
+import { AppError } from '../common/app-error.js';
+import type { Caller } from './caller.js';
+import { ContainerAccess, type ContainerRef, type HostPermit } from './container-access.js';
+import { ContainerAudit } from './container-audit.js';
+import { engineError } from './engine-error.js';
+import { maskSecretEnv } from './secret-env.js';
+
+export type LifecycleAction = Exclude<TBulkAction, 'remove'>;
+
+interface ActionSpec {
+  permission: Permission;
+  audit: AuditAction;
+}
+
+/** Which catalog permission each action needs, and how it is recorded. */
+const ACTIONS: Record<TBulkAction, ActionSpec> = {
+  start: { permission: 'container.start', audit: 'container.start' },
+  stop: { permission: 'container.stop', audit: 'container.stop' },
+  restart: { permission: 'container.start', audit: 'container.restart' },
+  kill: { permission: 'container.stop', audit: 'container.kill' },
+  pause: { permission: 'container.stop', audit: 'container.pause' },
+  unpause: { permission: 'container.start', audit: 'container.unpause' },
+  remove: { permission: 'container.delete', audit: 'container.remove' },
+};
+
+const KIND = ['modified', 'added', 'deleted'] as const;
+const BULK_CONCURRENCY = 8;
+
+export interface ActionOptions {
+  t?: number | undefined;
+  signal?: string | undefined;
+  force?: boolean | undefined;
+  volumes?: boolean | undefined;
+}
+
+/**
+ * Start, stop, restart, kill, pause, unpause, remove, rename, update; inspect, top and changes.
+ * Each checks its permission on the host and the container's ownership, and each change is
+ * audited with its own action, whatever the outcome.
+ */
+@Injectable()
+export class ContainerLifecycleService {
+  constructor(
+    private readonly access: ContainerAccess,
+    private readonly audit: ContainerAudit,
+  ) {}
+
+  act(
+    caller: Caller,
+    hostId: string,
+    ref: string,
+    action: LifecycleAction,
+    query: TStopQuery & TKillQuery = {},
+  ): Promise<void> {
+    return this.change(caller, hostId, ref, action, { t: query.t, signal: query.signal });
+  }
+
+  remove(caller: Caller, hostId: string, ref: string, query: TRemoveQuery): Promise<void> {
+    return this.change(caller, hostId, ref, 'remove', query);
+  }
+
+  async bulk(caller: Caller, request: TBulkContainerRequest): Promise<TBulkContainerResponse> {
+    const results: TBulkItemResult[] = new Array<TBulkItemResult>(request.items.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < request.items.length) {
+        const index = next++;
+        const item = request.items[index]!;
+        try {
+          await this.change(caller, item.hostId, item.id, request.action, {
+            t: request.t,
+            signal: request.signal,
+            force: request.force,
+            volumes: request.volumes,
+          });
+          results[index] = { hostId: item.hostId, id: item.id, ok: true };
+        } catch (error) {
+          const e = error instanceof AppError ? error : new AppError('INTERNAL', 'internal error');
+          results[index] = {
+            hostId: item.hostId,
+            id: item.id,
+            ok: false,
+            error: { code: e.code, message: e.message },
+          };
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: BULK_CONCURRENCY }, worker));
+    return { results };
+  }
+
+  async rename(
+    caller: Caller,
+    hostId: string,
+    ref: string,
+    body: TRenameContainerRequest,
+  ): Promise<void> {
+    const entry = {
+      action: 'container.rename' as const,
+      hostId,
+      target: ref,
+      details: { to: body.name },
+    };
+    await this.audit.around(caller, entry, async () => {
+      const { permit, container } = await this.find(caller, hostId, ref, 'container.update', entry);
+      await this.engine(permit, () =>
+        permit.engine.connection.docker.getContainer(container.id).rename({ name: body.name }),
+      );
+    });
+  }
+
+  async update(
+    caller: Caller,
+    hostId: string,
+    ref: string,
+    body: TUpdateContainerRequest,
+  ): Promise<TUpdateContainerResponse> {
+    const entry = {
+      action: 'container.update' as const,
+      hostId,
+      target: ref,
+      details: { fields: Object.keys(body) },
+    };
+    return this.audit.around(caller, entry, async () => {
+      const { permit, container } = await this.find(caller, hostId, ref, 'container.update', entry);
+      const answer = (await this.engine(permit, () =>
+        permit.engine.connection.docker.getContainer(container.id).update(updateBody(body)),
+      )) as { Warnings?: string[] | null } | undefined;
+      return { warnings: answer?.Warnings ?? [] };
+    });
+  }
+
+  async inspect(caller: Caller, hostId: string, ref: string): Promise<TContainerInspect> {
+    const { permit, container } = await this.access.requireContainer(
+      caller.principal,
+      hostId,
+      ref,
+      'container.inspect',
+    );
+    const inspect = (await this.engine(permit, () =>
+      permit.engine.connection.docker.getContainer(container.id).inspect(),
+    )) as unknown as TContainerInspect;
+    return maskSecretEnv(inspect);
+  }
+
+  async top(caller: Caller, hostId: string, ref: string): Promise<TContainerTop> {
+    const { permit, container } = await this.access.requireContainer(
+      caller.principal,
+      hostId,
+      ref,
+      'container.inspect',
+    );
+    const top = (await this.engine(permit, () =>
+      permit.engine.connection.docker.getContainer(container.id).top(),
+    )) as { Titles?: string[]; Processes?: string[][] };
+    return { titles: top.Titles ?? [], processes: top.Processes ?? [] };
+  }
+
+  async changes(caller: Caller, hostId: string, ref: string): Promise<TContainerChange[]> {
+    const { permit, container } = await this.access.requireContainer(
+      caller.principal,
+      hostId,
+      ref,
+      'container.inspect',
+    );
+    const changes = (await this.engine(permit, () =>
+      permit.engine.connection.docker.getContainer(container.id).changes(),
+    )) as { Path: string; Kind: number }[] | null;
+    return (changes ?? []).map((c) => ({ path: c.Path, kind: KIND[c.Kind] ?? 'modified' }));
+  }
+
+  private async change(
+    caller: Caller,
+    hostId: string,
+    ref: string,
+    action: TBulkAction,
+    options: ActionOptions,
+  ): Promise<void> {
+    const spec = ACTIONS[action];
+    const entry = { action: spec.audit, hostId, target: ref, details: definedOnly(options) };
+    await this.audit.around(caller, entry, async () => {
+      const { permit, container } = await this.find(caller, hostId, ref, spec.permission, entry);
+      const target = permit.engine.connection.docker.getContainer(container.id);
+      await this.engine(permit, () => run(target, action, options));
+    });
+  }
+
+  /** Resolves the container and names it in the audit entry being written. */
+  private async find(
+    caller: Caller,
+    hostId: string,
+    ref: string,
+    permission: Permission,
+    entry: { target: string; details?: Record<string, unknown> },
+  ): Promise<{ permit: HostPermit; container: ContainerRef }> {
+    const found = await this.access.requireContainer(caller.principal, hostId, ref, permission);
+    entry.target = found.container.name;
+    entry.details = { ...entry.details, id: found.container.id };
+    return found;
+  }
+
+  /** An engine call whose failure becomes an AppError; 304 (already in that state) is success. */
+  private async engine<T>(permit: HostPermit, call: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await call();
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 304) return undefined;
+      throw engineError(error, 'container', permit.engine.name);
+    }
+  }
+}
+
+function run(target: Docker.Container, action: TBulkAction, o: ActionOptions): Promise<unknown> {
+  switch (action) {
+    case 'start':
+      return target.start();
+    case 'stop':
+      return target.stop(o.t === undefined ? {} : { t: o.t });
+    case 'restart':
+      return target.restart(o.t === undefined ? {} : { t: o.t });
+    case 'kill':
+      return target.kill(o.signal ? { signal: o.signal } : {});
+    case 'pause':
+      return target.pause();
+    case 'unpause':
+      return target.unpause();
+    case 'remove':
+      return target.remove({ force: o.force ?? false, v: o.volumes ?? false });
+  }
+}
+
+function updateBody(body: TUpdateContainerRequest): Record<string, unknown> {
+  const update: Record<string, unknown> = {};
+  if (body.cpuShares !== undefined) update.CpuShares = body.cpuShares;
+  if (body.cpuQuota !== undefined) update.CpuQuota = body.cpuQuota;
+  if (body.cpuPeriod !== undefined) update.CpuPeriod = body.cpuPeriod;
+  if (body.memory !== undefined) update.Memory = body.memory;
+  if (body.memorySwap !== undefined) update.MemorySwap = body.memorySwap;
+  if (body.restartPolicy) {
+    update.RestartPolicy = {
+      Name: body.restartPolicy.name,
+      MaximumRetryCount: body.restartPolicy.maximumRetryCount ?? 0,
+    };
+  }
+  return update;
+}
+
+function definedOnly(options: ActionOptions): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+}

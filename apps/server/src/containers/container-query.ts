@@ -1,0 +1,146 @@
+import type {
+  TContainerListQuery,
+  TContainerListResponse,
+  TContainerSort,
+  TContainerState,
+} from '@berth/shared';
+import type { Reach } from '../access/host-access.js';
+import { AppError } from '../common/app-error.js';
+import type { HostInventory } from '../inventory/host-inventory.js';
+import type { InventoryEntry } from '../inventory/inventory-entry.js';
+import { withinReach } from './container-access.js';
+
+type SortKey = [primary: string | number, name: string, hostId: string, id: string];
+
+export interface SortedRow {
+  host: HostInventory;
+  entry: InventoryEntry;
+  key: SortKey;
+}
+
+export interface ListFilter {
+  /** Hosts the caller may list, with their reach; others are left out. */
+  reach: ReadonlyMap<string, { reach: Reach; teamIds: readonly string[] }>;
+  userId: string;
+  states?: readonly TContainerState[] | undefined;
+  q?: string | undefined;
+}
+
+/** Every container of the given hosts in one order: by the sort field, then name, host and id. */
+export function sortRows(
+  hosts: readonly HostInventory[],
+  sort: TContainerSort,
+  order: 'asc' | 'desc',
+): SortedRow[] {
+  const rows: SortedRow[] = [];
+  for (const host of hosts) {
+    const hostName = host.name.toLowerCase();
+    for (const entry of host.entries.values()) {
+      const s = entry.summary;
+      const name = s.name.toLowerCase();
+      rows.push({
+        host,
+        entry,
+        key: [primaryOf(sort, entry, name, hostName), name, s.hostId, s.id],
+      });
+    }
+  }
+  const sign = order === 'asc' ? 1 : -1;
+  rows.sort((a, b) => sign * compareKeys(a.key, b.key));
+  return rows;
+}
+
+/**
+ * One page of the sorted rows that pass the filter, after the cursor's row. The cursor carries the
+ * last row's sort key, so a page boundary holds even when containers come and go in between.
+ */
+export function pageRows(
+  rows: readonly SortedRow[],
+  filter: ListFilter,
+  query: Pick<TContainerListQuery, 'sort' | 'order' | 'cursor' | 'limit'>,
+): TContainerListResponse {
+  const after = query.cursor ? decodeCursor(query.cursor, query.sort, query.order) : null;
+  const sign = query.order === 'asc' ? 1 : -1;
+  const states = filter.states && filter.states.length > 0 ? new Set(filter.states) : null;
+  const q = filter.q?.toLowerCase() || null;
+  const items: TContainerListResponse['items'] = [];
+  let total = 0;
+  let last: SortKey | null = null;
+  let more = false;
+  for (const row of rows) {
+    const reach = filter.reach.get(row.host.hostId);
+    if (!reach) continue;
+    const s = row.entry.summary;
+    if (states && !states.has(s.state)) continue;
+    if (q && !row.entry.search.includes(q)) continue;
+    if (!withinReach(s.labels, reach.reach, filter.userId, reach.teamIds)) continue;
+    total += 1;
+    if (after && sign * compareKeys(row.key, after) <= 0) continue;
+    if (items.length < query.limit) {
+      items.push(row.host.present(row.entry));
+      last = row.key;
+    } else more = true;
+  }
+  return {
+    items,
+    nextCursor: more && last ? encodeCursor(query.sort, query.order, last) : null,
+    total,
+  };
+}
+
+function primaryOf(
+  sort: TContainerSort,
+  entry: InventoryEntry,
+  name: string,
+  hostName: string,
+): string | number {
+  switch (sort) {
+    case 'name':
+      return name;
+    case 'image':
+      return entry.summary.image.toLowerCase();
+    case 'state':
+      return entry.summary.state;
+    case 'created':
+      return entry.createdMs;
+    case 'host':
+      return hostName;
+  }
+}
+
+function compareKeys(a: SortKey, b: SortKey): number {
+  for (let i = 0; i < 4; i += 1) {
+    const x = a[i] as string | number;
+    const y = b[i] as string | number;
+    if (x < y) return -1;
+    if (x > y) return 1;
+  }
+  return 0;
+}
+
+function encodeCursor(sort: TContainerSort, order: string, key: SortKey): string {
+  return Buffer.from(JSON.stringify({ s: sort, o: order, k: key })).toString('base64url');
+}
+
+function decodeCursor(cursor: string, sort: TContainerSort, order: string): SortKey {
+  let parsed: { s?: unknown; o?: unknown; k?: unknown };
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as typeof parsed;
+  } catch {
+    throw AppError.validation([{ path: 'cursor', message: 'not a cursor from this list' }]);
+  }
+  const key = parsed.k;
+  const valid =
+    Array.isArray(key) &&
+    key.length === 4 &&
+    (typeof key[0] === 'string' || typeof key[0] === 'number') &&
+    key.slice(1).every((part) => typeof part === 'string');
+  if (!valid)
+    throw AppError.validation([{ path: 'cursor', message: 'not a cursor from this list' }]);
+  if (parsed.s !== sort || parsed.o !== order) {
+    throw AppError.validation([
+      { path: 'cursor', message: 'made for another sort order: start again without a cursor' },
+    ]);
+  }
+  return key as SortKey;
+}

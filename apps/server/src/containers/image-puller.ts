@@ -1,0 +1,152 @@
+import { Injectable } from '@nestjs/common';
+import type { TPullProgress } from '@berth/shared';
+import { AppError } from '../common/app-error.js';
+import type { RegisteredEngine } from '../hosts/engine-registry.js';
+import { openEngineStream } from '../inventory/engine-stream.js';
+import { onJsonLines } from '../inventory/json-lines.js';
+import { RealtimePublisher } from '../realtime/realtime-publisher.js';
+import { RegistriesService } from '../registries/registries.service.js';
+import { registryOfImage } from '../registries/registry-address.js';
+import { engineError } from './engine-error.js';
+
+/** Pulls can take minutes; only the first answer has a deadline. */
+const PULL_ANSWER_TIMEOUT_MS = 30_000;
+/** Byte counters of one layer are pushed at most this often. */
+const PROGRESS_INTERVAL_MS = 250;
+
+interface PullLine {
+  status?: string;
+  id?: string;
+  progressDetail?: { current?: number; total?: number };
+  error?: string;
+  errorDetail?: { message?: string };
+}
+
+/** Who watches a pull: progress goes to this user's sockets, tagged with the REST request id. */
+export interface PullWatcher {
+  userId: string;
+  requestId: string;
+}
+
+/**
+ * Pulls images for container create and recreate with the stored registry credentials, and pushes
+ * the engine's progress to the user's dashboards as `image.pull` events.
+ */
+@Injectable()
+export class ImagePuller {
+  constructor(
+    private readonly registries: RegistriesService,
+    private readonly publisher: RealtimePublisher,
+  ) {}
+
+  async has(engine: RegisteredEngine, image: string): Promise<boolean> {
+    try {
+      await engine.connection.docker.getImage(image).inspect();
+      return true;
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return false;
+      throw engineError(error, 'image', engine.name);
+    }
+  }
+
+  async pull(engine: RegisteredEngine, image: string, watcher: PullWatcher): Promise<void> {
+    const reference = withTag(image);
+    const credentials = await this.registries.credentialsFor(registryOfImage(reference));
+    const headers: Record<string, string> = credentials
+      ? {
+          'x-registry-auth': encodeAuth({
+            username: credentials.username,
+            password: credentials.password,
+            serveraddress: credentials.serverAddress,
+          }),
+        }
+      : {};
+    const push = (progress: Omit<TPullProgress, 'requestId' | 'hostId' | 'image'>) =>
+      this.publisher.toUser(watcher.userId, 'image.pull', {
+        requestId: watcher.requestId,
+        hostId: engine.hostId,
+        image: reference,
+        ...progress,
+      });
+    let stream;
+    try {
+      stream = await openEngineStream(engine.connection, {
+        method: 'POST',
+        path: `/images/create?fromImage=${encodeURIComponent(reference)}`,
+        headers,
+        timeoutMs: PULL_ANSWER_TIMEOUT_MS,
+      });
+    } catch (error) {
+      push({ status: 'failed', done: true, error: messageOf(error) });
+      throw pullFailed(error, engine.name);
+    }
+    const failure = await new Promise<string | null>((resolve) => {
+      let error: string | null = null;
+      const lastPush = new Map<string, number>();
+      onJsonLines(stream, (value) => {
+        const line = value as PullLine;
+        if (line.error || line.errorDetail?.message) {
+          error = line.error ?? line.errorDetail?.message ?? 'pull failed';
+          return;
+        }
+        const status = line.status ?? '';
+        const current = line.progressDetail?.current;
+        const total = line.progressDetail?.total;
+        if (line.id && current !== undefined) {
+          const now = Date.now();
+          if (now - (lastPush.get(line.id) ?? 0) < PROGRESS_INTERVAL_MS) return;
+          lastPush.set(line.id, now);
+        }
+        push({
+          status,
+          ...(line.id ? { layer: line.id } : {}),
+          ...(current !== undefined ? { current } : {}),
+          ...(total !== undefined ? { total } : {}),
+        });
+      });
+      stream.once('error', (e) => {
+        error ??= e.message;
+      });
+      stream.once('close', () => resolve(error));
+    });
+    push({
+      status: failure ? 'failed' : 'complete',
+      done: true,
+      ...(failure ? { error: failure } : {}),
+    });
+    if (failure) {
+      throw AppError.validation([
+        { path: 'image', message: `the host could not pull ${reference}: ${failure}` },
+      ]);
+    }
+  }
+}
+
+/** Without a tag or digest the engine would pull every tag; `docker pull` means `:latest`. */
+export function withTag(image: string): string {
+  if (image.includes('@')) return image;
+  const lastSegment = image.slice(image.lastIndexOf('/') + 1);
+  return lastSegment.includes(':') ? image : `${image}:latest`;
+}
+
+/** The engine decodes X-Registry-Auth with Go's padded URL-safe base64. */
+function encodeAuth(value: unknown): string {
+  return Buffer.from(JSON.stringify(value))
+    .toString('base64')
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_');
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function pullFailed(error: unknown, hostName: string): AppError {
+  const status = (error as { statusCode?: number | null }).statusCode;
+  if (typeof status === 'number' && status < 500) {
+    return AppError.validation([
+      { path: 'image', message: `the host could not pull it: ${messageOf(error)}` },
+    ]);
+  }
+  return engineError(error, 'image', hostName);
+}

@@ -1,0 +1,131 @@
+import { describe, expect, it } from '@jest/globals';
+import type { RegistriesService, RegistryCredentials } from '../registries/registries.service.js';
+import { type EnginePath, parseEnginePath } from './engine-path.js';
+import { RegistryAuth } from './registry-auth.js';
+
+/** Stored logins; the service's database side is covered by the gateway integration tests. */
+function authWith(stored: RegistryCredentials[]): RegistryAuth {
+  const registries = {
+    credentialsFor: (address: string) =>
+      Promise.resolve(stored.find((c) => c.serverAddress === address) ?? null),
+    allCredentials: () => Promise.resolve(stored),
+  };
+  return new RegistryAuth(registries as unknown as RegistriesService);
+}
+
+function path(url: string): EnginePath {
+  const parsed = parseEnginePath(`/api/hosts/h1/docker/v1.41${url}`);
+  if (!parsed) throw new Error(url);
+  return parsed;
+}
+
+/** What the engine does with the header: Go's base64.URLEncoding, which insists on padding. */
+function goDecode(header: string | undefined): unknown {
+  expect(header).toMatch(/^[A-Za-z0-9_-]*={0,2}$/);
+  expect((header ?? '').length % 4).toBe(0);
+  return JSON.parse(Buffer.from(header ?? '', 'base64').toString('utf8'));
+}
+
+const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
+const team = { serverAddress: 'registry.example.com:5000', username: 'ci', password: 'p>?>?' };
+const hub = { serverAddress: 'docker.io', username: 'hubuser', password: 'hub-secret' };
+
+describe('RegistryAuth', () => {
+  it('adds the stored login of the image registry to a pull, padded as the engine needs', async () => {
+    const headers = await authWith([team, hub]).headersFor(
+      'POST',
+      path('/images/create?fromImage=registry.example.com:5000/app&tag=1'),
+      {},
+    );
+    expect(goDecode(headers['x-registry-auth'])).toEqual({
+      username: 'ci',
+      password: 'p>?>?',
+      serveraddress: 'registry.example.com:5000',
+    });
+  });
+
+  it('adds it to a push, and picks Docker Hub for an image without a registry host', async () => {
+    const auth = authWith([team, hub]);
+    const push = await auth.headersFor(
+      'POST',
+      path('/images/registry.example.com:5000/app/push?tag=1'),
+      {},
+    );
+    expect(goDecode(push['x-registry-auth'])).toMatchObject({ username: 'ci' });
+    const pull = await auth.headersFor(
+      'POST',
+      path('/images/create?fromImage=library/busybox'),
+      {},
+    );
+    expect(goDecode(pull['x-registry-auth'])).toMatchObject({ username: 'hubuser' });
+  });
+
+  it('treats an empty login from the CLI as none, and keeps a real one', async () => {
+    const auth = authWith([team]);
+    const pull = path('/images/create?fromImage=registry.example.com:5000/app');
+    for (const empty of [
+      'e30=',
+      encode({ serveraddress: 'registry.example.com:5000' }),
+      encode({ username: '', password: '' }),
+    ]) {
+      const headers = await auth.headersFor('POST', pull, { 'x-registry-auth': empty });
+      expect(goDecode(headers['x-registry-auth'])).toMatchObject({ username: 'ci' });
+    }
+    const own = encode({ username: 'me', password: 'mine' });
+    expect(await auth.headersFor('POST', pull, { 'x-registry-auth': own })).toEqual({});
+    expect(
+      await auth.headersFor('POST', pull, { 'x-registry-auth': encode({ identitytoken: 't' }) }),
+    ).toEqual({});
+  });
+
+  it('gives a build every stored login, under the keys the engine looks up', async () => {
+    const headers = await authWith([team, hub]).headersFor('POST', path('/build?t=x'), {
+      'x-registry-config': 'e30=',
+    });
+    expect(goDecode(headers['x-registry-config'])).toEqual({
+      'registry.example.com:5000': {
+        username: 'ci',
+        password: 'p>?>?',
+        serveraddress: 'registry.example.com:5000',
+      },
+      'https://index.docker.io/v1/': {
+        username: 'hubuser',
+        password: 'hub-secret',
+        serveraddress: 'docker.io',
+      },
+    });
+  });
+
+  it("merges a build's own logins with the stored ones; the client's win", async () => {
+    const sent = encode({
+      'registry.example.com:5000': { username: 'me', password: 'mine' },
+      'other.example.com': { username: 'x', password: 'y' },
+      'empty.example.com': {},
+    });
+    const headers = await authWith([team, hub]).headersFor('POST', path('/build'), {
+      'x-registry-config': sent,
+    });
+    expect(goDecode(headers['x-registry-config'])).toEqual({
+      'registry.example.com:5000': { username: 'me', password: 'mine' },
+      'other.example.com': { username: 'x', password: 'y' },
+      'https://index.docker.io/v1/': {
+        username: 'hubuser',
+        password: 'hub-secret',
+        serveraddress: 'docker.io',
+      },
+    });
+  });
+
+  it('adds nothing to other calls or when nothing is stored', async () => {
+    expect(await authWith([team]).headersFor('GET', path('/images/json'), {})).toEqual({});
+    expect(await authWith([team]).headersFor('POST', path('/containers/create'), {})).toEqual({});
+    expect(await authWith([]).headersFor('POST', path('/build'), {})).toEqual({});
+    expect(
+      await authWith([]).headersFor(
+        'POST',
+        path('/images/create?fromImage=registry.example.com:5000/app'),
+        {},
+      ),
+    ).toEqual({});
+  });
+});

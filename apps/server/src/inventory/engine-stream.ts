@@ -1,0 +1,137 @@
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { EngineConnection } from '../docker/engine-connection.js';
+
+/** An engine answered with an error status, or could not be reached. */
+export class EngineStreamError extends Error {
+  constructor(
+    message: string,
+    readonly statusCode: number | null,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface EngineCall {
+  method?: string;
+  /** Path and query, without a version prefix (the engine then uses its own API version). */
+  path: string;
+  body?: unknown;
+  /** How long to wait for the engine to answer at all; streams then run as long as they last. */
+  timeoutMs: number;
+  headers?: Record<string, string>;
+}
+
+const MAX_ERROR_BODY = 64 * 1024;
+
+/**
+ * Opens a long-lived engine response (logs, stats, events) through the host's own connection and
+ * resolves once the engine has answered with a 2xx status. Error answers reject with the engine's
+ * message; the caller owns the stream and destroys it to stop.
+ */
+export function openEngineStream(
+  connection: EngineConnection,
+  call: EngineCall,
+): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const req = send(connection, call, {});
+    const timer = deadline(req, call.timeoutMs);
+    req.on('response', (res) => {
+      clearTimeout(timer);
+      const status = res.statusCode ?? 502;
+      if (status >= 200 && status < 300) resolve(res);
+      else void readError(res).then(reject);
+    });
+    req.on('error', (error) => {
+      clearTimeout(timer);
+      reject(toStreamError(error));
+    });
+  });
+}
+
+/**
+ * Starts a hijacked engine call (exec start, attach): `Connection: Upgrade`, `Upgrade: tcp`, as the
+ * gateway splices them. Resolves with the raw socket once the engine switched protocols.
+ */
+export function openEngineUpgrade(
+  connection: EngineConnection,
+  call: EngineCall,
+): Promise<{ socket: Duplex; head: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = send(connection, call, { connection: 'Upgrade', upgrade: 'tcp' });
+    const timer = deadline(req, call.timeoutMs);
+    req.on('upgrade', (_res, socket, head) => {
+      clearTimeout(timer);
+      resolve({ socket, head });
+    });
+    req.on('response', (res) => {
+      clearTimeout(timer);
+      void readError(res).then(reject);
+    });
+    req.on('error', (error) => {
+      clearTimeout(timer);
+      reject(toStreamError(error));
+    });
+  });
+}
+
+function send(
+  connection: EngineConnection,
+  call: EngineCall,
+  extra: Record<string, string>,
+): ClientRequest {
+  const body = call.body === undefined ? undefined : JSON.stringify(call.body);
+  const req = connection.request({
+    method: call.method ?? 'GET',
+    path: call.path,
+    headers: {
+      host: 'docker',
+      ...call.headers,
+      ...extra,
+      ...(body === undefined
+        ? {}
+        : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }),
+    },
+  });
+  req.end(body);
+  return req;
+}
+
+function deadline(req: ClientRequest, ms: number): NodeJS.Timeout {
+  return setTimeout(
+    () =>
+      req.destroy(
+        Object.assign(new Error('the engine did not answer in time'), { code: 'ETIMEDOUT' }),
+      ),
+    ms,
+  );
+}
+
+function toStreamError(error: unknown): EngineStreamError {
+  if (error instanceof EngineStreamError) return error;
+  const e = error as { message?: string; code?: string };
+  return new EngineStreamError(e.message ?? String(error), null, e.code);
+}
+
+async function readError(res: IncomingMessage): Promise<EngineStreamError> {
+  const status = res.statusCode ?? 502;
+  let text = '';
+  try {
+    for await (const chunk of res as AsyncIterable<Buffer>) {
+      text += chunk.toString('utf8');
+      if (text.length > MAX_ERROR_BODY) break;
+    }
+  } catch {
+    // the body is only for the message
+  }
+  res.destroy();
+  let message = text.trim();
+  try {
+    const parsed = JSON.parse(text) as { message?: unknown };
+    if (typeof parsed.message === 'string') message = parsed.message;
+  } catch {
+    // not JSON: keep the text
+  }
+  return new EngineStreamError(message || `engine answered ${status}`, status);
+}

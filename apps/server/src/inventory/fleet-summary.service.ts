@@ -1,0 +1,96 @@
+import { EventEmitter } from 'node:events';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { TFleetSummary, THostStatus, THostSummary } from '@berth/shared';
+import { AccessService } from '../access/access.service.js';
+import type { PrincipalUser } from '../auth/principal.js';
+import { PrismaService } from '../database/prisma.service.js';
+import { HostEvents } from '../hosts/host-events.js';
+import { ContainerInventory } from './container-inventory.js';
+import { countStates } from './inventory-entry.js';
+
+/** Changes are gathered for this long before listeners hear of them. */
+const SETTLE_MS = 500;
+
+/**
+ * Per-host and fleet totals for the dashboard, from the inventory (containers) and the counts it
+ * keeps (images, volumes, networks), over the hosts the user can see.
+ */
+@Injectable()
+export class FleetSummaryService implements OnApplicationShutdown {
+  private readonly emitter = new EventEmitter();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly unsubscribe: (() => void)[];
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly access: AccessService,
+    private readonly inventory: ContainerInventory,
+    hostEvents: HostEvents,
+  ) {
+    this.emitter.setMaxListeners(0);
+    this.unsubscribe = [
+      inventory.onChange(() => this.settle()),
+      hostEvents.onStatus(() => this.settle()),
+    ];
+  }
+
+  onApplicationShutdown(): void {
+    clearTimeout(this.timer);
+    for (const stop of this.unsubscribe) stop();
+  }
+
+  async summary(user: PrincipalUser): Promise<TFleetSummary> {
+    const hosts = await this.prisma.db.host.findMany({
+      select: { id: true, name: true, status: true },
+      orderBy: { name: 'asc' },
+    });
+    const perHost: THostSummary[] = [];
+    for (const host of hosts) {
+      if (!user.isAdmin && !(await this.access.forHost(user, host.id)).visible) continue;
+      const followed = this.inventory.host(host.id);
+      perHost.push({
+        hostId: host.id,
+        name: host.name,
+        status: host.status as THostStatus,
+        stale: followed?.stale ?? true,
+        updatedAt: followed?.updatedAt?.toISOString() ?? null,
+        containers: countStates(followed?.entries.values() ?? []),
+        images: followed?.counts?.images ?? null,
+        volumes: followed?.counts?.volumes ?? null,
+        networks: followed?.counts?.networks ?? null,
+      });
+    }
+    const sum = (pick: (h: THostSummary) => number | null) =>
+      perHost.reduce((total, h) => total + (pick(h) ?? 0), 0);
+    const up = perHost.filter((h) => h.status === 'up').length;
+    return {
+      hosts: { total: perHost.length, up, down: perHost.length - up },
+      containers: {
+        running: sum((h) => h.containers.running),
+        paused: sum((h) => h.containers.paused),
+        stopped: sum((h) => h.containers.stopped),
+        total: sum((h) => h.containers.total),
+      },
+      images: sum((h) => h.images),
+      volumes: sum((h) => h.volumes),
+      networks: sum((h) => h.networks),
+      perHost,
+      at: new Date().toISOString(),
+    };
+  }
+
+  /** Called at most every half second while anything in the fleet changes. */
+  onChange(listener: () => void): () => void {
+    this.emitter.on('change', listener);
+    return () => this.emitter.off('change', listener);
+  }
+
+  private settle(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.emitter.emit('change');
+    }, SETTLE_MS);
+    this.timer.unref();
+  }
+}

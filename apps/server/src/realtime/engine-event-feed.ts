@@ -1,0 +1,138 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { TEngineEvent, ZEventsSubscribe } from '@berth/shared';
+import type { z } from 'zod';
+import type { Principal } from '../auth/principal.js';
+import { CONFIG, type Config } from '../config/config.js';
+import { ContainerAccess } from '../containers/container-access.js';
+import { EngineRegistry } from '../hosts/engine-registry.js';
+import { HostEvents } from '../hosts/host-events.js';
+import { ContainerInventory } from '../inventory/container-inventory.js';
+import { openEngineStream } from '../inventory/engine-stream.js';
+import { onJsonLines } from '../inventory/json-lines.js';
+import { StreamHub, type StreamSink } from './stream-hub.js';
+
+export type EventsRequest = z.output<typeof ZEventsSubscribe>;
+
+export interface EventsViewer {
+  event(event: TEngineEvent): void;
+  end(reason: string): void;
+}
+
+interface RawEvent {
+  Type?: string;
+  Action?: string;
+  id?: string;
+  Actor?: { ID?: string; Attributes?: Record<string, string> };
+  time?: number;
+  timeNano?: number;
+}
+
+/**
+ * The engines' event feeds (`system.info` on each host): one unfiltered engine stream per host,
+ * shared by all viewers and filtered per viewer. A fleet-wide viewer follows every host it may
+ * read, picking hosts up again when they come back.
+ */
+@Injectable()
+export class EngineEventFeed implements OnApplicationShutdown {
+  readonly hub = new StreamHub<TEngineEvent>();
+
+  constructor(
+    private readonly access: ContainerAccess,
+    private readonly engines: EngineRegistry,
+    private readonly inventory: ContainerInventory,
+    private readonly hostEvents: HostEvents,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  onApplicationShutdown(): void {
+    this.hub.closeAll('the server is stopping');
+  }
+
+  async subscribe(
+    principal: Principal,
+    request: EventsRequest,
+    viewer: EventsViewer,
+  ): Promise<() => void> {
+    const matches = filterOf(request);
+    const forward = (event: TEngineEvent) => {
+      if (matches(event)) viewer.event(event);
+    };
+    if (request.hostId) {
+      await this.access.require(principal, request.hostId, 'system.info');
+      return this.hub.join(
+        request.hostId,
+        { next: forward, end: (reason) => viewer.end(reason) },
+        (sink) => this.open(request.hostId!, sink),
+      );
+    }
+    const joined = new Map<string, () => void>();
+    let closed = false;
+    const join = async (hostId: string) => {
+      if (closed || joined.has(hostId)) return;
+      if (!(await this.access.can(principal.user, hostId, 'system.info'))) return;
+      if (closed || joined.has(hostId)) return;
+      // A host that drops out is joined again when it is seen up.
+      joined.set(
+        hostId,
+        this.hub.join(hostId, { next: forward, end: () => joined.delete(hostId) }, (sink) =>
+          this.open(hostId, sink),
+        ),
+      );
+    };
+    await Promise.all(this.inventory.all().map((host) => join(host.hostId)));
+    const stopStatus = this.hostEvents.onStatus((status) => {
+      if (status.status === 'up') void join(status.hostId);
+    });
+    return () => {
+      closed = true;
+      stopStatus();
+      for (const leave of joined.values()) leave();
+      joined.clear();
+    };
+  }
+
+  private async open(hostId: string, sink: StreamSink<TEngineEvent>): Promise<() => void> {
+    const engine = await this.engines.get(hostId);
+    if (!engine) throw new Error('the host was removed');
+    const res = await openEngineStream(engine.connection, {
+      path: '/events',
+      timeoutMs: this.config.engineTimeoutMs,
+    });
+    onJsonLines(res, (value) => sink.next(toEvent(hostId, value as RawEvent)));
+    res.on('end', () => sink.end('the host event stream ended'));
+    res.on('error', () => sink.end('the host event stream broke'));
+    return () => res.destroy();
+  }
+}
+
+function toEvent(hostId: string, raw: RawEvent): TEngineEvent {
+  const attributes = raw.Actor?.Attributes ?? {};
+  const nanos = raw.timeNano ?? (raw.time ?? 0) * 1e9;
+  return {
+    hostId,
+    type: raw.Type ?? '',
+    action: raw.Action ?? '',
+    id: raw.Actor?.ID ?? raw.id ?? '',
+    name: attributes.name ?? null,
+    attributes,
+    time: new Date(Math.floor(nanos / 1e6)).toISOString(),
+  };
+}
+
+/** Types and actions as given; `health_status` also matches `health_status: healthy`. */
+function filterOf(request: EventsRequest): (event: TEngineEvent) => boolean {
+  const types = request.types && request.types.length > 0 ? new Set(request.types) : null;
+  const actions = request.actions && request.actions.length > 0 ? new Set(request.actions) : null;
+  const container = request.containerId?.replace(/^\//, '') ?? null;
+  return (event) => {
+    if (types && !types.has(event.type)) return false;
+    if (actions && !actions.has(event.action) && !actions.has(event.action.split(':')[0] ?? '')) {
+      return false;
+    }
+    if (container) {
+      if (event.type !== 'container') return false;
+      if (!event.id.startsWith(container) && event.name !== container) return false;
+    }
+    return true;
+  };
+}

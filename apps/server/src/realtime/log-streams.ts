@@ -1,0 +1,173 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { TLogLine, ZLogsSubscribe } from '@berth/shared';
+import type { z } from 'zod';
+import type { Principal } from '../auth/principal.js';
+import { CONFIG, type Config } from '../config/config.js';
+import { ContainerAccess } from '../containers/container-access.js';
+import { engineError } from '../containers/engine-error.js';
+import type { RegisteredEngine } from '../hosts/engine-registry.js';
+import { openEngineStream } from '../inventory/engine-stream.js';
+import { FrameDemuxer, LineSplitter } from './log-frames.js';
+import { StreamHub, type StreamSink } from './stream-hub.js';
+
+export type LogsRequest = z.output<typeof ZLogsSubscribe>;
+
+/** Lines kept for viewers who join a shared stream later (each still gets only its own tail). */
+const REPLAY_LINES = 1000;
+/** Lines are sent in batches: at most this often, or sooner when a batch is full. */
+const BATCH_MS = 25;
+const BATCH_LINES = 500;
+
+export interface LogsViewer {
+  lines(lines: TLogLine[]): void;
+  end(reason: string): void;
+}
+
+/**
+ * Container logs for dashboards. All viewers of the same container with the same options share
+ * one engine stream (the `StreamHub`), which closes when the last of them leaves.
+ */
+@Injectable()
+export class LogStreams implements OnApplicationShutdown {
+  readonly hub = new StreamHub<TLogLine>(REPLAY_LINES);
+
+  constructor(
+    private readonly access: ContainerAccess,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  onApplicationShutdown(): void {
+    this.hub.closeAll('the server is stopping');
+  }
+
+  /** Checks `container.logs` and joins the shared stream; returns how to leave it. */
+  async subscribe(
+    principal: Principal,
+    request: LogsRequest,
+    viewer: LogsViewer,
+  ): Promise<() => void> {
+    const { permit, container } = await this.access.requireContainer(
+      principal,
+      request.hostId,
+      request.containerId,
+      'container.logs',
+    );
+    const since = sinceOf(request.since);
+    const key = [
+      request.hostId,
+      container.id,
+      request.follow,
+      request.tail,
+      since,
+      request.timestamps,
+    ].join('/');
+    const batch = new LineBatcher(viewer);
+    // Lines replayed to a late viewer arrive inside `join`; keep only as many as its own tail.
+    const replayed: TLogLine[] = [];
+    let joining = true;
+    const leave = this.hub.join(
+      key,
+      {
+        next: (line) => (joining ? replayed.push(line) : batch.add(line)),
+        end: (reason) => batch.end(reason),
+      },
+      (sink) => this.open(permit.engine, container.id, request, since, sink),
+    );
+    joining = false;
+    const tail = request.tail === 'all' ? replayed.length : request.tail;
+    for (const line of replayed.slice(Math.max(0, replayed.length - tail))) batch.add(line);
+    return () => {
+      batch.stop();
+      leave();
+    };
+  }
+
+  private async open(
+    engine: RegisteredEngine,
+    id: string,
+    request: LogsRequest,
+    since: number,
+    sink: StreamSink<TLogLine>,
+  ): Promise<() => void> {
+    let tty: boolean;
+    try {
+      const info = (await engine.connection.docker.getContainer(id).inspect()) as {
+        Config?: { Tty?: boolean };
+      };
+      tty = Boolean(info.Config?.Tty);
+    } catch (error) {
+      throw engineError(error, 'container', engine.name);
+    }
+    const query = new URLSearchParams({
+      stdout: '1',
+      stderr: '1',
+      follow: request.follow ? '1' : '0',
+      tail: String(request.tail),
+      since: String(since),
+      timestamps: request.timestamps ? '1' : '0',
+    });
+    const res = await openEngineStream(engine.connection, {
+      path: `/containers/${encodeURIComponent(id)}/logs?${query.toString()}`,
+      timeoutMs: this.config.engineTimeoutMs,
+    });
+    const lines = new LineSplitter(request.timestamps);
+    const demux = new FrameDemuxer();
+    const emit = (line: TLogLine) => sink.next(line);
+    res.on('data', (chunk: Buffer) => {
+      // With a TTY the engine sends the raw terminal output, all of it on stdout.
+      if (tty) lines.push('stdout', chunk, emit);
+      else demux.push(chunk, (stream, payload) => lines.push(stream, payload, emit));
+    });
+    res.on('end', () => {
+      lines.flush(emit);
+      sink.end(request.follow ? 'the container stopped' : 'end of the log');
+    });
+    res.on('error', () => sink.end('the log stream broke'));
+    return () => res.destroy();
+  }
+}
+
+/** Unix seconds for the engine's `since`; 0 means from the start. */
+function sinceOf(since: string | number | undefined): number {
+  if (since === undefined) return 0;
+  if (typeof since === 'number') return Math.floor(since);
+  return Math.floor(Date.parse(since) / 1000);
+}
+
+/** Collects lines for one viewer and sends them in batches. */
+class LineBatcher {
+  private pending: TLogLine[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(private readonly viewer: LogsViewer) {}
+
+  add(line: TLogLine): void {
+    if (this.stopped) return;
+    this.pending.push(line);
+    if (this.pending.length >= BATCH_LINES) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), BATCH_MS);
+  }
+
+  end(reason: string): void {
+    this.flush();
+    if (this.stopped) return;
+    this.stopped = true;
+    this.viewer.end(reason);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.pending = [];
+  }
+
+  private flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.stopped || this.pending.length === 0) return;
+    const lines = this.pending;
+    this.pending = [];
+    this.viewer.lines(lines);
+  }
+}

@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import type { TFleetSummary } from '@berth/shared';
+import type { Principal } from '../auth/principal.js';
+import { FleetSummaryService } from '../inventory/fleet-summary.service.js';
+
+/** The fleet summary for one dashboard: now, then again whenever it differs (at most twice a second). */
+@Injectable()
+export class SummaryFeed {
+  constructor(private readonly fleet: FleetSummaryService) {}
+
+  async subscribe(
+    principal: Principal,
+    deliver: (summary: TFleetSummary) => void,
+  ): Promise<{ summary: TFleetSummary; leave: () => void }> {
+    const summary = await this.fleet.summary(principal.user);
+    let last = fingerprint(summary);
+    let open = true;
+    const stop = this.fleet.onChange(() => {
+      void this.fleet.summary(principal.user).then((next) => {
+        const print = fingerprint(next);
+        if (!open || print === last) return;
+        last = print;
+        deliver(next);
+      });
+    });
+    return {
+      summary,
+      leave: () => {
+        open = false;
+        stop();
+      },
+    };
+  }
+}
+
+function fingerprint(summary: TFleetSummary): string {
+  const { at: _at, ...rest } = summary;
+  return JSON.stringify(rest);
+}

@@ -1,0 +1,546 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import type {
+  ClientToServerEvents,
+  ServerToClientEvents,
+  SocketResult,
+  TContainerStats,
+  TCreateContainerResponse,
+  TEngineEvent,
+  TFleetSummary,
+  TInventoryChange,
+  TLogLine,
+  TLoginResponse,
+  TPullProgress,
+} from '@berth/shared';
+import { io, type Socket } from 'socket.io-client';
+import { PasswordHasher } from '../src/auth/password-hasher.js';
+import { PrismaService } from '../src/database/prisma.service.js';
+import { ConsoleSessions } from '../src/realtime/console-sessions.js';
+import { LogStreams } from '../src/realtime/log-streams.js';
+import { StatsStreams } from '../src/realtime/stats-streams.js';
+import { TestBerth, waitFor } from './support/berth.js';
+import { type CliTarget, docker, dockerOk, gatewayHost } from './support/docker-cli.js';
+import { fleet, fleetHost } from './support/fleet.js';
+
+/**
+ * socket.io feeds against hosts a and b of the real fleet: logs (one shared engine stream per
+ * container and options), exec and attach consoles, stats, engine events, inventory changes, the
+ * summary push, image pull progress, and the same permission catalog as REST.
+ */
+jest.setTimeout(60_000);
+
+type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const RUN = randomBytes(4).toString('hex');
+const LABEL = `test.run=${RUN}`;
+const IMAGE = fleet().image;
+const direct: Record<'a' | 'b', CliTarget> = {
+  a: { host: fleetHost('a').direct },
+  b: { host: fleetHost('b').direct },
+};
+
+let berth: TestBerth;
+let token: string;
+const hostIds: Record<'a' | 'b', string> = { a: '', b: '' };
+const clients: Client[] = [];
+/** A running container made through the API, used by logs, exec and stats. */
+let box: { id: string; name: string };
+
+beforeAll(async () => {
+  berth = await TestBerth.start();
+  token = await berth.adminToken();
+  hostIds.a = (await berth.addHost(token, fleetHost('a').registration)).id;
+  hostIds.b = (await berth.addHost(token, fleetHost('b').registration)).id;
+  const made = await berth.api<TCreateContainerResponse>(
+    'POST',
+    `/api/hosts/${hostIds.a}/containers`,
+    {
+      token,
+      body: {
+        image: IMAGE,
+        name: `rt-${RUN}-box`,
+        cmd: ['sh', '-c', 'echo booted; exec sleep 3600'],
+        labels: { 'test.run': RUN },
+      },
+    },
+  );
+  expect(made.status).toBe(201);
+  box = { id: made.body.id, name: made.body.name };
+});
+
+afterAll(async () => {
+  clients.forEach((c) => c.disconnect());
+  for (const target of Object.values(direct)) {
+    const ids = (await docker(target, ['ps', '-aq', '--filter', `label=${LABEL}`])).stdout
+      .split('\n')
+      .filter(Boolean);
+    if (ids.length > 0) await docker(target, ['rm', '-f', ...ids]);
+  }
+  await berth?.stop();
+});
+
+async function connect(
+  headers: Record<string, string> = { authorization: `Bearer ${token}` },
+): Promise<Client> {
+  const client: Client = io(berth.url, {
+    path: '/socket.io',
+    transports: ['websocket'],
+    reconnection: false,
+    extraHeaders: headers,
+  });
+  clients.push(client);
+  await new Promise<void>((resolve, reject) => {
+    client.once('connect', resolve);
+    client.once('connect_error', reject);
+  });
+  return client;
+}
+
+function ok<T>(result: SocketResult<T>): T {
+  if (!result.ok) throw new Error(`socket request failed: ${JSON.stringify(result.error)}`);
+  return result.data;
+}
+
+/** Resolves with the first event matching `pick`, or fails after `ms`. */
+function next<E extends keyof ServerToClientEvents, T = Parameters<ServerToClientEvents[E]>[0]>(
+  client: Client,
+  event: E,
+  pick: (payload: T) => boolean,
+  ms = 10_000,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.off(event, handler as never);
+      reject(new Error(`no ${event} in ${ms} ms`));
+    }, ms);
+    const handler = (payload: T) => {
+      if (!pick(payload)) return;
+      clearTimeout(timer);
+      client.off(event, handler as never);
+      resolve(payload);
+    };
+    client.on(event, handler as never);
+  });
+}
+
+/** Everything a log subscription receives. */
+function collectLines(client: Client, subscriptionId: string): TLogLine[] {
+  const lines: TLogLine[] = [];
+  client.on('logs.lines', (event) => {
+    if (event.subscriptionId === subscriptionId) lines.push(...event.lines);
+  });
+  return lines;
+}
+
+describe('logs', () => {
+  it('two viewers share one engine stream; a line written inside arrives in under 2 s', async () => {
+    const hub = berth.server.app.get(LogStreams).hub;
+    const before = hub.upstreams;
+    const [one, two] = await Promise.all([connect(), connect()]);
+    const request = { hostId: hostIds.a, containerId: box.id, follow: true, tail: 10 };
+    const subOne = ok(await one.emitWithAck('logs.subscribe', request)).subscriptionId;
+    const linesOne = collectLines(one, subOne);
+    const subTwo = ok(
+      await two.emitWithAck('logs.subscribe', { ...request, containerId: box.name }),
+    ).subscriptionId;
+    const linesTwo = collectLines(two, subTwo);
+    expect(hub.upstreams).toBe(before + 1);
+    // Both get the tail, the second one from the shared stream's replay.
+    await waitFor(async () => linesOne.length > 0 && linesTwo.length > 0, 5_000, 'the tail');
+    expect(linesOne[0]).toEqual({ stream: 'stdout', text: 'booted' });
+    expect(linesTwo[0]).toEqual({ stream: 'stdout', text: 'booted' });
+
+    const started = Date.now();
+    await dockerOk(direct.a, [
+      'exec',
+      box.name,
+      'sh',
+      '-c',
+      `echo out-${RUN} > /proc/1/fd/1; echo err-${RUN} > /proc/1/fd/2`,
+    ]);
+    const arrived = async () =>
+      [linesOne, linesTwo].every(
+        (lines) =>
+          lines.some((l) => l.text === `out-${RUN}` && l.stream === 'stdout') &&
+          lines.some((l) => l.text === `err-${RUN}` && l.stream === 'stderr'),
+      );
+    await waitFor(arrived, 2_000, 'the lines in both viewers');
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeLessThan(2_000);
+    console.log(`logs: written inside → both viewers in ${elapsed} ms (including docker exec)`);
+
+    ok(await one.emitWithAck('unsubscribe', { subscriptionId: subOne }));
+    expect(hub.upstreams).toBe(before + 1);
+    two.disconnect();
+    await waitFor(async () => hub.upstreams === before, 2_000, 'the upstream to close');
+  });
+
+  it('answers a tail with timestamps, then ends a stream that does not follow', async () => {
+    const client = await connect();
+    const ended = next(client, 'subscription.end', () => true);
+    const { subscriptionId } = ok(
+      await client.emitWithAck('logs.subscribe', {
+        hostId: hostIds.a,
+        containerId: box.id,
+        follow: false,
+        tail: 1,
+        timestamps: true,
+      }),
+    );
+    const lines = collectLines(client, subscriptionId);
+    expect(await ended).toEqual({ subscriptionId, reason: 'end of the log' });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.time).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/);
+  });
+
+  it('names invalid fields and unknown containers', async () => {
+    const client = await connect();
+    const bad = await client.emitWithAck('logs.subscribe', {
+      hostId: hostIds.a,
+      containerId: box.id,
+      tail: -1,
+    });
+    expect(bad).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED', issues: [{ path: 'tail' }] },
+    });
+    const missing = await client.emitWithAck('logs.subscribe', {
+      hostId: hostIds.a,
+      containerId: `missing-${RUN}`,
+    });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+});
+
+describe('consoles', () => {
+  it('exec: runs a shell in a TTY, echoes input, and audits start and end with the exit code', async () => {
+    const client = await connect();
+    let output = '';
+    client.on('console.output', (event) => (output += event.data));
+    const { sessionId, execId } = ok(
+      await client.emitWithAck('console.exec', {
+        hostId: hostIds.a,
+        containerId: box.name,
+        cols: 100,
+        rows: 30,
+      }),
+    );
+    expect(execId).toMatch(/^[0-9a-f]{64}$/);
+    const exited = next(client, 'console.exit', (e) => e.sessionId === sessionId);
+    client.emit('console.resize', { sessionId, cols: 120, rows: 40 });
+    client.emit('console.input', { sessionId, data: 'echo hi\n' });
+    await waitFor(
+      async () => /(^|\n)hi\r?\n/.test(output),
+      5_000,
+      `"hi" in ${JSON.stringify(output)}`,
+    );
+    client.emit('console.input', { sessionId, data: 'exit 3\n' });
+    expect(await exited).toEqual({ sessionId, exitCode: 3, reason: 'exited' });
+    const db = berth.server.app.get(PrismaService).db;
+    await waitFor(
+      async () =>
+        (await db.auditEvent.count({ where: { action: 'container.exec_end', target: box.name } })) >
+        0,
+      5_000,
+      'the end record',
+    );
+    const rows = await db.auditEvent.findMany({
+      where: { action: { in: ['container.exec_start', 'container.exec_end'] }, target: box.name },
+      orderBy: { id: 'asc' },
+    });
+    expect(rows.map((r) => [r.action, r.actorName, r.hostId])).toEqual([
+      ['container.exec_start', 'admin (token ' + rows[0]!.actorName.split('token ')[1], hostIds.a],
+      ['container.exec_end', rows[0]!.actorName, hostIds.a],
+    ]);
+    expect(JSON.parse(rows[0]!.details!)).toMatchObject({ command: '/bin/sh', execId, id: box.id });
+    expect(JSON.parse(rows[1]!.details!)).toMatchObject({
+      command: '/bin/sh',
+      execId,
+      exitCode: 3,
+    });
+  });
+
+  it('exec: a chosen command and user; close ends the session', async () => {
+    const client = await connect();
+    let output = '';
+    client.on('console.output', (event) => (output += event.data));
+    const { sessionId } = ok(
+      await client.emitWithAck('console.exec', {
+        hostId: hostIds.a,
+        containerId: box.id,
+        cmd: ['sh', '-c', 'id -un; exec cat'],
+        user: 'nobody',
+      }),
+    );
+    await waitFor(async () => output.includes('nobody'), 5_000, 'the user name');
+    const exited = next(client, 'console.exit', (e) => e.sessionId === sessionId);
+    client.emit('console.close', { sessionId });
+    await expect(exited).resolves.toMatchObject({ sessionId });
+    expect(berth.server.app.get(ConsoleSessions).open).toBe(0);
+  });
+
+  it('attach: joins the main process of a TTY container and detaches without stopping it', async () => {
+    const made = await berth.api<TCreateContainerResponse>(
+      'POST',
+      `/api/hosts/${hostIds.b}/containers`,
+      {
+        token,
+        body: {
+          image: IMAGE,
+          cmd: ['sh'],
+          tty: true,
+          interactive: true,
+          labels: { 'test.run': RUN },
+        },
+      },
+    );
+    expect(made.status).toBe(201);
+    const client = await connect();
+    let output = '';
+    client.on('console.output', (event) => (output += event.data));
+    const { sessionId, tty } = ok(
+      await client.emitWithAck('console.attach', { hostId: hostIds.b, containerId: made.body.id }),
+    );
+    expect(tty).toBe(true);
+    client.emit('console.input', { sessionId, data: `echo attached-${RUN}\n` });
+    await waitFor(async () => output.includes(`attached-${RUN}\r\n`), 5_000, 'the echo');
+    const exited = next(client, 'console.exit', (e) => e.sessionId === sessionId);
+    client.emit('console.close', { sessionId });
+    expect(await exited).toEqual({ sessionId, exitCode: null, reason: 'detached' });
+    expect(
+      await dockerOk(direct.b, ['inspect', '--format', '{{.State.Running}}', made.body.id]),
+    ).toBe('true');
+  });
+});
+
+describe('stats', () => {
+  it('samples one container for every viewer from one engine stream, and sums a host', async () => {
+    const hub = berth.server.app.get(StatsStreams).hub;
+    const before = hub.upstreams;
+    const [one, two] = await Promise.all([connect(), connect()]);
+    const samples: TContainerStats[] = [];
+    one.on('stats.sample', (s) => samples.push(s));
+    const request = { hostId: hostIds.a, containerId: box.name };
+    ok(await one.emitWithAck('stats.subscribe', request));
+    const second = next(two, 'stats.sample', () => true);
+    ok(await two.emitWithAck('stats.subscribe', request));
+    expect(hub.upstreams).toBe(before + 1);
+    const sample = await second;
+    expect(sample).toMatchObject({ hostId: hostIds.a, containerId: box.id });
+    expect(sample.memoryUsage).toBeGreaterThan(0);
+    expect(sample.memoryLimit).toBeGreaterThan(sample.memoryUsage);
+    expect(sample.memoryPercent).toBeCloseTo((sample.memoryUsage / sample.memoryLimit) * 100, 1);
+    expect(sample.cpuPercent).toBeGreaterThanOrEqual(0);
+    expect(sample.cpuPercent).toBeLessThan(400);
+    expect(sample.pids).toBeGreaterThanOrEqual(1);
+    await waitFor(async () => samples.length >= 2, 5_000, 'a second sample');
+    const host = await connect();
+    const sum = next(host, 'host-stats.sample', () => true, 8_000);
+    ok(await host.emitWithAck('host-stats.subscribe', { hostId: hostIds.a }));
+    const summed = await sum;
+    expect(summed.hostId).toBe(hostIds.a);
+    expect(summed.containers).toBeGreaterThanOrEqual(1);
+    expect(summed.memoryUsage).toBeGreaterThanOrEqual(sample.memoryUsage / 2);
+    [one, two, host].forEach((c) => c.disconnect());
+    await waitFor(async () => hub.upstreams === before, 3_000, 'stats streams to close');
+  });
+});
+
+describe('engine events', () => {
+  it('feeds one host filtered by type and container, and the whole fleet filtered by action', async () => {
+    const client = await connect();
+    const name = `rt-${RUN}-evt`;
+    const hostEvents: TEngineEvent[] = [];
+    const fleetEvents: TEngineEvent[] = [];
+    const perHost = ok(
+      await client.emitWithAck('events.subscribe', {
+        hostId: hostIds.a,
+        types: ['container'],
+        containerId: name,
+      }),
+    ).subscriptionId;
+    const fleetWide = ok(
+      await client.emitWithAck('events.subscribe', { actions: ['start'] }),
+    ).subscriptionId;
+    client.on('engine.event', ({ subscriptionId, event }) => {
+      if (subscriptionId === perHost) hostEvents.push(event);
+      if (subscriptionId === fleetWide) fleetEvents.push(event);
+    });
+    await dockerOk(direct.a, ['run', '-d', '--name', name, '--label', LABEL, IMAGE, 'sleep', '60']);
+    const onB = await dockerOk(direct.b, ['run', '-d', '--label', LABEL, IMAGE, 'sleep', '60']);
+    await waitFor(
+      async () =>
+        ['create', 'start'].every((a) => hostEvents.some((e) => e.action === a)) &&
+        fleetEvents.some((e) => e.hostId === hostIds.b && e.id === onB),
+      5_000,
+      'the events',
+    );
+    expect(
+      hostEvents.every((e) => e.type === 'container' && e.name === name && e.hostId === hostIds.a),
+    ).toBe(true);
+    expect(fleetEvents.every((e) => e.action === 'start')).toBe(true);
+    expect(fleetEvents.find((e) => e.id === onB)).toMatchObject({
+      type: 'container',
+      attributes: expect.objectContaining({ image: IMAGE }),
+    });
+    expect(new Date(hostEvents[0]!.time).getTime()).toBeGreaterThan(Date.now() - 60_000);
+  });
+});
+
+describe('inventory changes and the summary', () => {
+  it('pushes container changes and a new fleet summary when a container appears', async () => {
+    const client = await connect();
+    const { summary } = ok(await client.emitWithAck('summary.subscribe', {}));
+    const totalOf = (s: TFleetSummary) =>
+      s.perHost.find((h) => h.hostId === hostIds.b)!.containers.total;
+    const before = totalOf(summary);
+    const changes: TInventoryChange[] = [];
+    ok(await client.emitWithAck('containers.subscribe', { hostId: hostIds.b }));
+    client.on('containers.change', ({ change }) => changes.push(change));
+    const pushed = next(client, 'fleet.summary', (e) => totalOf(e.summary) > before);
+    const name = `rt-${RUN}-new`;
+    const id = await dockerOk(direct.b, [
+      'run',
+      '-d',
+      '--name',
+      name,
+      '--label',
+      LABEL,
+      IMAGE,
+      'sleep',
+      '60',
+    ]);
+    await pushed;
+    await waitFor(
+      async () =>
+        changes.some(
+          (c) => c.kind === 'upsert' && c.container.id === id && c.container.state === 'running',
+        ),
+      5_000,
+      'an upsert',
+    );
+    expect(changes.every((c) => c.hostId === hostIds.b)).toBe(true);
+    await dockerOk(direct.b, ['rm', '-f', id]);
+    await waitFor(
+      async () => changes.some((c) => c.kind === 'remove' && c.id === id),
+      5_000,
+      'a remove',
+    );
+  });
+});
+
+describe('image pull progress', () => {
+  const ref = `${fleet().registry.address}/berth-rt-${RUN}/busybox:1`;
+
+  afterAll(async () => {
+    await docker(direct.b, ['rmi', '-f', ref]);
+  });
+
+  it('pulls a missing image with stored credentials and pushes progress to the caller', async () => {
+    const { address, username, password } = fleet().registry;
+    const stored = await berth.api('POST', '/api/registries', {
+      token,
+      body: { name: `fleet-${RUN}`, serverAddress: address, username, password },
+    });
+    expect(stored.status).toBe(201);
+    // Put an image in the registry through host a (the gateway adds the stored login).
+    const gw: CliTarget = { host: gatewayHost(berth.url, hostIds.a), token };
+    await dockerOk(gw, ['tag', IMAGE, ref]);
+    await dockerOk(gw, ['push', ref]);
+    await dockerOk(gw, ['rmi', ref]);
+    await docker(direct.b, ['rmi', '-f', ref]);
+
+    const client = await connect();
+    const progress: TPullProgress[] = [];
+    client.on('image.pull', (event) => progress.push(event));
+    const requestId = `pull-${RUN}-0001`;
+    const res = await berth.api<TCreateContainerResponse>(
+      'POST',
+      `/api/hosts/${hostIds.b}/containers`,
+      {
+        token,
+        headers: { 'x-request-id': requestId },
+        body: { image: ref, cmd: ['true'], start: false, labels: { 'test.run': RUN } },
+      },
+    );
+    expect(res.status).toBe(201);
+    expect(res.body.pulled).toBe(true);
+    await waitFor(async () => progress.some((p) => p.done), 2_000, 'the last progress event');
+    expect(
+      progress.every((p) => p.requestId === requestId && p.hostId === hostIds.b && p.image === ref),
+    ).toBe(true);
+    expect(progress.map((p) => p.status)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/Pull complete|Already exists|Downloaded newer image/),
+      ]),
+    );
+    expect(progress.at(-1)).toMatchObject({ status: 'complete', done: true });
+    const missing = await berth.api<{ error: { details: { issues: { path: string }[] } } }>(
+      'POST',
+      `/api/hosts/${hostIds.b}/containers`,
+      { token, body: { image: `${address}/berth-rt-${RUN}/nothing:1` } },
+    );
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.details.issues[0]!.path).toBe('image');
+  });
+});
+
+describe('the permission catalog over sockets', () => {
+  let reader: Client;
+
+  beforeAll(async () => {
+    const db = berth.server.app.get(PrismaService).db;
+    const password = 'socket-reader-password';
+    const passwordHash = await berth.server.app.get(PasswordHasher).hash(password);
+    const user = await db.user.create({ data: { username: `sock-${RUN}`, passwordHash } });
+    await db.grant.create({ data: { userId: user.id, hostId: hostIds.a, role: 'read-only' } });
+    const login = await fetch(`${berth.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: `sock-${RUN}`, password }),
+    });
+    expect(((await login.json()) as TLoginResponse).user.isAdmin).toBe(false);
+    reader = await connect({ cookie: login.headers.get('set-cookie')!.split(';')[0]! });
+  });
+
+  it('refuses logs, stats and exec without their permissions, and hides other hosts', async () => {
+    const logs = await reader.emitWithAck('logs.subscribe', {
+      hostId: hostIds.a,
+      containerId: box.id,
+    });
+    expect(logs).toEqual({
+      ok: false,
+      error: { code: 'FORBIDDEN', message: 'this needs permission container.logs on the host' },
+    });
+    const stats = await reader.emitWithAck('stats.subscribe', {
+      hostId: hostIds.a,
+      containerId: box.id,
+    });
+    expect(stats).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    const exec = await reader.emitWithAck('console.exec', {
+      hostId: hostIds.a,
+      containerId: box.id,
+    });
+    expect(exec).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN', message: expect.stringContaining('container.exec') },
+    });
+    const hidden = await reader.emitWithAck('events.subscribe', { hostId: hostIds.b });
+    expect(hidden).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: 'host not found' },
+    });
+    const denied = await berth.server.app
+      .get(PrismaService)
+      .db.auditEvent.findMany({ where: { action: 'container.exec_start', outcome: 'denied' } });
+    expect(denied.map((r) => r.actorName)).toContain(`sock-${RUN}`);
+  });
+
+  it('allows what read-only includes: the events feed of its host', async () => {
+    const events = await reader.emitWithAck('events.subscribe', { hostId: hostIds.a });
+    expect(events.ok).toBe(true);
+    const { summary } = ok(await reader.emitWithAck('summary.subscribe', {}));
+    expect(summary.perHost.map((h) => h.hostId)).toEqual([hostIds.a]);
+  });
+});

@@ -1,0 +1,314 @@
+import { describe, expect, it } from '@jest/globals';
+import { checkContainerCreate, checkVolumeCreate } from './policy.js';
+import { DEFAULT_HOST_POLICY, type THostPolicy, ZHostPolicy } from './schemas/host-policy.js';
+
+const strict = DEFAULT_HOST_POLICY;
+const open: THostPolicy = {
+  forbidPrivileged: false,
+  bindMounts: 'allow',
+  allowedBindPrefixes: [],
+  forbidHostPid: false,
+  forbidHostIpc: false,
+  forbidHostNetwork: false,
+  forbidDevices: false,
+  forbidAddedCapabilities: false,
+  forbidSysctls: false,
+};
+const listed: THostPolicy = {
+  ...strict,
+  bindMounts: 'allow-listed',
+  allowedBindPrefixes: ['/srv/data/'],
+};
+
+const paths = (policy: THostPolicy, hostConfig: unknown) =>
+  checkContainerCreate(policy, { Image: 'busybox', HostConfig: hostConfig }).map((i) => i.path);
+
+/** Everything a hostile create body can ask for, one field each. */
+const EVERYTHING = {
+  Privileged: true,
+  Binds: ['/etc:/host-etc:ro'],
+  Mounts: [{ Type: 'bind', Source: '/var/run/docker.sock', Target: '/sock' }],
+  PidMode: 'host',
+  IpcMode: 'host',
+  NetworkMode: 'host',
+  Devices: [{ PathOnHost: '/dev/sda', PathInContainer: '/dev/sda', CgroupPermissions: 'rwm' }],
+  CapAdd: ['SYS_ADMIN'],
+  Sysctls: { 'net.ipv4.ip_forward': '1' },
+};
+
+describe('the host policy schema', () => {
+  it('defaults every field to the safe choice', () => {
+    expect(DEFAULT_HOST_POLICY).toEqual({
+      forbidPrivileged: true,
+      bindMounts: 'forbid',
+      allowedBindPrefixes: [],
+      forbidHostPid: true,
+      forbidHostIpc: true,
+      forbidHostNetwork: true,
+      forbidDevices: true,
+      forbidAddedCapabilities: true,
+      forbidSysctls: true,
+    });
+  });
+
+  it('names a wrong field and refuses unknown ones', () => {
+    const wrong = ZHostPolicy.safeParse({ bindMounts: 'sometimes', allowedBindPrefixes: ['srv'] });
+    expect(wrong.success).toBe(false);
+    expect(wrong.error?.issues.map((i) => i.path.join('.')).sort()).toEqual([
+      'allowedBindPrefixes.0',
+      'bindMounts',
+    ]);
+    expect(ZHostPolicy.safeParse({ forbidPrivilegd: false }).success).toBe(false);
+    expect(ZHostPolicy.safeParse({ allowedBindPrefixes: ['/srv/../etc'] }).success).toBe(false);
+  });
+});
+
+describe('checkContainerCreate', () => {
+  it('passes a plain container under the strictest policy', () => {
+    expect(
+      checkContainerCreate(strict, {
+        Image: 'busybox',
+        Cmd: ['sleep', '60'],
+        HostConfig: {
+          Binds: ['data:/data', 'cache:/cache:ro'],
+          Mounts: [
+            { Type: 'volume', Source: 'logs', Target: '/logs' },
+            { Type: 'tmpfs', Target: '/tmp' },
+          ],
+          NetworkMode: 'bridge',
+          PidMode: 'container:abc',
+          Privileged: false,
+          CapAdd: null,
+          Devices: [],
+          Sysctls: {},
+        },
+      }),
+    ).toEqual([]);
+    expect(checkContainerCreate(strict, { Image: 'busybox' })).toEqual([]);
+    expect(checkContainerCreate(strict, null)).toEqual([]);
+    expect(checkContainerCreate(strict, 'not an object')).toEqual([]);
+  });
+
+  it('names every violation by its path in the body', () => {
+    expect(paths(strict, EVERYTHING)).toEqual([
+      'HostConfig.Privileged',
+      'HostConfig.Binds.0',
+      'HostConfig.Mounts.0.Source',
+      'HostConfig.PidMode',
+      'HostConfig.IpcMode',
+      'HostConfig.NetworkMode',
+      'HostConfig.Devices',
+      'HostConfig.CapAdd',
+      'HostConfig.Sysctls',
+    ]);
+  });
+
+  it('allows everything a policy turns off, one switch at a time', () => {
+    expect(paths(open, EVERYTHING)).toEqual([]);
+    const only = (key: keyof THostPolicy, value: unknown) =>
+      paths({ ...open, [key]: value }, EVERYTHING);
+    expect(only('forbidPrivileged', true)).toEqual(['HostConfig.Privileged']);
+    expect(only('bindMounts', 'forbid')).toEqual([
+      'HostConfig.Binds.0',
+      'HostConfig.Mounts.0.Source',
+    ]);
+    expect(only('forbidHostPid', true)).toEqual(['HostConfig.PidMode']);
+    expect(only('forbidHostIpc', true)).toEqual(['HostConfig.IpcMode']);
+    expect(only('forbidHostNetwork', true)).toEqual(['HostConfig.NetworkMode']);
+    expect(only('forbidDevices', true)).toEqual(['HostConfig.Devices']);
+    expect(only('forbidAddedCapabilities', true)).toEqual(['HostConfig.CapAdd']);
+    expect(only('forbidSysctls', true)).toEqual(['HostConfig.Sysctls']);
+  });
+
+  it('says what was refused in the message', () => {
+    const [privileged, bind, , , , , , caps] = checkContainerCreate(strict, {
+      HostConfig: EVERYTHING,
+    });
+    expect(privileged?.message).toMatch(/privileged/);
+    expect(bind?.message).toContain('/etc');
+    expect(caps?.message).toContain('SYS_ADMIN');
+  });
+
+  describe('bind mounts from allowed prefixes', () => {
+    const binds = (...specs: string[]) => paths(listed, { Binds: specs });
+
+    it('allows paths under a prefix and the prefix itself', () => {
+      expect(binds('/srv/data:/d', '/srv/data/app/logs:/l:ro', '/srv/data/./x:/x')).toEqual([]);
+      expect(
+        paths(listed, { Mounts: [{ Type: 'bind', Source: '/srv/data/a', Target: '/a' }] }),
+      ).toEqual([]);
+    });
+
+    it('refuses look-alike siblings, parents, escapes with .. and relative paths', () => {
+      expect(
+        binds(
+          '/srv/database:/d',
+          '/srv:/s',
+          '/srv/data/../../etc:/e',
+          'srv/data:/r',
+          './data:/r',
+          '/:/root',
+        ),
+      ).toEqual([0, 1, 2, 3, 4, 5].map((i) => `HostConfig.Binds.${i}`));
+    });
+
+    it('treats named and anonymous volumes as not binds', () => {
+      expect(binds('data:/data', '/only-a-container-path')).toEqual([]);
+    });
+
+    it('refuses everything when no prefix is listed, and allows everything under "/"', () => {
+      expect(paths({ ...listed, allowedBindPrefixes: [] }, { Binds: ['/srv/data:/d'] })).toEqual([
+        'HostConfig.Binds.0',
+      ]);
+      expect(paths({ ...listed, allowedBindPrefixes: ['/'] }, { Binds: ['/etc:/e'] })).toEqual([]);
+    });
+
+    it('refuses a bind mount without a source', () => {
+      expect(paths(listed, { Mounts: [{ Type: 'bind', Target: '/a' }] })).toEqual([
+        'HostConfig.Mounts.0.Source',
+      ]);
+    });
+  });
+
+  it('refuses local-driver volumes that bind a host path, and VolumesFrom', () => {
+    const bindVolume = {
+      Type: 'volume',
+      Target: '/host',
+      VolumeOptions: {
+        DriverConfig: { Name: 'local', Options: { type: 'none', o: 'rbind,ro', device: '/' } },
+      },
+    };
+    expect(paths(strict, { Mounts: [bindVolume], VolumesFrom: ['other'] })).toEqual([
+      'HostConfig.Mounts.0.VolumeOptions.DriverConfig.Options',
+      'HostConfig.VolumesFrom',
+    ]);
+    const nfs = {
+      ...bindVolume,
+      VolumeOptions: {
+        DriverConfig: { Options: { type: 'nfs', o: 'addr=10.0.0.1', device: ':/x' } },
+      },
+    };
+    expect(paths(strict, { Mounts: [nfs] })).toEqual([]);
+    expect(
+      paths({ ...strict, bindMounts: 'allow' }, { Mounts: [bindVolume], VolumesFrom: ['x'] }),
+    ).toEqual([]);
+  });
+
+  it('reads field names as the engine does: case-insensitively', () => {
+    expect(
+      checkContainerCreate(strict, {
+        hostconfig: {
+          PRIVILEGED: true,
+          binds: ['/etc:/e'],
+          networkmode: 'HOST',
+          capadd: ['sys_admin'],
+        },
+      }).map((i) => i.path),
+    ).toEqual([
+      'HostConfig.Privileged',
+      'HostConfig.Binds.0',
+      'HostConfig.NetworkMode',
+      'HostConfig.CapAdd',
+    ]);
+    // Go folds the Kelvin sign to k and the long s to s.
+    expect(paths(strict, { 'Sy\u017Fctls': { 'kernel.x': '1' } })).toEqual(['HostConfig.Sysctls']);
+    expect(paths(strict, { Mounts: [{ type: 'BIND', source: '/etc', target: '/e' }] })).toEqual([
+      'HostConfig.Mounts.0.Source',
+    ]);
+  });
+
+  it('refuses a field spelled twice instead of guessing which one the engine keeps', () => {
+    const twice = checkContainerCreate(strict, {
+      HostConfig: { Privileged: false },
+      hostConfig: { Memory: 1 },
+    });
+    expect(twice.map((i) => i.path)).toEqual(['HostConfig']);
+    expect(twice[0]?.message).toMatch(/more than once/);
+    expect(
+      checkContainerCreate(strict, { HostConfig: { Privileged: true, privileged: false } }),
+    ).toEqual([
+      { path: 'HostConfig.Privileged', message: 'given more than once (Privileged, privileged)' },
+    ]);
+  });
+
+  it('treats turning confinement off as privileged', () => {
+    expect(
+      paths(strict, {
+        SecurityOpt: [
+          'no-new-privileges',
+          'seccomp=unconfined',
+          'apparmor:unconfined',
+          'label=disable',
+          'systempaths=unconfined',
+        ],
+        MaskedPaths: [],
+        ReadonlyPaths: [],
+      }),
+    ).toEqual([
+      'HostConfig.SecurityOpt.1',
+      'HostConfig.SecurityOpt.2',
+      'HostConfig.SecurityOpt.3',
+      'HostConfig.SecurityOpt.4',
+      'HostConfig.MaskedPaths',
+      'HostConfig.ReadonlyPaths',
+    ]);
+    expect(paths(strict, { SecurityOpt: ['no-new-privileges', 'seccomp=/profile.json'] })).toEqual(
+      [],
+    );
+  });
+
+  it('counts device cgroup rules and device requests as devices', () => {
+    expect(
+      paths(strict, {
+        DeviceCgroupRules: ['c 1:3 mr'],
+        DeviceRequests: [{ Driver: 'nvidia', Count: -1, Capabilities: [['gpu']] }],
+      }),
+    ).toEqual(['HostConfig.DeviceCgroupRules', 'HostConfig.DeviceRequests']);
+  });
+
+  it('lets through capabilities Docker grants anyway, and lists the others', () => {
+    expect(paths(strict, { CapAdd: ['CHOWN', 'CAP_NET_BIND_SERVICE', 'kill'] })).toEqual([]);
+    const [issue] = checkContainerCreate(strict, {
+      HostConfig: { CapAdd: ['NET_RAW', 'ALL', 'CAP_SYS_PTRACE'] },
+    });
+    expect(issue).toEqual({
+      path: 'HostConfig.CapAdd',
+      message: 'adding capabilities is not allowed on this host (ALL, CAP_SYS_PTRACE)',
+    });
+  });
+
+  it('ignores namespace modes other than host', () => {
+    expect(
+      paths(strict, { NetworkMode: 'container:web', IpcMode: 'shareable', PidMode: '' }),
+    ).toEqual([]);
+    expect(paths(strict, { NetworkMode: ' host ' })).toEqual(['HostConfig.NetworkMode']);
+  });
+});
+
+describe('checkVolumeCreate', () => {
+  it('treats a local volume with o=bind as a bind mount of its device', () => {
+    const body = {
+      Name: 'v',
+      Driver: 'local',
+      DriverOpts: { type: 'none', o: 'bind', device: '/etc' },
+    };
+    expect(checkVolumeCreate(strict, body)).toEqual([
+      {
+        path: 'DriverOpts.device',
+        message: 'bind mounts of host paths are not allowed on this host (/etc)',
+      },
+    ]);
+    expect(checkVolumeCreate(listed, body).map((i) => i.path)).toEqual(['DriverOpts.device']);
+    expect(
+      checkVolumeCreate(listed, { ...body, DriverOpts: { o: 'bind', device: '/srv/data/v' } }),
+    ).toEqual([]);
+    expect(checkVolumeCreate({ ...strict, bindMounts: 'allow' }, body)).toEqual([]);
+  });
+
+  it('passes ordinary volumes', () => {
+    expect(checkVolumeCreate(strict, { Name: 'v' })).toEqual([]);
+    expect(
+      checkVolumeCreate(strict, { DriverOpts: { type: 'tmpfs', device: 'tmpfs', o: 'size=100m' } }),
+    ).toEqual([]);
+  });
+});
