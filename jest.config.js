@@ -24,6 +24,8 @@ const common = {
 
 /** @type {import('jest').Config} */
 export default {
+  // Only honoured at the top level; integration tests drive real engines on a 2-core machine.
+  testTimeout: 60_000,
   projects: [
     {
       ...common,
@@ -37,7 +39,6 @@ export default {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/apps/server/test/**/*.test.ts'],
-      testTimeout: 60_000,
       slowTestThreshold: 20,
     },
   ],

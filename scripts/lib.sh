@@ -4,10 +4,12 @@ log() { printf '[berth %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 # Installs npm dependencies when node_modules is missing or older than the lockfile. npm 11 runs
 # only the install scripts listed in package.json "allowScripts" (better-sqlite3 builds from source).
+# `npm install` rather than `npm ci`: the lockfile npm writes here leaves out other platforms'
+# optional packages (@swc/core-darwin-…), which `npm ci` then reports as out of sync.
 ensure_node_modules() {
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     log "installing npm dependencies"
-    npm ci --no-audit --no-fund --loglevel=error
+    npm install --no-audit --no-fund --loglevel=error
   fi
 }
 

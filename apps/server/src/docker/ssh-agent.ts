@@ -7,16 +7,22 @@ type Callback = (error: Error | null, socket?: Duplex) => void;
 
 /**
  * OpenSSH's default `MaxSessions`: a server refuses more channels than this on one connection, so
- * more concurrent streams (attach, logs -f, events) than this need a further connection.
+ * more concurrent streams (attach, logs -f, events) than this need a further connection. A server
+ * that allows fewer refuses a channel; the connection then counts as full until one closes.
  */
 const CHANNELS_PER_CONNECTION = 10;
+/** How often one request moves on to another connection after a refused channel. */
+const MAX_CHANNEL_RETRIES = 8;
 /** Idle dial-stdio channels kept for reuse, and for how long: opening one costs 50-300 ms. */
 const MAX_IDLE_CHANNELS = 4;
 const IDLE_CHANNEL_MS = 30_000;
 
 interface Connection {
   client: Promise<Client>;
+  /** Channels open or being opened. */
   channels: number;
+  /** The server refused a channel: open no more here until one closes. */
+  full: boolean;
   closed: boolean;
 }
 
@@ -37,26 +43,33 @@ export class SshAgent extends Agent {
     super({ ...options, keepAlive: true, maxFreeSockets: MAX_IDLE_CHANNELS });
   }
 
-  override createConnection(_options: unknown, callback: Callback): undefined {
+  override createConnection(options: unknown, callback: Callback, retries = 0): undefined {
     const connection = this.pick();
     connection.channels += 1;
-    let released = false;
     const release = () => {
-      if (released) return;
-      released = true;
       connection.channels -= 1;
       this.closeIfSpare(connection);
     };
     connection.client
       .then((client) =>
         client.exec('docker system dial-stdio', (error, channel) => {
-          if (error) {
-            release();
-            callback(error);
+          if (!error) {
+            channel.once('close', () => {
+              connection.full = false;
+              release();
+            });
+            callback(null, asSocket(channel));
             return;
           }
-          channel.once('close', release);
-          callback(null, asSocket(channel));
+          const crowded = connection.channels > 1;
+          release();
+          if (crowded && retries < MAX_CHANNEL_RETRIES && isChannelRefusal(error)) {
+            // This server allows fewer sessions per connection: use (or open) another one.
+            connection.full = true;
+            this.createConnection(options, callback, retries + 1);
+            return;
+          }
+          callback(error);
         }),
       )
       .catch((error: Error) => {
@@ -87,7 +100,9 @@ export class SshAgent extends Agent {
   }
 
   private pick(): Connection {
-    const open = this.connections.find((c) => !c.closed && c.channels < CHANNELS_PER_CONNECTION);
+    const open = this.connections.find(
+      (c) => !c.closed && !c.full && c.channels < CHANNELS_PER_CONNECTION,
+    );
     if (open) return open;
     const connection: Connection = {
       client: this.dial(() => {
@@ -95,6 +110,7 @@ export class SshAgent extends Agent {
         this.connections = this.connections.filter((c) => c !== connection);
       }),
       channels: 0,
+      full: false,
       closed: false,
     };
     this.connections.push(connection);
@@ -129,6 +145,11 @@ export class SshAgent extends Agent {
     connection.closed = true;
     void connection.client.then((client) => client.end()).catch(() => undefined);
   }
+}
+
+/** ssh2's error when the server will not open another channel on this connection. */
+function isChannelRefusal(error: Error): boolean {
+  return error.message.startsWith('(SSH) Channel open failure');
 }
 
 /** http.ClientRequest calls these socket methods; an SSH channel has none of them. */
