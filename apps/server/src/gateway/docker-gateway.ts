@@ -48,6 +48,8 @@ const DROP_RESPONSE = new Set([
   'upgrade',
 ]);
 const READ_METHODS = new Set(['GET', 'HEAD']);
+/** Create bodies read for the security policy check; real ones are a few kilobytes. */
+const MAX_INSPECTED_BODY = 1 << 20;
 /** How long an engine may take to accept a connection before the call fails as unreachable. */
 const CONNECT_TIMEOUT_MS = 5_000;
 
@@ -119,6 +121,10 @@ export class DockerGateway implements BeforeApplicationShutdown {
         this.sendError(res, this.unreachable(req, call, error)),
       );
     });
+    if (this.policy.inspectsBody(call.principal, req.method ?? 'GET', call.path.route)) {
+      await this.forwardCheckedBody(req, res, call, upstream);
+      return;
+    }
     req.pipe(upstream);
   }
 
@@ -176,6 +182,56 @@ export class DockerGateway implements BeforeApplicationShutdown {
     upstream.end(body.body);
   }
 
+  /**
+   * Reads a create body (bounded), checks it against the host's security policy and forwards it
+   * only when nothing is forbidden; otherwise answers 403 naming each offending field.
+   */
+  private async forwardCheckedBody(
+    req: IncomingMessage,
+    res: ServerResponse,
+    call: Authorised,
+    upstream: ClientRequest,
+  ): Promise<void> {
+    const refuse = async (error: AppError) => {
+      upstream.destroy();
+      await this.recordDenied(req, call.principal, call.engine.hostId, call.path, call.permission);
+      this.sendError(res, toErrorResponse(error, requestIdOf(req), this.log));
+    };
+    let body: Buffer;
+    try {
+      body = await readBounded(req, MAX_INSPECTED_BODY);
+    } catch {
+      await refuse(
+        new AppError('VALIDATION_FAILED', `request body over ${MAX_INSPECTED_BODY} bytes`),
+      );
+      return;
+    }
+    let parsed: unknown;
+    try {
+      parsed = body.length > 0 ? JSON.parse(body.toString('utf8')) : {};
+    } catch {
+      await refuse(new AppError('VALIDATION_FAILED', 'request body is not JSON'));
+      return;
+    }
+    const issues = await this.policy.violations(call.engine.hostId, call.path.route, parsed);
+    if (issues.length > 0) {
+      const first = issues[0];
+      await refuse(
+        new AppError(
+          'FORBIDDEN',
+          `the host's security policy forbids ${first?.path ?? 'this'}: ${first?.message ?? ''}`,
+          {
+            issues,
+          },
+        ),
+      );
+      return;
+    }
+    upstream.removeHeader('transfer-encoding');
+    upstream.setHeader('content-length', body.length);
+    upstream.end(body);
+  }
+
   private async authorise(req: IncomingMessage): Promise<Authorised> {
     const path = parseEnginePath(req.url ?? '');
     if (!path) throw AppError.notFound('route');
@@ -186,7 +242,7 @@ export class DockerGateway implements BeforeApplicationShutdown {
     const method = req.method ?? 'GET';
     const permission = permissionFor(method, path.route);
     const decision = engine
-      ? this.policy.decide(principal, engine.hostId, permission)
+      ? await this.policy.decide(principal, engine.hostId, permission)
       : { kind: 'hidden' as const };
     if (!engine || decision.kind === 'hidden') throw AppError.notFound('host');
     if (decision.kind === 'deny') {
@@ -194,7 +250,8 @@ export class DockerGateway implements BeforeApplicationShutdown {
         decision.missing === 'admin'
           ? 'the global administrator role'
           : `permission ${decision.missing}`;
-      const error = new AppError('FORBIDDEN', `${method} ${path.route} needs ${needs}`, {
+      const reason = decision.reason ? ` (${decision.reason})` : '';
+      const error = new AppError('FORBIDDEN', `${method} ${path.route} needs ${needs}${reason}`, {
         missing: decision.missing,
       });
       await this.recordDenied(req, principal, engine.hostId, path, permission);
@@ -284,6 +341,17 @@ export class DockerGateway implements BeforeApplicationShutdown {
       .writeHead(status, { 'content-type': 'application/json' })
       .end(JSON.stringify(forDockerClients(body)));
   }
+}
+
+async function readBounded(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new Error('body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
 }
 
 function forwardHeaders(req: IncomingMessage): OutgoingHttpHeaders {
