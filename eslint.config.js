@@ -32,6 +32,7 @@ export default tseslint.config(
             'bench/*/*.mjs',
             // Shared package tests are outside its build tsconfig (they are not shipped).
             'packages/*/src/*.test.ts',
+            'prisma/*.ts',
           ],
         },
         tsconfigRootDir: import.meta.dirname,
