@@ -45,6 +45,7 @@ import { ContainerAudit } from './containers/container-audit.js';
 import { ContainerCreateService } from './containers/container-create.service.js';
 import { ContainerLifecycleService } from './containers/container-lifecycle.service.js';
 import { ContainerListService } from './containers/container-list.service.js';
+import { ContainerPolicy } from './containers/container-policy.js';
 import { ContainerRecreateService } from './containers/container-recreate.service.js';
 import { FleetContainersController } from './containers/fleet-containers.controller.js';
 import { HostContainersController } from './containers/host-containers.controller.js';
@@ -132,6 +133,7 @@ export class AppModule {
         ContainerAccess,
         ContainerAudit,
         ContainerListService,
+        ContainerPolicy,
         ContainerLifecycleService,
         ContainerCreateService,
         ContainerRecreateService,

@@ -42,6 +42,9 @@ const hostIds: Record<'a' | 'b', string> = { a: '', b: '' };
 
 beforeAll(async () => {
   berth = await TestBerth.start();
+  // The tests' fetch shares this process's event loop with the server; a server that keeps idle
+  // connections longer than the client does never closes one the client is about to reuse.
+  berth.server.app.getHttpServer().keepAliveTimeout = 60_000;
   token = await berth.adminToken();
   adminId = (await berth.api<TLoginResponse>('GET', '/api/auth/me', { token })).body.user.id;
   hostIds.a = (await berth.addHost(token, fleetHost('a').registration)).id;
@@ -97,7 +100,7 @@ async function waitForList(
       last = (await list(query)).body;
       return check(last);
     },
-    5_000,
+    10_000,
     what,
   );
   return last!;
@@ -154,8 +157,8 @@ describe('the fleet list, answered from memory', () => {
       (b) => b.total === 4 && b.items.some((c) => c.name === names.job && c.state === 'exited'),
       'four containers',
     );
-    const elapsed = Date.now() - started;
-    expect(elapsed).toBeLessThan(5_000);
+    // Latency is measured precisely in inventory.test.ts; here the list only has to catch up.
+    expect(Date.now() - started).toBeLessThan(10_000);
     const web1 = body.items.find((c) => c.name === names.web1)!;
     expect(web1).toMatchObject({
       hostId: hostIds.a,
@@ -381,7 +384,7 @@ describe('lifecycle actions', () => {
         action: { in: ['container.rename', 'container.update'] },
       })
     )
-      .filter((r) => JSON.parse(r.details ?? '{}').id === id)
+      .filter((r) => (JSON.parse(r.details ?? '{}') as { id?: string }).id === id)
       .map((r) => `${r.action}:${r.outcome}`);
     expect(actions).toEqual([
       'container.rename:success',
@@ -885,5 +888,93 @@ describe('a user without the right grant', () => {
     });
     expect(bulk.body.results.map((r) => r.error?.code)).toEqual(['NOT_FOUND', 'FORBIDDEN']);
     expect((await stateOf(hostIds.b, hiddenId))?.state).toBe('running');
+  });
+});
+
+describe('a standard user (owner-limited grant)', () => {
+  const PASSWORD = 'standard-user-password';
+  let headers: Record<string, string>;
+  let userId: string;
+  let teamId: string;
+  let adminsId: string;
+
+  beforeAll(async () => {
+    const db = berth.server.app.get(PrismaService).db;
+    const passwordHash = await berth.server.app.get(PasswordHasher).hash(PASSWORD);
+    const user = await db.user.create({ data: { username: `std-${RUN}`, passwordHash } });
+    userId = user.id;
+    teamId = (await db.team.create({ data: { name: `team-${RUN}` } })).id;
+    await db.teamMember.create({ data: { teamId, userId } });
+    await db.grant.create({ data: { userId, hostId: hostIds.a, role: 'standard' } });
+    const login = await fetch(`${berth.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: `std-${RUN}`, password: PASSWORD }),
+    });
+    headers = {
+      cookie: login.headers.get('set-cookie')!.split(';')[0]!,
+      'x-csrf-token': ((await login.json()) as TLoginResponse).csrfToken,
+    };
+    adminsId = await runDirect('a', `c-${RUN}-admins`);
+  });
+
+  it("creates containers stamped with its id and its one team, within the host's policy", async () => {
+    const made = await berth.api<TCreateContainerResponse>(
+      'POST',
+      `/api/hosts/${hostIds.a}/containers`,
+      {
+        headers,
+        body: {
+          image: IMAGE,
+          name: `c-${RUN}-mine`,
+          cmd: ['sleep', '3600'],
+          labels: { 'test.run': RUN },
+        },
+      },
+    );
+    expect(made.status).toBe(201);
+    const labels = JSON.parse(
+      await dockerOk(direct.a, ['inspect', '--format', '{{json .Config.Labels}}', made.body.id]),
+    ) as Record<string, string>;
+    expect(labels).toMatchObject({ 'berth.owner': userId, 'berth.team': teamId });
+    // The default policy forbids bind mounts and the host's network for everyone but admins.
+    const bind = await berth.api<ErrorBody>('POST', `/api/hosts/${hostIds.a}/containers`, {
+      headers,
+      body: { image: IMAGE, volumes: [{ type: 'bind', source: '/etc', target: '/host-etc' }] },
+    });
+    expect(bind.status).toBe(403);
+    expect(bind.body.error.details?.issues?.[0]?.path).toBe('volumes.0.source');
+    const hostNet = await berth.api<ErrorBody>('POST', `/api/hosts/${hostIds.a}/containers`, {
+      headers,
+      body: { image: IMAGE, networks: [{ name: 'host' }] },
+    });
+    expect(hostNet.status).toBe(403);
+    expect(hostNet.body.error.details?.issues?.[0]?.path).toBe('networks.0.name');
+  });
+
+  it("sees and acts on its own containers only; others' are hidden", async () => {
+    await waitFor(
+      async () =>
+        (await list('limit=500', { headers })).body.items.some((c) => c.name === `c-${RUN}-mine`),
+      5_000,
+      'its container listed',
+    );
+    const seen = (await list('limit=500', { headers })).body.items;
+    expect(seen.map((c) => c.name)).toEqual([`c-${RUN}-mine`]);
+    const others = await berth.api<ErrorBody>(
+      'POST',
+      `/api/hosts/${hostIds.a}/containers/${adminsId}/stop?t=0`,
+      { headers },
+    );
+    expect(others.status).toBe(404);
+    expect(others.body.error.message).toBe('container not found');
+    const own = await berth.api(
+      'POST',
+      `/api/hosts/${hostIds.a}/containers/c-${RUN}-mine/stop?t=0`,
+      {
+        headers,
+      },
+    );
+    expect(own.status).toBe(204);
   });
 });

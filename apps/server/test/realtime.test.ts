@@ -47,14 +47,12 @@ describe('socket.io: authenticated connections and host status pushes', () => {
     const host = await berth.addHost(token, { name: 'a', url: fleet().a });
     const event = new Promise((resolve) => client.once('host.status', resolve));
     // A probe result different from the last one is a change; the real monitor does the same.
-    await berth.server.app
-      .get(HostsService)
-      .applyProbe(host.id, {
-        status: 'down',
-        error: 'connection refused',
-        engine: null,
-        latencyMs: 1,
-      });
+    await berth.server.app.get(HostsService).applyProbe(host.id, {
+      status: 'down',
+      error: 'connection refused',
+      engine: null,
+      latencyMs: 1,
+    });
     await expect(event).resolves.toMatchObject({
       hostId: host.id,
       status: 'down',

@@ -17,7 +17,7 @@ export const ZLogsSubscribe = z.object({
   /** Lines from the end to start with; `all` for everything. */
   tail: z.union([z.number().int().min(0).max(100_000), z.literal('all')]).default(100),
   /** Only lines since this time: an ISO date or Unix seconds. */
-  since: z.union([z.string().datetime({ offset: true }), z.number().min(0)]).optional(),
+  since: z.union([z.iso.datetime({ offset: true }), z.number().min(0)]).optional(),
   timestamps: z.boolean().default(false),
 });
 export type TLogsSubscribe = z.input<typeof ZLogsSubscribe>;

@@ -5,6 +5,7 @@ import { PrismaService } from '../database/prisma.service.js';
 import type { Caller } from './caller.js';
 import { ContainerAccess, type HostPermit } from './container-access.js';
 import { ContainerAudit } from './container-audit.js';
+import { ContainerPolicy, requestFieldOf } from './container-policy.js';
 import { endpointOf, toCreateBody } from './create-container-body.js';
 import { engineError } from './engine-error.js';
 import { ImagePuller } from './image-puller.js';
@@ -14,7 +15,7 @@ const BUILT_IN_NETWORKS = new Set(['bridge', 'host', 'none', 'default']);
 
 /**
  * `POST /api/hosts/:hostId/containers`: the request is already checked field by field; here it is
- * checked against the host (name free, networks exist), the image pulled when missing (progress
+ * checked against the host's security policy and the host itself (name free, networks exist), the image pulled when missing (progress
  * over socket.io), the owner labels stamped, and the container created, connected and started.
  * A container that cannot be started is removed again, so a retry with the same name works.
  */
@@ -24,6 +25,7 @@ export class ContainerCreateService {
     private readonly access: ContainerAccess,
     private readonly audit: ContainerAudit,
     private readonly puller: ImagePuller,
+    private readonly policy: ContainerPolicy,
     private readonly prisma: PrismaService,
   ) {}
 
@@ -52,11 +54,12 @@ export class ContainerCreateService {
       entry,
       async () => {
         const permit = await this.access.require(caller.principal, hostId, 'container.create');
+        const team = await this.soleTeam(permit.user.id);
+        const body = toCreateBody(request, { owner: permit.user.id, team });
+        await this.policy.check(permit.user, hostId, body, requestFieldOf);
         await this.checkAgainstHost(permit, request);
         const pulled = await this.ensureImage(caller, permit, request);
-        const team = await this.soleTeam(permit.user.id);
         const docker = permit.engine.connection.docker;
-        const body = toCreateBody(request, { owner: permit.user.id, team });
         let created;
         try {
           created = await docker.createContainer({
@@ -66,7 +69,6 @@ export class ContainerCreateService {
         } catch (error) {
           throw engineError(error, 'image', permit.engine.name);
         }
-        const warnings: string[] = [];
         try {
           for (const network of request.networks.slice(1)) {
             await docker
@@ -86,7 +88,8 @@ export class ContainerCreateService {
           name,
           started: request.start,
           pulled,
-          warnings,
+          // dockerode's createContainer does not pass the engine's warnings on.
+          warnings: [],
         };
       },
       (result) => ({ id: result.id, pulled: result.pulled }),

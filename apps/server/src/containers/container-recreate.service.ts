@@ -6,6 +6,7 @@ import { LOGGER } from '../common/logger.js';
 import type { Caller } from './caller.js';
 import { ContainerAccess, type HostPermit } from './container-access.js';
 import { ContainerAudit } from './container-audit.js';
+import { ContainerPolicy } from './container-policy.js';
 import { engineError } from './engine-error.js';
 import { ImagePuller } from './image-puller.js';
 
@@ -38,6 +39,7 @@ export class ContainerRecreateService {
     private readonly access: ContainerAccess,
     private readonly audit: ContainerAudit,
     private readonly puller: ImagePuller,
+    private readonly policy: ContainerPolicy,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
@@ -70,6 +72,8 @@ export class ContainerRecreateService {
         const old = (await this.engine(permit, () =>
           docker.getContainer(container.id).inspect(),
         )) as unknown as Inspected;
+        // The new container is a creation like any other: the host's policy applies to it.
+        await this.policy.check(permit.user, hostId, { HostConfig: old.HostConfig });
         if (request.pull) {
           await this.access.require(caller.principal, hostId, 'image.pull');
           await this.puller.pull(permit.engine, old.Config.Image, {

@@ -57,7 +57,10 @@ export function migrateSqlite(path: string, migrations = readMigrations('sqlite'
       db.transaction(() => {
         db.exec(migration.sql);
         const broken = db.pragma('foreign_key_check') as unknown[];
-        if (broken.length > 0) throw new Error(`migration ${migration.name} leaves ${broken.length} broken reference(s)`);
+        if (broken.length > 0)
+          throw new Error(
+            `migration ${migration.name} leaves ${broken.length} broken reference(s)`,
+          );
         db.prepare(`INSERT INTO ${TABLE} (name, applied_at) VALUES (?, ?)`).run(
           migration.name,
           new Date().toISOString(),

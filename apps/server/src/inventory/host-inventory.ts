@@ -176,8 +176,12 @@ export class HostInventory {
     const action = event.Action ?? '';
     if (!id || IGNORED_ACTIONS.test(action)) return;
     if (this.listing) this.listing.add(id);
-    else if (action === 'destroy') this.remove(id);
-    else this.refresh(id, connection);
+    else if (action === 'destroy') {
+      this.remove(id);
+      // A refresh already under way may have listed it just before; it must look once more.
+      const running = this.refreshing.get(id);
+      if (running) running.again = true;
+    } else this.refresh(id, connection);
   }
 
   /** Re-lists one container; events for it that arrive meanwhile make it run once more after. */
@@ -193,6 +197,22 @@ export class HostInventory {
       try {
         while (state.again && !this.stopped) {
           state.again = false;
+          // The engine announces some changes (die, pause) just before its list shows them, but
+          // it holds the container's lock until then, and inspect waits for that lock.
+          const exists = await connection.docker
+            .getContainer(id)
+            .inspect()
+            .then(
+              () => true,
+              (error: { statusCode?: number }) => {
+                if (error.statusCode === 404) return false;
+                throw error;
+              },
+            );
+          if (!exists) {
+            this.remove(id);
+            continue;
+          }
           const found = (await connection.docker.listContainers({
             all: true,
             filters: { id: [id] },
