@@ -28,7 +28,6 @@ beforeAll(async () => {
   berth = await TestBerth.start();
   // The tests' fetch shares this process's event loop with the server; a server that keeps idle
   // connections longer than the client does never closes one the client is about to reuse.
-  berth.server.app.getHttpServer().keepAliveTimeout = 60_000;
   token = await berth.adminToken();
   hostB = (await berth.addHost(token, fleetHost('b').registration)).id;
 });

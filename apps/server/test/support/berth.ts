@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,6 +52,9 @@ export class TestBerth {
     const logs: string[] = [];
     if (options.captureLogs) captureLogs(logger, logs);
     const server = await startServer(config, logger);
+    // Longer than fetch's own keep-alive, so a test never reuses a connection the server just closed.
+    const http: Server = server.app.getHttpServer();
+    http.keepAliveTimeout = 60_000;
     return new TestBerth(server, dataDir, server.url, database, logs);
   }
 
