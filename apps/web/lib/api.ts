@@ -40,7 +40,7 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 interface RequestOptions<T> {
   method?: Method;
@@ -137,6 +137,7 @@ export const api = {
   get: <T>(path: string, schema: ResponseSchema<T>) => request(path, { schema }),
   post: <T = void>(path: string, options: SendOptions<T> = {}) =>
     request(path, { ...options, method: 'POST' }),
+  put: <T>(path: string, options: SendOptions<T>) => request(path, { ...options, method: 'PUT' }),
   patch: <T>(path: string, options: SendOptions<T>) =>
     request(path, { ...options, method: 'PATCH' }),
   delete: (path: string) => request<void>(path, { method: 'DELETE' }),

@@ -1,13 +1,13 @@
 'use client';
 
-import { ArrowLeft, Pencil, RefreshCw, Trash2 } from 'lucide-react';
+import { ArrowLeft, Pencil, RefreshCw, ShieldCheck, Trash2 } from 'lucide-react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { ApiError } from '@/lib/api';
 import { formatDateTime } from '@/lib/format';
 import { useCheckHost, useHost, useMe } from '@/lib/queries';
-import { Button } from '../ui/button';
+import { Button, buttonClassName } from '../ui/button';
 import { ErrorNotice } from '../ui/error-notice';
 import { PageHeader } from '../ui/page-header';
 import { Panel } from '../ui/panel';
@@ -83,6 +83,13 @@ export function HostDetailView({ id }: { id: string }) {
             </Button>
             {isAdmin ? (
               <>
+                <Link
+                  href={`/admin/hosts/${encodeURIComponent(id)}/policy`}
+                  className={buttonClassName()}
+                >
+                  <ShieldCheck aria-hidden />
+                  Security policy
+                </Link>
                 <Button onClick={() => setEditing(true)} disabled={editing}>
                   <Pencil aria-hidden />
                   Edit

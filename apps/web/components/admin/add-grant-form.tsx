@@ -1,0 +1,209 @@
+'use client';
+
+import {
+  ZCreateGrantRequest,
+  type THost,
+  type TRole,
+  type TTeam,
+  type TUserAccount,
+} from '@berth/shared';
+import { useState, type FormEvent } from 'react';
+import {
+  emptyGrantForm,
+  missingGrantChoices,
+  toCreateGrantRequest,
+  type GrantFormValues,
+  type GrantScopeKind,
+  type GrantSubjectKind,
+} from '@/lib/admin-grant-form';
+import { useCreateGrant } from '@/lib/admin-queries';
+import { fieldErrorsFromError, fieldErrorsFromIssues, type FieldErrors } from '@/lib/field-errors';
+import { Button } from '../ui/button';
+import { ErrorNotice } from '../ui/error-notice';
+import { Panel } from '../ui/panel';
+import { TextField } from '../ui/text-field';
+import { RadioGroup } from './radio-group';
+import { SelectField } from './select-field';
+
+interface AddGrantFormProps {
+  /** The host picked on the page: the default scope. */
+  hostId: string | null;
+  hosts: readonly THost[];
+  users: readonly TUserAccount[];
+  teams: readonly TTeam[];
+  roles: readonly TRole[];
+  onDone: () => void;
+}
+
+const SUBJECTS = [
+  { value: 'team', label: 'Team' },
+  { value: 'user', label: 'User' },
+] as const satisfies readonly { value: GrantSubjectKind; label: string }[];
+
+const SCOPES = [
+  { value: 'host', label: 'One host' },
+  { value: 'group', label: 'Host group' },
+  { value: 'all', label: 'All hosts' },
+] as const satisfies readonly { value: GrantScopeKind; label: string }[];
+
+export function AddGrantForm({ hostId, hosts, users, teams, roles, onDone }: AddGrantFormProps) {
+  const [values, setValues] = useState<GrantFormValues>(() => emptyGrantForm(hostId));
+  const [invalid, setInvalid] = useState<FieldErrors>({});
+  const create = useCreateGrant();
+  const errors = { ...fieldErrorsFromError(create.error), ...invalid };
+  const groups = [...new Set(hosts.flatMap((host) => (host.group ? [host.group] : [])))].sort();
+  const builtIn = roles.filter((role) => role.builtIn);
+  const custom = roles.filter((role) => !role.builtIn);
+  const fieldErrorShown = ['userId', 'teamId', 'hostId', 'hostGroup', 'role'].some(
+    (key) => errors[key] !== undefined,
+  );
+
+  function set<K extends keyof GrantFormValues>(key: K, value: GrantFormValues[K]) {
+    create.reset();
+    setValues((previous) => ({ ...previous, [key]: value }));
+  }
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const parsed = ZCreateGrantRequest.safeParse(toCreateGrantRequest(values));
+    const missing = missingGrantChoices(values);
+    setInvalid({
+      ...(parsed.success ? {} : fieldErrorsFromIssues(parsed.error.issues)),
+      ...missing,
+    });
+    if (parsed.success && Object.keys(missing).length === 0) {
+      create.mutate(parsed.data, { onSuccess: onDone });
+    }
+  }
+
+  return (
+    <Panel title="Add grant">
+      <form onSubmit={onSubmit} noValidate className="flex flex-col gap-5">
+        {/* Column by column on wide screens, so the three selects line up in the second row. */}
+        <div className="grid items-start gap-x-5 gap-y-3 lg:grid-flow-col lg:grid-cols-3 lg:grid-rows-[auto_auto]">
+          <RadioGroup
+            legend="Who"
+            inline
+            value={values.subject}
+            options={SUBJECTS}
+            onValueChange={(subject) => set('subject', subject)}
+          />
+          {values.subject === 'team' ? (
+            <SelectField
+              label="Team"
+              value={values.teamId}
+              onValueChange={(teamId) => set('teamId', teamId)}
+              error={errors.teamId}
+            >
+              <option value="">{teams.length === 0 ? 'No teams yet' : 'Choose a team…'}</option>
+              {teams.map((team) => (
+                <option key={team.id} value={team.id}>
+                  {team.name}
+                </option>
+              ))}
+            </SelectField>
+          ) : (
+            <SelectField
+              label="User"
+              value={values.userId}
+              onValueChange={(userId) => set('userId', userId)}
+              error={errors.userId}
+              hint="Administrators need no grants: they may do everything."
+            >
+              <option value="">Choose a user…</option>
+              {users.map((user) => (
+                <option key={user.id} value={user.id}>
+                  {user.username}
+                  {user.isAdmin ? ' (admin)' : ''}
+                </option>
+              ))}
+            </SelectField>
+          )}
+          <RadioGroup
+            legend="Where"
+            inline
+            value={values.scope}
+            options={SCOPES}
+            onValueChange={(scope) => set('scope', scope)}
+          />
+          {values.scope === 'host' ? (
+            <SelectField
+              label="Host"
+              value={values.hostId}
+              onValueChange={(id) => set('hostId', id)}
+              error={errors.hostId}
+            >
+              <option value="">Choose a host…</option>
+              {hosts.map((host) => (
+                <option key={host.id} value={host.id}>
+                  {host.name}
+                </option>
+              ))}
+            </SelectField>
+          ) : values.scope === 'group' ? (
+            <>
+              <TextField
+                label="Host group"
+                autoComplete="off"
+                list="grant-host-groups"
+                value={values.hostGroup}
+                onValueChange={(group) => set('hostGroup', group)}
+                error={errors.hostGroup ?? errors.hostId}
+                hint="Also covers hosts that join the group later."
+              />
+              <datalist id="grant-host-groups">
+                {groups.map((group) => (
+                  <option key={group} value={group} />
+                ))}
+              </datalist>
+            </>
+          ) : (
+            <p className="text-xs text-muted">
+              Every host, including hosts added later.
+              {errors.hostId ? (
+                <span className="block font-medium text-danger">{errors.hostId}</span>
+              ) : null}
+            </p>
+          )}
+          <div className="flex flex-col gap-1">
+            <p className="text-xs font-medium text-fg">What</p>
+            <p className="text-xs text-muted">
+              A role: a set of permissions, as listed on the Roles page.
+            </p>
+          </div>
+          <SelectField
+            label="Role"
+            value={values.role}
+            onValueChange={(role) => set('role', role)}
+            error={errors.role}
+          >
+            <option value="">Choose a role…</option>
+            <optgroup label="Built-in">
+              {builtIn.map((role) => (
+                <option key={role.id} value={role.id}>
+                  {role.name}
+                </option>
+              ))}
+            </optgroup>
+            {custom.length > 0 ? (
+              <optgroup label="Custom">
+                {custom.map((role) => (
+                  <option key={role.id} value={role.id}>
+                    {role.name}
+                  </option>
+                ))}
+              </optgroup>
+            ) : null}
+          </SelectField>
+        </div>
+        {create.error && !fieldErrorShown ? <ErrorNotice error={create.error} /> : null}
+        <div className="flex justify-end gap-2">
+          <Button onClick={onDone}>Cancel</Button>
+          <Button type="submit" variant="primary" disabled={create.isPending}>
+            {create.isPending ? 'Adding…' : 'Add grant'}
+          </Button>
+        </div>
+      </form>
+    </Panel>
+  );
+}
