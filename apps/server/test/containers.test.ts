@@ -201,12 +201,19 @@ describe('the fleet list, answered from memory', () => {
         .map((c) => c.name)
         .sort(),
     ).toEqual([names.web1, names.web2].sort());
-    const byImage = await berth.api<TContainerListResponse>(
-      'GET',
-      '/api/containers?q=BusyBox&limit=500',
-      { token },
-    );
-    expect(byImage.body.items.filter((c) => c.labels['test.run'] === RUN)).toHaveLength(4);
+    // Other containers on the shared engines may match too: walk every page.
+    const byImage: TContainerListResponse['items'] = [];
+    let cursor: string | null = null;
+    do {
+      const page: ApiAnswer<TContainerListResponse> = await berth.api<TContainerListResponse>(
+        'GET',
+        `/api/containers?q=BusyBox&limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        { token },
+      );
+      byImage.push(...page.body.items);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(byImage.filter((c) => c.labels['test.run'] === RUN)).toHaveLength(4);
   });
 
   it('sorts by name, image, state, created and host, both ways', async () => {

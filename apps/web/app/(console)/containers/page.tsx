@@ -1,13 +1,13 @@
-import { Container } from 'lucide-react';
 import type { Metadata } from 'next';
-import { NotAvailable } from '@/components/not-available';
+import { ContainersView } from '@/components/containers/containers-view';
+import { filtersFromSearchParams } from '@/lib/container-list-filters';
 
 export const metadata: Metadata = { title: 'Containers' };
 
-export default function ContainersPage() {
-  return (
-    <NotAvailable title="Containers" icon={Container}>
-      Containers of every host, with start, stop, logs and exec, will appear here.
-    </NotAvailable>
-  );
+export default async function ContainersPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  return <ContainersView initialFilters={filtersFromSearchParams(await searchParams)} />;
 }

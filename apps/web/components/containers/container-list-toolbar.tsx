@@ -1,0 +1,104 @@
+'use client';
+
+import { CONTAINER_SORTS, CONTAINER_STATES, type THostSummary } from '@berth/shared';
+import { ArrowDownWideNarrow, ArrowUpNarrowWide, Search } from 'lucide-react';
+import type { ContainerListFilters } from '@/lib/container-list-filters';
+import { Button } from '../ui/button';
+import { inputClassName } from '../ui/input-class-name';
+import { compactInputClassName } from './compact-input';
+
+interface ContainerListToolbarProps {
+  filters: ContainerListFilters;
+  /** What is typed in the search box; it reaches the filters a moment later. */
+  search: string;
+  onSearch: (value: string) => void;
+  onChange: (patch: Partial<ContainerListFilters>) => void;
+  hosts: readonly THostSummary[];
+}
+
+const select = `${compactInputClassName} h-8 py-0`;
+
+export function ContainerListToolbar({
+  filters,
+  search,
+  onSearch,
+  onChange,
+  hosts,
+}: ContainerListToolbarProps) {
+  return (
+    <div className="flex flex-1 flex-wrap items-center gap-2">
+      <div className="relative min-w-56 flex-1 sm:max-w-sm">
+        <Search
+          aria-hidden
+          className="pointer-events-none absolute top-1/2 left-2.5 size-3.5 -translate-y-1/2 text-muted"
+        />
+        <input
+          type="search"
+          aria-label="Search containers by name, image or label"
+          placeholder="Name, image or label…  ( / )"
+          value={search}
+          onChange={(event) => onSearch(event.target.value)}
+          className={`${inputClassName} h-8 pl-8`}
+        />
+      </div>
+      <select
+        aria-label="Host"
+        value={filters.hostId}
+        onChange={(event) => onChange({ hostId: event.target.value })}
+        className={select}
+      >
+        <option value="">All hosts</option>
+        {hosts.map((host) => (
+          <option key={host.hostId} value={host.hostId}>
+            {host.name}
+            {host.status === 'up' ? '' : ` (${host.status})`}
+          </option>
+        ))}
+      </select>
+      <select
+        aria-label="State"
+        value={filters.state}
+        onChange={(event) => onChange({ state: event.target.value })}
+        className={select}
+      >
+        <option value="">All states</option>
+        {CONTAINER_STATES.map((state) => (
+          <option key={state} value={state}>
+            {state}
+          </option>
+        ))}
+      </select>
+      <div className="flex items-center gap-1">
+        <select
+          aria-label="Sort by"
+          value={filters.sort}
+          onChange={(event) =>
+            onChange({ sort: event.target.value as ContainerListFilters['sort'] })
+          }
+          className={select}
+        >
+          {CONTAINER_SORTS.map((sort) => (
+            <option key={sort} value={sort}>
+              Sort: {sort}
+            </option>
+          ))}
+        </select>
+        <Button
+          variant="ghost"
+          size="sm"
+          aria-label={
+            filters.order === 'asc' ? 'Ascending; sort descending' : 'Descending; sort ascending'
+          }
+          title={filters.order === 'asc' ? 'Ascending' : 'Descending'}
+          onClick={() => onChange({ order: filters.order === 'asc' ? 'desc' : 'asc' })}
+        >
+          {filters.order === 'asc' ? (
+            <ArrowUpNarrowWide aria-hidden />
+          ) : (
+            <ArrowDownWideNarrow aria-hidden />
+          )}
+        </Button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,150 @@
+'use client';
+
+import type { TContainerSort } from '@berth/shared';
+import { Activity, Container, Plus } from 'lucide-react';
+import Link from 'next/link';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { filtersSearch, type ContainerListFilters } from '@/lib/container-list-filters';
+import { useLiveContainerList } from '@/lib/container-list-live';
+import { useContainerList, useFleetSummary } from '@/lib/container-queries';
+import { buttonClassName } from '../ui/button';
+import { EmptyState } from '../ui/empty-state';
+import { ErrorNotice } from '../ui/error-notice';
+import { PageHeader } from '../ui/page-header';
+import { Panel } from '../ui/panel';
+import { Skeleton } from '../ui/skeleton';
+import { BulkActionBar } from './bulk-action-bar';
+import { ContainerListToolbar } from './container-list-toolbar';
+import { ContainerTable } from './container-table';
+import { LiveStatusNote } from './live-status-note';
+import { useRowSelection } from './use-row-selection';
+
+const SEARCH_DEBOUNCE_MS = 250;
+
+export function ContainersView({ initialFilters }: { initialFilters: ContainerListFilters }) {
+  const [filters, setFilters] = useState(initialFilters);
+  const [search, setSearch] = useState(initialFilters.q);
+  const list = useContainerList(filters);
+  const live = useLiveContainerList(filters);
+  const hosts = useFleetSummary().data?.perHost ?? [];
+  const selection = useRowSelection();
+
+  // Typing waits for a pause before it asks the server.
+  useEffect(() => {
+    const timer = setTimeout(
+      () => setFilters((current) => (current.q === search ? current : { ...current, q: search })),
+      SEARCH_DEBOUNCE_MS,
+    );
+    return () => clearTimeout(timer);
+  }, [search]);
+
+  // The URL follows the filters (without a navigation), so a reload or a shared link keeps them.
+  useEffect(() => {
+    window.history.replaceState(null, '', `${window.location.pathname}${filtersSearch(filters)}`);
+  }, [filters]);
+
+  const change = (patch: Partial<ContainerListFilters>) =>
+    setFilters((current) => ({ ...current, ...patch }));
+  const onSort = (sort: TContainerSort) =>
+    change(
+      filters.sort === sort
+        ? { order: filters.order === 'asc' ? 'desc' : 'asc' }
+        : { sort, order: 'asc' },
+    );
+
+  const rows = useMemo(() => list.data?.pages.flatMap((page) => page.items) ?? [], [list.data]);
+  const total = list.data?.pages.at(-1)?.total ?? 0;
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
+  const loadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
+  const filtered = filters.hostId !== '' || filters.state !== '' || filters.q.trim() !== '';
+
+  return (
+    <>
+      <PageHeader
+        title="Containers"
+        description={
+          list.data
+            ? `${total.toLocaleString()} container${total === 1 ? '' : 's'}${filtered ? ' match' : ''} on ${hosts.length} host${hosts.length === 1 ? '' : 's'}.`
+            : 'Every container on the hosts you may see.'
+        }
+        actions={
+          <>
+            <Link href="/containers/events" className={buttonClassName('secondary')}>
+              <Activity aria-hidden />
+              Events
+            </Link>
+            <Link href="/containers/new" className={buttonClassName('primary')}>
+              <Plus aria-hidden />
+              New container
+            </Link>
+          </>
+        }
+      />
+      <div className="flex flex-col gap-3">
+        <div className="flex flex-wrap items-center justify-between gap-2">
+          <ContainerListToolbar
+            filters={filters}
+            search={search}
+            onSearch={setSearch}
+            onChange={change}
+            hosts={hosts}
+          />
+          <LiveStatusNote status={live} label="Updates" />
+        </div>
+        <BulkActionBar
+          selected={selection.selected}
+          onClear={selection.clear}
+          onSucceeded={selection.remove}
+        />
+        {list.isPending ? (
+          <div className="flex flex-col gap-2" aria-busy="true" aria-label="Loading containers">
+            {Array.from({ length: 6 }, (_, index) => (
+              <Skeleton key={index} className="h-12" />
+            ))}
+          </div>
+        ) : list.isError && !list.data ? (
+          <ErrorNotice error={list.error} onRetry={() => void list.refetch()} />
+        ) : rows.length === 0 ? (
+          filtered ? (
+            <EmptyState icon={Container} title="No container matches">
+              Nothing matches these filters. Change the search, host or state.
+            </EmptyState>
+          ) : (
+            <EmptyState icon={Container} title="No containers yet">
+              <p className="mb-3">The hosts you may see have no containers.</p>
+              <Link href="/containers/new" className={buttonClassName('primary')}>
+                Create a container
+              </Link>
+            </EmptyState>
+          )
+        ) : (
+          <Panel flush>
+            {list.isError ? (
+              <div className="p-2">
+                <ErrorNotice error={list.error} onRetry={() => void list.refetch()} />
+              </div>
+            ) : null}
+            <ContainerTable
+              rows={rows}
+              total={total}
+              hasMore={hasNextPage}
+              loadingMore={isFetchingNextPage}
+              onLoadMore={loadMore}
+              sort={filters.sort}
+              order={filters.order}
+              onSort={onSort}
+              selected={selection.selected}
+              onToggle={(index, range) => selection.toggle(rows, index, range)}
+              onToggleAll={(on) => selection.setAll(rows, on)}
+            />
+            <p className="border-t border-border px-3 py-1.5 text-xs text-muted">
+              {rows.length.toLocaleString()} of {total.toLocaleString()} loaded
+              {isFetchingNextPage ? ' · loading more…' : ''}
+              {list.isPlaceholderData ? ' · updating…' : ''} · Shift-click selects a range
+            </p>
+          </Panel>
+        )}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,362 @@
+import type {
+  ClientToServerEvents,
+  ServerToClientEvents,
+  SocketAck,
+  SocketResult,
+  TAttachStart,
+  TExecStart,
+  TPullProgress,
+} from '@berth/shared';
+import { io, type Socket } from 'socket.io-client';
+
+export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** Requests that open a subscription; what they push is tagged with its id. */
+export type SubscribeEvent =
+  | 'logs.subscribe'
+  | 'stats.subscribe'
+  | 'host-stats.subscribe'
+  | 'events.subscribe'
+  | 'containers.subscribe'
+  | 'summary.subscribe';
+
+export type RequestOf<E extends SubscribeEvent> = Parameters<ClientToServerEvents[E]>[0];
+type AckOf<F> = F extends (request: never, ack: SocketAck<infer T>) => void ? T : never;
+export type AckDataOf<E extends SubscribeEvent> = AckOf<ClientToServerEvents[E]>;
+
+type Payload<E extends keyof ServerToClientEvents> = Parameters<ServerToClientEvents[E]>[0];
+
+/** Pushes that belong to one subscription (by `subscriptionId`). */
+const SUBSCRIPTION_EVENTS = [
+  'logs.lines',
+  'stats.sample',
+  'host-stats.sample',
+  'engine.event',
+  'containers.change',
+  'fleet.summary',
+  'subscription.end',
+] as const;
+export type SubscriptionEventName = (typeof SUBSCRIPTION_EVENTS)[number];
+export type SubscriptionEvent = {
+  [E in SubscriptionEventName]: { name: E; payload: Payload<E> };
+}[SubscriptionEventName];
+
+/** Pushes that belong to one console session (by `sessionId`). */
+type SessionEvent =
+  | { name: 'console.output'; payload: Payload<'console.output'> }
+  | { name: 'console.exit'; payload: Payload<'console.exit'> };
+
+type RoutedEvent = SubscriptionEvent | SessionEvent;
+
+const ACK_TIMEOUT_MS = 15_000;
+/** Leaving one page for another should not drop and reopen the connection. */
+const IDLE_DISCONNECT_MS = 10_000;
+/**
+ * The server may push a subscription's first items (a replayed stats sample, early console output)
+ * before its answer naming the id arrives; they wait here that long for their owner.
+ */
+const ORPHAN_TTL_MS = 10_000;
+const ORPHAN_MAX_ITEMS = 2_000;
+
+/**
+ * The dashboard's socket for container data: one connection shared by every live view, opened on
+ * first use and closed a little after the last view leaves. It routes each push to the
+ * subscription or console session it belongs to.
+ */
+class LiveChannel {
+  private socket: LiveSocket | null = null;
+  private users = 0;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly routes = new Map<string, (event: RoutedEvent) => void>();
+  private readonly orphans = new Map<string, { at: number; items: RoutedEvent[] }>();
+  private orphanCount = 0;
+  private readonly pullListeners = new Set<(progress: TPullProgress) => void>();
+
+  acquire(): LiveSocket {
+    this.users += 1;
+    clearTimeout(this.idleTimer);
+    this.socket ??= this.connect();
+    return this.socket;
+  }
+
+  release(): void {
+    this.users = Math.max(0, this.users - 1);
+    if (this.users > 0) return;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      if (this.users > 0 || !this.socket) return;
+      this.socket.disconnect();
+      this.socket = null;
+      this.routes.clear();
+      this.orphans.clear();
+      this.orphanCount = 0;
+    }, IDLE_DISCONNECT_MS);
+  }
+
+  route(id: string, handler: (event: RoutedEvent) => void): void {
+    this.routes.set(id, handler);
+    const waiting = this.orphans.get(id);
+    if (!waiting) return;
+    this.orphans.delete(id);
+    this.orphanCount -= waiting.items.length;
+    for (const event of waiting.items) handler(event);
+  }
+
+  unroute(id: string): void {
+    this.routes.delete(id);
+  }
+
+  onPullProgress(listener: (progress: TPullProgress) => void): () => void {
+    this.pullListeners.add(listener);
+    return () => this.pullListeners.delete(listener);
+  }
+
+  private connect(): LiveSocket {
+    // Same origin: the session cookie authenticates the socket like any API call.
+    const socket: LiveSocket = io({ path: '/socket.io', withCredentials: true });
+    for (const name of SUBSCRIPTION_EVENTS) {
+      socket.on(name, (payload: { subscriptionId: string }) => {
+        this.dispatch(payload.subscriptionId, { name, payload } as SubscriptionEvent);
+      });
+    }
+    socket.on('console.output', (payload) =>
+      this.dispatch(payload.sessionId, { name: 'console.output', payload }),
+    );
+    socket.on('console.exit', (payload) =>
+      this.dispatch(payload.sessionId, { name: 'console.exit', payload }),
+    );
+    socket.on('image.pull', (progress) => {
+      for (const listener of this.pullListeners) listener(progress);
+    });
+    socket.on('disconnect', () => {
+      // Subscriptions and sessions end with the connection; their owners start new ones.
+      this.orphans.clear();
+      this.orphanCount = 0;
+    });
+    return socket;
+  }
+
+  private dispatch(id: string, event: RoutedEvent): void {
+    const handler = this.routes.get(id);
+    if (handler) {
+      handler(event);
+      return;
+    }
+    const now = Date.now();
+    for (const [key, waiting] of this.orphans) {
+      if (now - waiting.at < ORPHAN_TTL_MS) continue;
+      this.orphans.delete(key);
+      this.orphanCount -= waiting.items.length;
+    }
+    if (this.orphanCount >= ORPHAN_MAX_ITEMS) return;
+    const waiting = this.orphans.get(id) ?? { at: now, items: [] };
+    waiting.items.push(event);
+    this.orphans.set(id, waiting);
+    this.orphanCount += 1;
+  }
+}
+
+let channel: LiveChannel | null = null;
+
+function liveChannel(): LiveChannel {
+  channel ??= new LiveChannel();
+  return channel;
+}
+
+/** Sends a request that takes an acknowledgement and waits for it (or gives up). */
+function ask<T>(socket: LiveSocket, event: string, request: unknown): Promise<SocketResult<T>> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error('The server did not answer in time.')),
+      ACK_TIMEOUT_MS,
+    );
+    // The event map types each request; callers of `ask` are typed through it already.
+    const emit = socket.emit.bind(socket) as unknown as (
+      event: string,
+      request: unknown,
+      ack: (result: SocketResult<T>) => void,
+    ) => void;
+    emit(event, request, (result) => {
+      clearTimeout(timer);
+      resolve(result);
+    });
+  });
+}
+
+export type LiveStatus =
+  | { state: 'connecting' }
+  | { state: 'live' }
+  | { state: 'ended'; reason: string }
+  | { state: 'error'; message: string };
+
+export interface SubscriptionCallbacks<E extends SubscribeEvent> {
+  /** Called once per (re)subscription, with the answer's data (the summary carries the first one). */
+  onReady?: (data: AckDataOf<E>) => void;
+  onEvent: (event: SubscriptionEvent) => void;
+  onStatus?: (status: LiveStatus) => void;
+}
+
+/**
+ * Opens a subscription and keeps it open across reconnects (the server forgets subscriptions when
+ * a connection drops). Returns the function that ends it.
+ */
+export function subscribe<E extends SubscribeEvent>(
+  event: E,
+  request: RequestOf<E>,
+  callbacks: SubscriptionCallbacks<E>,
+): () => void {
+  const live = liveChannel();
+  const socket = live.acquire();
+  let closed = false;
+  let attempt = 0;
+  let subscriptionId: string | null = null;
+
+  const drop = () => {
+    if (subscriptionId) live.unroute(subscriptionId);
+    subscriptionId = null;
+  };
+  const start = () => {
+    const mine = ++attempt;
+    drop();
+    ask<AckDataOf<E>>(socket, event, request).then(
+      (result) => {
+        if (closed || mine !== attempt) {
+          if (result.ok) socket.emit('unsubscribe', { subscriptionId: result.data.subscriptionId });
+          return;
+        }
+        if (!result.ok) {
+          callbacks.onStatus?.({ state: 'error', message: result.error.message });
+          return;
+        }
+        const id = result.data.subscriptionId;
+        subscriptionId = id;
+        callbacks.onReady?.(result.data);
+        callbacks.onStatus?.({ state: 'live' });
+        live.route(id, (pushed) => {
+          if (pushed.name !== 'subscription.end') {
+            callbacks.onEvent(pushed as SubscriptionEvent);
+            return;
+          }
+          live.unroute(id);
+          if (subscriptionId === id) subscriptionId = null;
+          callbacks.onStatus?.({ state: 'ended', reason: pushed.payload.reason });
+        });
+      },
+      (error: unknown) => {
+        if (closed || mine !== attempt) return;
+        callbacks.onStatus?.({
+          state: 'error',
+          message: error instanceof Error ? error.message : 'The subscription failed.',
+        });
+      },
+    );
+  };
+  const onDisconnect = () => {
+    attempt += 1;
+    drop();
+    if (!closed) callbacks.onStatus?.({ state: 'connecting' });
+  };
+
+  socket.on('connect', start);
+  socket.on('disconnect', onDisconnect);
+  if (socket.connected) start();
+
+  return () => {
+    closed = true;
+    socket.off('connect', start);
+    socket.off('disconnect', onDisconnect);
+    if (subscriptionId) socket.emit('unsubscribe', { subscriptionId });
+    drop();
+    live.release();
+  };
+}
+
+export function onPullProgress(listener: (progress: TPullProgress) => void): () => void {
+  const live = liveChannel();
+  live.acquire();
+  const stop = live.onPullProgress(listener);
+  return () => {
+    stop();
+    live.release();
+  };
+}
+
+export type ConsoleStart =
+  { kind: 'exec'; request: TExecStart } | { kind: 'attach'; request: TAttachStart };
+
+export interface ConsoleCallbacks {
+  onOpen: (info: { sessionId: string; tty: boolean }) => void;
+  onOutput: (data: string) => void;
+  /** The process ended, the session was closed, or it could not be opened (`exitCode` null). */
+  onExit: (exitCode: number | null, reason: string) => void;
+}
+
+export interface ConsoleHandle {
+  input(data: string): void;
+  resize(cols: number, rows: number): void;
+  close(): void;
+}
+
+/** Starts an exec or attach session; output arrives through the callbacks until it exits. */
+export function openConsole(start: ConsoleStart, callbacks: ConsoleCallbacks): ConsoleHandle {
+  const live = liveChannel();
+  const socket = live.acquire();
+  let sessionId: string | null = null;
+  let finished = false;
+
+  const finish = (exitCode: number | null, reason: string) => {
+    if (finished) return;
+    finished = true;
+    if (sessionId) live.unroute(sessionId);
+    socket.off('disconnect', onDisconnect);
+    live.release();
+    callbacks.onExit(exitCode, reason);
+  };
+  const onDisconnect = () => finish(null, 'the connection to Berth was lost');
+  socket.on('disconnect', onDisconnect);
+
+  const opened =
+    start.kind === 'exec'
+      ? ask<{ sessionId: string; execId: string }>(socket, 'console.exec', start.request).then(
+          (result) =>
+            result.ok ? { ok: true as const, sessionId: result.data.sessionId, tty: true } : result,
+        )
+      : ask<{ sessionId: string; tty: boolean }>(socket, 'console.attach', start.request).then(
+          (result) => (result.ok ? { ok: true as const, ...result.data } : result),
+        );
+  opened.then(
+    (result) => {
+      if (!result.ok) {
+        finish(null, result.error.message);
+        return;
+      }
+      if (finished) {
+        socket.emit('console.close', { sessionId: result.sessionId });
+        return;
+      }
+      sessionId = result.sessionId;
+      callbacks.onOpen({ sessionId: result.sessionId, tty: result.tty });
+      live.route(result.sessionId, (event) => {
+        if (event.name === 'console.output') callbacks.onOutput(event.payload.data);
+        else if (event.name === 'console.exit')
+          finish(event.payload.exitCode, event.payload.reason);
+      });
+    },
+    (error: unknown) =>
+      finish(null, error instanceof Error ? error.message : 'the console could not be opened'),
+  );
+
+  return {
+    input: (data) => {
+      if (sessionId && !finished) socket.emit('console.input', { sessionId, data });
+    },
+    resize: (cols, rows) => {
+      if (sessionId && !finished) socket.emit('console.resize', { sessionId, cols, rows });
+    },
+    close: () => {
+      if (sessionId && !finished) socket.emit('console.close', { sessionId });
+      // Without a session yet, the answer's handler closes it when it comes.
+      if (!sessionId) finish(null, 'closed');
+    },
+  };
+}
