@@ -23,7 +23,7 @@ import { ErrorNotice } from '../ui/error-notice';
 import { Panel } from '../ui/panel';
 import { TextField } from '../ui/text-field';
 import { RadioGroup } from './radio-group';
-import { SelectField } from './select-field';
+import { SelectField } from '../ui/select-field';
 
 interface AddGrantFormProps {
   /** The host picked on the page: the default scope. */

@@ -6,7 +6,7 @@ import { AUDIT_ACTION_FAMILIES, isoToLocalInput, localInputToIso } from '@/lib/a
 import { fieldErrorsFromIssues, type FieldErrors } from '@/lib/field-errors';
 import { Button } from '../ui/button';
 import { TextField } from '../ui/text-field';
-import { SelectField } from './select-field';
+import { SelectField } from '../ui/select-field';
 
 interface AuditFilterFormProps {
   filter: TAuditFilter;

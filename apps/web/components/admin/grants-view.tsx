@@ -16,7 +16,7 @@ import { AddGrantForm } from './add-grant-form';
 import { AdminError } from './admin-error';
 import { GrantTable } from './grant-table';
 import { LoadingBlock } from './loading-block';
-import { SelectField } from './select-field';
+import { SelectField } from '../ui/select-field';
 
 /** Grants, all of them or those reaching one host (`?host=<id>`, so the view can be linked). */
 export function GrantsView() {

@@ -8,7 +8,7 @@ import { fieldErrorsFromError } from '@/lib/field-errors';
 import { Button } from '../ui/button';
 import { ErrorNotice } from '../ui/error-notice';
 import { Table, Td, Th } from '../ui/table';
-import { SelectField } from './select-field';
+import { SelectField } from '../ui/select-field';
 
 interface TeamMembersProps {
   team: TTeam;

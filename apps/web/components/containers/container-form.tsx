@@ -28,7 +28,7 @@ import { TextField } from '../ui/text-field';
 import { EnvRows, MountRows, NetworkRows, PairRows, PortRows } from './container-form-rows';
 import { FormSection } from './form-rows';
 import { PullProgress } from './pull-progress';
-import { SelectField } from './select-field';
+import { SelectField } from '../ui/select-field';
 
 interface ContainerFormProps {
   initial: ContainerFormValues;

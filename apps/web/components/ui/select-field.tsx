@@ -1,6 +1,6 @@
 import { useId, type ReactNode, type SelectHTMLAttributes } from 'react';
-import { describedBy, Field } from '../ui/field';
-import { inputClassName } from '../ui/input-class-name';
+import { describedBy, Field } from './field';
+import { inputClassName } from './input-class-name';
 
 interface SelectFieldProps extends Omit<
   SelectHTMLAttributes<HTMLSelectElement>,
