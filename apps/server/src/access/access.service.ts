@@ -31,16 +31,6 @@ export class AccessService {
     return access;
   }
 
-  /** Hosts on which the user has any grant (global administrators see all). */
-  async visibleHostIds(user: PrincipalUser): Promise<string[]> {
-    const hosts = await this.prisma.db.host.findMany({ select: { id: true } });
-    if (user.isAdmin) return hosts.map((h) => h.id);
-    const visible: string[] = [];
-    for (const host of hosts)
-      if ((await this.forHost(user, host.id)).visible) visible.push(host.id);
-    return visible;
-  }
-
   invalidate(): void {
     this.cache.clear();
   }
