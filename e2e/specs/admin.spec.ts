@@ -200,7 +200,7 @@ test('an admin creates a user, a team, a custom role and a grant, then audits th
   await page.screenshot({ path: artifactPath('admin-roles-dark.png'), fullPage: true });
 });
 
-test('someone who is not an administrator sees that the admin area is for administrators', async ({
+test('someone who is not an administrator is not offered the admin area, and is refused it', async ({
   page,
 }) => {
   const password = requiredEnv('BERTH_ADMIN_PASSWORD');
@@ -220,6 +220,9 @@ test('someone who is not an administrator sees that the admin area is for admini
   await expect(page).toHaveURL((url) => url.pathname === '/login');
 
   await signIn(page, username, memberPassword);
+  const mainNav = page.getByRole('navigation', { name: 'Main' });
+  await expect(mainNav.getByRole('link', { name: /Containers/ })).toBeVisible();
+  await expect(mainNav.getByRole('link', { name: /Admin/ })).toHaveCount(0);
   await page.goto('/admin/audit');
   await expect(page.getByText('Administrators only')).toBeVisible();
   await expect(page.getByRole('navigation', { name: 'Admin sections' })).toHaveCount(0);

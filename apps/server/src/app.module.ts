@@ -40,6 +40,7 @@ import { HostsController } from './hosts/hosts.controller.js';
 import { HostsService } from './hosts/hosts.service.js';
 import { OpenApiController } from './openapi/openapi.controller.js';
 import { RealtimeGateway } from './realtime/realtime.gateway.js';
+import { SocketRevalidator } from './realtime/socket-revalidator.js';
 import { ContainerAccess } from './containers/container-access.js';
 import { ContainerAudit } from './containers/container-audit.js';
 import { ContainerCreateService } from './containers/container-create.service.js';
@@ -125,6 +126,7 @@ export class AppModule {
         HostsService,
         HostHealthMonitor,
         RealtimeGateway,
+        SocketRevalidator,
         RealtimePublisher,
         SubscriptionHandlers,
         ConsoleHandlers,

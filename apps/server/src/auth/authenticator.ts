@@ -15,6 +15,9 @@ interface Cached {
   until: number;
 }
 
+/** Told when a credential (of a known user, or of nobody known) may have stopped being valid. */
+export type CredentialChangeListener = (userId: string | null) => void;
+
 /**
  * Resolves a request's credential (bearer API token or session cookie) to a principal. Used by the
  * REST guard, the gateway and socket.io alike. Lookups are cached for a few seconds because the
@@ -23,6 +26,7 @@ interface Cached {
 @Injectable()
 export class Authenticator {
   private readonly cache = new Map<string, Cached>();
+  private readonly listeners: CredentialChangeListener[] = [];
 
   constructor(
     private readonly prisma: PrismaService,
@@ -36,15 +40,31 @@ export class Authenticator {
     return session ? this.fromSession(session) : null;
   }
 
-  evict(secretDigest: string): void {
-    this.cache.delete(secretDigest);
+  /**
+   * Long-lived connections (socket.io) authenticate once; they listen here to check their
+   * credential again when it is revoked, signed out, or its user disabled or changed.
+   */
+  onCredentialChange(listener: CredentialChangeListener): void {
+    this.listeners.push(listener);
   }
 
-  /** Drops every cached credential of a user (disabled, signed out everywhere). */
+  /** Drops one cached credential (signed out, session or token revoked). */
+  evict(secretDigest: string): void {
+    const userId = this.cache.get(secretDigest)?.principal.user.id ?? null;
+    this.cache.delete(secretDigest);
+    this.notify(userId);
+  }
+
+  /** Drops every cached credential of a user (disabled, deleted, new password, admin flag). */
   evictUser(userId: string): void {
     for (const [key, entry] of this.cache) {
       if (entry.principal.user.id === userId) this.cache.delete(key);
     }
+    this.notify(userId);
+  }
+
+  private notify(userId: string | null): void {
+    for (const listener of this.listeners) listener(userId);
   }
 
   private async fromToken(token: string): Promise<Principal | null> {

@@ -17,6 +17,7 @@ import {
   type RealtimeServer,
   userRoom,
 } from './realtime-publisher.js';
+import { SocketRevalidator } from './socket-revalidator.js';
 import type { RealtimeSocket } from './socket-types.js';
 import { SubscriptionHandlers } from './subscription-handlers.js';
 
@@ -24,7 +25,8 @@ import { SubscriptionHandlers } from './subscription-handlers.js';
  * socket.io on /socket.io, same origin as the dashboard. A connection is authenticated from its
  * session cookie or bearer token during the handshake; anonymous sockets are dropped. Each socket
  * joins its user's room (pushes such as pull progress) and gets the subscribe and console
- * requests; every one of them is checked against the permission catalog for its host.
+ * requests; every one of them is checked against the permission catalog for its host. A socket
+ * lives no longer than its credential (SocketRevalidator).
  */
 @WebSocketGateway({ path: '/socket.io', serveClient: false, destroyUpgrade: false })
 export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
@@ -37,6 +39,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
     private readonly publisher: RealtimePublisher,
     private readonly subscriptions: SubscriptionHandlers,
     private readonly consoles: ConsoleHandlers,
+    private readonly revalidator: SocketRevalidator,
     hostEvents: HostEvents,
     @Inject(LOGGER) private readonly log: Logger,
   ) {
@@ -45,6 +48,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
 
   afterInit(server: RealtimeServer): void {
     this.publisher.attach(server);
+    this.revalidator.attach(server);
     // Authenticating in the handshake means the handlers exist before the client's first request.
     server.use((socket, next) => {
       this.authenticator.authenticate(socket.request).then(

@@ -12,6 +12,12 @@ import { loadConfig } from '../../src/config/config.js';
 
 export const ADMIN_PASSWORD = 'test-admin-password-1';
 
+/** A dashboard sign-in: the session cookie (`name=value`) and the CSRF token it goes with. */
+export interface TestSession {
+  cookie: string;
+  csrfToken: string;
+}
+
 export interface ApiAnswer<T = unknown> {
   status: number;
   body: T;
@@ -92,23 +98,38 @@ export class TestBerth {
     return { status: res.status, body: body as T, headers: res.headers };
   }
 
-  /** Signs in as the first administrator and makes an API token. */
-  async adminToken(): Promise<string> {
+  /** Signs in through the login route, as the dashboard does: the session cookie and CSRF token. */
+  async signIn(username: string, password: string): Promise<TestSession> {
     const login = await fetch(`${this.url}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+      body: JSON.stringify({ username, password }),
     });
-    if (login.status !== 200) throw new Error(`admin login failed: ${login.status}`);
+    if (login.status !== 200) throw new Error(`login of ${username} failed: ${login.status}`);
     const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
     const { csrfToken } = (await login.json()) as { csrfToken: string };
+    return { cookie, csrfToken };
+  }
+
+  /** Makes an API token with a signed-in session. */
+  async createToken(session: TestSession, name = 'tests'): Promise<{ id: string; token: string }> {
     const res = await fetch(`${this.url}/api/tokens`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
-      body: JSON.stringify({ name: 'tests' }),
+      headers: {
+        'content-type': 'application/json',
+        cookie: session.cookie,
+        'x-csrf-token': session.csrfToken,
+      },
+      body: JSON.stringify({ name }),
     });
     if (res.status !== 201) throw new Error(`token creation failed: ${res.status}`);
-    return ((await res.json()) as { token: string }).token;
+    return (await res.json()) as { id: string; token: string };
+  }
+
+  /** Signs in as the first administrator and makes an API token. */
+  async adminToken(): Promise<string> {
+    const session = await this.signIn('admin', ADMIN_PASSWORD);
+    return (await this.createToken(session)).token;
   }
 
   async addHost(token: string, host: TCreateHostRequest): Promise<THost> {

@@ -2,13 +2,14 @@
 
 import type { TUser } from '@berth/shared';
 import { useRouter } from 'next/navigation';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { ApiError } from '@/lib/api';
 import { useMe, useSetupStatus } from '@/lib/queries';
 import { useHostStatusEvents } from '@/lib/use-host-status-events';
 import { ErrorNotice } from '../ui/error-notice';
 import { Skeleton } from '../ui/skeleton';
 import { MobileNav } from './mobile-nav';
+import { navItemsFor } from './nav-items';
 import { SideNav } from './side-nav';
 import { TopBar } from './top-bar';
 import { useKeyboardShortcuts } from './use-keyboard-shortcuts';
@@ -39,7 +40,8 @@ export function AppShell({ children }: { children: ReactNode }) {
 function SignedInShell({ user, children }: { user: TUser; children: ReactNode }) {
   const [navOpen, setNavOpen] = useState(false);
   const live = useHostStatusEvents();
-  useKeyboardShortcuts();
+  const items = useMemo(() => navItemsFor(user), [user]);
+  useKeyboardShortcuts(items);
 
   return (
     <div className="flex min-h-screen">
@@ -52,10 +54,10 @@ function SignedInShell({ user, children }: { user: TUser; children: ReactNode })
       {/* The column runs the full page height; only its content sticks to the viewport. */}
       <aside className="hidden w-56 shrink-0 border-r border-border bg-surface md:block">
         <div className="sticky top-0 h-screen">
-          <SideNav />
+          <SideNav items={items} />
         </div>
       </aside>
-      <MobileNav open={navOpen} onClose={() => setNavOpen(false)} />
+      <MobileNav items={items} open={navOpen} onClose={() => setNavOpen(false)} />
       <div className="flex min-w-0 flex-1 flex-col">
         <TopBar user={user} live={live} onOpenNav={() => setNavOpen(true)} />
         <main id="main" tabIndex={-1} className="flex-1 px-4 py-5 outline-none md:px-6">

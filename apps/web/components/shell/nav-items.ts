@@ -17,6 +17,8 @@ export interface NavItem {
   icon: LucideIcon;
   /** Second key of the `g <key>` shortcut that opens this page. */
   shortcut: string;
+  /** Shown to global administrators only (the pages behind it refuse everyone else anyway). */
+  adminOnly?: true;
 }
 
 export const NAV_ITEMS: readonly NavItem[] = [
@@ -28,8 +30,13 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/volumes', label: 'Volumes', icon: HardDrive, shortcut: 'v' },
   { href: '/stacks', label: 'Stacks', icon: Box, shortcut: 's' },
   { href: '/registries', label: 'Registries', icon: Package, shortcut: 'r' },
-  { href: '/admin', label: 'Admin', icon: ShieldCheck, shortcut: 'a' },
+  { href: '/admin', label: 'Admin', icon: ShieldCheck, shortcut: 'a', adminOnly: true },
 ];
+
+/** The pages the signed-in user's navigation and `g` shortcuts offer. */
+export function navItemsFor(user: { isAdmin: boolean }): readonly NavItem[] {
+  return user.isAdmin ? NAV_ITEMS : NAV_ITEMS.filter((item) => !item.adminOnly);
+}
 
 export function isActive(item: NavItem, pathname: string): boolean {
   return item.href === '/' ? pathname === '/' : pathname.startsWith(item.href);

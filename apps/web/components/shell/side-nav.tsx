@@ -3,10 +3,16 @@
 import { Anchor } from 'lucide-react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
-import { isActive, NAV_ITEMS } from './nav-items';
+import { isActive, type NavItem } from './nav-items';
 import { ServerStatus } from './server-status';
 
-export function SideNav({ onNavigate }: { onNavigate?: () => void }) {
+export function SideNav({
+  items,
+  onNavigate,
+}: {
+  items: readonly NavItem[];
+  onNavigate?: () => void;
+}) {
   const pathname = usePathname();
   return (
     <div className="flex h-full flex-col">
@@ -20,7 +26,7 @@ export function SideNav({ onNavigate }: { onNavigate?: () => void }) {
       </Link>
       <nav aria-label="Main" className="flex-1 overflow-y-auto p-2">
         <ul className="flex flex-col gap-0.5">
-          {NAV_ITEMS.map((item) => {
+          {items.map((item) => {
             const active = isActive(item, pathname);
             return (
               <li key={item.href}>

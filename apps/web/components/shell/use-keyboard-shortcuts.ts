@@ -1,6 +1,6 @@
 import { useRouter } from 'next/navigation';
 import { useEffect } from 'react';
-import { NAV_ITEMS } from './nav-items';
+import type { NavItem } from './nav-items';
 
 const CHORD_TIMEOUT_MS = 1000;
 
@@ -10,7 +10,7 @@ function isTyping(target: EventTarget | null): boolean {
 }
 
 /** `g` then a letter opens a page (`g h`: Hosts); `/` focuses the page's search box. */
-export function useKeyboardShortcuts(): void {
+export function useKeyboardShortcuts(items: readonly NavItem[]): void {
   const router = useRouter();
 
   useEffect(() => {
@@ -21,7 +21,7 @@ export function useKeyboardShortcuts(): void {
 
       if (event.timeStamp - chordStartedAt < CHORD_TIMEOUT_MS) {
         chordStartedAt = 0;
-        const item = NAV_ITEMS.find((candidate) => candidate.shortcut === event.key);
+        const item = items.find((candidate) => candidate.shortcut === event.key);
         if (item) {
           event.preventDefault();
           router.push(item.href);
@@ -41,5 +41,5 @@ export function useKeyboardShortcuts(): void {
     };
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
-  }, [router]);
+  }, [items, router]);
 }
