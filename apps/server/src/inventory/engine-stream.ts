@@ -51,6 +51,20 @@ export function openEngineStream(
 }
 
 /**
+ * One engine call whose JSON answer is read whole (lists, inspects). Cheaper than dockerode for
+ * calls made often: docker-modem runs `util.inspect` over its options on every call.
+ */
+export async function readEngineJson<T>(
+  connection: EngineConnection,
+  call: EngineCall,
+): Promise<T> {
+  const res = await openEngineStream(connection, call);
+  const chunks: Buffer[] = [];
+  for await (const chunk of res as AsyncIterable<Buffer>) chunks.push(chunk);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as T;
+}
+
+/**
  * Starts a hijacked engine call (exec start, attach): `Connection: Upgrade`, `Upgrade: tcp`, as the
  * gateway splices them. Resolves with the raw socket once the engine switched protocols.
  */

@@ -3,7 +3,7 @@ import type { TContainerSummary, TInventoryChange } from '@berth/shared';
 import type { Logger } from 'pino';
 import type { EngineConnection } from '../docker/engine-connection.js';
 import type { EngineRegistry } from '../hosts/engine-registry.js';
-import { openEngineStream } from './engine-stream.js';
+import { EngineStreamError, openEngineStream, readEngineJson } from './engine-stream.js';
 import { type EngineContainer, type InventoryEntry, toInventoryEntry } from './inventory-entry.js';
 import { onJsonLines } from './json-lines.js';
 
@@ -37,14 +37,50 @@ const WATCHED_TYPES = ['container', 'image', 'volume', 'network'];
 /** Container events that change nothing the list shows. */
 const IGNORED_ACTIONS =
   /^(exec_|attach$|detach$|resize$|top$|export$|copy$|archive-path$|extract-to-dir$|commit$)/;
+/**
+ * Events the engine sends while it still holds the container's lock, before its list shows the
+ * change (it logs `die` and `pause` first and writes the new state after). An inspect waits for
+ * that lock, so such containers are inspected before they are listed again.
+ */
+const LOCKED_ACTIONS = /^(die|kill|oom|stop|restart|pause|unpause)$/;
+/** Up to this many changed containers are re-listed by id; more, and the whole host is listed. */
+const MAX_LISTED_BY_ID = 32;
+/** Event-driven refreshes of one host start at least this far apart. */
+const REFRESH_GAP_MS = 100;
+/** After a failed refresh, the next waits this long. */
+const REFRESH_RETRY_MS = 1_000;
+/** Inspects run at most this many at a time. */
+const INSPECT_CONCURRENCY = 4;
 const RETRY_MIN_MS = 500;
 const RETRY_MAX_MS = 30_000;
 const COUNT_DEBOUNCE_MS = 1_000;
 
+/** What the inventory has asked the engine, for tests and diagnostics. */
+export interface HostInventoryActivity {
+  /** Container events that could change the list. */
+  events: number;
+  /** Container lists, whole or by id. */
+  lists: number;
+  /** Of those, lists of every container. */
+  fullLists: number;
+  inspects: number;
+}
+
 /**
  * The live containers of one host: a full list when the engine's event stream is (re)opened, then
- * one re-list of a single container per event. When the stream breaks, the entries are kept but
- * marked stale and the stream is reopened with backoff (at once when the host is seen up again).
+ * refreshes driven by its events. When the stream breaks, the entries are kept but marked stale and
+ * the stream is reopened with backoff (at once when the host is seen up again).
+ *
+ * Events are batched rather than answered one by one: a storm of thousands of creates must not
+ * become thousands of engine calls, each costing the engine a walk over its containers and us the
+ * parsing. Events only mark a container dirty; at most one refresh runs per host, and what arrives
+ * meanwhile waits for one trailing refresh, started no sooner than REFRESH_GAP_MS (or as long as
+ * the last refresh took) after the previous one ended, so a storm costs a handful of calls per
+ * second whatever its rate, and a lone change is still listed at once. A refresh re-lists the
+ * dirty containers by id in one call when they are few, or lists the whole host and reconciles
+ * when they are many (one list is cheaper than an id filter the engine matches against every
+ * container). Building entries from single inspects was not chosen: an inspect lacks the list's
+ * status text and port summary, and would still be one call per container.
  */
 export class HostInventory {
   readonly entries = new Map<string, InventoryEntry>();
@@ -53,16 +89,22 @@ export class HostInventory {
   /** When the engine last confirmed the list. */
   updatedAt: Date | null = null;
   counts: HostCounts | null = null;
+  readonly activity: HostInventoryActivity = { events: 0, lists: 0, fullLists: 0, inspects: 0 };
 
   private events: IncomingMessage | null = null;
+  private connection: EngineConnection | null = null;
   private connecting = false;
   private stopped = false;
   private retryMs = RETRY_MIN_MS;
   private retryTimer: NodeJS.Timeout | undefined;
   private countTimer: NodeJS.Timeout | undefined;
-  /** Ids seen in events while the full list is being read; refreshed once it is in. */
-  private listing: Set<string> | null = null;
-  private readonly refreshing = new Map<string, { again: boolean }>();
+  /** Containers named by events since the last refresh began; true when one must be inspected first. */
+  private readonly dirty = new Map<string, boolean>();
+  /** The list under way (the full list on connect, or a refresh); null when none is. */
+  private listing: object | null = null;
+  private refreshTimer: NodeJS.Timeout | undefined;
+  /** When the next refresh may start at the earliest. */
+  private nextRefreshAt = 0;
 
   constructor(
     readonly hostId: string,
@@ -96,6 +138,7 @@ export class HostInventory {
     this.stopped = true;
     clearTimeout(this.retryTimer);
     clearTimeout(this.countTimer);
+    clearTimeout(this.refreshTimer);
     this.events?.destroy();
     this.events = null;
   }
@@ -103,6 +146,7 @@ export class HostInventory {
   private async connect(): Promise<void> {
     if (this.stopped || this.connecting || this.events) return;
     this.connecting = true;
+    const listing = {};
     try {
       const engine = await this.deps.engines.get(this.hostId);
       if (!engine) {
@@ -121,36 +165,41 @@ export class HostInventory {
         return;
       }
       this.events = stream;
-      this.listing = new Set();
+      this.connection = connection;
+      // Events arriving while the full list is read wait for the refresh that follows it.
+      this.listing = listing;
+      this.dirty.clear();
       stream.on('error', () => undefined);
       stream.once('close', () => this.closed(stream));
-      onJsonLines(stream, (event) => this.apply(event as EngineEvent, connection));
+      onJsonLines(stream, (event) => this.apply(event as EngineEvent));
       // The stream is open before the list is read, so nothing that happens in between is missed.
-      const listed = (await connection.docker.listContainers({ all: true })) as EngineContainer[];
+      const listed = await this.list(connection, null);
       if (this.events !== stream) return;
-      this.reconcile(listed);
-      const seen = this.listing;
-      this.listing = null;
-      for (const id of seen) this.refresh(id, connection);
+      this.reconcile(listed, true);
       this.retryMs = RETRY_MIN_MS;
       this.scheduleCount(connection, 0);
     } catch (error) {
       this.deps.log.debug({ err: error, hostId: this.hostId }, 'inventory: cannot follow host');
-      this.listing = null;
       if (this.events) this.events.destroy();
       else {
         this.markStale();
         this.scheduleRetry();
       }
     } finally {
+      if (this.listing === listing) this.listing = null;
       this.connecting = false;
+      this.scheduleRefresh();
     }
   }
 
   private closed(stream: IncomingMessage): void {
     if (this.events !== stream) return;
     this.events = null;
-    this.listing = null;
+    this.connection = null;
+    // The full list on reconnect covers whatever was waiting.
+    this.dirty.clear();
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = undefined;
     this.markStale();
     this.scheduleRetry();
   }
@@ -167,74 +216,123 @@ export class HostInventory {
     this.retryTimer.unref();
   }
 
-  private apply(event: EngineEvent, connection: EngineConnection): void {
+  private apply(event: EngineEvent): void {
     if (event.Type !== 'container') {
-      this.scheduleCount(connection, COUNT_DEBOUNCE_MS);
+      if (this.connection) this.scheduleCount(this.connection, COUNT_DEBOUNCE_MS);
       return;
     }
     const id = event.Actor?.ID ?? event.id;
     const action = event.Action ?? '';
     if (!id || IGNORED_ACTIONS.test(action)) return;
-    if (this.listing) this.listing.add(id);
-    else if (action === 'destroy') {
+    this.activity.events += 1;
+    if (action === 'destroy') {
       this.remove(id);
-      // A refresh already under way may have listed it just before; it must look once more.
-      const running = this.refreshing.get(id);
-      if (running) running.again = true;
-    } else this.refresh(id, connection);
-  }
-
-  /** Re-lists one container; events for it that arrive meanwhile make it run once more after. */
-  private refresh(id: string, connection: EngineConnection): void {
-    const running = this.refreshing.get(id);
-    if (running) {
-      running.again = true;
+      // A list under way may have seen it just before: only then must it be looked at again.
+      if (this.listing) this.markDirty(id, false);
       return;
     }
-    const state = { again: true };
-    this.refreshing.set(id, state);
-    void (async () => {
-      try {
-        while (state.again && !this.stopped) {
-          state.again = false;
-          // The engine announces some changes (die, pause) just before its list shows them, but
-          // it holds the container's lock until then, and inspect waits for that lock.
-          const exists = await connection.docker
-            .getContainer(id)
-            .inspect()
-            .then(
-              () => true,
-              (error: { statusCode?: number }) => {
-                if (error.statusCode === 404) return false;
-                throw error;
-              },
-            );
-          if (!exists) {
-            this.remove(id);
-            continue;
-          }
-          const found = (await connection.docker.listContainers({
-            all: true,
-            filters: { id: [id] },
-          })) as EngineContainer[];
-          const raw = found.find((c) => c.Id === id);
-          if (raw) this.upsert(raw);
-          else this.remove(id);
-        }
-      } catch (error) {
-        // The stream breaking will mark the host stale and re-list everything.
-        this.deps.log.debug({ err: error, hostId: this.hostId, id }, 'inventory: refresh failed');
-      } finally {
-        this.refreshing.delete(id);
+    this.markDirty(id, LOCKED_ACTIONS.test(action));
+  }
+
+  private markDirty(id: string, locked: boolean): void {
+    this.dirty.set(id, locked || this.dirty.get(id) === true);
+    this.scheduleRefresh();
+  }
+
+  private scheduleRefresh(): void {
+    if (this.stopped || this.listing || this.refreshTimer || !this.events) return;
+    if (this.dirty.size === 0) return;
+    const delay = Math.max(0, this.nextRefreshAt - Date.now());
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      void this.refresh();
+    }, delay);
+    this.refreshTimer.unref();
+  }
+
+  /** Brings the dirty containers up to date; see the class comment for how. */
+  private async refresh(): Promise<void> {
+    const stream = this.events;
+    const connection = this.connection;
+    if (!stream || !connection || this.listing || this.dirty.size === 0) return;
+    const listing = {};
+    this.listing = listing;
+    const batch = new Map(this.dirty);
+    this.dirty.clear();
+    const started = Date.now();
+    let failed = false;
+    try {
+      await this.waitForLocks(
+        connection,
+        [...batch].filter(([, locked]) => locked).map(([id]) => id),
+      );
+      const ids = batch.size > MAX_LISTED_BY_ID ? null : [...batch.keys()];
+      const listed = await this.list(connection, ids);
+      if (this.events !== stream) return;
+      if (!ids) {
+        this.reconcile(listed, false);
+        return;
       }
-    })();
+      const found = new Set<string>();
+      for (const raw of listed) {
+        if (!batch.has(raw.Id)) continue;
+        found.add(raw.Id);
+        this.upsert(raw);
+      }
+      for (const id of ids) if (!found.has(id)) this.remove(id);
+    } catch (error) {
+      failed = true;
+      this.deps.log.debug({ err: error, hostId: this.hostId }, 'inventory: refresh failed');
+      // Tried again unless the stream broke meanwhile (reconnecting lists everything).
+      if (this.events === stream) {
+        for (const [id, locked] of batch) this.dirty.set(id, locked || this.dirty.get(id) === true);
+      }
+    } finally {
+      const took = Date.now() - started;
+      this.nextRefreshAt =
+        Date.now() + (failed ? REFRESH_RETRY_MS : Math.max(REFRESH_GAP_MS, took));
+      if (this.listing === listing) this.listing = null;
+      this.scheduleRefresh();
+    }
+  }
+
+  /** Inspects each container, a few at a time; one that is gone needs no waiting for. */
+  private async waitForLocks(connection: EngineConnection, ids: string[]): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < ids.length) {
+        const id = ids[next++]!;
+        this.activity.inspects += 1;
+        await readEngineJson(connection, {
+          path: `/containers/${encodeURIComponent(id)}/json`,
+          timeoutMs: this.deps.timeoutMs,
+        }).catch((error: unknown) => {
+          if (error instanceof EngineStreamError && error.statusCode === 404) return;
+          throw error;
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(INSPECT_CONCURRENCY, ids.length) }, worker));
+  }
+
+  /** Every container, or those with the given ids. */
+  private list(connection: EngineConnection, ids: string[] | null): Promise<EngineContainer[]> {
+    this.activity.lists += 1;
+    if (!ids) this.activity.fullLists += 1;
+    const filters = ids ? `&filters=${encodeURIComponent(JSON.stringify({ id: ids }))}` : '';
+    return readEngineJson<EngineContainer[]>(connection, {
+      path: `/containers/json?all=1${filters}`,
+      timeoutMs: this.deps.timeoutMs,
+    });
   }
 
   private upsert(raw: EngineContainer): void {
-    const now = new Date();
-    const entry = toInventoryEntry(raw, this.hostId, now);
-    this.entries.set(entry.summary.id, entry);
-    this.deps.changed({ kind: 'upsert', hostId: this.hostId, container: this.present(entry) });
+    const entry = toInventoryEntry(raw, this.hostId, new Date());
+    const before = this.entries.get(raw.Id);
+    this.entries.set(raw.Id, entry);
+    if (!before || !sameContent(before, entry)) {
+      this.deps.changed({ kind: 'upsert', hostId: this.hostId, container: this.present(entry) });
+    }
   }
 
   private remove(id: string): void {
@@ -242,21 +340,21 @@ export class HostInventory {
     this.deps.changed({ kind: 'remove', hostId: this.hostId, id });
   }
 
-  private reconcile(listed: EngineContainer[]): void {
+  /**
+   * Makes the entries what a full list says. `announce` tells listeners the host is fresh (after
+   * connecting); a refresh during a storm only moves `updatedAt`.
+   */
+  private reconcile(listed: EngineContainer[], announce: boolean): void {
     const now = new Date();
     const present = new Set<string>();
     for (const raw of listed) {
       present.add(raw.Id);
-      const entry = toInventoryEntry(raw, this.hostId, now);
-      const before = this.entries.get(raw.Id);
-      this.entries.set(raw.Id, entry);
-      if (!before || !sameContent(before, entry)) {
-        this.deps.changed({ kind: 'upsert', hostId: this.hostId, container: this.present(entry) });
-      }
+      this.upsert(raw);
     }
     for (const id of [...this.entries.keys()]) if (!present.has(id)) this.remove(id);
-    this.stale = false;
     this.updatedAt = now;
+    if (!announce) return;
+    this.stale = false;
     this.deps.changed({
       kind: 'host',
       hostId: this.hostId,
