@@ -43,6 +43,57 @@ describe('hosts: every connection kind against real engines', () => {
     });
     expect(host).toMatchObject({ kind: 'ssh', status: 'up' });
     expect(host.engine?.hostname).toBe('berth-d');
+    // No host key given: the one presented on the first connection is pinned.
+    expect(host.sshHostKey).toBe(fleet().d.hostKeyFingerprint);
+  });
+
+  it('refuses an SSH host presenting another host key than the pinned one, until it is pinned', async () => {
+    const { url, key, hostKey, hostKeyFingerprint } = fleet().d;
+    const tried = await berth.api<THostTestResult>('POST', '/api/hosts/test', {
+      token,
+      body: { name: 'd2', url, ssh: { privateKey: key } },
+    });
+    expect(tried.body).toMatchObject({ ok: true, sshHostKey: hostKeyFingerprint });
+
+    const otherKey = `SHA256:${'A'.repeat(43)}`;
+    const host = await berth.addHost(token, {
+      name: 'd2',
+      url,
+      ssh: { privateKey: key },
+      sshHostKey: otherKey,
+    });
+    expect(host).toMatchObject({ status: 'host_key_mismatch', sshHostKey: otherKey });
+    expect(host.error).toBe(
+      `the host key changed: pinned ${otherKey}, presented ${hostKeyFingerprint}`,
+    );
+    const call = await berth.api<ErrorBody>('GET', `/api/hosts/${host.id}/docker/_ping`, { token });
+    expect(call.status).toBe(502);
+    expect(call.body.error).toMatchObject({ code: 'HOST_UNREACHABLE' });
+    expect(call.body.error.message).toContain('the host key changed');
+
+    // Pinning the real key (as ssh-keyscan prints it) lets Berth connect again.
+    const pinned = await berth.api<THost>('PATCH', `/api/hosts/${host.id}`, {
+      token,
+      body: { sshHostKey: hostKey },
+    });
+    expect(pinned.status).toBe(200);
+    expect(pinned.body).toMatchObject({ status: 'up', sshHostKey: hostKeyFingerprint });
+    const ping = await berth.api('GET', `/api/hosts/${host.id}/docker/_ping`, { token });
+    expect(ping.status).toBe(200);
+
+    const notSsh = await berth.api<ErrorBody>('PATCH', `/api/hosts/${host.id}`, {
+      token,
+      body: { url: fleet().b, sshHostKey: hostKey },
+    });
+    expect(notSsh.status).toBe(400);
+    expect(notSsh.body.error.details?.issues?.[0]?.path).toBe('sshHostKey');
+    const garbage = await berth.api<ErrorBody>('PATCH', `/api/hosts/${host.id}`, {
+      token,
+      body: { sshHostKey: 'not a key' },
+    });
+    expect(garbage.status).toBe(400);
+    expect(garbage.body.error.details?.issues?.[0]?.path).toBe('sshHostKey');
+    expect((await berth.api('DELETE', `/api/hosts/${host.id}`, { token })).status).toBe(204);
   });
 
   it('tests a connection before saving and names what is wrong', async () => {

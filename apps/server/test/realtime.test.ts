@@ -23,7 +23,9 @@ describe('socket.io: authenticated connections and host status pushes', () => {
 
   /** A socket with an API token (`Bearer …`), a session cookie (`berth_session=…`) or nothing. */
   function connect(auth: string | null): Client {
-    const header = auth?.includes('=') ? { cookie: auth } : { authorization: `Bearer ${auth}` };
+    const header: Record<string, string> = auth?.includes('=')
+      ? { cookie: auth }
+      : { authorization: `Bearer ${auth}` };
     const client: Client = io(berth.url, {
       path: '/socket.io',
       transports: ['websocket'],

@@ -16,6 +16,8 @@ export interface HostFormValues {
   tlsSkipVerify: boolean;
   sshPrivateKey: string;
   sshPassphrase: string;
+  /** Fingerprint or public key line to pin; empty pins the key presented first (or keeps it). */
+  sshHostKey: string;
 }
 
 export const EMPTY_HOST_FORM: HostFormValues = {
@@ -30,6 +32,7 @@ export const EMPTY_HOST_FORM: HostFormValues = {
   tlsSkipVerify: false,
   sshPrivateKey: '',
   sshPassphrase: '',
+  sshHostKey: '',
 };
 
 /** The form of a saved host: secrets start empty because the API never returns them. */
@@ -82,6 +85,7 @@ export function toCreateHostRequest(values: HostFormValues): TCreateHostRequest 
     group: optional(values.group) ?? null,
     tls: scheme === 'tcp' && values.useTls ? tlsOf(values) : undefined,
     ssh: scheme === 'ssh' ? sshOf(values) : undefined,
+    sshHostKey: scheme === 'ssh' ? optional(values.sshHostKey) : undefined,
   };
 }
 
@@ -100,5 +104,6 @@ export function toUpdateHostRequest(values: HostFormValues, host: THost): TUpdat
     group: optional(values.group) ?? null,
     tls: replacesTls ? tlsOf(values) : undefined,
     ssh: replacesSsh ? sshOf(values) : undefined,
+    sshHostKey: host.kind === 'ssh' ? optional(values.sshHostKey) : undefined,
   };
 }

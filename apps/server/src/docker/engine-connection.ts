@@ -62,6 +62,14 @@ export class EngineConnection {
     }
   }
 
+  /** Fingerprint of the host key an SSH engine presented last (null for other kinds). */
+  get presentedHostKey(): string | null {
+    for (const agent of [this.dockerodeAgent, this.agent]) {
+      if (agent instanceof SshAgent && agent.presentedHostKey) return agent.presentedHostKey;
+    }
+    return null;
+  }
+
   close(): void {
     this.agent.destroy();
     this.dockerodeAgent.destroy();
@@ -82,13 +90,16 @@ function createAgent(e: EngineEndpoint): HttpAgent {
         rejectUnauthorized: !e.skipVerify,
       });
     case 'ssh':
-      return new SshAgent({
-        host: e.host,
-        port: e.port,
-        username: e.username,
-        privateKey: e.privateKey,
-        ...(e.passphrase ? { passphrase: e.passphrase } : {}),
-      });
+      return new SshAgent(
+        {
+          host: e.host,
+          port: e.port,
+          username: e.username,
+          privateKey: e.privateKey,
+          ...(e.passphrase ? { passphrase: e.passphrase } : {}),
+        },
+        e.hostKey,
+      );
   }
 }
 

@@ -18,6 +18,8 @@ export type EngineEndpoint =
       username: string;
       privateKey: string;
       passphrase?: string;
+      /** Fingerprint of the pinned host key; null until the first connection pins one. */
+      hostKey: string | null;
     };
 
 export type EngineKind = EngineEndpoint['kind'];
@@ -33,8 +35,14 @@ export function kindOf(url: string, hasTls: boolean): EngineKind {
   return hasTls ? 'tls' : 'tcp';
 }
 
+/** How far to trust the other end: TLS verification, and the SSH host key. */
+export interface EngineTrust {
+  skipVerify: boolean;
+  sshHostKey: string | null;
+}
+
 /** Builds the endpoint from a host URL (already validated by ZHostUrl) and its secrets. */
-export function endpointOf(url: string, secrets: HostSecrets, skipVerify: boolean): EngineEndpoint {
+export function endpointOf(url: string, secrets: HostSecrets, trust: EngineTrust): EngineEndpoint {
   if (url.startsWith('unix://')) return { kind: 'unix', socketPath: url.slice('unix://'.length) };
   const parsed = new URL(url);
   const host = parsed.hostname.replace(/^\[|\]$/g, '');
@@ -47,11 +55,12 @@ export function endpointOf(url: string, secrets: HostSecrets, skipVerify: boolea
       username: decodeURIComponent(parsed.username),
       privateKey: secrets.ssh.privateKey,
       ...(secrets.ssh.passphrase ? { passphrase: secrets.ssh.passphrase } : {}),
+      hostKey: trust.sshHostKey,
     };
   }
   const port = Number(parsed.port);
   if (secrets.tls) {
-    return { kind: 'tls', host, port, ...secrets.tls, skipVerify };
+    return { kind: 'tls', host, port, ...secrets.tls, skipVerify: trust.skipVerify };
   }
   return { kind: 'tcp', host, port };
 }

@@ -2,6 +2,7 @@ import { Agent, type AgentOptions, type ClientRequest } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import ssh2, { type Client, type ClientChannel, type ConnectConfig } from 'ssh2';
+import { fingerprintOf, HostKeyMismatchError } from './ssh-host-key.js';
 
 type Callback = (error: Error | null, socket?: Duplex) => void;
 
@@ -30,14 +31,19 @@ interface Connection {
  * An HTTP agent whose "sockets" are `docker system dial-stdio` channels over SSH (what
  * `docker -H ssh://` does). Channels are kept alive between requests like TCP sockets; a second
  * connection is opened when the first carries as many channels as a default sshd allows.
- * Connections are opened on first use, and again after they drop.
+ * Connections are opened on first use, and again after they drop. With a pinned host key, a host
+ * presenting any other key is refused before authenticating (the private key is never offered).
  */
 export class SshAgent extends Agent {
   private connections: Connection[] = [];
   private readonly idle = new WeakMap<Duplex, NodeJS.Timeout>();
+  /** Fingerprint of the key the host presented on the latest connection. */
+  presentedHostKey: string | null = null;
 
   constructor(
     private readonly connect: ConnectConfig,
+    /** Fingerprint of the trusted host key; null trusts whatever key the host presents. */
+    private readonly pinnedHostKey: string | null,
     options: AgentOptions = {},
   ) {
     super({ ...options, keepAlive: true, maxFreeSockets: MAX_IDLE_CHANNELS });
@@ -120,14 +126,31 @@ export class SshAgent extends Agent {
   private dial(onClose: () => void): Promise<Client> {
     const ready = new Promise<Client>((resolve, reject) => {
       const client = new ssh2.Client();
+      let refusedKey: string | null = null;
+      const hostVerifier = (key: Buffer): boolean => {
+        const presented = fingerprintOf(key);
+        this.presentedHostKey = presented;
+        if (this.pinnedHostKey === null || presented === this.pinnedHostKey) return true;
+        refusedKey = presented;
+        return false;
+      };
       client
         .once('ready', () => resolve(client))
         .once('error', (error) => {
           onClose();
-          reject(error);
+          reject(
+            refusedKey && this.pinnedHostKey
+              ? new HostKeyMismatchError(this.pinnedHostKey, refusedKey)
+              : error,
+          );
         })
         .once('close', onClose)
-        .connect({ keepaliveInterval: 15_000, readyTimeout: 10_000, ...this.connect });
+        .connect({
+          keepaliveInterval: 15_000,
+          readyTimeout: 10_000,
+          ...this.connect,
+          hostVerifier,
+        });
     });
     // A failed connection is reported to the requests that wait for it, never as unhandled.
     ready.catch(() => undefined);

@@ -1,11 +1,14 @@
 import type { TEngineFacts, THostStatus } from '@berth/shared';
 import type { EngineConnection } from '../docker/engine-connection.js';
+import { HostKeyMismatchError } from '../docker/ssh-host-key.js';
 
 export interface ProbeResult {
   status: THostStatus;
   error: string | null;
   engine: TEngineFacts | null;
   latencyMs: number;
+  /** Fingerprint of the host key an SSH engine presented (absent for other kinds). */
+  sshHostKey?: string | null;
 }
 
 interface DockerInfo {
@@ -60,21 +63,24 @@ export async function probeEngine(
         swarm: info.Swarm?.LocalNodeState ?? 'inactive',
       },
       latencyMs: Math.round(performance.now() - started),
+      sshHostKey: connection.presentedHostKey,
     };
   } catch (error) {
     return {
       ...classifyEngineError(error),
       engine: null,
       latencyMs: Math.round(performance.now() - started),
+      sshHostKey: connection.presentedHostKey,
     };
   }
 }
 
-/** Sorts a failure into down / unauthorized / tls error, with a reason a person can act on. */
+/** Sorts a failure into down / unauthorized / tls error / host key mismatch, with a reason a person can act on. */
 export function classifyEngineError(error: unknown): { status: THostStatus; error: string } {
   const e = error as { code?: string; statusCode?: number; level?: string; message?: string };
   const code = e.code ?? '';
   const message = e.message ?? String(error);
+  if (error instanceof HostKeyMismatchError) return { status: 'host_key_mismatch', error: message };
   if (e.statusCode === 401 || e.statusCode === 403 || e.level === 'client-authentication') {
     return { status: 'unauthorized', error: 'the engine refused the credentials' };
   }

@@ -2,7 +2,7 @@ import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { THostStatus } from '@berth/shared';
 import { PrismaService } from '../database/prisma.service.js';
 import { EngineConnection } from '../docker/engine-connection.js';
-import { type HostSecrets, endpointOf } from '../docker/engine-endpoint.js';
+import { type EngineTrust, type HostSecrets, endpointOf } from '../docker/engine-endpoint.js';
 import { Vault } from '../vault/vault.js';
 
 export interface RegisteredEngine {
@@ -49,8 +49,8 @@ export class EngineRegistry implements OnModuleDestroy {
   }
 
   /** A connection for a host that is not saved yet (the "test connection" button). */
-  static connect(url: string, secrets: HostSecrets, skipVerify: boolean): EngineConnection {
-    return new EngineConnection(endpointOf(url, secrets, skipVerify));
+  static connect(url: string, secrets: HostSecrets, trust: EngineTrust): EngineConnection {
+    return new EngineConnection(endpointOf(url, secrets, trust));
   }
 
   onModuleDestroy(): void {
@@ -65,7 +65,10 @@ export class EngineRegistry implements OnModuleDestroy {
     const engine: RegisteredEngine = {
       hostId: host.id,
       name: host.name,
-      connection: EngineRegistry.connect(host.url, secrets, host.tlsSkipVerify),
+      connection: EngineRegistry.connect(host.url, secrets, {
+        skipVerify: host.tlsSkipVerify,
+        sshHostKey: host.sshHostKey,
+      }),
       status: host.status as THostStatus,
     };
     this.engines.set(hostId, engine);

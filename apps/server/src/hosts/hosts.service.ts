@@ -20,6 +20,7 @@ import { CONFIG, type Config } from '../config/config.js';
 import { PrismaService } from '../database/prisma.service.js';
 import type { Host } from '../generated/sqlite/client.js';
 import { type HostSecrets, kindOf } from '../docker/engine-endpoint.js';
+import { toFingerprint } from '../docker/ssh-host-key.js';
 import { Vault } from '../vault/vault.js';
 import { EngineRegistry } from './engine-registry.js';
 import { type ProbeResult, probeEngine } from './engine-probe.js';
@@ -61,6 +62,7 @@ export class HostsService {
         group: input.group ?? null,
         tlsSkipVerify: input.tls?.skipVerify ?? false,
         secret: sealSecrets(this.vault, secretsOf(input)),
+        sshHostKey: input.sshHostKey ? toFingerprint(input.sshHostKey) : null,
       },
     });
     await this.audit.record({
@@ -69,7 +71,11 @@ export class HostsService {
       outcome: 'success',
       hostId: row.id,
       target: row.name,
-      details: { url: row.url, kind: kindOf(row.url, Boolean(input.tls)) },
+      details: {
+        url: row.url,
+        kind: kindOf(row.url, Boolean(input.tls)),
+        ...(row.sshHostKey ? { sshHostKey: row.sshHostKey } : {}),
+      },
       ...requestFacts(req),
     });
     return toHostDto((await this.checkNow(row.id)).row);
@@ -101,6 +107,10 @@ export class HostsService {
     if (url.startsWith('ssh://') && !merged.ssh) {
       throw AppError.validation([{ path: 'ssh', message: 'an ssh:// host needs a private key' }]);
     }
+    if (input.sshHostKey && !url.startsWith('ssh://')) {
+      throw AppError.validation([{ path: 'sshHostKey', message: 'only for ssh:// hosts' }]);
+    }
+    const sshHostKey = pinnedKeyAfter(current, url, input.sshHostKey);
     await this.prisma.db.host.update({
       where: { id },
       data: {
@@ -110,6 +120,7 @@ export class HostsService {
         group: input.group === undefined ? current.group : input.group,
         tlsSkipVerify: input.tls ? (input.tls.skipVerify ?? false) : current.tlsSkipVerify,
         secret: sealSecrets(this.vault, merged),
+        sshHostKey,
       },
     });
     this.engines.forget(id);
@@ -122,6 +133,7 @@ export class HostsService {
       details: {
         fields: Object.keys(input).filter((k) => k !== 'tls' && k !== 'ssh'),
         secretsChanged: Boolean(input.tls ?? input.ssh),
+        ...(sshHostKey !== current.sshHostKey ? { sshHostKey } : {}),
       },
       ...requestFacts(req),
     });
@@ -145,22 +157,19 @@ export class HostsService {
   /** Tries a connection that is not saved; nothing is stored and no secret is echoed. */
   async test(input: TCreateHostRequest): Promise<THostTestResult> {
     checkSshKey(input.ssh);
-    const connection = EngineRegistry.connect(
-      input.url,
-      secretsOf(input),
-      input.tls?.skipVerify ?? false,
-    );
+    const connection = EngineRegistry.connect(input.url, secretsOf(input), {
+      skipVerify: input.tls?.skipVerify ?? false,
+      sshHostKey: input.sshHostKey ? toFingerprint(input.sshHostKey) : null,
+    });
     try {
-      const result = await probeEngine(connection, this.config.engineTimeoutMs);
-      return { ok: result.status === 'up', ...result };
+      return testResult(await probeEngine(connection, this.config.engineTimeoutMs));
     } finally {
       connection.close();
     }
   }
 
   async testSaved(id: string): Promise<THostTestResult> {
-    const { probe } = await this.checkNow(id);
-    return { ok: probe.status === 'up', ...probe };
+    return testResult((await this.checkNow(id)).probe);
   }
 
   /** Probes one host and stores what it found. */
@@ -174,6 +183,9 @@ export class HostsService {
   async applyProbe(id: string, result: ProbeResult): Promise<Host> {
     const now = new Date();
     const before = await this.find(id);
+    // Trust on first use: an SSH host added without a key gets the one it presented pinned.
+    const pin =
+      result.status === 'up' && result.sshHostKey && !before.sshHostKey ? result.sshHostKey : null;
     const row = await this.prisma.db.host.update({
       where: { id },
       data: {
@@ -181,8 +193,10 @@ export class HostsService {
         statusReason: result.error,
         lastCheckedAt: now,
         ...(result.engine ? { engine: JSON.stringify(result.engine), lastSeenAt: now } : {}),
+        ...(pin ? { sshHostKey: pin } : {}),
       },
     });
+    if (pin) await this.pinned(row, pin);
     this.engines.setStatus(id, result.status);
     if (before.status !== result.status || before.statusReason !== result.error) {
       this.log.info(
@@ -226,6 +240,20 @@ export class HostsService {
       { hostId: row.id },
       `connected the local Docker engine at ${socket} as host "${name}"`,
     );
+  }
+
+  /** The live connection trusted any key; the next one is built with the pinned key. */
+  private async pinned(row: Host, fingerprint: string): Promise<void> {
+    this.engines.forget(row.id);
+    this.log.info({ hostId: row.id, fingerprint }, `pinned the SSH host key of "${row.name}"`);
+    await this.audit.record({
+      actor: { type: 'system', id: null, name: 'system' },
+      action: 'host.update',
+      outcome: 'success',
+      hostId: row.id,
+      target: row.name,
+      details: { sshHostKey: fingerprint, source: 'first connection' },
+    });
   }
 
   private async find(id: string): Promise<Host> {
@@ -284,6 +312,28 @@ function sealSecrets(vault: Vault, secrets: HostSecrets): string | null {
   return secrets.tls || secrets.ssh ? vault.sealJson(secrets) : null;
 }
 
+function testResult(probe: ProbeResult): THostTestResult {
+  const { sshHostKey, ...rest } = probe;
+  return { ok: probe.status === 'up', ...rest, sshHostKey: sshHostKey ?? null };
+}
+
+/**
+ * The pinned SSH host key after an edit: the one given (null forgets it), else the current one
+ * while the host stays the same machine; a new ssh address is pinned afresh on first connection.
+ */
+function pinnedKeyAfter(
+  current: Host,
+  url: string,
+  given: string | null | undefined,
+): string | null {
+  if (!url.startsWith('ssh://')) return null;
+  if (given !== undefined) return given === null ? null : toFingerprint(given);
+  const sameMachine = (u: string) => new URL(u).host;
+  return current.url.startsWith('ssh://') && sameMachine(current.url) === sameMachine(url)
+    ? current.sshHostKey
+    : null;
+}
+
 export function toHostDto(row: Host): THost {
   const engine = row.engine ? ZEngineFacts.safeParse(JSON.parse(row.engine)) : null;
   return {
@@ -295,6 +345,7 @@ export function toHostDto(row: Host): THost {
     group: row.group,
     tlsSkipVerify: row.tlsSkipVerify,
     hasSecret: row.secret !== null,
+    sshHostKey: row.sshHostKey,
     status: row.status as THostStatus,
     error: row.statusReason,
     engine: engine?.success ? engine.data : null,

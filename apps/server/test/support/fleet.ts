@@ -13,7 +13,16 @@ export interface Fleet {
   a: string;
   b: string;
   c: { url: string; socket: string; ca: string; cert: string; key: string };
-  d: { url: string; socket: string; key: string; keyWithPassphrase: string; passphrase: string };
+  d: {
+    url: string;
+    socket: string;
+    key: string;
+    keyWithPassphrase: string;
+    passphrase: string;
+    /** The sshd's host key: `type base64` as ssh-keyscan prints it, and its SHA256 fingerprint. */
+    hostKey: string;
+    hostKeyFingerprint: string;
+  };
   registry: { address: string; username: string; password: string };
   script: string;
 }
@@ -61,6 +70,8 @@ export function fleet(): Fleet {
       key: read(get('D_KEY')),
       keyWithPassphrase: read(get('D_KEY_PASS')),
       passphrase: get('D_PASSPHRASE'),
+      hostKey: `${get('D_HOST_KEY_TYPE')} ${get('D_HOST_KEY')}`,
+      hostKeyFingerprint: get('D_HOST_KEY_FINGERPRINT'),
     },
     registry: {
       address: get('REGISTRY'),

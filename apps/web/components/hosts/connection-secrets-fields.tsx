@@ -57,6 +57,21 @@ export function ConnectionSecretsFields({
             onValueChange={(value) => onChange('sshPassphrase', value)}
             error={errorAt(errors, 'ssh.passphrase')}
           />
+          <TextField
+            label="Host key (optional)"
+            autoComplete="off"
+            spellCheck={false}
+            mono
+            placeholder="SHA256:… or ssh-ed25519 AAAA…"
+            value={values.sshHostKey}
+            onValueChange={(value) => onChange('sshHostKey', value)}
+            error={errorAt(errors, 'sshHostKey')}
+            hint={
+              replacing
+                ? 'Pins another host key, e.g. after the host was reinstalled. Leave empty to keep the pinned one.'
+                : 'The fingerprint (ssh-keygen -lf on the host) or public key line (ssh-keyscan). Left empty, the key the host presents on the first connection is pinned.'
+            }
+          />
         </fieldset>
       );
     case 'tcp':

@@ -135,6 +135,17 @@ export function HostDetailView({ id }: { id: string }) {
                     label: 'Credentials',
                     value: data.hasSecret ? 'stored (never shown)' : 'none',
                   },
+                  ...(data.kind === 'ssh'
+                    ? [
+                        {
+                          label: 'SSH host key',
+                          value: data.sshHostKey ?? (
+                            <span className="text-muted">pinned on the first connection</span>
+                          ),
+                          mono: data.sshHostKey !== null,
+                        },
+                      ]
+                    : []),
                   {
                     label: 'Group and tags',
                     value:
@@ -150,6 +161,14 @@ export function HostDetailView({ id }: { id: string }) {
               />
               {data.tlsSkipVerify ? (
                 <WarningNote>The server certificate of this host is not verified.</WarningNote>
+              ) : null}
+              {data.status === 'host_key_mismatch' ? (
+                <WarningNote>
+                  The host presented another SSH host key than the pinned one, so Berth does not
+                  connect to it. If the host was reinstalled, compare the presented fingerprint with{' '}
+                  <span className="font-mono">ssh-keygen -lf</span> on the host, then pin it with
+                  Edit.
+                </WarningNote>
               ) : null}
             </div>
           </Panel>

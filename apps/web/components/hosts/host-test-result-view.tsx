@@ -31,6 +31,11 @@ export function HostTestResultView({ result }: { result: THostTestResult }) {
             {result.engine.os}
           </p>
         ) : null}
+        {result.sshHostKey ? (
+          <p className="text-xs text-muted">
+            Host key <span className="font-mono break-all text-fg">{result.sshHostKey}</span>
+          </p>
+        ) : null}
         {result.error ? <p className="text-xs break-words text-danger">{result.error}</p> : null}
       </div>
     </div>

@@ -10,6 +10,8 @@ function statusLook(status: THostStatus): { label: string; tone: string } {
       return { label: 'unauthorized', tone: 'text-warn bg-warn/10 ring-warn/30' };
     case 'tls_error':
       return { label: 'tls error', tone: 'text-warn bg-warn/10 ring-warn/30' };
+    case 'host_key_mismatch':
+      return { label: 'host key changed', tone: 'text-danger bg-danger/10 ring-danger/25' };
     case 'unknown':
       return { label: 'unknown', tone: 'text-neutral bg-neutral/10 ring-neutral/25' };
   }

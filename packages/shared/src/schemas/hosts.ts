@@ -1,6 +1,14 @@
 import { z } from 'zod';
 
-export const HOST_STATUSES = ['unknown', 'up', 'down', 'unauthorized', 'tls_error'] as const;
+export const HOST_STATUSES = [
+  'unknown',
+  'up',
+  'down',
+  'unauthorized',
+  'tls_error',
+  /** An SSH host presented another host key than the one pinned for it. */
+  'host_key_mismatch',
+] as const;
 export const ZHostStatus = z.enum(HOST_STATUSES);
 export type THostStatus = z.infer<typeof ZHostStatus>;
 
@@ -31,6 +39,24 @@ export const ZHostSsh = z.object({
   passphrase: z.string().min(1).optional(),
 });
 
+/** OpenSSH's form of a host key fingerprint: `SHA256:` and the unpadded base64 of the digest. */
+export const SSH_FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
+const SSH_PUBLIC_KEY =
+  /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,2}( .*)?$/;
+
+/**
+ * The SSH host key to trust: its fingerprint (`ssh-keygen -lf`, the `SHA256:…` form) or the public
+ * key line itself (`ssh-keyscan`, known_hosts without the host name). Left out when adding a host,
+ * the key the host presents on the first successful connection is pinned.
+ */
+export const ZSshHostKey = z
+  .string()
+  .trim()
+  .refine(
+    (value) => SSH_FINGERPRINT.test(value) || SSH_PUBLIC_KEY.test(value),
+    'must be a SHA256:… fingerprint or an ssh-ed25519 / ssh-rsa / ecdsa-sha2-… public key line',
+  );
+
 export const ZHostName = z
   .string()
   .trim()
@@ -45,13 +71,17 @@ const hostFields = {
   group: z.string().trim().min(1).max(64).nullable().optional(),
   tls: ZHostTls.optional(),
   ssh: ZHostSsh.optional(),
+  sshHostKey: ZSshHostKey.optional(),
 };
 
 function kindMatchesSecrets(
-  host: { url?: string | undefined; tls?: unknown; ssh?: unknown },
+  host: { url?: string | undefined; tls?: unknown; ssh?: unknown; sshHostKey?: unknown },
   ctx: z.RefinementCtx,
 ) {
   if (host.url === undefined) return;
+  if (host.sshHostKey && !host.url.startsWith('ssh://')) {
+    ctx.addIssue({ code: 'custom', path: ['sshHostKey'], message: 'only for ssh:// hosts' });
+  }
   if (host.ssh && !host.url.startsWith('ssh://')) {
     ctx.addIssue({ code: 'custom', path: ['ssh'], message: 'only for ssh:// hosts' });
   }
@@ -66,9 +96,17 @@ function kindMatchesSecrets(
 export const ZCreateHostRequest = z.object(hostFields).superRefine(kindMatchesSecrets);
 export type TCreateHostRequest = z.infer<typeof ZCreateHostRequest>;
 
-/** Editing keeps stored secrets unless new ones are given (secrets are write-only). */
+/**
+ * Editing keeps stored secrets unless new ones are given (secrets are write-only). `sshHostKey`
+ * pins another key; `null` forgets the pinned one, and the next successful connection pins anew.
+ */
 export const ZUpdateHostRequest = z
-  .object({ ...hostFields, name: ZHostName.optional(), url: ZHostUrl.optional() })
+  .object({
+    ...hostFields,
+    name: ZHostName.optional(),
+    url: ZHostUrl.optional(),
+    sshHostKey: ZSshHostKey.nullable().optional(),
+  })
   .partial();
 export type TUpdateHostRequest = z.infer<typeof ZUpdateHostRequest>;
 
@@ -97,6 +135,8 @@ export const ZHost = z.object({
   group: z.string().nullable(),
   tlsSkipVerify: z.boolean(),
   hasSecret: z.boolean(),
+  /** Fingerprint of the pinned SSH host key (ssh hosts; null until the first connection). */
+  sshHostKey: z.string().nullable(),
   status: ZHostStatus,
   error: z.string().nullable(),
   engine: ZEngineFacts.nullable(),
@@ -112,5 +152,7 @@ export const ZHostTestResult = z.object({
   error: z.string().nullable(),
   engine: ZEngineFacts.nullable(),
   latencyMs: z.number(),
+  /** Fingerprint of the host key an SSH host presented, to compare with the one you expect. */
+  sshHostKey: z.string().nullable(),
 });
 export type THostTestResult = z.infer<typeof ZHostTestResult>;
