@@ -59,8 +59,8 @@ const ORPHAN_TTL_MS = 10_000;
 const ORPHAN_MAX_ITEMS = 2_000;
 
 /**
- * The dashboard's socket for container data: one connection shared by every live view, opened on
- * first use and closed a little after the last view leaves. It routes each push to the
+ * The dashboard's socket: one connection shared by every live view and the shell's host status
+ * feed, opened on first use and closed a little after the last user leaves. It routes each push to the
  * subscription or console session it belongs to.
  */
 class LiveChannel {
@@ -161,6 +161,15 @@ let channel: LiveChannel | null = null;
 function liveChannel(): LiveChannel {
   channel ??= new LiveChannel();
   return channel;
+}
+
+/**
+ * The dashboard's one socket for pushes outside subscriptions (host status): held open while the
+ * caller needs it. Returns the socket and the function that lets it go.
+ */
+export function holdLiveSocket(): { socket: LiveSocket; release: () => void } {
+  const live = liveChannel();
+  return { socket: live.acquire(), release: () => live.release() };
 }
 
 /** Sends a request that takes an acknowledgement and waits for it (or gives up). */
