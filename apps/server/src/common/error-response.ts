@@ -14,8 +14,7 @@ export interface ErrorResponse {
  */
 export function toErrorResponse(error: unknown, requestId: string, log: Logger): ErrorResponse {
   if (error instanceof AppError) {
-    if (error.internal !== undefined)
-      log.warn({ err: error.internal, code: error.code }, error.message);
+    if (error.internal !== undefined) logCause(error, log);
     return respond(error.code, error.message, requestId, error.details);
   }
   if (error instanceof HttpException) {
@@ -25,6 +24,19 @@ export function toErrorResponse(error: unknown, requestId: string, log: Logger):
   }
   log.error({ err: error }, 'unhandled error');
   return respond('INTERNAL', 'internal error', requestId);
+}
+
+/**
+ * An answer in the 4xx range (the engine's "no such container", a conflict) is the caller's, not a
+ * fault of Berth's: its cause is kept at debug level without a stack. Failures keep the whole cause.
+ */
+function logCause(error: AppError, log: Logger): void {
+  if (httpStatusOf(error.code) >= 500) {
+    log.warn({ err: error.internal, code: error.code }, error.message);
+    return;
+  }
+  const cause = error.internal instanceof Error ? error.internal.message : String(error.internal);
+  log.debug({ code: error.code, cause }, error.message);
 }
 
 function respond(
