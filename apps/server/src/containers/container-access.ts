@@ -72,7 +72,7 @@ export class ContainerAccess {
     permission: Permission,
   ): Promise<{ permit: HostPermit; container: ContainerRef }> {
     const permit = await this.require(principal, hostId, permission);
-    const container = await this.resolve(permit, hostId, ref);
+    const container = await this.lookup(permit.engine, ref);
     if (!withinReach(container.labels, permit.reach, permit.user.id, permit.teamIds))
       throw AppError.notFound('container');
     return { permit, container };
@@ -102,14 +102,18 @@ export class ContainerAccess {
     return (await this.access.forHost(user, hostId)).can(permission);
   }
 
-  private async resolve(permit: HostPermit, hostId: string, ref: string): Promise<ContainerRef> {
-    const known = this.inventory.find(hostId, ref);
+  /**
+   * The container a reference (id, name or id prefix) names on a host: from the inventory, else by
+   * inspecting it. A missing one throws NOT_FOUND with the engine's message.
+   */
+  async lookup(engine: RegisteredEngine, ref: string): Promise<ContainerRef> {
+    const known = this.inventory.find(engine.hostId, ref);
     if (known) {
       const { id, name, labels } = known.summary;
       return { id, name, labels };
     }
     try {
-      const inspect = (await permit.engine.connection.docker.getContainer(ref).inspect()) as {
+      const inspect = (await engine.connection.docker.getContainer(ref).inspect()) as {
         Id: string;
         Name: string;
         Config?: { Labels?: Record<string, string> | null };
@@ -120,9 +124,20 @@ export class ContainerAccess {
         labels: inspect.Config?.Labels ?? {},
       };
     } catch (error) {
-      throw engineError(error, 'container', permit.engine.name);
+      throw engineError(error, 'container', engine.name);
     }
   }
+}
+
+/**
+ * The owner labels Berth stamps on what a user creates: the user, and their team when they are in
+ * exactly one (with several, which one owns it would be a guess).
+ */
+export function ownerLabels(userId: string, teamIds: readonly string[]): Record<string, string> {
+  const [team, ...more] = teamIds;
+  return team !== undefined && more.length === 0
+    ? { [BERTH_LABELS.owner]: userId, [BERTH_LABELS.team]: team }
+    : { [BERTH_LABELS.owner]: userId };
 }
 
 /** Whether a container with these labels is within reach: all, or owned by the user or a team. */

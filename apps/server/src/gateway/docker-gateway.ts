@@ -6,7 +6,7 @@ import type {
 } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
-import type { ErrorBody, Permission } from '@berth/shared';
+import { type ErrorBody, httpStatusOf, type Permission } from '@berth/shared';
 import type { Logger } from 'pino';
 import { actorOf, requestFacts } from '../audit/audit-context.js';
 import { AuditLog } from '../audit/audit-log.js';
@@ -21,7 +21,8 @@ import type { EngineConnection } from '../docker/engine-connection.js';
 import { EngineRegistry, type RegisteredEngine } from '../hosts/engine-registry.js';
 import { classifyEngineError } from '../hosts/engine-probe.js';
 import { type EnginePath, parseEnginePath } from './engine-path.js';
-import { permissionFor, targetOf } from './engine-routes.js';
+import { engineRouteFor, targetOf } from './engine-routes.js';
+import { HiddenTarget, type OwnedCall } from './gateway-ownership.js';
 import { GatewayPolicy } from './gateway-policy.js';
 import { RegistryAuth } from './registry-auth.js';
 
@@ -47,9 +48,13 @@ const DROP_RESPONSE = new Set([
   'trailer',
   'upgrade',
 ]);
+/** A filtered answer gets a new length. */
+const DROP_FILTERED_RESPONSE = new Set([...DROP_RESPONSE, 'content-length']);
 const READ_METHODS = new Set(['GET', 'HEAD']);
 /** Create bodies read for the security policy check; real ones are a few kilobytes. */
 const MAX_INSPECTED_BODY = 1 << 20;
+/** List answers read to filter them for owner-limited callers. */
+const MAX_FILTERED_ANSWER = 64 << 20;
 /** How long an engine may take to accept a connection before the call fails as unreachable. */
 const CONNECT_TIMEOUT_MS = 5_000;
 
@@ -59,6 +64,8 @@ interface Authorised {
   path: EnginePath;
   permission: Permission | null;
   headers: OutgoingHttpHeaders;
+  /** Set when the caller's grant reaches only their own resources. */
+  owned?: OwnedCall;
 }
 
 /**
@@ -102,6 +109,11 @@ export class DockerGateway implements BeforeApplicationShutdown {
     });
     upstream.on('response', (engineRes) => {
       void this.recordCall(req, call, engineRes.statusCode ?? 502).then(() => {
+        const filter = call.owned?.answer;
+        if (filter && engineRes.statusCode === 200) {
+          void this.relayFiltered(req, engineRes, res, filter);
+          return;
+        }
         res.writeHead(
           engineRes.statusCode ?? 502,
           engineRes.statusMessage,
@@ -121,7 +133,10 @@ export class DockerGateway implements BeforeApplicationShutdown {
         this.sendError(res, this.unreachable(req, call, error)),
       );
     });
-    if (this.policy.inspectsBody(call.principal, req.method ?? 'GET', call.path.route)) {
+    if (
+      call.owned?.body ||
+      this.policy.inspectsBody(call.principal, req.method ?? 'GET', call.path.route)
+    ) {
       await this.forwardCheckedBody(req, res, call, upstream);
       return;
     }
@@ -184,7 +199,9 @@ export class DockerGateway implements BeforeApplicationShutdown {
 
   /**
    * Reads a create body (bounded), checks it against the host's security policy and forwards it
-   * only when nothing is forbidden; otherwise answers 403 naming each offending field.
+   * only when nothing is forbidden; otherwise answers 403 naming each offending field. For an
+   * owner-limited caller the body is then stamped with their owner labels (create) or its
+   * references checked (network connect).
    */
   private async forwardCheckedBody(
     req: IncomingMessage,
@@ -194,7 +211,14 @@ export class DockerGateway implements BeforeApplicationShutdown {
   ): Promise<void> {
     const refuse = async (error: AppError) => {
       upstream.destroy();
-      await this.recordDenied(req, call.principal, call.engine.hostId, call.path, call.permission);
+      await this.recordRefusal(
+        req,
+        call.principal,
+        call.engine.hostId,
+        call.path,
+        call.permission,
+        error,
+      );
       this.sendError(res, toErrorResponse(error, requestIdOf(req), this.log));
     };
     let body: Buffer;
@@ -227,6 +251,15 @@ export class DockerGateway implements BeforeApplicationShutdown {
       );
       return;
     }
+    if (call.owned?.body) {
+      try {
+        body = Buffer.from(JSON.stringify(await call.owned.body(parsed)));
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        await refuse(error);
+        return;
+      }
+    }
     upstream.removeHeader('transfer-encoding');
     upstream.setHeader('content-length', body.length);
     upstream.end(body);
@@ -240,10 +273,20 @@ export class DockerGateway implements BeforeApplicationShutdown {
     checkCsrf(principal, req as Parameters<typeof checkCsrf>[1]);
     const engine = await this.engines.get(path.hostId);
     const method = req.method ?? 'GET';
-    const permission = permissionFor(method, path.route);
-    const decision = engine
-      ? await this.policy.decide(principal, engine.hostId, permission)
-      : { kind: 'hidden' as const };
+    const route = engineRouteFor(method, path.route);
+    const permission = route?.permission ?? null;
+    let decision;
+    try {
+      decision = engine
+        ? await this.policy.decide(principal, engine, route, path)
+        : { kind: 'hidden' as const };
+    } catch (error) {
+      // Another's object is refused as if it did not exist; a plain miss is audited like the
+      // engine's own 404 would be (changes only).
+      if (engine && error instanceof HiddenTarget && (error.exists || !READ_METHODS.has(method)))
+        await this.recordRefusal(req, principal, engine.hostId, path, permission, error);
+      throw error;
+    }
     if (!engine || decision.kind === 'hidden') throw AppError.notFound('host');
     if (decision.kind === 'deny') {
       const needs =
@@ -254,12 +297,21 @@ export class DockerGateway implements BeforeApplicationShutdown {
       const error = new AppError('FORBIDDEN', `${method} ${path.route} needs ${needs}${reason}`, {
         missing: decision.missing,
       });
-      await this.recordDenied(req, principal, engine.hostId, path, permission);
+      await this.recordRefusal(req, principal, engine.hostId, path, permission, error);
       throw error;
     }
     const headers = forwardHeaders(req);
     Object.assign(headers, await this.registryAuth.headersFor(method, path, req.headers));
-    return { principal, engine, path, permission, headers };
+    const { owned } = decision;
+    if (!owned) return { principal, engine, path, permission, headers };
+    return {
+      principal,
+      engine,
+      path: { ...path, forward: owned.forward },
+      permission,
+      headers,
+      owned,
+    };
   }
 
   private open(
@@ -302,23 +354,59 @@ export class DockerGateway implements BeforeApplicationShutdown {
     }
   }
 
-  private async recordDenied(
+  /**
+   * A call Berth answered itself without forwarding it: `denied` for a refusal (403, or another's
+   * object hidden as 404), `failure` for a bad body or a target that does not exist.
+   */
+  private async recordRefusal(
     req: IncomingMessage,
     principal: Principal,
     hostId: string,
     path: EnginePath,
     permission: Permission | null,
+    error: AppError,
   ): Promise<void> {
+    const refused = error.code === 'FORBIDDEN' || (error instanceof HiddenTarget && error.exists);
     await this.audit.record({
       actor: actorOf(principal),
       action: 'engine.call',
-      outcome: 'denied',
+      outcome: refused ? 'denied' : 'failure',
       hostId,
       target: targetOf(path.route, path.query),
-      status: 403,
+      status: httpStatusOf(error.code),
       details: { method: req.method, path: path.route, permission },
       ...requestFacts(req),
     });
+  }
+
+  /** A list answer filtered to the caller's own objects, sent with its new length. */
+  private async relayFiltered(
+    req: IncomingMessage,
+    engineRes: IncomingMessage,
+    res: ServerResponse,
+    filter: (answer: unknown) => unknown,
+  ): Promise<void> {
+    let filtered: Buffer;
+    try {
+      const answer = await readBounded(engineRes, MAX_FILTERED_ANSWER);
+      filtered = Buffer.from(JSON.stringify(filter(JSON.parse(answer.toString('utf8')))));
+    } catch (error) {
+      const appError = new AppError(
+        'ENGINE_ERROR',
+        'the engine sent a list that could not be read',
+        {},
+        error,
+      );
+      this.sendError(res, toErrorResponse(appError, requestIdOf(req), this.log));
+      return;
+    }
+    const headers = responseHeaders(engineRes.rawHeaders, DROP_FILTERED_RESPONSE);
+    res.writeHead(200, engineRes.statusMessage, [
+      ...headers,
+      'Content-Length',
+      String(filtered.length),
+    ]);
+    res.end(filtered);
   }
 
   private unreachable(req: IncomingMessage, call: Authorised, error: unknown): ErrorResponse {
@@ -363,11 +451,11 @@ function forwardHeaders(req: IncomingMessage): OutgoingHttpHeaders {
   return headers;
 }
 
-function responseHeaders(raw: string[]): string[] {
+function responseHeaders(raw: string[], drop: ReadonlySet<string> = DROP_RESPONSE): string[] {
   const kept: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i] ?? '';
-    if (!DROP_RESPONSE.has(name.toLowerCase())) kept.push(name, raw[i + 1] ?? '');
+    if (!drop.has(name.toLowerCase())) kept.push(name, raw[i + 1] ?? '');
   }
   return kept;
 }

@@ -37,5 +37,9 @@ describe('targetOf', () => {
     expect(targetOf('/images/team/app/push', new URLSearchParams('tag=1'))).toBe('team/app');
     expect(targetOf('/containers/create', new URLSearchParams('name=web'))).toBe('web');
     expect(targetOf('/containers/create', new URLSearchParams())).toBeNull();
+    // A stop's timeout and a rename's new name are not what the call acts on.
+    expect(targetOf('/containers/abc/stop', new URLSearchParams('t=0'))).toBe('abc');
+    expect(targetOf('/containers/abc/rename', new URLSearchParams('name=new'))).toBe('abc');
+    expect(targetOf('/build', new URLSearchParams('t=team/app:1'))).toBe('team/app:1');
   });
 });

@@ -2,11 +2,30 @@ import type { Permission } from '@berth/shared';
 
 type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
 
-interface EngineRoute {
+/**
+ * What a route means for a caller whose grant reaches only what they or their team own (the
+ * Standard user role):
+ * - `shared`: it touches nothing anyone owns (engine facts, images, plugins), so it passes as is.
+ *   Images are shared by everyone on a host: pulling one is allowed, and every image is listed;
+ * - `list`: the engine's answer is filtered to the caller's containers, networks or volumes;
+ * - `create`: the body gets the caller's owner labels, as the REST API's create stamps them;
+ * - `target`: the container, network, volume or exec in the path must be the caller's, else the
+ *   answer is the engine's own 404 (as if it did not exist);
+ * - `connect`: `target`, and the container named in the body must be the caller's too.
+ *
+ * A route without one is refused to such callers, naming the permission: prunes would remove
+ * other people's unused objects; `/events` and `/system/df` describe every owner's containers and
+ * volumes; removing, tagging, pushing, building or committing an image acts on something shared
+ * that nobody owns; plugins and swarm objects carry no owner at all.
+ */
+export type OwnedUse = 'shared' | 'list' | 'create' | 'target' | 'connect';
+
+export interface EngineRoute {
   method: Method | '*';
   /** Path pattern without the version prefix; `{}` matches one segment, `{...}` the rest (image names). */
   path: string;
   permission: Permission;
+  owned?: OwnedUse;
 }
 
 /**
@@ -14,81 +33,121 @@ interface EngineRoute {
  * listed is refused to everyone but global administrators.
  */
 export const ENGINE_ROUTES: readonly EngineRoute[] = [
-  { method: '*', path: '/_ping', permission: 'host.view' },
-  { method: 'GET', path: '/version', permission: 'host.view' },
-  { method: 'GET', path: '/info', permission: 'system.info' },
+  { method: '*', path: '/_ping', permission: 'host.view', owned: 'shared' },
+  { method: 'GET', path: '/version', permission: 'host.view', owned: 'shared' },
+  { method: 'GET', path: '/info', permission: 'system.info', owned: 'shared' },
   { method: 'GET', path: '/events', permission: 'system.info' },
   { method: 'GET', path: '/system/df', permission: 'system.info' },
-  { method: 'POST', path: '/auth', permission: 'registry.use' },
-  { method: 'GET', path: '/distribution/{...}/json', permission: 'image.pull' },
+  { method: 'POST', path: '/auth', permission: 'registry.use', owned: 'shared' },
+  { method: 'GET', path: '/distribution/{...}/json', permission: 'image.pull', owned: 'shared' },
 
-  { method: 'GET', path: '/containers/json', permission: 'container.list' },
-  { method: 'POST', path: '/containers/create', permission: 'container.create' },
+  { method: 'GET', path: '/containers/json', permission: 'container.list', owned: 'list' },
+  { method: 'POST', path: '/containers/create', permission: 'container.create', owned: 'create' },
   { method: 'POST', path: '/containers/prune', permission: 'container.delete' },
-  { method: 'GET', path: '/containers/{}/json', permission: 'container.inspect' },
-  { method: 'GET', path: '/containers/{}/top', permission: 'container.inspect' },
-  { method: 'GET', path: '/containers/{}/changes', permission: 'container.inspect' },
-  { method: 'GET', path: '/containers/{}/logs', permission: 'container.logs' },
-  { method: 'GET', path: '/containers/{}/stats', permission: 'container.stats' },
-  { method: 'GET', path: '/containers/{}/export', permission: 'container.files' },
-  { method: 'GET', path: '/containers/{}/archive', permission: 'container.files' },
-  { method: 'HEAD', path: '/containers/{}/archive', permission: 'container.files' },
-  { method: 'PUT', path: '/containers/{}/archive', permission: 'container.files' },
-  { method: 'POST', path: '/containers/{}/start', permission: 'container.start' },
-  { method: 'POST', path: '/containers/{}/restart', permission: 'container.start' },
-  { method: 'POST', path: '/containers/{}/unpause', permission: 'container.start' },
-  { method: 'POST', path: '/containers/{}/stop', permission: 'container.stop' },
-  { method: 'POST', path: '/containers/{}/kill', permission: 'container.stop' },
-  { method: 'POST', path: '/containers/{}/pause', permission: 'container.stop' },
-  { method: 'POST', path: '/containers/{}/wait', permission: 'container.inspect' },
-  { method: 'POST', path: '/containers/{}/resize', permission: 'container.exec' },
-  { method: 'POST', path: '/containers/{}/attach', permission: 'container.exec' },
-  { method: 'GET', path: '/containers/{}/attach/ws', permission: 'container.exec' },
-  { method: 'POST', path: '/containers/{}/exec', permission: 'container.exec' },
-  { method: 'POST', path: '/containers/{}/rename', permission: 'container.update' },
-  { method: 'POST', path: '/containers/{}/update', permission: 'container.update' },
-  { method: 'DELETE', path: '/containers/{}', permission: 'container.delete' },
-  { method: 'POST', path: '/exec/{}/start', permission: 'container.exec' },
-  { method: 'POST', path: '/exec/{}/resize', permission: 'container.exec' },
-  { method: 'GET', path: '/exec/{}/json', permission: 'container.exec' },
+  { method: 'GET', path: '/containers/{}/json', permission: 'container.inspect', owned: 'target' },
+  { method: 'GET', path: '/containers/{}/top', permission: 'container.inspect', owned: 'target' },
+  {
+    method: 'GET',
+    path: '/containers/{}/changes',
+    permission: 'container.inspect',
+    owned: 'target',
+  },
+  { method: 'GET', path: '/containers/{}/logs', permission: 'container.logs', owned: 'target' },
+  { method: 'GET', path: '/containers/{}/stats', permission: 'container.stats', owned: 'target' },
+  { method: 'GET', path: '/containers/{}/export', permission: 'container.files', owned: 'target' },
+  { method: 'GET', path: '/containers/{}/archive', permission: 'container.files', owned: 'target' },
+  {
+    method: 'HEAD',
+    path: '/containers/{}/archive',
+    permission: 'container.files',
+    owned: 'target',
+  },
+  { method: 'PUT', path: '/containers/{}/archive', permission: 'container.files', owned: 'target' },
+  { method: 'POST', path: '/containers/{}/start', permission: 'container.start', owned: 'target' },
+  {
+    method: 'POST',
+    path: '/containers/{}/restart',
+    permission: 'container.start',
+    owned: 'target',
+  },
+  {
+    method: 'POST',
+    path: '/containers/{}/unpause',
+    permission: 'container.start',
+    owned: 'target',
+  },
+  { method: 'POST', path: '/containers/{}/stop', permission: 'container.stop', owned: 'target' },
+  { method: 'POST', path: '/containers/{}/kill', permission: 'container.stop', owned: 'target' },
+  { method: 'POST', path: '/containers/{}/pause', permission: 'container.stop', owned: 'target' },
+  { method: 'POST', path: '/containers/{}/wait', permission: 'container.inspect', owned: 'target' },
+  { method: 'POST', path: '/containers/{}/resize', permission: 'container.exec', owned: 'target' },
+  { method: 'POST', path: '/containers/{}/attach', permission: 'container.exec', owned: 'target' },
+  {
+    method: 'GET',
+    path: '/containers/{}/attach/ws',
+    permission: 'container.exec',
+    owned: 'target',
+  },
+  { method: 'POST', path: '/containers/{}/exec', permission: 'container.exec', owned: 'target' },
+  {
+    method: 'POST',
+    path: '/containers/{}/rename',
+    permission: 'container.update',
+    owned: 'target',
+  },
+  {
+    method: 'POST',
+    path: '/containers/{}/update',
+    permission: 'container.update',
+    owned: 'target',
+  },
+  { method: 'DELETE', path: '/containers/{}', permission: 'container.delete', owned: 'target' },
+  { method: 'POST', path: '/exec/{}/start', permission: 'container.exec', owned: 'target' },
+  { method: 'POST', path: '/exec/{}/resize', permission: 'container.exec', owned: 'target' },
+  { method: 'GET', path: '/exec/{}/json', permission: 'container.exec', owned: 'target' },
   { method: 'POST', path: '/commit', permission: 'image.build' },
 
-  { method: 'GET', path: '/images/json', permission: 'image.list' },
-  { method: 'GET', path: '/images/search', permission: 'image.list' },
-  { method: 'GET', path: '/images/get', permission: 'image.list' },
-  { method: 'POST', path: '/images/create', permission: 'image.pull' },
-  { method: 'POST', path: '/images/load', permission: 'image.pull' },
+  { method: 'GET', path: '/images/json', permission: 'image.list', owned: 'shared' },
+  { method: 'GET', path: '/images/search', permission: 'image.list', owned: 'shared' },
+  { method: 'GET', path: '/images/get', permission: 'image.list', owned: 'shared' },
+  { method: 'POST', path: '/images/create', permission: 'image.pull', owned: 'shared' },
+  { method: 'POST', path: '/images/load', permission: 'image.pull', owned: 'shared' },
   { method: 'POST', path: '/images/prune', permission: 'image.delete' },
   { method: 'POST', path: '/build', permission: 'image.build' },
   { method: 'POST', path: '/build/prune', permission: 'image.delete' },
   { method: 'POST', path: '/build/cancel', permission: 'image.build' },
   { method: 'POST', path: '/session', permission: 'image.build' },
-  { method: 'GET', path: '/images/{...}/json', permission: 'image.list' },
-  { method: 'GET', path: '/images/{...}/history', permission: 'image.list' },
-  { method: 'GET', path: '/images/{...}/get', permission: 'image.list' },
+  { method: 'GET', path: '/images/{...}/json', permission: 'image.list', owned: 'shared' },
+  { method: 'GET', path: '/images/{...}/history', permission: 'image.list', owned: 'shared' },
+  { method: 'GET', path: '/images/{...}/get', permission: 'image.list', owned: 'shared' },
   { method: 'POST', path: '/images/{...}/push', permission: 'image.push' },
   { method: 'POST', path: '/images/{...}/tag', permission: 'image.push' },
   { method: 'DELETE', path: '/images/{...}', permission: 'image.delete' },
 
-  { method: 'GET', path: '/networks', permission: 'network.list' },
-  { method: 'POST', path: '/networks/create', permission: 'network.create' },
+  { method: 'GET', path: '/networks', permission: 'network.list', owned: 'list' },
+  { method: 'POST', path: '/networks/create', permission: 'network.create', owned: 'create' },
   { method: 'POST', path: '/networks/prune', permission: 'network.delete' },
-  { method: 'GET', path: '/networks/{}', permission: 'network.list' },
-  { method: 'POST', path: '/networks/{}/connect', permission: 'network.connect' },
-  { method: 'POST', path: '/networks/{}/disconnect', permission: 'network.connect' },
-  { method: 'DELETE', path: '/networks/{}', permission: 'network.delete' },
+  { method: 'GET', path: '/networks/{}', permission: 'network.list', owned: 'target' },
+  { method: 'POST', path: '/networks/{}/connect', permission: 'network.connect', owned: 'connect' },
+  {
+    method: 'POST',
+    path: '/networks/{}/disconnect',
+    permission: 'network.connect',
+    owned: 'connect',
+  },
+  { method: 'DELETE', path: '/networks/{}', permission: 'network.delete', owned: 'target' },
 
-  { method: 'GET', path: '/volumes', permission: 'volume.list' },
-  { method: 'POST', path: '/volumes/create', permission: 'volume.create' },
+  { method: 'GET', path: '/volumes', permission: 'volume.list', owned: 'list' },
+  { method: 'POST', path: '/volumes/create', permission: 'volume.create', owned: 'create' },
   { method: 'POST', path: '/volumes/prune', permission: 'volume.delete' },
-  { method: 'GET', path: '/volumes/{}', permission: 'volume.list' },
-  { method: 'DELETE', path: '/volumes/{}', permission: 'volume.delete' },
+  { method: 'GET', path: '/volumes/{}', permission: 'volume.list', owned: 'target' },
+  { method: 'DELETE', path: '/volumes/{}', permission: 'volume.delete', owned: 'target' },
 
-  { method: 'GET', path: '/plugins', permission: 'plugin.list' },
-  { method: 'GET', path: '/plugins/privileges', permission: 'plugin.list' },
+  { method: 'GET', path: '/plugins', permission: 'plugin.list', owned: 'shared' },
+  { method: 'GET', path: '/plugins/privileges', permission: 'plugin.list', owned: 'shared' },
   { method: 'POST', path: '/plugins/pull', permission: 'plugin.install' },
   { method: 'POST', path: '/plugins/create', permission: 'plugin.install' },
-  { method: 'GET', path: '/plugins/{...}/json', permission: 'plugin.list' },
+  { method: 'GET', path: '/plugins/{...}/json', permission: 'plugin.list', owned: 'shared' },
   { method: 'POST', path: '/plugins/{...}/enable', permission: 'plugin.install' },
   { method: 'POST', path: '/plugins/{...}/disable', permission: 'plugin.install' },
   { method: 'POST', path: '/plugins/{...}/upgrade', permission: 'plugin.install' },
@@ -146,19 +205,35 @@ const COMPILED: CompiledRoute[] = ENGINE_ROUTES.map((route) => ({
   ),
 }));
 
-/** The permission a call needs, or null for a route outside the catalog. Exact paths win over patterns. */
-export function permissionFor(method: string, route: string): Permission | null {
+/** The catalog entry of a call, or null for a route outside the catalog. Exact paths win over patterns. */
+export function engineRouteFor(method: string, route: string): EngineRoute | null {
   const m = method.toUpperCase();
   const candidates = COMPILED.filter(
     (r) => (r.method === '*' || r.method === m) && r.pattern.test(route),
   );
-  const best = candidates.find((r) => r.exact) ?? candidates[0];
-  return best?.permission ?? null;
+  return candidates.find((r) => r.exact) ?? candidates[0] ?? null;
 }
+
+/** The permission a call needs, or null for a route outside the catalog. */
+export function permissionFor(method: string, route: string): Permission | null {
+  return engineRouteFor(method, route)?.permission ?? null;
+}
+
+/**
+ * Routes that name what they make in the query (pull, build, create). Elsewhere `t` is a timeout
+ * (stop, restart) and `name` a new name (rename), not the object acted on.
+ */
+const QUERY_TARGETS: Record<string, string> = {
+  '/images/create': 'fromImage',
+  '/build': 't',
+  '/containers/create': 'name',
+  '/plugins/pull': 'name',
+};
 
 /** The object a call acts on, for the audit record: a container, image, network… id or name. */
 export function targetOf(route: string, query: URLSearchParams): string | null {
-  const fromQuery = query.get('fromImage') ?? query.get('t') ?? query.get('name');
+  const key = QUERY_TARGETS[route];
+  const fromQuery = key ? query.get(key) : null;
   if (fromQuery) return query.get('tag') ? `${fromQuery}:${query.get('tag')}` : fromQuery;
   const image = /^\/images\/(.+?)(\/(json|history|get|push|tag))?$/.exec(route);
   if (image?.[1] && !['create', 'load', 'prune', 'json', 'search', 'get'].includes(image[1]))

@@ -8,9 +8,15 @@ import {
 import { AccessService } from '../access/access.service.js';
 import { HostPolicyService } from '../access/host-policy.service.js';
 import type { Principal } from '../auth/principal.js';
+import { ContainerAccess } from '../containers/container-access.js';
+import type { RegisteredEngine } from '../hosts/engine-registry.js';
+import type { EnginePath } from './engine-path.js';
+import type { EngineRoute } from './engine-routes.js';
+import { GatewayOwnership, type OwnedCall } from './gateway-ownership.js';
 
 export type GatewayDecision =
-  | { kind: 'allow' }
+  /** `owned`: the grant reaches only the caller's own resources; the call is limited to them. */
+  | { kind: 'allow'; owned?: OwnedCall }
   /** The caller has no access to the host at all: answer as if it did not exist. */
   | { kind: 'hidden' }
   | { kind: 'deny'; missing: Permission | 'admin'; reason?: string };
@@ -27,36 +33,47 @@ const INSPECTED_BODIES: Record<
 /**
  * Decides whether a caller may make an engine call, from the permission catalog and the caller's
  * grants on the host. Global administrators may do everything, including routes outside the
- * catalog (`permission` null), and are not bound by host security policies.
+ * catalog (`route` null), and are not bound by host security policies. A grant that reaches only
+ * owned resources limits the call as its route's `owned` use says (see `engine-routes.ts`).
  */
 @Injectable()
 export class GatewayPolicy {
+  private readonly ownership: GatewayOwnership;
+
   constructor(
     private readonly access: AccessService,
     private readonly hostPolicies: HostPolicyService,
-  ) {}
+    containers: ContainerAccess,
+  ) {
+    this.ownership = new GatewayOwnership(containers);
+  }
 
+  /**
+   * Allow, hide or deny. For an owner-limited grant the target is looked up here, and a target
+   * that is not the caller's throws `HiddenTarget`.
+   */
   async decide(
     principal: Principal,
-    hostId: string,
-    permission: Permission | null,
+    engine: RegisteredEngine,
+    route: EngineRoute | null,
+    path: EnginePath,
   ): Promise<GatewayDecision> {
     if (principal.user.isAdmin) return { kind: 'allow' };
-    const access = await this.access.forHost(principal.user, hostId);
+    const access = await this.access.forHost(principal.user, engine.hostId);
     if (!access.visible) return { kind: 'hidden' };
-    if (!permission) return { kind: 'deny', missing: 'admin' };
-    const reach = access.reachOf(permission);
-    if (reach === null) return { kind: 'deny', missing: permission };
-    if (reach === 'owned') {
-      // Ownership is checked by the REST API, which knows each resource's owner labels; the raw
-      // Engine API passthrough cannot tell whose a container is without inspecting every target.
+    if (!route) return { kind: 'deny', missing: 'admin' };
+    const reach = access.reachOf(route.permission);
+    if (reach === null) return { kind: 'deny', missing: route.permission };
+    if (reach === 'all') return { kind: 'allow' };
+    if (!route.owned) {
       return {
         kind: 'deny',
-        missing: permission,
-        reason: 'granted only for resources you own; use the dashboard or REST API',
+        missing: route.permission,
+        reason: 'granted only for what you or your team own, and this call reaches beyond that',
       };
     }
-    return { kind: 'allow' };
+    const owner = { userId: principal.user.id, teamIds: access.teamIds };
+    return { kind: 'allow', owned: await this.ownership.scope(engine, route.owned, path, owner) };
   }
 
   /** Whether the body of this call must be read and checked before it is forwarded. */

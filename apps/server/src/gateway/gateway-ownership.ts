@@ -1,0 +1,314 @@
+import { BERTH_LABELS } from '@berth/shared';
+import { AppError } from '../common/app-error.js';
+import { ContainerAccess, ownerLabels, withinReach } from '../containers/container-access.js';
+import { engineError } from '../containers/engine-error.js';
+import type { RegisteredEngine } from '../hosts/engine-registry.js';
+import type { EnginePath } from './engine-path.js';
+import type { OwnedUse } from './engine-routes.js';
+
+/** Whose resources a caller with owner-limited grants reaches: their own and their teams'. */
+export interface Owner {
+  userId: string;
+  teamIds: readonly string[];
+}
+
+/** What an owner-limited call becomes on its way to the engine. */
+export interface OwnedCall {
+  /** The path to forward. A checked target is pinned to its full id: the engine acts on it alone. */
+  forward: string;
+  /** Rewrites (create) or checks (connect) the JSON body; refuses a reference that is not theirs. */
+  body?: (body: unknown) => Promise<unknown>;
+  /** Filters the engine's JSON answer (lists). */
+  answer?: (answer: unknown) => unknown;
+}
+
+/**
+ * A target that is not the caller's, answered as if it did not exist, as the engine would: its
+ * own words (docker clients print them), 404 for the object in the path, 400 for one named in a
+ * create body (a 404 there would make the docker CLI go and pull the image). `exists` tells the
+ * audit record a refusal from a plain miss.
+ */
+export class HiddenTarget extends AppError {
+  constructor(
+    message: string,
+    readonly exists: boolean,
+    where: Where = 'path',
+  ) {
+    super(where === 'path' ? 'NOT_FOUND' : 'VALIDATION_FAILED', message);
+  }
+}
+
+type Where = 'path' | 'body';
+
+type Kind = 'container' | 'network' | 'volume' | 'exec';
+
+const KINDS: Record<string, Kind> = {
+  containers: 'container',
+  networks: 'network',
+  volumes: 'volume',
+  exec: 'exec',
+};
+
+const MISSING: Record<Kind, (ref: string) => string> = {
+  container: (ref) => `No such container: ${ref}`,
+  network: (ref) => `network ${ref} not found`,
+  volume: (ref) => `get ${ref}: no such volume`,
+  exec: (ref) => `No such exec instance: ${ref}`,
+};
+
+/** Network modes that name no network object (or one every engine has and nobody owns). */
+const PREDEFINED_NETWORKS = new Set(['', 'default', 'bridge', 'host', 'none']);
+/** HostConfig fields that may be `container:<id>`: sharing that container's namespaces. */
+const CONTAINER_MODES = ['NetworkMode', 'PidMode', 'IpcMode', 'Cgroup'];
+
+interface Found {
+  id: string;
+  labels: Record<string, string>;
+}
+
+/**
+ * The gateway's side of ownership for callers whose grant reaches only what they or their team
+ * own: the same owner labels (`berth.owner`, `berth.team`) and the same rule (`withinReach`) as
+ * the REST API, applied to raw Engine API calls. Built by `GatewayPolicy`.
+ */
+export class GatewayOwnership {
+  constructor(private readonly containers: ContainerAccess) {}
+
+  /** Checks the call's target now; returns how its body and answer are to be treated. */
+  async scope(
+    engine: RegisteredEngine,
+    use: OwnedUse,
+    path: EnginePath,
+    owner: Owner,
+  ): Promise<OwnedCall> {
+    const [segment = '', ref = ''] = path.route.split('/').filter(Boolean);
+    const kind = KINDS[segment];
+    if (!kind && use !== 'shared') throw new Error(`no owned kind for ${path.route}`);
+    switch (use) {
+      case 'shared':
+        return { forward: path.forward };
+      case 'list':
+        return { forward: path.forward, answer: (answer) => keepOwned(kind!, answer, owner) };
+      case 'create':
+        return {
+          forward: path.forward,
+          body: (body) => this.stamp(engine, kind!, body, owner),
+        };
+      case 'target':
+      case 'connect': {
+        const found = await this.own(engine, kind!, ref, owner);
+        const forward =
+          kind === 'container' || kind === 'network' ? pinned(path, found.id) : path.forward;
+        if (use === 'target') return { forward };
+        return { forward, body: (body) => this.checkConnected(engine, body, owner) };
+      }
+    }
+  }
+
+  /** A create body with the caller's owner labels; a container's references must be theirs too. */
+  private async stamp(
+    engine: RegisteredEngine,
+    kind: Kind,
+    body: unknown,
+    owner: Owner,
+  ): Promise<unknown> {
+    if (!isObject(body)) return body;
+    if (kind === 'container') await this.checkReferences(engine, body, owner);
+    const key = onlyKey(body, 'Labels');
+    const given = key === undefined ? {} : body[key];
+    const {
+      [BERTH_LABELS.owner]: _owner,
+      [BERTH_LABELS.team]: _team,
+      ...labels
+    } = isObject(given) ? given : {};
+    const stamped: Record<string, unknown> = { ...body };
+    if (key !== undefined) delete stamped[key];
+    stamped.Labels = { ...labels, ...ownerLabels(owner.userId, owner.teamIds) };
+    return stamped;
+  }
+
+  /**
+   * Containers whose namespaces, volumes or links a new container would share, named volumes it
+   * would mount and networks it would join: each must be the caller's. A volume that does not
+   * exist yet is fine (the engine creates it).
+   */
+  private async checkReferences(
+    engine: RegisteredEngine,
+    body: Record<string, unknown>,
+    owner: Owner,
+  ): Promise<void> {
+    const refs = referencesOf(body);
+    for (const ref of refs.containers) await this.own(engine, 'container', ref, owner, 'body');
+    for (const ref of refs.networks) await this.own(engine, 'network', ref, owner, 'body');
+    for (const ref of refs.volumes) {
+      const found = await this.resolve(engine, 'volume', ref);
+      if (found && !isOwned(found.labels, owner)) {
+        throw new HiddenTarget(MISSING.volume(ref), true, 'body');
+      }
+    }
+  }
+
+  /** `POST /networks/{id}/connect|disconnect`: the container in the body must be theirs. */
+  private async checkConnected(
+    engine: RegisteredEngine,
+    body: unknown,
+    owner: Owner,
+  ): Promise<unknown> {
+    const container = field(body, 'Container');
+    if (typeof container === 'string') await this.own(engine, 'container', container, owner);
+    return body;
+  }
+
+  /** The object a reference names, when it is the caller's; otherwise it is hidden. */
+  private async own(
+    engine: RegisteredEngine,
+    kind: Kind,
+    ref: string,
+    owner: Owner,
+    where: Where = 'path',
+  ): Promise<Found> {
+    const found = await this.resolve(engine, kind, ref);
+    if (!found) throw new HiddenTarget(MISSING[kind](ref), false, where);
+    if (!isOwned(found.labels, owner)) throw new HiddenTarget(MISSING[kind](ref), true, where);
+    return found;
+  }
+
+  /** Looks an object up by reference; null when the engine has none. An exec counts as its container. */
+  private async resolve(engine: RegisteredEngine, kind: Kind, ref: string): Promise<Found | null> {
+    const docker = engine.connection.docker;
+    try {
+      switch (kind) {
+        case 'container': {
+          const { id, labels } = await this.containers.lookup(engine, ref);
+          return { id, labels };
+        }
+        case 'exec': {
+          const exec = (await docker.getExec(ref).inspect()) as { ContainerID: string };
+          const container = await this.containers.lookup(engine, exec.ContainerID);
+          return { id: ref, labels: container.labels };
+        }
+        case 'network': {
+          const network = (await docker.getNetwork(ref).inspect()) as {
+            Id: string;
+            Labels?: Record<string, string> | null;
+          };
+          return { id: network.Id, labels: network.Labels ?? {} };
+        }
+        case 'volume': {
+          const volume = (await docker.getVolume(ref).inspect()) as {
+            Name: string;
+            Labels?: Record<string, string> | null;
+          };
+          return { id: volume.Name, labels: volume.Labels ?? {} };
+        }
+      }
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'NOT_FOUND') return null;
+      if ((error as { statusCode?: unknown }).statusCode === 404) return null;
+      throw engineError(error, kind, engine.name);
+    }
+  }
+}
+
+function isOwned(labels: Record<string, string>, owner: Owner): boolean {
+  return withinReach(labels, 'owned', owner.userId, owner.teamIds);
+}
+
+/** A list answer with only the caller's objects: arrays for containers and networks, `{Volumes}` for volumes. */
+function keepOwned(kind: Kind, answer: unknown, owner: Owner): unknown {
+  const mine = (item: unknown) =>
+    isObject(item) &&
+    isObject(item.Labels) &&
+    isOwned(item.Labels as Record<string, string>, owner);
+  if (kind === 'volume') {
+    return isObject(answer) ? { ...answer, Volumes: list(answer.Volumes).filter(mine) } : answer;
+  }
+  return Array.isArray(answer) ? answer.filter(mine) : answer;
+}
+
+/** The forwarded path with the object's segment replaced by its full id. */
+function pinned(path: EnginePath, id: string): string {
+  const queryAt = path.forward.indexOf('?');
+  const rawPath = queryAt < 0 ? path.forward : path.forward.slice(0, queryAt);
+  const query = queryAt < 0 ? '' : path.forward.slice(queryAt);
+  const segments = rawPath.split('/');
+  // ['', 'v1.41', 'containers', '<ref>', …] or ['', 'containers', '<ref>', …]
+  const versioned = /^v\d+\.\d+$/.test(decodeURIComponent(segments[1] ?? ''));
+  segments[versioned ? 3 : 2] = encodeURIComponent(id);
+  return segments.join('/') + query;
+}
+
+function referencesOf(body: Record<string, unknown>): {
+  containers: string[];
+  networks: string[];
+  volumes: string[];
+} {
+  const host = field(body, 'HostConfig');
+  const containers: string[] = [];
+  const networks: string[] = [];
+  const volumes: string[] = [];
+  for (const mode of CONTAINER_MODES) {
+    const value = field(host, mode);
+    if (typeof value !== 'string') continue;
+    if (value.startsWith('container:')) containers.push(value.slice('container:'.length));
+    else if (mode === 'NetworkMode' && !PREDEFINED_NETWORKS.has(value)) networks.push(value);
+  }
+  for (const from of strings(field(host, 'VolumesFrom'))) containers.push(from.split(':')[0] ?? '');
+  for (const link of strings(field(host, 'Links'))) {
+    containers.push((link.split(':')[0] ?? '').replace(/^\//, ''));
+  }
+  for (const bind of strings(field(host, 'Binds'))) {
+    const [source = '', target] = bind.split(':');
+    // `name:/path` mounts a named volume; `/host/path:/path` is a bind, the policy's business.
+    if (target !== undefined && source !== '' && !/[/\\]/.test(source)) volumes.push(source);
+  }
+  for (const mount of list(field(host, 'Mounts'))) {
+    const type = field(mount, 'Type');
+    const source = field(mount, 'Source');
+    if (typeof type === 'string' && type.toLowerCase() === 'volume' && typeof source === 'string') {
+      if (source !== '') volumes.push(source);
+    }
+  }
+  const endpoints = field(field(body, 'NetworkingConfig'), 'EndpointsConfig');
+  if (isObject(endpoints)) {
+    networks.push(...Object.keys(endpoints).filter((name) => !PREDEFINED_NETWORKS.has(name)));
+  }
+  return { containers, networks, volumes };
+}
+
+/**
+ * A field as the engine reads it: Go's encoding/json matches names case-insensitively, so a name
+ * given in two spellings is refused rather than guessed at (as the host policy check does).
+ */
+function field(value: unknown, name: string): unknown {
+  if (!isObject(value)) return undefined;
+  const key = onlyKey(value, name);
+  return key === undefined ? undefined : value[key];
+}
+
+function onlyKey(value: Record<string, unknown>, name: string): string | undefined {
+  const wanted = fold(name);
+  const keys = Object.keys(value).filter((key) => fold(key) === wanted);
+  if (keys.length > 1) {
+    throw AppError.validation([
+      { path: name, message: `given more than once (${keys.join(', ')})` },
+    ]);
+  }
+  return keys[0];
+}
+
+function fold(name: string): string {
+  return name.toUpperCase().toLowerCase();
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function strings(value: unknown): string[] {
+  return list(value).filter((item): item is string => typeof item === 'string');
+}
