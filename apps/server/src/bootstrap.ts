@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
@@ -40,16 +41,6 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   app.disable('x-powered-by');
 
   const gateway = app.get(DockerGateway);
-  // The gateway runs first: it streams raw bodies (no body parser) and is the hot path, so it
-  // gets a request id but no per-request log line; it logs failures and the audit log has writes.
-  app.use((req: express.Request, res: express.Response, nextHandler: express.NextFunction) => {
-    if (!gateway.matches(req.url)) {
-      nextHandler();
-      return;
-    }
-    assignRequestId(req, res);
-    void gateway.handleRequest(req, res);
-  });
   app.use(
     pinoHttp({
       logger,
@@ -81,11 +72,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   await app.get(HostsService).registerLocalEngine();
 
   const server: Server = app.getHttpServer();
-  server.on('upgrade', (req, socket, head) => {
-    if (!gateway.matches(req.url)) return;
-    (req as typeof req & { id: string }).id = requestIdFrom(req);
-    void gateway.handleUpgrade(req, socket, head);
-  });
+  routeGatewayFirst(server, gateway, config.trustProxy);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(
@@ -109,6 +96,39 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       clearTimeout(force);
     },
   };
+}
+
+/**
+ * The gateway is the hot path: its requests go straight to it, ahead of socket.io's and Express's
+ * request handling (it streams raw bodies and needs neither). It gets a request id and the client
+ * address as Express would give it, but no per-request log line; failures are logged and the audit
+ * log has the writes. Upgrades (attach, exec) are routed the same way.
+ */
+function routeGatewayFirst(server: Server, gateway: DockerGateway, trustProxy: boolean): void {
+  const others = server.listeners('request') as ((...args: unknown[]) => void)[];
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (!gateway.matches(req.url)) {
+      for (const listener of others) listener.call(server, req, res);
+      return;
+    }
+    assignRequestId(req, res);
+    setClientAddress(req, trustProxy);
+    void gateway.handleRequest(req, res);
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (!gateway.matches(req.url)) return;
+    (req as IncomingMessage & { id: string }).id = requestIdFrom(req);
+    setClientAddress(req, trustProxy);
+    void gateway.handleUpgrade(req, socket, head);
+  });
+}
+
+/** `req.ip` as Express sets it: behind a trusted proxy, the first X-Forwarded-For address. */
+function setClientAddress(req: IncomingMessage, trustProxy: boolean): void {
+  const forwarded = trustProxy ? req.headers['x-forwarded-for'] : undefined;
+  const first = typeof forwarded === 'string' ? forwarded.split(',')[0]?.trim() : undefined;
+  (req as IncomingMessage & { ip: string }).ip = first || (req.socket.remoteAddress ?? '');
 }
 
 async function migrate(config: Config, logger: Logger): Promise<void> {
