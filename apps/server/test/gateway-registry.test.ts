@@ -48,6 +48,19 @@ describe('registry credentials stored in Berth reach the engine, never a client'
     expect(push.code).toBe(1);
     expect(push.stderr).toContain('no basic auth credentials');
     expect(await tagsInRegistry()).toEqual({ status: 404, tags: [] });
+    // The engine answered 200 and reported the refusal inside its progress stream: the audit
+    // record says how the push ended, not how it began.
+    const db = berth.server.app.get(PrismaService).db;
+    const pushes = await db.auditEvent.findMany({
+      where: { action: 'engine.call', target: `${address}/${REPO}` },
+      orderBy: { id: 'asc' },
+    });
+    expect(pushes).toHaveLength(1);
+    expect(pushes[0]).toMatchObject({ outcome: 'failure', status: 200 });
+    expect(JSON.parse(pushes[0]?.details ?? '{}')).toMatchObject({
+      path: `/images/${address}/${REPO}/push`,
+      error: expect.stringContaining('no basic auth credentials'),
+    });
   });
 
   it('with stored credentials the same CLI pushes, and pulls the image back', async () => {

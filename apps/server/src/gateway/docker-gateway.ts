@@ -24,6 +24,7 @@ import { type EnginePath, parseEnginePath } from './engine-path.js';
 import { engineRouteFor, targetOf } from './engine-routes.js';
 import { HiddenTarget, type OwnedCall } from './gateway-ownership.js';
 import { GatewayPolicy } from './gateway-policy.js';
+import { ProgressOutcome, reportsInStream } from './progress-outcome.js';
 import { RegistryAuth } from './registry-auth.js';
 
 /** Headers that belong to one hop (RFC 9110 §7.6.1) or carry Berth's own credentials. */
@@ -108,19 +109,21 @@ export class DockerGateway implements BeforeApplicationShutdown {
       if (!res.writableFinished) upstream.destroy();
     });
     upstream.on('response', (engineRes) => {
-      void this.recordCall(req, call, engineRes.statusCode ?? 502).then(() => {
+      const status = engineRes.statusCode ?? 502;
+      if (status < 300 && reportsInStream(req.method ?? 'GET', call.path.route)) {
+        this.relayProgress(req, call, engineRes, res);
+        return;
+      }
+      void this.recordCall(req, call, status).then(() => {
         const filter = call.owned?.answer;
-        if (filter && engineRes.statusCode === 200) {
+        if (filter && status === 200) {
           void this.relayFiltered(req, engineRes, res, filter);
           return;
         }
-        res.writeHead(
-          engineRes.statusCode ?? 502,
-          engineRes.statusMessage,
-          responseHeaders(engineRes.rawHeaders),
-        );
-        // Streams (logs, events, pull progress) must reach the client chunk by chunk.
-        res.flushHeaders();
+        res.writeHead(status, engineRes.statusMessage, responseHeaders(engineRes.rawHeaders));
+        // Streams (logs, events) must reach the client chunk by chunk; a sized answer goes out
+        // with its headers in one write.
+        if (engineRes.headers['content-length'] === undefined) res.flushHeaders();
         engineRes.pipe(res);
       });
     });
@@ -334,19 +337,56 @@ export class DockerGateway implements BeforeApplicationShutdown {
     return upstream;
   }
 
+  /**
+   * Pulls, pushes and builds answer 200 at once and report failure inside their progress stream:
+   * the stream flows to the client as it comes, and the call is recorded from how it ended before
+   * the end is passed on. A client that leaves first cancels the engine's work; that is recorded too.
+   */
+  private relayProgress(
+    req: IncomingMessage,
+    call: Authorised,
+    engineRes: IncomingMessage,
+    res: ServerResponse,
+  ): void {
+    const status = engineRes.statusCode ?? 200;
+    let recorded = false;
+    const record = (failure: string | null) => {
+      if (recorded) return Promise.resolve();
+      recorded = true;
+      return this.recordCall(req, call, status, failure);
+    };
+    res.on('close', () => {
+      if (!res.writableFinished) void record('the client left before the engine finished');
+    });
+    res.writeHead(status, engineRes.statusMessage, responseHeaders(engineRes.rawHeaders));
+    res.flushHeaders();
+    engineRes.pipe(new ProgressOutcome(record)).pipe(res);
+  }
+
   /** Mutating calls are recorded before their answer is sent on; reads are not recorded. */
-  private async recordCall(req: IncomingMessage, call: Authorised, status: number): Promise<void> {
+  private async recordCall(
+    req: IncomingMessage,
+    call: Authorised,
+    status: number,
+    /** What went wrong after a 200, as the engine reported it inside its progress stream. */
+    failure: string | null = null,
+  ): Promise<void> {
     const method = req.method ?? 'GET';
     if (READ_METHODS.has(method)) return;
     try {
       await this.audit.record({
         actor: actorOf(call.principal),
         action: 'engine.call',
-        outcome: status < 400 ? 'success' : 'failure',
+        outcome: status < 400 && failure === null ? 'success' : 'failure',
         hostId: call.engine.hostId,
         target: targetOf(call.path.route, call.path.query),
         status,
-        details: { method, path: call.path.route, permission: call.permission },
+        details: {
+          method,
+          path: call.path.route,
+          permission: call.permission,
+          ...(failure === null ? {} : { error: failure }),
+        },
         ...requestFacts(req),
       });
     } catch (error) {
