@@ -28,6 +28,7 @@ import { ErrorFilter } from './common/error.filter.js';
 import { LOGGER } from './common/logger.js';
 import { createValidationPipe } from './common/validation.js';
 import { CONFIG, type Config } from './config/config.js';
+import { ClusterBus } from './database/cluster-bus.js';
 import { PrismaService } from './database/prisma.service.js';
 import { DockerGateway } from './gateway/docker-gateway.js';
 import { GatewayPolicy } from './gateway/gateway-policy.js';
@@ -105,6 +106,7 @@ export class AppModule {
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         PrismaService,
+        ClusterBus,
         AuditLog,
         PasswordHasher,
         Authenticator,

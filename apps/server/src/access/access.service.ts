@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { isBuiltInRole, isPermission, type Permission, ROLE_DEFINITIONS } from '@berth/shared';
 import type { PrincipalUser } from '../auth/principal.js';
+import { ClusterBus } from '../database/cluster-bus.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { HostAccess, type Reach } from './host-access.js';
 
@@ -13,14 +14,21 @@ interface RoleGrant {
 
 /**
  * Works out what a user may do on a host from their grants and their teams' grants. Results are
- * cached for two seconds because the gateway asks on every call; grant changes evict at once on
- * this replica.
+ * cached for two seconds because the gateway asks on every call; grant changes evict at once, on
+ * this replica and (through the ClusterBus) on the others.
  */
 @Injectable()
 export class AccessService {
   private readonly cache = new Map<string, { access: HostAccess; until: number }>();
 
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly cluster: ClusterBus,
+  ) {
+    cluster.onMessage((message) => {
+      if (message.kind === 'access') this.cache.clear();
+    });
+  }
 
   async forHost(user: PrincipalUser, hostId: string): Promise<HostAccess> {
     const key = `${user.id}:${hostId}`;
@@ -33,6 +41,7 @@ export class AccessService {
 
   invalidate(): void {
     this.cache.clear();
+    this.cluster.publish({ kind: 'access' });
   }
 
   private async compute(user: PrincipalUser, hostId: string): Promise<HostAccess> {

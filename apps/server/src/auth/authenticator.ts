@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, type Config } from '../config/config.js';
+import { ClusterBus } from '../database/cluster-bus.js';
 import { PrismaService } from '../database/prisma.service.js';
 import type { Principal, PrincipalUser } from './principal.js';
 import { digest } from './secrets.js';
@@ -21,7 +22,8 @@ export type CredentialChangeListener = (userId: string | null) => void;
 /**
  * Resolves a request's credential (bearer API token or session cookie) to a principal. Used by the
  * REST guard, the gateway and socket.io alike. Lookups are cached for a few seconds because the
- * gateway authenticates every proxied call; revocation and sign-out evict at once on this replica.
+ * gateway authenticates every proxied call; revocation and sign-out evict at once, on this replica
+ * and (through the ClusterBus) on the others.
  */
 @Injectable()
 export class Authenticator {
@@ -30,8 +32,16 @@ export class Authenticator {
 
   constructor(
     private readonly prisma: PrismaService,
+    private readonly cluster: ClusterBus,
     @Inject(CONFIG) private readonly config: Config,
-  ) {}
+  ) {
+    cluster.onMessage((message) => {
+      if (message.kind !== 'credentials') return;
+      if (message.digest) this.drop(message.digest);
+      else if (message.userId) this.dropUser(message.userId);
+      else this.dropAll();
+    });
+  }
 
   async authenticate(req: IncomingMessage): Promise<Principal | null> {
     const header = req.headers.authorization;
@@ -48,19 +58,34 @@ export class Authenticator {
     this.listeners.push(listener);
   }
 
-  /** Drops one cached credential (signed out, session or token revoked). */
+  /** Drops one cached credential (signed out, session or token revoked), on every replica. */
   evict(secretDigest: string): void {
+    this.drop(secretDigest);
+    this.cluster.publish({ kind: 'credentials', digest: secretDigest, userId: null });
+  }
+
+  /** Drops every cached credential of a user (disabled, deleted, new password, admin flag). */
+  evictUser(userId: string): void {
+    this.dropUser(userId);
+    this.cluster.publish({ kind: 'credentials', digest: null, userId });
+  }
+
+  private drop(secretDigest: string): void {
     const userId = this.cache.get(secretDigest)?.principal.user.id ?? null;
     this.cache.delete(secretDigest);
     this.notify(userId);
   }
 
-  /** Drops every cached credential of a user (disabled, deleted, new password, admin flag). */
-  evictUser(userId: string): void {
+  private dropUser(userId: string): void {
     for (const [key, entry] of this.cache) {
       if (entry.principal.user.id === userId) this.cache.delete(key);
     }
     this.notify(userId);
+  }
+
+  private dropAll(): void {
+    this.cache.clear();
+    this.notify(null);
   }
 
   private notify(userId: string | null): void {

@@ -37,10 +37,13 @@ export class TestBerth {
 
   static async start(
     env: Record<string, string> = {},
-    options: { captureLogs?: boolean } = {},
+    /** `replicaOf`: another replica of that server, on its database (dropped with that one). */
+    options: { captureLogs?: boolean; replicaOf?: TestBerth } = {},
   ): Promise<TestBerth> {
     const dataDir = mkdtempSync(join(tmpdir(), 'berth-test-'));
-    const database = await TestDatabase.create(dataDir);
+    const database = options.replicaOf
+      ? options.replicaOf.database.shared()
+      : await TestDatabase.create(dataDir);
     const config = loadConfig({
       DATABASE_URL: database.url,
       PORT: '0',
@@ -150,6 +153,11 @@ export class TestDatabase {
     readonly url: string,
     readonly drop: () => Promise<void>,
   ) {}
+
+  /** The same database for a second server, which leaves dropping it to the first. */
+  shared(): TestDatabase {
+    return new TestDatabase(this.provider, this.url, async () => {});
+  }
 
   static async create(dataDir: string): Promise<TestDatabase> {
     const admin = process.env.BERTH_TEST_POSTGRES_URL;
