@@ -118,6 +118,8 @@ test('a container is created from the form, followed live, used in a console, st
         .click();
       await expect(page).toHaveURL((url) => url.pathname === '/containers');
       await page.getByRole('searchbox', { name: /Search containers/ }).fill(name);
+      // The search applies after a pause in typing; a click before it lands races the URL update.
+      await expect(page.getByText('1 container match on')).toBeVisible();
       const row = page
         .getByRole('table', { name: 'Containers' })
         .getByRole('row')
@@ -159,6 +161,47 @@ test('a container is created from the form, followed live, used in a console, st
       await page.keyboard.press('Enter');
       await expect(terminal.locator('.xterm-rows')).toContainText('berth-42');
       await page.screenshot({ path: artifactPath('container-console.png') });
+    });
+
+    await test.step('change its memory limit and restart policy', async () => {
+      const id = new URL(page.url()).pathname.split('/')[3] ?? '';
+      await page.getByRole('button', { name: 'Resources', exact: true }).click();
+      const dialog = page.getByRole('dialog', { name: `Resources of ${name}` });
+      const memory = dialog.getByLabel('Memory limit');
+      await expect(dialog.getByLabel('Restart policy')).toBeFocused();
+      // A limit the engine would refuse is named at its field before anything is sent.
+      await memory.fill('3');
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      await expect(memory).toHaveAccessibleDescription('at least 6m (the engine minimum)');
+      await memory.fill('64');
+      await dialog.getByLabel('Memory unit').selectOption('MiB');
+      await dialog.getByLabel('Restart policy').selectOption('on-failure');
+      await dialog.getByLabel('Maximum retries').fill('3');
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await expect(page.locator('html')).toHaveClass(/dark/);
+      await page.screenshot({
+        path: artifactPath('container-resources-dark.png'),
+        animations: 'disabled',
+      });
+      await page.emulateMedia({ colorScheme: 'light' });
+      // Enter in a field saves, as in every dialog.
+      await dialog.getByLabel('Maximum retries').press('Enter');
+      await expect(dialog).toBeHidden();
+
+      const inspect = await apiCall(
+        page,
+        'GET',
+        `/api/hosts/${encodeURIComponent(hostId ?? '')}/containers/${encodeURIComponent(id)}/json`,
+      );
+      expect(inspect.status()).toBe(200);
+      const { HostConfig: config } = (await inspect.json()) as {
+        HostConfig: { Memory: number; RestartPolicy: { Name: string; MaximumRetryCount: number } };
+      };
+      expect(config.Memory).toBe(64 * 1024 * 1024);
+      expect(config.RestartPolicy).toEqual({ Name: 'on-failure', MaximumRetryCount: 3 });
+      await page.getByRole('tab', { name: 'Overview' }).click();
+      await expect(page.getByText('64 MiB memory')).toBeVisible();
+      await expect(page.getByText('on-failure (max 3)')).toBeVisible();
     });
 
     await test.step('stop it with a timeout, then remove it', async () => {

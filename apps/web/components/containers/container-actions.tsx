@@ -1,6 +1,6 @@
 'use client';
 
-import { ZRenameContainerRequest } from '@berth/shared';
+import { ZRenameContainerRequest, type TContainerInspect } from '@berth/shared';
 import {
   Copy,
   Pause,
@@ -9,6 +9,7 @@ import {
   RefreshCcw,
   RotateCcw,
   Skull,
+  SlidersHorizontal,
   Square,
   Trash2,
 } from 'lucide-react';
@@ -29,8 +30,9 @@ import { CheckboxField } from '../ui/checkbox-field';
 import { ErrorNotice } from '../ui/error-notice';
 import { TextField } from '../ui/text-field';
 import { ActionDialog } from './action-dialog';
+import { ResourcesDialog } from './resources-dialog';
 
-type Dialog = 'stop' | 'kill' | 'rename' | 'remove' | 'recreate' | null;
+type Dialog = 'stop' | 'kill' | 'rename' | 'resources' | 'remove' | 'recreate' | null;
 
 const SIGNALS = ['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
 
@@ -38,8 +40,17 @@ function secondsOrUndefined(text: string): number | undefined {
   return text.trim() === '' ? undefined : Number(text);
 }
 
-/** Start, stop, restart, kill, pause, unpause, rename, recreate, duplicate and remove. */
-export function ContainerActions({ hostId, view }: { hostId: string; view: InspectView }) {
+interface ContainerActionsProps {
+  hostId: string;
+  view: InspectView;
+  /** The inspect answer, for what `view` does not read (CPU shares and quota, swap). */
+  raw: TContainerInspect;
+}
+
+/**
+ * Start, stop, restart, kill, pause, unpause, rename, resources, recreate, duplicate and remove.
+ */
+export function ContainerActions({ hostId, view, raw }: ContainerActionsProps) {
   const router = useRouter();
   const id = view.id;
   const act = useContainerAction(hostId, id);
@@ -54,6 +65,7 @@ export function ContainerActions({ hostId, view }: { hostId: string; view: Inspe
   const [force, setForce] = useState(view.state.running);
   const [volumes, setVolumes] = useState(false);
   const [pull, setPull] = useState(true);
+  const [warnings, setWarnings] = useState<string[]>([]);
 
   const { running, paused, restarting } = view.state;
   const busy = act.isPending;
@@ -64,6 +76,7 @@ export function ContainerActions({ hostId, view }: { hostId: string; view: Inspe
     remove.reset();
     recreate.reset();
     setNameError(undefined);
+    setWarnings([]);
     if (next === 'rename') setName(view.name);
     if (next === 'remove') setForce(running || paused || restarting);
     setDialog(next);
@@ -123,6 +136,10 @@ export function ContainerActions({ hostId, view }: { hostId: string; view: Inspe
           <Pencil aria-hidden />
           Rename
         </Button>
+        <Button variant="ghost" onClick={() => open('resources')}>
+          <SlidersHorizontal aria-hidden />
+          Resources
+        </Button>
         <Button variant="ghost" onClick={() => open('recreate')}>
           <RefreshCcw aria-hidden />
           Recreate
@@ -142,6 +159,11 @@ export function ContainerActions({ hostId, view }: { hostId: string; view: Inspe
       {act.error && dialog === null ? (
         <div className="mt-3 w-full">
           <ErrorNotice error={act.error} />
+        </div>
+      ) : null}
+      {warnings.length > 0 ? (
+        <div role="status" className="mt-3 text-sm text-muted">
+          Saved. The engine warned: {warnings.join(' ')}
         </div>
       ) : null}
 
@@ -218,6 +240,19 @@ export function ContainerActions({ hostId, view }: { hostId: string; view: Inspe
           error={nameError ?? fieldErrorsFromError(rename.error).name}
         />
       </ActionDialog>
+
+      <ResourcesDialog
+        open={dialog === 'resources'}
+        hostId={hostId}
+        id={id}
+        name={view.name}
+        raw={raw}
+        onClose={() => setDialog(null)}
+        onSaved={(engineWarnings) => {
+          setWarnings(engineWarnings);
+          setDialog(null);
+        }}
+      />
 
       <ActionDialog
         open={dialog === 'recreate'}

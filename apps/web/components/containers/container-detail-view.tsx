@@ -112,7 +112,7 @@ export function ContainerDetailView({ hostId, id, initialTab }: ContainerDetailV
         }
       />
       <div className="mb-4">
-        <ContainerActions key={view.id} hostId={hostId} view={view} />
+        <ContainerActions key={view.id} hostId={hostId} view={view} raw={inspect.data} />
       </div>
       <ContainerTabs current={tab} onSelect={setTab} />
       <div

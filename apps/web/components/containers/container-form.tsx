@@ -1,6 +1,6 @@
 'use client';
 
-import { RESTART_POLICIES, ZCreateContainerRequest, type THostSummary } from '@berth/shared';
+import { ZCreateContainerRequest, type THostSummary } from '@berth/shared';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useRef, useState, type FormEvent } from 'react';
@@ -10,7 +10,6 @@ import {
   type ContainerFormValues,
   type HealthcheckKind,
   type PullPolicy,
-  type RestartPolicyName,
 } from '@/lib/container-form';
 import { containerHref } from '@/lib/container-format';
 import { usePullProgress } from '@/lib/container-live';
@@ -28,6 +27,7 @@ import { TextField } from '../ui/text-field';
 import { EnvRows, MountRows, NetworkRows, PairRows, PortRows } from './container-form-rows';
 import { FormSection } from './form-rows';
 import { PullProgress } from './pull-progress';
+import { RestartPolicyFields } from './restart-policy-fields';
 import { SelectField } from '../ui/select-field';
 
 interface ContainerFormProps {
@@ -256,28 +256,14 @@ export function ContainerForm({ initial, hosts, sourceName }: ContainerFormProps
 
       <FormSection title="Restart and resources">
         <div className="grid gap-3 md:grid-cols-4">
-          <SelectField
-            label="Restart policy"
-            value={values.restartPolicy}
-            onValueChange={(policy) => set('restartPolicy', policy as RestartPolicyName)}
-            error={errors['restartPolicy.name'] ?? errors.restartPolicy}
-          >
-            <option value="">Engine default (no)</option>
-            {RESTART_POLICIES.map((policy) => (
-              <option key={policy} value={policy}>
-                {policy}
-              </option>
-            ))}
-          </SelectField>
-          <TextField
-            label="Maximum retries"
-            inputMode="numeric"
-            disabled={values.restartPolicy !== 'on-failure'}
-            value={values.maximumRetryCount}
-            onValueChange={(count) => set('maximumRetryCount', count)}
-            error={errors['restartPolicy.maximumRetryCount']}
-            placeholder="unlimited"
-            hint="on-failure only"
+          <RestartPolicyFields
+            allowDefault
+            policy={values.restartPolicy}
+            onPolicyChange={(policy) => set('restartPolicy', policy)}
+            retries={values.maximumRetryCount}
+            onRetriesChange={(count) => set('maximumRetryCount', count)}
+            policyError={errors['restartPolicy.name'] ?? errors.restartPolicy}
+            retriesError={errors['restartPolicy.maximumRetryCount']}
           />
           <TextField
             label="CPUs"

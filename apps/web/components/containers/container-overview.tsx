@@ -14,6 +14,7 @@ import { Panel } from '../ui/panel';
 import { NoValue, Table, Td, Th } from '../ui/table';
 import { ContainerChanges } from './container-changes';
 import { ContainerProcesses } from './container-processes';
+import { cpuLimit, readResources } from './resource-form';
 
 interface ContainerOverviewProps {
   hostId: string;
@@ -43,14 +44,16 @@ export function ContainerOverview({ hostId, view, raw }: ContainerOverviewProps)
           </pre>
         </Panel>
       ) : (
-        <Formatted hostId={hostId} view={view} />
+        <Formatted hostId={hostId} view={view} raw={raw} />
       )}
     </div>
   );
 }
 
-function Formatted({ hostId, view }: { hostId: string; view: InspectView }) {
+function Formatted({ hostId, view, raw }: ContainerOverviewProps) {
   const state = view.state;
+  const resources = readResources(raw);
+  const cpus = cpuLimit(resources);
   return (
     <>
       <div className="grid gap-5 lg:grid-cols-2">
@@ -98,7 +101,8 @@ function Formatted({ hostId, view }: { hostId: string; view: InspectView }) {
                 label: 'Limits',
                 value:
                   [
-                    view.nanoCpus > 0 ? `${view.nanoCpus / 1e9} CPU` : null,
+                    cpus > 0 ? `${Number(cpus.toFixed(3))} CPU` : null,
+                    resources.cpuShares > 0 ? `${resources.cpuShares} CPU shares` : null,
                     view.memory > 0 ? `${formatBytes(view.memory)} memory` : null,
                   ]
                     .filter(Boolean)
