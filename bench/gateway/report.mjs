@@ -167,7 +167,7 @@ function kib(bytes) {
 }
 
 /** Plain columns, padded to the widest cell: readable in a terminal and pasteable into Markdown. */
-function table(header, body) {
+export function table(header, body) {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
   const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');

@@ -3,6 +3,7 @@
 # entry point and a private registry, all on this one machine.
 #
 #   fleet.sh up | down | restart | status | check | stop-host NAME | start-host NAME
+#   fleet.sh bench-up N | bench-down
 #
 # See README.md beside this file for the layout. Everything the fleet needs is
 # installed from Debian by this script, because CI runs in a fresh clone on a
@@ -50,6 +51,8 @@ usage: fleet.sh COMMAND
   stop-host NAME [--kill]
                     stop dockerd of host NAME (a|b|c|d), or kill -9 it; data is kept
   start-host NAME   start dockerd of host NAME again and wait until it answers
+  bench-up N        start N extra plain engines for benchmarks (bench-01 ..), print their URLs
+  bench-down        stop the benchmark engines and delete their state (down does it too)
 Environment: BERTH_FLEET_DIR (default /tmp/berth-fleet)
 EOF
   exit 2
@@ -82,6 +85,7 @@ looks_ours() {
     [[ -e $e || -L $e ]] || continue
     case ${e##*/} in
       a | b | c | d | bin | registry | image | docker-config | fleet.env | fleet.env.tmp) ;;
+      bench-[0-9][0-9]) ;;
       *) return 1 ;;
     esac
   done
@@ -691,14 +695,8 @@ cmd_up() {
 # namespaces, everything in our cgroups, and the few root-namespace programs
 # we start whose command line names FLEET_DIR.
 leftover_pids() {
-  local h p exe f
-  for h in "${HOSTS[@]}"; do
-    if [[ -e $(nspath "$h") ]]; then ip netns pids "$(netns "$h")" 2>/dev/null || true; fi
-    for f in /sys/fs/cgroup/berth-fleet-"$h" /sys/fs/cgroup/*/berth-fleet-"$h"; do
-      [[ -d $f ]] || continue
-      find "$f" -name cgroup.procs -exec cat {} + 2>/dev/null || true
-    done
-  done
+  local h p exe
+  for h in "${HOSTS[@]}"; do engine_pids "$h"; done
   for p in /proc/[0-9]*; do
     p=${p#/proc/}
     exe=$(readlink "/proc/$p/exe" 2>/dev/null) || continue
@@ -709,11 +707,22 @@ leftover_pids() {
   done
 }
 
-# Socket files in /run/containerd/s of our running shims (see step 6 of
-# do_down), read from the shims' command lines while they still run.
+# Every process in one engine's network namespace and cgroup subtree: its
+# containerd, dockerd, shims and containers.
+engine_pids() {
+  local h=$1 f
+  if [[ -e $(nspath "$h") ]]; then ip netns pids "$(netns "$h")" 2>/dev/null || true; fi
+  for f in /sys/fs/cgroup/berth-fleet-"$h" /sys/fs/cgroup/*/berth-fleet-"$h"; do
+    [[ -d $f ]] || continue
+    find "$f" -name cgroup.procs -exec cat {} + 2>/dev/null || true
+  done
+}
+
+# Socket files in /run/containerd/s of the running shims of the engines named
+# (see step 6 of do_down), read from the shims' command lines while they run.
 shim_sockets() {
   local h p args i ns id addr
-  for h in "${HOSTS[@]}"; do
+  for h in "$@"; do
     [[ -e $(nspath "$h") ]] || continue
     for p in $(ip netns pids "$(netns "$h")" 2>/dev/null); do
       [[ $(readlink "/proc/$p/exe" 2>/dev/null) == */containerd-shim* ]] || continue
@@ -732,10 +741,25 @@ shim_sockets() {
   done
 }
 
+# The shim sockets of every container one engine knows (see step 6 of do_down).
+remove_container_sockets() {
+  local h=$1 id sock
+  sock=$(hdir "$h")/containerd/containerd.sock
+  for id in "$(hdir "$h")"/data/containers/*/; do
+    [[ -d $id ]] || continue
+    id=$(basename "$id")
+    rm -f "/run/containerd/s/$(printf '%s' "$sock/moby/$id" | sha256sum | cut -d' ' -f1)"
+  done
+}
+
 do_down() {
   local quiet=${1:-} h p i
   local shim_socks=()
-  mapfile -t shim_socks < <(shim_sockets)
+  # 0. Benchmark engines, if any were left (they live under FLEET_DIR too).
+  local benches=()
+  mapfile -t benches < <(bench_hosts)
+  if ((${#benches[@]})); then teardown_bench "${benches[@]}"; fi
+  mapfile -t shim_socks < <(shim_sockets "${HOSTS[@]}")
   # 1. Kill, do not stop: everything is thrown away anyway, and a graceful
   # dockerd shutdown waits up to 10 s (each container's stop timeout) for
   # every test container whose PID 1 ignores SIGTERM, e.g. `sleep`.
@@ -793,15 +817,7 @@ do_down() {
   # leaves its socket there. Remove exactly ours: from the shims seen before
   # the kill, and from the engines' container list (dockerd's namespace is
   # "moby"); then the directories if that left them empty.
-  local id sock
-  for h in "${HOSTS[@]}"; do
-    sock=$(hdir "$h")/containerd/containerd.sock
-    for id in "$(hdir "$h")"/data/containers/*/; do
-      [[ -d $id ]] || continue
-      id=$(basename "$id")
-      rm -f "/run/containerd/s/$(printf '%s' "$sock/moby/$id" | sha256sum | cut -d' ' -f1)"
-    done
-  done
+  for h in "${HOSTS[@]}"; do remove_container_sockets "$h"; done
   if ((${#shim_socks[@]})); then rm -f "${shim_socks[@]}"; fi
   rmdir /run/containerd/s /run/containerd 2>/dev/null || true
   # dockerd makes /run/docker/plugins (plugin discovery) even with another
@@ -883,6 +899,105 @@ cmd_start_host() {
   start_dockerd "$h"
   wait_engine "$h"
   log "host $h: dockerd answers again"
+}
+
+# ------------------------------------------------------- bench engines ----
+
+# Extra plain engines for benchmarks (bench/fleet-list): bench-01 .. bench-NN,
+# each set up like host a (own network namespace with only lo, own
+# containerd, data-root, exec-root and unix socket under FLEET_DIR). The tests
+# never use them: `up` does not start them, `down` removes them.
+readonly BENCH_MAX=20
+
+bench_name() { printf 'bench-%02d' "$1"; }
+
+# The benchmark engines that exist now (a directory or a namespace is left).
+bench_hosts() {
+  local e
+  for e in "$FLEET_DIR"/bench-[0-9][0-9] /var/run/netns/berth-bench-[0-9][0-9]; do
+    [[ -e $e ]] || continue
+    e=${e##*/}
+    printf '%s\n' "${e#berth-}"
+  done | sort -u
+}
+
+# Kills benchmark engines and removes everything they left: processes in
+# their namespaces and cgroups, mounts, namespaces, cgroups, shim sockets and
+# their directories. The steps of do_down, for these engines only.
+teardown_bench() {
+  local h d p i m socks=() pids=()
+  mapfile -t socks < <(shim_sockets "$@")
+  for h in "$@"; do
+    [[ $h =~ ^bench-[0-9][0-9]$ ]] || die "internal: $h is not a benchmark engine"
+    for p in "$(hdir "$h")"/dockerd.launch.pid "$(hdir "$h")"/containerd.pid; do
+      p=$(read_pid "$p")
+      if is_ours "$p"; then kill -KILL "$p" 2>/dev/null || true; fi
+    done
+  done
+  for i in 1 2 3 4 5; do
+    mapfile -t pids < <(for h in "$@"; do engine_pids "$h"; done | sort -un | grep -vx "$$" || true)
+    ((${#pids[@]})) || break
+    kill -KILL "${pids[@]}" 2>/dev/null || true
+    sleep 0.2
+  done
+  for h in "$@"; do
+    d=$(hdir "$h")
+    if [[ -d $d ]]; then
+      while read -r m; do
+        umount -l "$m" 2>/dev/null || true
+      done < <(findmnt -rn -o TARGET | awk -v p="$d/" 'index($0, p) == 1' | sort -r)
+    fi
+    if [[ -e $(nspath "$h") ]]; then ip netns del "$(netns "$h")" || true; fi
+    for m in /sys/fs/cgroup/berth-fleet-"$h" /sys/fs/cgroup/*/berth-fleet-"$h"; do
+      if [[ -d $m ]]; then find "$m" -depth -type d -exec rmdir {} + 2>/dev/null || true; fi
+    done
+    remove_container_sockets "$h"
+    rm -rf "$d"
+  done
+  if ((${#socks[@]})); then rm -f "${socks[@]}"; fi
+  rmdir /run/containerd/s /run/containerd 2>/dev/null || true
+}
+
+cmd_bench_up() {
+  local n=${1:-} i h p
+  [[ $n =~ ^[0-9]+$ ]] && ((n >= 1 && n <= BENCH_MAX)) ||
+    die "bench-up takes a number of engines from 1 to $BENCH_MAX"
+  require_root
+  check_fleet_dir
+  take_lock
+  [[ -e $MARKER && -s $FLEET_DIR/image/image.tar ]] || die "the fleet is not up (run: fleet.sh up)"
+  local started=()
+  for ((i = 1; i <= n; i++)); do
+    h=$(bench_name "$i")
+    if is_ours "$(read_pid "$(hdir "$h")/dockerd.launch.pid")" && engine_answers "$h"; then continue; fi
+    # Whatever a killed run left of this engine goes first.
+    teardown_bench "$h"
+    mkdir -p "$(hdir "$h")"
+    setup_netns "$h"
+    write_host_config "$h"
+    start_containerd "$h"
+    start_dockerd "$h"
+    started+=("$h")
+  done
+  local pids=() rc=0
+  for h in "${started[@]}"; do
+    (wait_engine "$h" 120 && dk "$h" load -q -i "$FLEET_DIR/image/image.tar" >/dev/null) &
+    pids+=("$!")
+  done
+  for p in "${pids[@]}"; do wait "$p" || rc=1; done
+  ((rc == 0)) || die "starting the benchmark engines failed"
+  log "${#started[@]} benchmark engines started, $((n - ${#started[@]})) already running"
+  for ((i = 1; i <= n; i++)); do printf 'unix://%s/docker.sock\n' "$(hdir "$(bench_name "$i")")"; done
+}
+
+cmd_bench_down() {
+  require_root
+  check_fleet_dir
+  take_lock
+  local benches=()
+  mapfile -t benches < <(bench_hosts)
+  if ((${#benches[@]})); then teardown_bench "${benches[@]}"; fi
+  log "${#benches[@]} benchmark engines removed"
 }
 
 # -------------------------------------------------------------- status ----
@@ -996,6 +1111,8 @@ main() {
     check) cmd_check ;;
     stop-host) cmd_stop_host "$@" ;;
     start-host) cmd_start_host "$@" ;;
+    bench-up) cmd_bench_up "$@" ;;
+    bench-down) cmd_bench_down ;;
     *) usage ;;
   esac
 }
