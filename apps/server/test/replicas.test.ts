@@ -50,7 +50,7 @@ onPostgres('replicas: revocations and grant changes reach every replica at once'
       reconnection: false,
       extraHeaders: { authorization: `Bearer ${user.token}` },
     });
-    await new Promise((resolve) => socket.once('connect', resolve));
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
     const closed = new Promise((resolve) => socket.once('disconnect', resolve));
 
     const disabled = await one.api('PATCH', `/api/users/${user.id}`, {
