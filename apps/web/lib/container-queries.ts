@@ -7,12 +7,14 @@ import {
   ZCreateContainerResponse,
   ZFleetSummary,
   ZRecreateContainerResponse,
+  ZUpdateContainerResponse,
   type TBulkAction,
   type TBulkContainerRequest,
   type TBulkItemResult,
   type TContainerListResponse,
   type TCreateContainerRequest,
   type TRecreateContainerRequest,
+  type TUpdateContainerRequest,
 } from '@berth/shared';
 import {
   keepPreviousData,
@@ -135,6 +137,16 @@ export function useRenameContainer(hostId: string, id: string) {
   return useMutation({
     mutationFn: (name: string) =>
       api.post(`${containerPath(hostId, id)}/rename`, { body: { name } }),
+    onSuccess: () => invalidate(hostId, id),
+  });
+}
+
+/** `docker update`: CPU, memory and restart policy; the engine's warnings come back. */
+export function useUpdateContainer(hostId: string, id: string) {
+  const invalidate = useInvalidateContainer();
+  return useMutation({
+    mutationFn: (body: TUpdateContainerRequest) =>
+      api.post(`${containerPath(hostId, id)}/update`, { body, schema: ZUpdateContainerResponse }),
     onSuccess: () => invalidate(hostId, id),
   });
 }

@@ -12,6 +12,8 @@ interface ContainerListToolbarProps {
   /** What is typed in the search box; it reaches the filters a moment later. */
   search: string;
   onSearch: (value: string) => void;
+  /** The search box lost focus (a click elsewhere, Tab): apply what was typed now. */
+  onSearchDone: () => void;
   onChange: (patch: Partial<ContainerListFilters>) => void;
   hosts: readonly THostSummary[];
 }
@@ -22,6 +24,7 @@ export function ContainerListToolbar({
   filters,
   search,
   onSearch,
+  onSearchDone,
   onChange,
   hosts,
 }: ContainerListToolbarProps) {
@@ -38,6 +41,7 @@ export function ContainerListToolbar({
           placeholder="Name, image or label…  ( / )"
           value={search}
           onChange={(event) => onSearch(event.target.value)}
+          onBlur={onSearchDone}
           className={`${inputClassName} h-8 pl-8`}
         />
       </div>

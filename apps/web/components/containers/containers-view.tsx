@@ -3,6 +3,7 @@
 import type { TContainerSort } from '@berth/shared';
 import { Activity, Container, Plus } from 'lucide-react';
 import Link from 'next/link';
+import { usePathname } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { filtersSearch, type ContainerListFilters } from '@/lib/container-list-filters';
 import { useLiveContainerList } from '@/lib/container-list-live';
@@ -24,24 +25,29 @@ const SEARCH_DEBOUNCE_MS = 250;
 export function ContainersView({ initialFilters }: { initialFilters: ContainerListFilters }) {
   const [filters, setFilters] = useState(initialFilters);
   const [search, setSearch] = useState(initialFilters.q);
+  const pathname = usePathname();
   const list = useContainerList(filters);
   const live = useLiveContainerList(filters);
   const hosts = useFleetSummary().data?.perHost ?? [];
   const selection = useRowSelection();
 
-  // Typing waits for a pause before it asks the server.
+  // Typing waits for a pause before it asks the server; leaving the box applies it at once.
+  const applySearch = useCallback(
+    () => setFilters((current) => (current.q === search ? current : { ...current, q: search })),
+    [search],
+  );
   useEffect(() => {
-    const timer = setTimeout(
-      () => setFilters((current) => (current.q === search ? current : { ...current, q: search })),
-      SEARCH_DEBOUNCE_MS,
-    );
+    const timer = setTimeout(applySearch, SEARCH_DEBOUNCE_MS);
     return () => clearTimeout(timer);
-  }, [search]);
+  }, [applySearch]);
 
   // The URL follows the filters (without a navigation), so a reload or a shared link keeps them.
+  // A late search must not rewrite the URL once a row click has taken the browser elsewhere: that
+  // would cancel the navigation. Applying the search on blur (before the click) avoids the race.
   useEffect(() => {
-    window.history.replaceState(null, '', `${window.location.pathname}${filtersSearch(filters)}`);
-  }, [filters]);
+    if (window.location.pathname !== pathname) return;
+    window.history.replaceState(null, '', `${pathname}${filtersSearch(filters)}`);
+  }, [filters, pathname]);
 
   const change = (patch: Partial<ContainerListFilters>) =>
     setFilters((current) => ({ ...current, ...patch }));
@@ -86,6 +92,7 @@ export function ContainersView({ initialFilters }: { initialFilters: ContainerLi
             filters={filters}
             search={search}
             onSearch={setSearch}
+            onSearchDone={applySearch}
             onChange={change}
             hosts={hosts}
           />

@@ -2,6 +2,7 @@
 
 import type { TContainerInspect } from '@berth/shared';
 import { useMemo, useState } from 'react';
+import { useUpdateContainer } from '@/lib/container-queries';
 import { fieldErrorsFromError } from '@/lib/field-errors';
 import { formatBytes } from '@/lib/format';
 import { SelectField } from '../ui/select-field';
@@ -18,7 +19,6 @@ import {
   type ResourceFormValues,
 } from './resource-form';
 import { RestartPolicyFields } from './restart-policy-fields';
-import { useUpdateContainer } from './use-update-container';
 
 interface ResourcesDialogProps {
   open: boolean;
