@@ -19,7 +19,8 @@ interface RoleGrant {
  */
 @Injectable()
 export class AccessService {
-  private readonly cache = new Map<string, { access: HostAccess; until: number }>();
+  /** Answers by user and host; a lookup in flight is shared by everyone who asks meanwhile. */
+  private readonly cache = new Map<string, { access: Promise<HostAccess>; until: number }>();
 
   constructor(
     private readonly prisma: PrismaService,
@@ -34,8 +35,13 @@ export class AccessService {
     const key = `${user.id}:${hostId}`;
     const hit = this.cache.get(key);
     if (hit && hit.until > Date.now()) return hit.access;
-    const access = await this.compute(user, hostId);
-    this.cache.set(key, { access, until: Date.now() + CACHE_TTL_MS });
+    const access = this.compute(user, hostId);
+    const entry = { access, until: Date.now() + CACHE_TTL_MS };
+    this.cache.set(key, entry);
+    // A failed lookup is not remembered.
+    access.catch(() => {
+      if (this.cache.get(key) === entry) this.cache.delete(key);
+    });
     return access;
   }
 
