@@ -1,0 +1,243 @@
+import { randomBytes } from 'node:crypto';
+import {
+  BERTH_LABELS,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+  type THost,
+} from '@berth/shared';
+import Docker from 'dockerode';
+import { io, type Socket } from 'socket.io-client';
+import { ContainerInventory } from '../src/inventory/container-inventory.js';
+import { type TestBerth, waitFor } from './support/berth.js';
+import { createUser, signIn, tokenFor, USER_PASSWORD } from './support/identity.js';
+import { fleet } from './support/fleet.js';
+
+export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** A user of the matrix: one per built-in role, each granted that role on host a. */
+export interface Account {
+  role: string;
+  id: string;
+  token: string;
+}
+
+/** `mine`: the standard user's (or their team's); `theirs`: a stranger's. */
+export type Whose = 'mine' | 'theirs';
+
+/**
+ * What a probe acts on. `idle` (created, never started) and `running` containers, `network` and
+ * `volume` are shared by every cell; `fresh*` are made for the one call that changes them.
+ */
+export type TargetKind = 'idle' | 'running' | 'network' | 'volume' | FreshKind;
+type FreshKind = 'fresh' | 'fresh-network' | 'fresh-volume';
+
+export interface Target {
+  id: string;
+  name: string;
+}
+
+type Listed = 'container' | 'network' | 'volume';
+
+/**
+ * Host a of the fleet as the matrix sees it: a user per role, the standard user's teammate and a
+ * stranger (both standard users too), and containers, networks and volumes owned by the standard
+ * user, the teammate and the stranger, labelled as Berth labels them. Everything made carries
+ * `test.run=<run>` and is removed at the end.
+ */
+export class MatrixWorld {
+  readonly run = randomBytes(4).toString('hex');
+  readonly engine: Docker;
+  readonly image = fleet().image;
+  readonly accounts = new Map<string, Account>();
+  /** The standard user's teammate and a stranger: owners of `mine`-team and `theirs` things. */
+  private readonly owners = new Map<'mate' | 'stranger', Account>();
+  /** The team of the standard user and their teammate. */
+  teamId = '';
+  private made = 0;
+  private readonly shared = new Map<string, Target>();
+  private readonly sockets: Client[] = [];
+  private readonly socketOf = new Map<string, Promise<Client>>();
+
+  private constructor(
+    readonly berth: TestBerth,
+    readonly adminToken: string,
+    readonly host: THost,
+  ) {
+    this.engine = new Docker({ socketPath: fleet().a.replace(/^unix:\/\//, '') });
+  }
+
+  static async create(berth: TestBerth, roles: readonly string[]): Promise<MatrixWorld> {
+    const admin = await berth.adminToken();
+    const host = await berth.addHost(admin, { name: 'a', url: fleet().a });
+    const world = new MatrixWorld(berth, admin, host);
+    for (const role of roles) world.accounts.set(role, await world.account(role));
+    world.owners.set('mate', await world.account('standard', 'mate'));
+    world.owners.set('stranger', await world.account('standard', 'stranger'));
+    await world.makeTeam();
+    await world.makeShared();
+    return world;
+  }
+
+  get hostId(): string {
+    return this.host.id;
+  }
+
+  get standard(): Account {
+    return this.accounts.get('standard')!;
+  }
+
+  /** A unique name for something made in this run. */
+  name(what: string): string {
+    this.made += 1;
+    return `matrix-${this.run}-${what}-${this.made}`;
+  }
+
+  /** The labels Berth puts on what each owner makes. */
+  labels(whose: Whose | 'team'): Record<string, string> {
+    const run = { 'test.run': this.run };
+    if (whose === 'theirs') {
+      return { ...run, [BERTH_LABELS.owner]: this.owners.get('stranger')!.id };
+    }
+    const owner = whose === 'mine' ? this.standard.id : this.owners.get('mate')!.id;
+    return { ...run, [BERTH_LABELS.owner]: owner, [BERTH_LABELS.team]: this.teamId };
+  }
+
+  async target(kind: TargetKind, whose: Whose): Promise<Target> {
+    switch (kind) {
+      case 'fresh':
+      case 'fresh-network':
+      case 'fresh-volume':
+        return this.make(kind, whose);
+      case 'idle':
+      case 'running':
+      case 'network':
+      case 'volume':
+        return this.shared.get(`${kind}/${whose}`)!;
+    }
+  }
+
+  /** The shared objects a list must show (`mine`: the standard user's and their team's) or not. */
+  listed(kind: Listed): { mine: string[]; theirs: string[] } {
+    const key = kind === 'container' ? 'idle' : kind;
+    const id = (whose: string) => this.shared.get(`${key}/${whose}`)!.id;
+    return { mine: [id('mine'), id('team')], theirs: [id('theirs')] };
+  }
+
+  /** One socket.io connection per account, made on first use. */
+  socket(account: Account): Promise<Client> {
+    const known = this.socketOf.get(account.id);
+    if (known) return known;
+    const client: Client = io(this.berth.url, {
+      path: '/socket.io',
+      transports: ['websocket'],
+      reconnection: false,
+      extraHeaders: { authorization: `Bearer ${account.token}` },
+    });
+    this.sockets.push(client);
+    const connected = new Promise<Client>((resolve, reject) => {
+      client.once('connect', () => resolve(client));
+      client.once('connect_error', reject);
+    });
+    this.socketOf.set(account.id, connected);
+    return connected;
+  }
+
+  /** A container made straight on the engine, owned as `whose` says. */
+  async container(whose: Whose | 'team', options: { running?: boolean } = {}): Promise<Target> {
+    const name = this.name(whose);
+    const made = await this.engine.createContainer({
+      name,
+      Image: this.image,
+      Cmd: ['sleep', '600'],
+      Labels: this.labels(whose),
+    });
+    if (options.running) await made.start();
+    return { id: made.id, name };
+  }
+
+  /** Waits until the inventory knows a container (REST lists answer from it). */
+  async known(id: string): Promise<void> {
+    const inventory = this.berth.server.app.get(ContainerInventory);
+    await waitFor(
+      () => Promise.resolve(inventory.find(this.hostId, id) !== null),
+      10_000,
+      `container ${id} in the inventory`,
+    );
+  }
+
+  async cleanup(): Promise<void> {
+    this.sockets.forEach((client) => client.disconnect());
+    const filters = { label: [`test.run=${this.run}`] };
+    const containers = await this.engine.listContainers({ all: true, filters });
+    await Promise.all(
+      containers.map((c) => this.engine.getContainer(c.Id).remove({ force: true, v: true })),
+    );
+    const networks = await this.engine.listNetworks({ filters });
+    await Promise.all(networks.map((n) => this.engine.getNetwork(n.Id).remove()));
+    const { Volumes: volumes } = await this.engine.listVolumes({ filters });
+    await Promise.all((volumes ?? []).map((v) => this.engine.getVolume(v.Name).remove()));
+  }
+
+  private async make(kind: FreshKind, whose: Whose): Promise<Target> {
+    switch (kind) {
+      case 'fresh':
+        return this.container(whose);
+      case 'fresh-network': {
+        const name = this.name(`net-${whose}`);
+        const network = await this.engine.createNetwork({ Name: name, Labels: this.labels(whose) });
+        return { id: network.id, name };
+      }
+      case 'fresh-volume': {
+        const name = this.name(`vol-${whose}`);
+        await this.engine.createVolume({ Name: name, Labels: this.labels(whose) });
+        return { id: name, name };
+      }
+    }
+  }
+
+  private async makeShared(): Promise<void> {
+    const containers: Target[] = [];
+    for (const whose of ['mine', 'team', 'theirs'] as const) {
+      containers.push(await this.container(whose));
+      this.shared.set(`idle/${whose}`, containers.at(-1)!);
+      const network = this.name(`net-${whose}`);
+      const made = await this.engine.createNetwork({ Name: network, Labels: this.labels(whose) });
+      this.shared.set(`network/${whose}`, { id: made.id, name: network });
+      const volume = this.name(`vol-${whose}`);
+      await this.engine.createVolume({ Name: volume, Labels: this.labels(whose) });
+      this.shared.set(`volume/${whose}`, { id: volume, name: volume });
+    }
+    for (const whose of ['mine', 'theirs'] as const) {
+      containers.push(await this.container(whose, { running: true }));
+      this.shared.set(`running/${whose}`, containers.at(-1)!);
+    }
+    for (const container of containers) await this.known(container.id);
+  }
+
+  private async account(role: string, who = role): Promise<Account> {
+    const username = `${who}-${this.run}`;
+    const user = await createUser(this.berth, this.adminToken, username);
+    const grant = await this.berth.api('POST', '/api/grants', {
+      token: this.adminToken,
+      body: { userId: user.id, hostId: this.hostId, role },
+    });
+    if (grant.status !== 201) throw new Error(`grant ${role}: ${grant.status}`);
+    const { session } = await signIn(this.berth, username, USER_PASSWORD);
+    return { role, id: user.id, token: await tokenFor(this.berth, session!) };
+  }
+
+  private async makeTeam(): Promise<void> {
+    const team = await this.berth.api<{ id: string }>('POST', '/api/teams', {
+      token: this.adminToken,
+      body: { name: `matrix-${this.run}` },
+    });
+    this.teamId = team.body.id;
+    for (const member of [this.standard, this.owners.get('mate')!]) {
+      const added = await this.berth.api('POST', `/api/teams/${this.teamId}/members`, {
+        token: this.adminToken,
+        body: { userId: member.id },
+      });
+      if (added.status >= 300) throw new Error(`team member: ${added.status}`);
+    }
+  }
+}
