@@ -226,6 +226,11 @@ describe('gateway: grants and the host security policy', () => {
       expect(everything).toContain(name('theirs'));
     });
 
+    it('docker run in the foreground attaches, waits and removes their own container', async () => {
+      const run = await cli(me.token, ['run', '--rm', fleet().image, 'echo', 'hello']);
+      expect(run).toMatchObject({ code: 0, stdout: 'hello\n' });
+    });
+
     it("stop, exec and rm work on their own and their team's containers", async () => {
       const exec = await cli(me.token, ['exec', name('mine'), 'echo', 'inside']);
       expect(exec).toMatchObject({ code: 0, stdout: 'inside\n' });
