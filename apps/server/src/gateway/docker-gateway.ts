@@ -4,7 +4,7 @@ import type {
   OutgoingHttpHeaders,
   ServerResponse,
 } from 'node:http';
-import type { Duplex } from 'node:stream';
+import { type Duplex, pipeline } from 'node:stream';
 import { type BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { type ErrorBody, httpStatusOf, type Permission } from '@berth/shared';
 import type { Logger } from 'pino';
@@ -23,6 +23,7 @@ import { classifyEngineError } from '../hosts/engine-probe.js';
 import { type EnginePath, parseEnginePath } from './engine-path.js';
 import { engineRouteFor, targetOf } from './engine-routes.js';
 import { HiddenTarget, type OwnedCall } from './gateway-ownership.js';
+import { ChunkCoalescer } from './chunk-coalescer.js';
 import { GatewayPolicy } from './gateway-policy.js';
 import { ProgressOutcome, reportsInStream } from './progress-outcome.js';
 import { RegistryAuth } from './registry-auth.js';
@@ -121,10 +122,15 @@ export class DockerGateway implements BeforeApplicationShutdown {
           return;
         }
         res.writeHead(status, engineRes.statusMessage, responseHeaders(engineRes.rawHeaders));
-        // Streams (logs, events) must reach the client chunk by chunk; a sized answer goes out
-        // with its headers in one write.
-        if (engineRes.headers['content-length'] === undefined) res.flushHeaders();
-        engineRes.pipe(res);
+        if (engineRes.headers['content-length'] !== undefined) {
+          // A sized answer goes out with its headers in one write.
+          engineRes.pipe(res);
+          return;
+        }
+        // Streams (logs, events) must reach the client as they come: headers at once, then the
+        // engine's line-sized chunks gathered for a moment into fewer writes.
+        res.flushHeaders();
+        pipeline(engineRes, new ChunkCoalescer(), res, () => undefined);
       });
     });
     upstream.on('error', (error) => {
