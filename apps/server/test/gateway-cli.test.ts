@@ -27,6 +27,9 @@ const LABEL = `berth.test=gateway-cli-${RUN}`;
 const IMAGE = fleet().image;
 
 interface Host extends FleetHost {
+  /** Berth's id of the host. */
+  id: string;
+  token: string;
   /** The docker CLI pointed at the gateway, with an admin API token. */
   gw: CliTarget;
   /** The docker CLI pointed at the engine's own socket, bypassing Berth. */
@@ -44,6 +47,8 @@ beforeAll(async () => {
     const { id } = await berth.addHost(token, host.registration);
     hosts.push({
       ...host,
+      id,
+      token,
       gw: { host: gatewayHost(berth.url, id), token },
       own: { host: host.direct },
     });
@@ -171,6 +176,26 @@ describe('docker CLI through the gateway on hosts a (unix), c (TLS) and d (SSH)'
       }
       await dockerOk(gw, ['rm', '-f', name]);
     }));
+
+  it('wait answers its headers at once and its body when the container exits', async () => {
+    const [{ id, token, gw }] = hosts as [Host];
+    const name = unique('wait');
+    await dockerOk(gw, ['run', '-d', '--name', name, '--label', LABEL, IMAGE, 'sleep', '3']);
+    try {
+      const started = Date.now();
+      const res = await fetch(`${berth.url}/api/hosts/${id}/docker/v1.41/containers/${name}/wait`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      // fetch resolves with the headers: well before the container's three seconds are up.
+      expect(res.status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(await res.json()).toMatchObject({ StatusCode: 0 });
+      expect(Date.now() - started).toBeGreaterThan(1_000);
+    } finally {
+      await docker(gw, ['rm', '-f', name]);
+    }
+  });
 
   it('events streams container events as they happen', () =>
     onEveryHost(async ({ gw }) => {

@@ -57,6 +57,10 @@ const READ_METHODS = new Set(['GET', 'HEAD']);
 const MAX_INSPECTED_BODY = 1 << 20;
 /** List answers read to filter them for owner-limited callers. */
 const MAX_FILTERED_ANSWER = 64 << 20;
+/** Engine answers that are streams of lines, kept open while the engine has more to say. */
+const LINE_STREAMS = /^\/(events|containers\/[^/]+\/(logs|stats)|(services|tasks)\/[^/]+\/logs)$/;
+/** How long a non-stream answer's headers may wait for its body before they go out alone. */
+const HEADER_FLUSH_MS = 10;
 /** How long an engine may take to accept a connection before the call fails as unreachable. */
 const CONNECT_TIMEOUT_MS = 5_000;
 
@@ -122,15 +126,23 @@ export class DockerGateway implements BeforeApplicationShutdown {
           return;
         }
         res.writeHead(status, engineRes.statusMessage, responseHeaders(engineRes.rawHeaders));
-        if (engineRes.headers['content-length'] !== undefined) {
-          // A sized answer goes out with its headers in one write.
-          engineRes.pipe(res);
+        if (LINE_STREAMS.test(call.path.route)) {
+          // Logs, events and stats reach the client as they come: headers at once, then the
+          // engine's line-sized chunks gathered for a moment into fewer writes.
+          res.flushHeaders();
+          pipeline(engineRes, new ChunkCoalescer(), res, () => undefined);
           return;
         }
-        // Streams (logs, events) must reach the client as they come: headers at once, then the
-        // engine's line-sized chunks gathered for a moment into fewer writes.
-        res.flushHeaders();
-        pipeline(engineRes, new ChunkCoalescer(), res, () => undefined);
+        // Other answers usually follow at once, and go out with their headers in one write; one
+        // that keeps the client waiting (`wait`, a slow engine) gets its headers shortly.
+        // (`headersSent` is already true after writeHead; what counts is whether body went out.)
+        let bodyStarted = false;
+        engineRes.once('data', () => (bodyStarted = true));
+        const flushLater = setTimeout(() => {
+          if (!bodyStarted && !res.writableEnded) res.flushHeaders();
+        }, HEADER_FLUSH_MS);
+        res.once('close', () => clearTimeout(flushLater));
+        engineRes.pipe(res);
       });
     });
     upstream.on('error', (error) => {
