@@ -4,16 +4,18 @@ export const TARGETS = { addedP50Ms: 1, throughputRatio: 0.8 };
 /**
  * The target a row is judged by, or null. One client shows the latency Berth adds (for a stream,
  * until its first byte); 32 clients show how much of the engine's throughput survives the hop.
+ * A scenario may be judged by one of the two only (`judged`): the short log by its latency, the
+ * 5 MiB log by its throughput.
  */
 export function judge(row) {
   const { direct, gateway } = row;
-  if (row.concurrency === 1) {
+  if (row.concurrency === 1 && row.judged !== 'throughput') {
     const key = row.stream ? 'ttfbP50Ms' : 'p50Ms';
     const added = gateway[key] - direct[key];
     const what = row.stream ? 'added TTFB p50' : 'added p50';
     return verdict(added < TARGETS.addedP50Ms, `${what} ${ms(added)} < ${TARGETS.addedP50Ms} ms`);
   }
-  if (row.concurrency >= 32) {
+  if (row.concurrency >= 32 && row.judged !== 'latency') {
     const key = row.stream ? 'mbPerSec' : 'reqPerSec';
     const ratio = gateway[key] / direct[key];
     const what = row.stream ? 'MB/s' : 'req/s';
@@ -45,7 +47,8 @@ export function renderText(rows, context) {
 function header(c) {
   return [
     `Berth gateway bench: engine ${c.host} (${c.engineUrl}), ${c.containers} containers listed ` +
-      `(${kib(c.responseBytes.list)} per list), logs of ${kib(c.responseBytes.logs)} per request`,
+      `(${kib(c.responseBytes.list)} per list), logs of ${kib(c.responseBytes.tail)} (tail=100) and ` +
+      `${kib(c.responseBytes.logs)} per request`,
     `${c.durationS} s per cell after ${c.warmupS} s warm-up; Berth LOG_LEVEL=${c.logLevel}; ` +
       `${c.cores} cores shared by bench, Berth and dockerd; load average before ${c.loadAverage}`,
   ].join('\n');
