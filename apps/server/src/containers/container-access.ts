@@ -96,10 +96,16 @@ export class ContainerAccess {
     return reach;
   }
 
-  /** Whether the user may use a permission on a host (for socket feeds that fan out over hosts). */
-  async can(user: PrincipalUser, hostId: string, permission: Permission): Promise<boolean> {
-    if (user.isAdmin) return true;
-    return (await this.access.forHost(user, hostId)).can(permission);
+  /** How far a permission reaches on a host for the user, or null without it (for socket feeds). */
+  async reachOn(
+    user: PrincipalUser,
+    hostId: string,
+    permission: Permission,
+  ): Promise<ListReach | null> {
+    if (user.isAdmin) return { reach: 'all', teamIds: [] };
+    const access = await this.access.forHost(user, hostId);
+    const reach = access.reachOf(permission);
+    return reach ? { reach, teamIds: access.teamIds } : null;
   }
 
   /**

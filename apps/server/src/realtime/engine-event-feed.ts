@@ -3,7 +3,7 @@ import type { TEngineEvent, ZEventsSubscribe } from '@berth/shared';
 import type { z } from 'zod';
 import type { Principal } from '../auth/principal.js';
 import { CONFIG, type Config } from '../config/config.js';
-import { ContainerAccess } from '../containers/container-access.js';
+import { ContainerAccess, type ListReach, withinReach } from '../containers/container-access.js';
 import { EngineRegistry } from '../hosts/engine-registry.js';
 import { HostEvents } from '../hosts/host-events.js';
 import { ContainerInventory } from '../inventory/container-inventory.js';
@@ -54,14 +54,15 @@ export class EngineEventFeed implements OnApplicationShutdown {
     viewer: EventsViewer,
   ): Promise<() => void> {
     const matches = filterOf(request);
-    const forward = (event: TEngineEvent) => {
-      if (matches(event)) viewer.event(event);
+    const user = principal.user;
+    const forwarder = (reach: ListReach) => (event: TEngineEvent) => {
+      if (matches(event) && visibleTo(event, reach, user.id)) viewer.event(event);
     };
     if (request.hostId) {
-      await this.access.require(principal, request.hostId, 'system.info');
+      const permit = await this.access.require(principal, request.hostId, 'system.info');
       return this.hub.join(
         request.hostId,
-        { next: forward, end: (reason) => viewer.end(reason) },
+        { next: forwarder(permit), end: (reason) => viewer.end(reason) },
         (sink) => this.open(request.hostId!, sink),
       );
     }
@@ -69,13 +70,15 @@ export class EngineEventFeed implements OnApplicationShutdown {
     let closed = false;
     const join = async (hostId: string) => {
       if (closed || joined.has(hostId)) return;
-      if (!(await this.access.can(principal.user, hostId, 'system.info'))) return;
-      if (closed || joined.has(hostId)) return;
+      const reach = await this.access.reachOn(user, hostId, 'system.info');
+      if (!reach || closed || joined.has(hostId)) return;
       // A host that drops out is joined again when it is seen up.
       joined.set(
         hostId,
-        this.hub.join(hostId, { next: forward, end: () => joined.delete(hostId) }, (sink) =>
-          this.open(hostId, sink),
+        this.hub.join(
+          hostId,
+          { next: forwarder(reach), end: () => joined.delete(hostId) },
+          (sink) => this.open(hostId, sink),
         ),
       );
     };
@@ -117,6 +120,17 @@ function toEvent(hostId: string, raw: RawEvent): TEngineEvent {
     attributes,
     time: new Date(Math.floor(nanos / 1e6)).toISOString(),
   };
+}
+
+/**
+ * What an owner-limited viewer sees: events of their own or their team's containers (the engine
+ * puts a container's labels in its events' attributes) and image events (images are shared).
+ * Network, volume and other events carry no owner, so they are not shown to them.
+ */
+function visibleTo(event: TEngineEvent, { reach, teamIds }: ListReach, userId: string): boolean {
+  if (reach === 'all') return true;
+  if (event.type === 'image') return true;
+  return event.type === 'container' && withinReach(event.attributes, reach, userId, teamIds);
 }
 
 /** Types and actions as given; `health_status` also matches `health_status: healthy`. */

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { TContainerStats } from '@berth/shared';
 import type { Principal } from '../auth/principal.js';
 import { CONFIG, type Config } from '../config/config.js';
-import { ContainerAccess } from '../containers/container-access.js';
+import { ContainerAccess, withinReach } from '../containers/container-access.js';
 import type { RegisteredEngine } from '../hosts/engine-registry.js';
 import { ContainerInventory } from '../inventory/container-inventory.js';
 import { openEngineStream } from '../inventory/engine-stream.js';
@@ -52,14 +52,24 @@ export class StatsStreams implements OnApplicationShutdown {
     return this.watch(permit.engine, container.id, viewerFor(container.id));
   }
 
-  /** Sums over the host's running containers; the user must have `container.stats` there. */
+  /**
+   * Sums over the host's running containers; the user must have `container.stats` there. With an
+   * owner-limited grant the sum is over their own and their team's containers only.
+   */
   async host(
     principal: Principal,
     hostId: string,
     viewer: StreamViewer<HostStats>,
   ): Promise<() => void> {
     const permit = await this.access.require(principal, hostId, 'container.stats');
-    return this.hostHub.join(hostId, viewer, (sink) => this.openHost(permit.engine, sink));
+    if (permit.reach === 'all') {
+      return this.hostHub.join(hostId, viewer, (sink) => this.openHost(permit.engine, sink));
+    }
+    const mine = (labels: Record<string, string>) =>
+      withinReach(labels, permit.reach, permit.user.id, permit.teamIds);
+    return this.hostHub.join(`${hostId}/owner:${permit.user.id}`, viewer, (sink) =>
+      this.openHost(permit.engine, sink, mine),
+    );
   }
 
   private watch(
@@ -89,13 +99,18 @@ export class StatsStreams implements OnApplicationShutdown {
    * Joins the stats stream of each running container of the host, follows containers starting
    * and stopping through the inventory, and sends the sum of the latest samples on an interval.
    */
-  private openHost(engine: RegisteredEngine, sink: StreamSink<HostStats>): Promise<() => void> {
+  private openHost(
+    engine: RegisteredEngine,
+    sink: StreamSink<HostStats>,
+    counts: (labels: Record<string, string>) => boolean = () => true,
+  ): Promise<() => void> {
     const latest = new Map<string, TContainerStats>();
     const watching = new Map<string, () => void>();
     const sync = () => {
       const running = new Set<string>();
       for (const entry of this.inventory.host(engine.hostId)?.entries.values() ?? []) {
-        if (entry.summary.state === 'running') running.add(entry.summary.id);
+        if (entry.summary.state === 'running' && counts(entry.summary.labels))
+          running.add(entry.summary.id);
       }
       for (const [id, leave] of watching) {
         if (running.has(id)) continue;
