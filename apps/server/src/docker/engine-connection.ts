@@ -6,6 +6,7 @@ import {
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
+import { inspect } from 'node:util';
 import Docker from 'dockerode';
 import type { EngineEndpoint } from './engine-endpoint.js';
 import { SshAgent } from './ssh-agent.js';
@@ -22,7 +23,8 @@ const AGENT_OPTIONS = { keepAlive: true, maxSockets: 256, maxFreeSockets: 32 };
  * One live connection setup per host: a pooled agent for its transport with a raw streaming
  * request function for the gateway, and a dockerode client for typed calls. dockerode gets an
  * agent of its own: docker-modem runs `util.inspect` over its request options (agent included) on
- * every call, which over the gateway's busy pool took hundreds of milliseconds of event loop.
+ * every call, which over the gateway's busy pool took hundreds of milliseconds of event loop. Both
+ * agents also print as one word, so that inspection never walks their sockets.
  */
 export class EngineConnection {
   readonly docker: Docker;
@@ -30,8 +32,8 @@ export class EngineConnection {
   private readonly dockerodeAgent: HttpAgent;
 
   constructor(readonly endpoint: EngineEndpoint) {
-    this.agent = createAgent(endpoint);
-    this.dockerodeAgent = createAgent(endpoint);
+    this.agent = opaque(createAgent(endpoint));
+    this.dockerodeAgent = opaque(createAgent(endpoint));
     this.docker = new Docker({
       ...dockerodeTarget(endpoint),
       agent: this.dockerodeAgent,
@@ -74,6 +76,12 @@ export class EngineConnection {
     this.agent.destroy();
     this.dockerodeAgent.destroy();
   }
+}
+
+/** An agent whose `util.inspect` form is its name: its sockets (and what they hold) are not walked. */
+function opaque<A extends HttpAgent>(agent: A): A {
+  Object.defineProperty(agent, inspect.custom, { value: () => `[${agent.constructor.name}]` });
+  return agent;
 }
 
 function createAgent(e: EngineEndpoint): HttpAgent {
