@@ -958,6 +958,44 @@ describe('a standard user (owner-limited grant)', () => {
     expect(hostNet.body.error.details?.issues?.[0]?.path).toBe('networks.0.name');
   });
 
+  it('mounts and joins only its own volumes and networks; a new named volume is its own', async () => {
+    const theirVolume = `vol-${RUN}-admins`;
+    const theirNetwork = `net-${RUN}-admins`;
+    const myVolume = `vol-${RUN}-std`;
+    await dockerOk(direct.a, ['volume', 'create', theirVolume]);
+    await dockerOk(direct.a, ['network', 'create', theirNetwork]);
+    const create = (body: Record<string, unknown>) =>
+      berth.api<ErrorBody & TCreateContainerResponse>(
+        'POST',
+        `/api/hosts/${hostIds.a}/containers`,
+        { headers, body: { image: IMAGE, cmd: ['true'], labels: { 'test.run': RUN }, ...body } },
+      );
+    try {
+      const volume = await create({ volumes: [{ source: theirVolume, target: '/data' }] });
+      expect(volume.status).toBe(400);
+      expect(volume.body.error.details?.issues).toEqual([
+        {
+          path: 'volumes.0.source',
+          message: `the name ${theirVolume} is taken by a volume you may not use`,
+        },
+      ]);
+      const network = await create({ networks: [{ name: theirNetwork }] });
+      expect(network.status).toBe(400);
+      expect(network.body.error.details?.issues?.[0]?.path).toBe('networks.0.name');
+
+      const made = await create({ volumes: [{ source: myVolume, target: '/data' }] });
+      expect(made.status).toBe(201);
+      const labels = JSON.parse(
+        await dockerOk(direct.a, ['volume', 'inspect', '--format', '{{json .Labels}}', myVolume]),
+      ) as Record<string, string>;
+      expect(labels).toMatchObject({ 'berth.owner': userId, 'berth.team': teamId });
+      await dockerOk(direct.a, ['rm', '-f', made.body.id]);
+    } finally {
+      await docker(direct.a, ['volume', 'rm', '-f', theirVolume, myVolume]);
+      await docker(direct.a, ['network', 'rm', theirNetwork]);
+    }
+  });
+
   it("sees and acts on its own containers only; others' are hidden", async () => {
     await waitFor(
       async () =>

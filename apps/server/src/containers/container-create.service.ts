@@ -3,7 +3,7 @@ import type { FieldIssue, TCreateContainerRequest, TCreateContainerResponse } fr
 import { AppError } from '../common/app-error.js';
 import { PrismaService } from '../database/prisma.service.js';
 import type { Caller } from './caller.js';
-import { ContainerAccess, type HostPermit } from './container-access.js';
+import { ContainerAccess, type HostPermit, ownerLabels, withinReach } from './container-access.js';
 import { ContainerAudit } from './container-audit.js';
 import { ContainerPolicy, requestFieldOf } from './container-policy.js';
 import { endpointOf, toCreateBody } from './create-container-body.js';
@@ -57,9 +57,15 @@ export class ContainerCreateService {
         const team = await this.soleTeam(permit.user.id);
         const body = toCreateBody(request, { owner: permit.user.id, team });
         await this.policy.check(permit.user, hostId, body, requestFieldOf);
-        await this.checkAgainstHost(permit, request);
+        const newVolumes = await this.checkAgainstHost(permit, request);
         const pulled = await this.ensureImage(caller, permit, request);
         const docker = permit.engine.connection.docker;
+        const labels = ownerLabels(permit.user.id, permit.teamIds);
+        for (const name of new Set(newVolumes)) {
+          await docker.createVolume({ Name: name, Labels: labels }).catch((error: unknown) => {
+            throw engineError(error, 'volume', permit.engine.name);
+          });
+        }
         let created;
         try {
           created = await docker.createContainer({
@@ -97,12 +103,14 @@ export class ContainerCreateService {
   }
 
   /** What the engine would refuse for this host, as field errors before anything is created. */
+  /** Checks the request against the host; returns the named volumes to create for their owner. */
   private async checkAgainstHost(
     permit: HostPermit,
     request: TCreateContainerRequest,
-  ): Promise<void> {
+  ): Promise<string[]> {
     const docker = permit.engine.connection.docker;
     const issues: FieldIssue[] = [];
+    const newVolumes: string[] = [];
     try {
       if (request.name) {
         const same = await docker.listContainers({
@@ -115,12 +123,21 @@ export class ContainerCreateService {
           });
         }
       }
+      // With an owner-limited grant, another user's network or volume counts as absent.
+      const usable = (labels: Record<string, string> | null | undefined) =>
+        withinReach(labels ?? {}, permit.reach, permit.user.id, permit.teamIds);
       const custom = request.networks.filter((n) => !BUILT_IN_NETWORKS.has(n.name));
       if (custom.length > 0) {
-        const known = (await docker.listNetworks()) as { Name: string; Id: string }[];
+        const known = (await docker.listNetworks()) as {
+          Name: string;
+          Id: string;
+          Labels?: Record<string, string> | null;
+        }[];
         request.networks.forEach((network, index) => {
           if (BUILT_IN_NETWORKS.has(network.name)) return;
-          const found = known.some((k) => k.Name === network.name || k.Id.startsWith(network.name));
+          const found = known.some(
+            (k) => (k.Name === network.name || k.Id.startsWith(network.name)) && usable(k.Labels),
+          );
           if (!found) {
             issues.push({
               path: `networks.${index}.name`,
@@ -129,10 +146,47 @@ export class ContainerCreateService {
           }
         });
       }
+      if (permit.reach === 'owned') {
+        const volumes = await this.ownedVolumes(permit, request);
+        issues.push(...volumes.issues);
+        newVolumes.push(...volumes.missing);
+      }
     } catch (error) {
       throw engineError(error, 'host', permit.engine.name);
     }
     if (issues.length > 0) throw AppError.validation(issues);
+    return newVolumes;
+  }
+
+  /**
+   * Named volumes for an owner-limited caller: an existing one must be theirs (another user's
+   * counts as taken); a new one is to be created with their owner labels, so that they keep
+   * seeing it (the engine would create it unlabelled).
+   */
+  private async ownedVolumes(
+    permit: HostPermit,
+    request: TCreateContainerRequest,
+  ): Promise<{ issues: FieldIssue[]; missing: string[] }> {
+    const named = request.volumes.flatMap((mount, index) =>
+      mount.type === 'volume' && mount.source ? [{ name: mount.source, index }] : [],
+    );
+    if (named.length === 0) return { issues: [], missing: [] };
+    const { Volumes } = (await permit.engine.connection.docker.listVolumes()) as {
+      Volumes?: { Name: string; Labels?: Record<string, string> | null }[] | null;
+    };
+    const issues: FieldIssue[] = [];
+    const missing: string[] = [];
+    for (const { name, index } of named) {
+      const existing = (Volumes ?? []).find((v) => v.Name === name);
+      if (!existing) missing.push(name);
+      else if (!withinReach(existing.Labels ?? {}, 'owned', permit.user.id, permit.teamIds)) {
+        issues.push({
+          path: `volumes.${index}.source`,
+          message: `the name ${name} is taken by a volume you may not use`,
+        });
+      }
+    }
+    return { issues, missing };
   }
 
   private async ensureImage(
