@@ -72,6 +72,13 @@ export class EngineConnection {
     return null;
   }
 
+  /** Pins an SSH engine's host key for every connection opened from now on. */
+  pinHostKey(fingerprint: string): void {
+    for (const agent of [this.dockerodeAgent, this.agent]) {
+      if (agent instanceof SshAgent) agent.pin(fingerprint);
+    }
+  }
+
   close(): void {
     this.agent.destroy();
     this.dockerodeAgent.destroy();

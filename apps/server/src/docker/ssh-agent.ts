@@ -39,17 +39,23 @@ export class SshAgent extends Agent {
   private readonly idle = new WeakMap<Duplex, NodeJS.Timeout>();
   /** Fingerprint of the key the host presented on the latest connection. */
   presentedHostKey: string | null = null;
+  private destroyed = false;
 
   constructor(
     private readonly connect: ConnectConfig,
     /** Fingerprint of the trusted host key; null trusts whatever key the host presents. */
-    private readonly pinnedHostKey: string | null,
+    private pinnedHostKey: string | null,
     options: AgentOptions = {},
   ) {
     super({ ...options, keepAlive: true, maxFreeSockets: MAX_IDLE_CHANNELS });
   }
 
   override createConnection(options: unknown, callback: Callback, retries = 0): undefined {
+    if (this.destroyed) {
+      // A request queued on a replaced connection must not dial a new one nobody would close.
+      callback(new Error('the SSH connection to this host was closed'));
+      return undefined;
+    }
     const connection = this.pick();
     connection.channels += 1;
     const release = () => {
@@ -99,7 +105,13 @@ export class SshAgent extends Agent {
     super.reuseSocket(socket, req);
   }
 
+  /** Trusts only this key from now on (the key the open connections already presented). */
+  pin(fingerprint: string): void {
+    this.pinnedHostKey = fingerprint;
+  }
+
   override destroy(): void {
+    this.destroyed = true;
     super.destroy();
     for (const connection of this.connections) this.end(connection);
     this.connections = [];

@@ -242,9 +242,9 @@ export class HostsService {
     );
   }
 
-  /** The live connection trusted any key; the next one is built with the pinned key. */
+  /** The live connection trusted any key; from now on it trusts only the pinned one. */
   private async pinned(row: Host, fingerprint: string): Promise<void> {
-    this.engines.forget(row.id);
+    (await this.engines.get(row.id))?.connection.pinHostKey(fingerprint);
     this.log.info({ hostId: row.id, fingerprint }, `pinned the SSH host key of "${row.name}"`);
     await this.audit.record({
       actor: { type: 'system', id: null, name: 'system' },
