@@ -180,7 +180,7 @@ describe('gateway: grants and the host security policy', () => {
         .split('\n')
         .filter(Boolean);
       if (ids.length > 0) await docker(direct, ['rm', '-f', ...ids]);
-      await docker(direct, ['volume', 'rm', name('vol-mine'), name('vol-theirs')]);
+      await docker(direct, ['volume', 'rm', name('vol-mine'), name('vol-theirs'), name('vol-fly')]);
       await docker(direct, ['network', 'rm', name('net-mine'), name('net-theirs')]);
     });
 
@@ -322,6 +322,37 @@ describe('gateway: grants and the host security policy', () => {
       }
     });
 
+    it('a named volume that docker run -v makes on the way is theirs', async () => {
+      const run = await cli(me.token, [
+        'run',
+        '--rm',
+        '-v',
+        `${name('vol-fly')}:/data`,
+        fleet().image,
+        'true',
+      ]);
+      expect(run).toMatchObject({ code: 0 });
+      const labels = await docker(direct, [
+        'volume',
+        'inspect',
+        '--format',
+        '{{json .Labels}}',
+        name('vol-fly'),
+      ]);
+      expect(JSON.parse(labels.stdout)).toMatchObject({
+        'berth.owner': me.id,
+        'berth.team': teamId,
+      });
+      const listed = await cli(me.token, [
+        'volume',
+        'ls',
+        '-q',
+        '--filter',
+        `name=${name('vol-fly')}`,
+      ]);
+      expect(listed.stdout.trim()).toBe(name('vol-fly'));
+    });
+
     it('volumes and networks: created labelled, listed and removed only when theirs', async () => {
       for (const [who, what] of [
         [me, 'mine'],
@@ -331,9 +362,16 @@ describe('gateway: grants and the host security policy', () => {
         expect((await cli(who.token, ['network', 'create', name(`net-${what}`)])).code).toBe(0);
       }
       const volumes = await cli(me.token, ['volume', 'ls', '--format', '{{.Name}}']);
-      expect(volumes.stdout.split('\n').filter(Boolean)).toEqual([name('vol-mine')]);
+      // Theirs: the one made here and the one `run -v` made above; not the stranger's.
+      expect(volumes.stdout.split('\n').filter(Boolean).sort()).toEqual(
+        [name('vol-fly'), name('vol-mine')].sort(),
+      );
       const networks = await cli(me.token, ['network', 'ls', '--format', '{{.Name}}']);
-      expect(networks.stdout.split('\n').filter(Boolean)).toEqual([name('net-mine')]);
+      // The engine's own networks belong to nobody and are there for everyone.
+      expect(networks.stdout.split('\n').filter(Boolean).sort()).toEqual(
+        ['bridge', 'host', 'none', name('net-mine')].sort(),
+      );
+      expect((await cli(me.token, ['network', 'inspect', 'bridge'])).code).toBe(0);
       const inspect = await docker(direct, [
         'volume',
         'inspect',

@@ -64,6 +64,8 @@ const CONTAINER_MODES = ['NetworkMode', 'PidMode', 'IpcMode', 'Cgroup'];
 interface Found {
   id: string;
   labels: Record<string, string>;
+  /** An object of the engine's own that nobody owns and everyone uses: bridge, host, none. */
+  shared?: boolean;
 }
 
 /**
@@ -145,6 +147,19 @@ export class GatewayOwnership {
       if (found && !isOwned(found.labels, owner)) {
         throw new HiddenTarget(MISSING.volume(ref), true, 'body');
       }
+      // The engine would make it unlabelled, and so hidden from its maker: make it theirs now.
+      if (!found) await this.createVolume(engine, ref, owner);
+    }
+  }
+
+  private async createVolume(engine: RegisteredEngine, name: string, owner: Owner): Promise<void> {
+    try {
+      await engine.connection.docker.createVolume({
+        Name: name,
+        Labels: ownerLabels(owner.userId, owner.teamIds),
+      });
+    } catch (error) {
+      throw engineError(error, 'volume', engine.name);
     }
   }
 
@@ -169,7 +184,9 @@ export class GatewayOwnership {
   ): Promise<Found> {
     const found = await this.resolve(engine, kind, ref);
     if (!found) throw new HiddenTarget(MISSING[kind](ref), false, where);
-    if (!isOwned(found.labels, owner)) throw new HiddenTarget(MISSING[kind](ref), true, where);
+    if (!found.shared && !isOwned(found.labels, owner)) {
+      throw new HiddenTarget(MISSING[kind](ref), true, where);
+    }
     return found;
   }
 
@@ -190,9 +207,14 @@ export class GatewayOwnership {
         case 'network': {
           const network = (await docker.getNetwork(ref).inspect()) as {
             Id: string;
+            Name: string;
             Labels?: Record<string, string> | null;
           };
-          return { id: network.Id, labels: network.Labels ?? {} };
+          return {
+            id: network.Id,
+            labels: network.Labels ?? {},
+            shared: PREDEFINED_NETWORKS.has(network.Name),
+          };
         }
         case 'volume': {
           const volume = (await docker.getVolume(ref).inspect()) as {
@@ -218,8 +240,8 @@ function isOwned(labels: Record<string, string>, owner: Owner): boolean {
 function keepOwned(kind: Kind, answer: unknown, owner: Owner): unknown {
   const mine = (item: unknown) =>
     isObject(item) &&
-    isObject(item.Labels) &&
-    isOwned(item.Labels as Record<string, string>, owner);
+    ((kind === 'network' && PREDEFINED_NETWORKS.has(String(item.Name))) ||
+      (isObject(item.Labels) && isOwned(item.Labels as Record<string, string>, owner)));
   if (kind === 'volume') {
     return isObject(answer) ? { ...answer, Volumes: list(answer.Volumes).filter(mine) } : answer;
   }
