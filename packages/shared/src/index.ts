@@ -17,3 +17,4 @@ export * from './schemas/host-policy.js';
 export * from './policy.js';
 export * from './schemas/sessions.js';
 export * from './schemas/audit-log.js';
+export * from './engine-json.js';

@@ -1,5 +1,6 @@
 import type { FieldIssue } from './errors.js';
 import type { THostPolicy } from './schemas/host-policy.js';
+import { goKeys, isJsonObject, jsonList } from './engine-json.js';
 
 /**
  * Checks a Docker Engine `POST /containers/create` body against a host's security policy and
@@ -20,7 +21,7 @@ export function checkContainerCreate(policy: THostPolicy, body: unknown): FieldI
   const issues = new IssueList();
   const read = issues.reader();
   const hostConfig = read(body, 'HostConfig', '');
-  if (!isObject(hostConfig)) return issues.list();
+  if (!isJsonObject(hostConfig)) return issues.list();
   const create: CreateBody = {
     get: (name) => read(hostConfig, name, 'HostConfig'),
     read,
@@ -44,7 +45,7 @@ const checkConfinement: Check = (policy, { get, add }) => {
   if (!policy.forbidPrivileged) return;
   if (isSet(get('Privileged')))
     add('Privileged', 'privileged containers are not allowed on this host');
-  list(get('SecurityOpt')).forEach((option, i) => {
+  jsonList(get('SecurityOpt')).forEach((option, i) => {
     if (typeof option === 'string' && unconfines(option)) {
       add(`SecurityOpt.${i}`, `"${option}" turns off confinement; not allowed on this host`);
     }
@@ -56,11 +57,11 @@ const checkConfinement: Check = (policy, { get, add }) => {
 
 const checkBindMounts: Check = (policy, { get, read, add }) => {
   if (policy.bindMounts === 'allow') return;
-  list(get('Binds')).forEach((spec, i) => {
+  jsonList(get('Binds')).forEach((spec, i) => {
     const source = typeof spec === 'string' ? bindSourceOf(spec) : null;
     if (source !== null) checkBind(policy, source, `Binds.${i}`, add);
   });
-  list(get('Mounts')).forEach((mount, i) => {
+  jsonList(get('Mounts')).forEach((mount, i) => {
     const path = `HostConfig.Mounts.${i}`;
     const type = read(mount, 'Type', path);
     if (typeof type === 'string' && type.toLowerCase() === 'bind') {
@@ -77,7 +78,7 @@ const checkBindMounts: Check = (policy, { get, read, add }) => {
       checkBind(policy, device, `Mounts.${i}.VolumeOptions.DriverConfig.Options`, add);
     }
   });
-  if (list(get('VolumesFrom')).length > 0) {
+  if (jsonList(get('VolumesFrom')).length > 0) {
     add('VolumesFrom', "can carry another container's bind mounts; not allowed on this host");
   }
 };
@@ -99,13 +100,14 @@ const checkNamespaces: Check = (policy, { get, add }) => {
 const checkDevices: Check = (policy, { get, add }) => {
   if (!policy.forbidDevices) return;
   for (const name of ['Devices', 'DeviceCgroupRules', 'DeviceRequests']) {
-    if (list(get(name)).length > 0) add(name, 'access to host devices is not allowed on this host');
+    if (jsonList(get(name)).length > 0)
+      add(name, 'access to host devices is not allowed on this host');
   }
 };
 
 const checkCapabilities: Check = (policy, { get, add }) => {
   if (!policy.forbidAddedCapabilities) return;
-  const extra = list(get('CapAdd'))
+  const extra = jsonList(get('CapAdd'))
     .map((cap) => String(cap))
     .filter((cap) => !DEFAULT_CAPABILITIES.has(capabilityName(cap)));
   if (extra.length > 0) {
@@ -115,7 +117,7 @@ const checkCapabilities: Check = (policy, { get, add }) => {
 
 const checkSysctls: Check = (policy, { get, add }) => {
   const sysctls = get('Sysctls');
-  if (policy.forbidSysctls && isObject(sysctls) && Object.keys(sysctls).length > 0) {
+  if (policy.forbidSysctls && isJsonObject(sysctls) && Object.keys(sysctls).length > 0) {
     add('Sysctls', 'setting kernel parameters is not allowed on this host');
   }
 };
@@ -258,9 +260,8 @@ class IssueList {
    */
   reader(): FieldReader {
     return (value, name, path) => {
-      if (!isObject(value)) return undefined;
-      const wanted = fold(name);
-      const keys = Object.keys(value).filter((key) => fold(key) === wanted);
+      if (!isJsonObject(value)) return undefined;
+      const keys = goKeys(value, name);
       if (keys.length > 1) {
         this.add(path ? `${path}.${name}` : name, `given more than once (${keys.join(', ')})`);
       }
@@ -268,20 +269,6 @@ class IssueList {
       return last === undefined ? undefined : value[last];
     };
   }
-}
-
-function fold(name: string): string {
-  // Upper-casing first maps ſ (long s) to S and keeps K (Kelvin) as K; lower-casing then gives s
-  // and k, as Go's case folding does.
-  return name.toUpperCase().toLowerCase();
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function list(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
 }
 
 function isSet(value: unknown): boolean {

@@ -1,4 +1,4 @@
-import { BERTH_LABELS } from '@berth/shared';
+import { BERTH_LABELS, goKeys, isJsonObject, jsonList } from '@berth/shared';
 import { AppError } from '../common/app-error.js';
 import { ContainerAccess, ownerLabels, withinReach } from '../containers/container-access.js';
 import { engineError } from '../containers/engine-error.js';
@@ -114,7 +114,7 @@ export class GatewayOwnership {
     body: unknown,
     owner: Owner,
   ): Promise<unknown> {
-    if (!isObject(body)) return body;
+    if (!isJsonObject(body)) return body;
     if (kind === 'container') await this.checkReferences(engine, body, owner);
     const key = onlyKey(body, 'Labels');
     const given = key === undefined ? {} : body[key];
@@ -122,7 +122,7 @@ export class GatewayOwnership {
       [BERTH_LABELS.owner]: _owner,
       [BERTH_LABELS.team]: _team,
       ...labels
-    } = isObject(given) ? given : {};
+    } = isJsonObject(given) ? given : {};
     const stamped: Record<string, unknown> = { ...body };
     if (key !== undefined) delete stamped[key];
     stamped.Labels = { ...labels, ...ownerLabels(owner.userId, owner.teamIds) };
@@ -239,11 +239,13 @@ function isOwned(labels: Record<string, string>, owner: Owner): boolean {
 /** A list answer with only the caller's objects: arrays for containers and networks, `{Volumes}` for volumes. */
 function keepOwned(kind: Kind, answer: unknown, owner: Owner): unknown {
   const mine = (item: unknown) =>
-    isObject(item) &&
+    isJsonObject(item) &&
     ((kind === 'network' && PREDEFINED_NETWORKS.has(String(item.Name))) ||
-      (isObject(item.Labels) && isOwned(item.Labels as Record<string, string>, owner)));
+      (isJsonObject(item.Labels) && isOwned(item.Labels as Record<string, string>, owner)));
   if (kind === 'volume') {
-    return isObject(answer) ? { ...answer, Volumes: list(answer.Volumes).filter(mine) } : answer;
+    return isJsonObject(answer)
+      ? { ...answer, Volumes: jsonList(answer.Volumes).filter(mine) }
+      : answer;
   }
   return Array.isArray(answer) ? answer.filter(mine) : answer;
 }
@@ -284,7 +286,7 @@ function referencesOf(body: Record<string, unknown>): {
     // `name:/path` mounts a named volume; `/host/path:/path` is a bind, the policy's business.
     if (target !== undefined && source !== '' && !/[/\\]/.test(source)) volumes.push(source);
   }
-  for (const mount of list(field(host, 'Mounts'))) {
+  for (const mount of jsonList(field(host, 'Mounts'))) {
     const type = field(mount, 'Type');
     const source = field(mount, 'Source');
     if (typeof type === 'string' && type.toLowerCase() === 'volume' && typeof source === 'string') {
@@ -292,7 +294,7 @@ function referencesOf(body: Record<string, unknown>): {
     }
   }
   const endpoints = field(field(body, 'NetworkingConfig'), 'EndpointsConfig');
-  if (isObject(endpoints)) {
+  if (isJsonObject(endpoints)) {
     networks.push(...Object.keys(endpoints).filter((name) => !PREDEFINED_NETWORKS.has(name)));
   }
   return { containers, networks, volumes };
@@ -303,14 +305,13 @@ function referencesOf(body: Record<string, unknown>): {
  * given in two spellings is refused rather than guessed at (as the host policy check does).
  */
 function field(value: unknown, name: string): unknown {
-  if (!isObject(value)) return undefined;
+  if (!isJsonObject(value)) return undefined;
   const key = onlyKey(value, name);
   return key === undefined ? undefined : value[key];
 }
 
 function onlyKey(value: Record<string, unknown>, name: string): string | undefined {
-  const wanted = fold(name);
-  const keys = Object.keys(value).filter((key) => fold(key) === wanted);
+  const keys = goKeys(value, name);
   if (keys.length > 1) {
     throw AppError.validation([
       { path: name, message: `given more than once (${keys.join(', ')})` },
@@ -319,18 +320,6 @@ function onlyKey(value: Record<string, unknown>, name: string): string | undefin
   return keys[0];
 }
 
-function fold(name: string): string {
-  return name.toUpperCase().toLowerCase();
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function list(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-
 function strings(value: unknown): string[] {
-  return list(value).filter((item): item is string => typeof item === 'string');
+  return jsonList(value).filter((item): item is string => typeof item === 'string');
 }
