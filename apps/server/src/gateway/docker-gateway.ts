@@ -21,11 +21,11 @@ import type { EngineConnection } from '../docker/engine-connection.js';
 import { EngineRegistry, type RegisteredEngine } from '../hosts/engine-registry.js';
 import { classifyEngineError } from '../hosts/engine-probe.js';
 import { type EnginePath, parseEnginePath } from './engine-path.js';
-import { engineRouteFor, targetOf } from './engine-routes.js';
+import { type EngineAnswer, engineRouteFor, targetOf } from './engine-routes.js';
 import { HiddenTarget, type OwnedCall } from './gateway-ownership.js';
 import { ChunkCoalescer } from './chunk-coalescer.js';
 import { GatewayPolicy } from './gateway-policy.js';
-import { ProgressOutcome, reportsInStream } from './progress-outcome.js';
+import { ProgressOutcome } from './progress-outcome.js';
 import { RegistryAuth } from './registry-auth.js';
 
 /** Headers that belong to one hop (RFC 9110 §7.6.1) or carry Berth's own credentials. */
@@ -57,8 +57,6 @@ const READ_METHODS = new Set(['GET', 'HEAD']);
 const MAX_INSPECTED_BODY = 1 << 20;
 /** List answers read to filter them for owner-limited callers. */
 const MAX_FILTERED_ANSWER = 64 << 20;
-/** Engine answers that are streams of lines, kept open while the engine has more to say. */
-const LINE_STREAMS = /^\/(events|containers\/[^/]+\/(logs|stats)|(services|tasks)\/[^/]+\/logs)$/;
 /** How long a non-stream answer's headers may wait for its body before they go out alone. */
 const HEADER_FLUSH_MS = 10;
 /** How long an engine may take to accept a connection before the call fails as unreachable. */
@@ -69,6 +67,8 @@ interface Authorised {
   engine: RegisteredEngine;
   path: EnginePath;
   permission: Permission | null;
+  /** How the engine answers this route (a plain body when not given). */
+  answer?: EngineAnswer;
   headers: OutgoingHttpHeaders;
   /** Set when the caller's grant reaches only their own resources. */
   owned?: OwnedCall;
@@ -115,7 +115,7 @@ export class DockerGateway implements BeforeApplicationShutdown {
     });
     upstream.on('response', (engineRes) => {
       const status = engineRes.statusCode ?? 502;
-      if (status < 300 && reportsInStream(req.method ?? 'GET', call.path.route)) {
+      if (status < 300 && call.answer === 'progress') {
         this.relayProgress(req, call, engineRes, res);
         return;
       }
@@ -126,7 +126,7 @@ export class DockerGateway implements BeforeApplicationShutdown {
           return;
         }
         res.writeHead(status, engineRes.statusMessage, responseHeaders(engineRes.rawHeaders));
-        if (LINE_STREAMS.test(call.path.route)) {
+        if (call.answer === 'lines') {
           // Logs, events and stats reach the client as they come: headers at once, then the
           // engine's line-sized chunks gathered for a moment into fewer writes.
           res.flushHeaders();
@@ -324,12 +324,14 @@ export class DockerGateway implements BeforeApplicationShutdown {
     const headers = forwardHeaders(req);
     Object.assign(headers, await this.registryAuth.headersFor(method, path, req.headers));
     const { owned } = decision;
-    if (!owned) return { principal, engine, path, permission, headers };
+    const answer = route?.answer;
+    if (!owned) return { principal, engine, path, permission, answer, headers };
     return {
       principal,
       engine,
       path: { ...path, forward: owned.forward },
       permission,
+      answer,
       headers,
       owned,
     };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { permissionFor, targetOf } from './engine-routes.js';
+import { engineRouteFor, permissionFor, targetOf } from './engine-routes.js';
 
 describe('permissionFor', () => {
   it.each([
@@ -25,6 +25,20 @@ describe('permissionFor', () => {
     expect(permissionFor('POST', '/containers/json')).toBeNull();
     expect(permissionFor('GET', '/debug/pprof')).toBeNull();
     expect(permissionFor('PUT', '/info')).toBeNull();
+  });
+});
+
+describe('engineRouteFor', () => {
+  it('names the calls whose failure comes inside a 200 answer, and the streams of lines', () => {
+    const answer = (method: string, route: string) => engineRouteFor(method, route)?.answer;
+    expect(answer('POST', '/images/create')).toBe('progress');
+    expect(answer('POST', '/images/127.0.0.1:5000/app/push')).toBe('progress');
+    expect(answer('POST', '/build')).toBe('progress');
+    expect(answer('POST', '/containers/create')).toBeUndefined();
+    expect(answer('GET', '/images/create')).toBeUndefined();
+    expect(answer('GET', '/containers/abc/logs')).toBe('lines');
+    expect(answer('GET', '/events')).toBe('lines');
+    expect(answer('GET', '/containers/json')).toBeUndefined();
   });
 });
 

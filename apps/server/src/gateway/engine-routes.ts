@@ -20,12 +20,21 @@ type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
  */
 export type OwnedUse = 'shared' | 'list' | 'create' | 'target' | 'connect';
 
+/**
+ * How the engine answers, when not with one plain body:
+ * - `progress`: 200 at once, then JSON lines of progress; a failure comes as an `error` line
+ *   inside the stream (pull, push, build, load, plugin pull);
+ * - `lines`: a stream of lines kept open while the engine has more to say (logs, events, stats).
+ */
+export type EngineAnswer = 'progress' | 'lines';
+
 export interface EngineRoute {
   method: Method | '*';
   /** Path pattern without the version prefix; `{}` matches one segment, `{...}` the rest (image names). */
   path: string;
   permission: Permission;
   owned?: OwnedUse;
+  answer?: EngineAnswer;
 }
 
 /**
@@ -36,7 +45,7 @@ export const ENGINE_ROUTES: readonly EngineRoute[] = [
   { method: '*', path: '/_ping', permission: 'host.view', owned: 'shared' },
   { method: 'GET', path: '/version', permission: 'host.view', owned: 'shared' },
   { method: 'GET', path: '/info', permission: 'system.info', owned: 'shared' },
-  { method: 'GET', path: '/events', permission: 'system.info' },
+  { method: 'GET', path: '/events', permission: 'system.info', answer: 'lines' },
   { method: 'GET', path: '/system/df', permission: 'system.info' },
   { method: 'POST', path: '/auth', permission: 'registry.use', owned: 'shared' },
   { method: 'GET', path: '/distribution/{...}/json', permission: 'image.pull', owned: 'shared' },
@@ -52,8 +61,20 @@ export const ENGINE_ROUTES: readonly EngineRoute[] = [
     permission: 'container.inspect',
     owned: 'target',
   },
-  { method: 'GET', path: '/containers/{}/logs', permission: 'container.logs', owned: 'target' },
-  { method: 'GET', path: '/containers/{}/stats', permission: 'container.stats', owned: 'target' },
+  {
+    method: 'GET',
+    path: '/containers/{}/logs',
+    permission: 'container.logs',
+    owned: 'target',
+    answer: 'lines',
+  },
+  {
+    method: 'GET',
+    path: '/containers/{}/stats',
+    permission: 'container.stats',
+    owned: 'target',
+    answer: 'lines',
+  },
   { method: 'GET', path: '/containers/{}/export', permission: 'container.files', owned: 'target' },
   { method: 'GET', path: '/containers/{}/archive', permission: 'container.files', owned: 'target' },
   {
@@ -110,17 +131,29 @@ export const ENGINE_ROUTES: readonly EngineRoute[] = [
   { method: 'GET', path: '/images/json', permission: 'image.list', owned: 'shared' },
   { method: 'GET', path: '/images/search', permission: 'image.list', owned: 'shared' },
   { method: 'GET', path: '/images/get', permission: 'image.list', owned: 'shared' },
-  { method: 'POST', path: '/images/create', permission: 'image.pull', owned: 'shared' },
-  { method: 'POST', path: '/images/load', permission: 'image.pull', owned: 'shared' },
+  {
+    method: 'POST',
+    path: '/images/create',
+    permission: 'image.pull',
+    owned: 'shared',
+    answer: 'progress',
+  },
+  {
+    method: 'POST',
+    path: '/images/load',
+    permission: 'image.pull',
+    owned: 'shared',
+    answer: 'progress',
+  },
   { method: 'POST', path: '/images/prune', permission: 'image.delete' },
-  { method: 'POST', path: '/build', permission: 'image.build' },
+  { method: 'POST', path: '/build', permission: 'image.build', answer: 'progress' },
   { method: 'POST', path: '/build/prune', permission: 'image.delete' },
   { method: 'POST', path: '/build/cancel', permission: 'image.build' },
   { method: 'POST', path: '/session', permission: 'image.build' },
   { method: 'GET', path: '/images/{...}/json', permission: 'image.list', owned: 'shared' },
   { method: 'GET', path: '/images/{...}/history', permission: 'image.list', owned: 'shared' },
   { method: 'GET', path: '/images/{...}/get', permission: 'image.list', owned: 'shared' },
-  { method: 'POST', path: '/images/{...}/push', permission: 'image.push' },
+  { method: 'POST', path: '/images/{...}/push', permission: 'image.push', answer: 'progress' },
   { method: 'POST', path: '/images/{...}/tag', permission: 'image.push' },
   { method: 'DELETE', path: '/images/{...}', permission: 'image.delete' },
 
@@ -145,12 +178,17 @@ export const ENGINE_ROUTES: readonly EngineRoute[] = [
 
   { method: 'GET', path: '/plugins', permission: 'plugin.list', owned: 'shared' },
   { method: 'GET', path: '/plugins/privileges', permission: 'plugin.list', owned: 'shared' },
-  { method: 'POST', path: '/plugins/pull', permission: 'plugin.install' },
+  { method: 'POST', path: '/plugins/pull', permission: 'plugin.install', answer: 'progress' },
   { method: 'POST', path: '/plugins/create', permission: 'plugin.install' },
   { method: 'GET', path: '/plugins/{...}/json', permission: 'plugin.list', owned: 'shared' },
   { method: 'POST', path: '/plugins/{...}/enable', permission: 'plugin.install' },
   { method: 'POST', path: '/plugins/{...}/disable', permission: 'plugin.install' },
-  { method: 'POST', path: '/plugins/{...}/upgrade', permission: 'plugin.install' },
+  {
+    method: 'POST',
+    path: '/plugins/{...}/upgrade',
+    permission: 'plugin.install',
+    answer: 'progress',
+  },
   { method: 'POST', path: '/plugins/{...}/push', permission: 'plugin.install' },
   { method: 'POST', path: '/plugins/{...}/set', permission: 'plugin.install' },
   { method: 'DELETE', path: '/plugins/{...}', permission: 'plugin.install' },
@@ -165,12 +203,12 @@ export const ENGINE_ROUTES: readonly EngineRoute[] = [
   { method: 'GET', path: '/services', permission: 'swarm.view' },
   { method: 'POST', path: '/services/create', permission: 'swarm.manage' },
   { method: 'GET', path: '/services/{}', permission: 'swarm.view' },
-  { method: 'GET', path: '/services/{}/logs', permission: 'container.logs' },
+  { method: 'GET', path: '/services/{}/logs', permission: 'container.logs', answer: 'lines' },
   { method: 'POST', path: '/services/{}/update', permission: 'swarm.manage' },
   { method: 'DELETE', path: '/services/{}', permission: 'swarm.manage' },
   { method: 'GET', path: '/tasks', permission: 'swarm.view' },
   { method: 'GET', path: '/tasks/{}', permission: 'swarm.view' },
-  { method: 'GET', path: '/tasks/{}/logs', permission: 'container.logs' },
+  { method: 'GET', path: '/tasks/{}/logs', permission: 'container.logs', answer: 'lines' },
   { method: 'GET', path: '/secrets', permission: 'swarm.view' },
   { method: 'POST', path: '/secrets/create', permission: 'swarm.manage' },
   { method: 'GET', path: '/secrets/{}', permission: 'swarm.view' },

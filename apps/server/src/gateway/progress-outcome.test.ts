@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { describe, expect, it } from '@jest/globals';
-import { ProgressOutcome, reportsInStream } from './progress-outcome.js';
+import { ProgressOutcome } from './progress-outcome.js';
 
 /** Runs chunks through a ProgressOutcome; returns what came out and what was settled. */
 async function run(chunks: string[]): Promise<{ output: string; settled: (string | null)[] }> {
@@ -58,15 +58,5 @@ describe('ProgressOutcome', () => {
     outcome.end('{"status":"done"}\n');
     await new Promise((resolve) => outcome.once('end', resolve));
     expect(order).toEqual(['settled', 'end']);
-  });
-});
-
-describe('reportsInStream', () => {
-  it('names the calls whose failure comes inside a 200 answer', () => {
-    expect(reportsInStream('POST', '/images/create')).toBe(true);
-    expect(reportsInStream('POST', '/images/127.0.0.1:5000/app/push')).toBe(true);
-    expect(reportsInStream('POST', '/build')).toBe(true);
-    expect(reportsInStream('POST', '/containers/create')).toBe(false);
-    expect(reportsInStream('GET', '/images/create')).toBe(false);
   });
 });

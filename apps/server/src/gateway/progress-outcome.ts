@@ -1,27 +1,12 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 
-/**
- * Engine calls that answer 200 at once and report failure later, inside their JSON-lines progress
- * stream (`{"errorDetail":{…},"error":"…"}`): pulls, pushes, builds, image loads, plugin pulls.
- */
-const PROGRESS_ROUTES: readonly RegExp[] = [
-  /^\/images\/create$/,
-  /^\/images\/.+\/push$/,
-  /^\/images\/load$/,
-  /^\/build$/,
-  /^\/plugins\/pull$/,
-  /^\/plugins\/.+\/upgrade$/,
-];
-
-export function reportsInStream(method: string, route: string): boolean {
-  return method === 'POST' && PROGRESS_ROUTES.some((pattern) => pattern.test(route));
-}
-
 /** A progress line longer than this is not an error line; it is passed on without being read. */
 const MAX_LINE = 64 * 1024;
 
 /**
+ * Engine calls that answer 200 at once report failure later, inside their JSON-lines progress
+ * stream (`{"errorDetail":{…},"error":"…"}`): the routes marked `answer: 'progress'`.
  * Passes a progress stream through unchanged while reading it for the engine's error line, then
  * settles the outcome before the stream's end is passed on: the audit record of a pull that
  * failed halfway says so, and it is committed before the client sees the end of the answer.
