@@ -85,13 +85,8 @@ export class ContainerAccess {
   ): Promise<Map<string, ListReach>> {
     const reach = new Map<string, ListReach>();
     for (const hostId of hostIds) {
-      if (user.isAdmin) {
-        reach.set(hostId, { reach: 'all', teamIds: [] });
-        continue;
-      }
-      const access = await this.access.forHost(user, hostId);
-      const listed = access.reachOf('container.list');
-      if (listed) reach.set(hostId, { reach: listed, teamIds: access.teamIds });
+      const listed = await this.reachOn(user, hostId, 'container.list');
+      if (listed) reach.set(hostId, listed);
     }
     return reach;
   }
