@@ -18,6 +18,7 @@ import { AuthController } from './auth/auth.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { AuthService } from './auth/auth.service.js';
 import { Authenticator } from './auth/authenticator.js';
+import { CredentialWatch } from './auth/credential-watch.js';
 import { LoginThrottle } from './auth/login-throttle.js';
 import { PasswordHasher } from './auth/password-hasher.js';
 import { SessionsController } from './auth/sessions.controller.js';
@@ -31,6 +32,7 @@ import { CONFIG, type Config } from './config/config.js';
 import { ClusterBus } from './database/cluster-bus.js';
 import { PrismaService } from './database/prisma.service.js';
 import { DockerGateway } from './gateway/docker-gateway.js';
+import { GatewayAudit } from './gateway/gateway-audit.js';
 import { GatewayPolicy } from './gateway/gateway-policy.js';
 import { RegistryAuth } from './gateway/registry-auth.js';
 import { HealthController } from './health/health.controller.js';
@@ -41,7 +43,6 @@ import { HostsController } from './hosts/hosts.controller.js';
 import { HostsService } from './hosts/hosts.service.js';
 import { OpenApiController } from './openapi/openapi.controller.js';
 import { RealtimeGateway } from './realtime/realtime.gateway.js';
-import { SocketRevalidator } from './realtime/socket-revalidator.js';
 import { ContainerAccess } from './containers/container-access.js';
 import { ContainerAudit } from './containers/container-audit.js';
 import { ContainerCreateService } from './containers/container-create.service.js';
@@ -128,7 +129,7 @@ export class AppModule {
         HostsService,
         HostHealthMonitor,
         RealtimeGateway,
-        SocketRevalidator,
+        CredentialWatch,
         RealtimePublisher,
         SubscriptionHandlers,
         ConsoleHandlers,
@@ -150,6 +151,7 @@ export class AppModule {
         ConsoleSessions,
         DockerGateway,
         GatewayPolicy,
+        GatewayAudit,
         RegistryAuth,
         RegistriesService,
       ],

@@ -28,6 +28,7 @@ const ZEnv = z.object({
   BERTH_LOCAL_SOCKET: z.string().default('/var/run/docker.sock'),
   BERTH_HEALTH_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(3000),
   BERTH_ENGINE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  BERTH_REQUEST_IDLE_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
   BERTH_SESSION_TTL_HOURS: z.coerce
     .number()
     .int()
@@ -51,6 +52,8 @@ export interface Config {
   localSocket: string | null;
   healthIntervalMs: number;
   engineTimeoutMs: number;
+  /** How long a client may pause while sending a request body to the gateway. */
+  requestIdleMs: number;
   sessionTtlMs: number;
   /** Audit records older than this many days are deleted daily; 0 keeps them forever. */
   auditRetentionDays: number;
@@ -87,6 +90,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     localSocket: e.BERTH_LOCAL_SOCKET === '' ? null : e.BERTH_LOCAL_SOCKET,
     healthIntervalMs: e.BERTH_HEALTH_INTERVAL_MS,
     engineTimeoutMs: e.BERTH_ENGINE_TIMEOUT_MS,
+    requestIdleMs: e.BERTH_REQUEST_IDLE_MS,
     sessionTtlMs: e.BERTH_SESSION_TTL_HOURS * 3_600_000,
     auditRetentionDays: e.BERTH_AUDIT_RETENTION_DAYS,
     web: {

@@ -1,82 +1,80 @@
-import type {
-  ClientRequest,
-  IncomingMessage,
-  OutgoingHttpHeaders,
+import {
+  type ClientRequest,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
   ServerResponse,
 } from 'node:http';
-import { type Duplex, pipeline } from 'node:stream';
+import type { Socket } from 'node:net';
+import { type Duplex, pipeline, Readable } from 'node:stream';
 import { type BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
-import { type ErrorBody, httpStatusOf, type Permission } from '@berth/shared';
+import type { Permission } from '@berth/shared';
 import type { Logger } from 'pino';
-import { actorOf, requestFacts } from '../audit/audit-context.js';
-import { AuditLog } from '../audit/audit-log.js';
 import { checkCsrf } from '../auth/auth.guard.js';
 import { Authenticator } from '../auth/authenticator.js';
+import { CredentialWatch } from '../auth/credential-watch.js';
 import type { Principal } from '../auth/principal.js';
 import { AppError } from '../common/app-error.js';
 import { type ErrorResponse, toErrorResponse } from '../common/error-response.js';
 import { LOGGER } from '../common/logger.js';
 import { requestIdOf } from '../common/request-id.js';
-import type { EngineConnection } from '../docker/engine-connection.js';
+import { CONFIG, type Config } from '../config/config.js';
+import { maskSecretEnv } from '../containers/secret-env.js';
 import { EngineRegistry, type RegisteredEngine } from '../hosts/engine-registry.js';
 import { classifyEngineError } from '../hosts/engine-probe.js';
-import { type EnginePath, parseEnginePath } from './engine-path.js';
-import { type EngineAnswer, engineRouteFor, targetOf } from './engine-routes.js';
-import { HiddenTarget, type OwnedCall } from './gateway-ownership.js';
 import { ChunkCoalescer } from './chunk-coalescer.js';
+import { type EnginePath, parseEnginePath } from './engine-path.js';
+import {
+  DROP_REWRITTEN_RESPONSE,
+  forwardHeaders,
+  rawHead,
+  responseHeaders,
+  sendError,
+  splice,
+  writeRawError,
+} from './engine-relay.js';
+import { type EngineRoute, engineRouteFor } from './engine-routes.js';
+import { GatewayAudit } from './gateway-audit.js';
+import { HiddenTarget, type OwnedCall } from './gateway-ownership.js';
 import { GatewayPolicy } from './gateway-policy.js';
 import { ProgressOutcome } from './progress-outcome.js';
 import { RegistryAuth } from './registry-auth.js';
+import {
+  BodyError,
+  hasBody,
+  readBounded,
+  readUpgradeBody,
+  watchBodyProgress,
+} from './request-body.js';
 
-/** Headers that belong to one hop (RFC 9110 §7.6.1) or carry Berth's own credentials. */
-const DROP_REQUEST = new Set([
-  'authorization',
-  'cookie',
-  'x-csrf-token',
-  'host',
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'upgrade',
-  'x-request-id',
-]);
-const DROP_RESPONSE = new Set([
-  'connection',
-  'keep-alive',
-  'transfer-encoding',
-  'trailer',
-  'upgrade',
-]);
-/** A filtered answer gets a new length. */
-const DROP_FILTERED_RESPONSE = new Set([...DROP_RESPONSE, 'content-length']);
-const READ_METHODS = new Set(['GET', 'HEAD']);
-/** Create bodies read for the security policy check; real ones are a few kilobytes. */
+/** Bodies read before forwarding (policy checks, owner labels); real ones are a few kilobytes. */
 const MAX_INSPECTED_BODY = 1 << 20;
-/** List answers read to filter them for owner-limited callers. */
-const MAX_FILTERED_ANSWER = 64 << 20;
+/** Answers read to rewrite them (lists filtered for owner-limited callers, masked inspects). */
+const MAX_REWRITTEN_ANSWER = 64 << 20;
 /** How long a non-stream answer's headers may wait for its body before they go out alone. */
 const HEADER_FLUSH_MS = 10;
 /** How long an engine may take to accept a connection before the call fails as unreachable. */
 const CONNECT_TIMEOUT_MS = 5_000;
 
+/** A call that may go to the engine, and everything decided about it on the way. */
 interface Authorised {
   principal: Principal;
   engine: RegisteredEngine;
+  hostId: string;
   path: EnginePath;
+  route: EngineRoute | null;
   permission: Permission | null;
-  /** How the engine answers this route (a plain body when not given). */
-  answer?: EngineAnswer;
   headers: OutgoingHttpHeaders;
   /** Set when the caller's grant reaches only their own resources. */
   owned?: OwnedCall;
+  /** Rewrites the engine's JSON answer: lists filtered to the caller's own, secrets masked. */
+  rewrite?: (answer: unknown) => unknown;
 }
 
 /**
  * `ANY /api/hosts/:hostId/docker/*`: a streaming proxy of one host's Docker Engine API. Bodies flow
  * through in both directions as they come; attach and exec upgrades are spliced socket to socket.
+ * Every call is authorised and checked the same way whichever way it arrives: a request with
+ * upgrade headers on a route the engine does not upgrade is an ordinary request.
  */
 @Injectable()
 export class DockerGateway implements BeforeApplicationShutdown {
@@ -88,10 +86,12 @@ export class DockerGateway implements BeforeApplicationShutdown {
 
   constructor(
     private readonly authenticator: Authenticator,
+    private readonly credentials: CredentialWatch,
     private readonly engines: EngineRegistry,
     private readonly policy: GatewayPolicy,
     private readonly registryAuth: RegistryAuth,
-    private readonly audit: AuditLog,
+    private readonly audit: GatewayAudit,
+    @Inject(CONFIG) private readonly config: Config,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
@@ -100,96 +100,325 @@ export class DockerGateway implements BeforeApplicationShutdown {
     return url !== undefined && /^\/api\/hosts\/[^/?#]+\/docker(\/|\?|$)/.test(url);
   }
 
+  /** An ordinary request. Never rejects: whatever fails is answered or logged here. */
   async handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let call: Authorised;
     try {
-      call = await this.authorise(req);
+      const call = await this.authorise(req);
+      await this.forward(req, req, res, call);
     } catch (error) {
-      this.sendError(res, toErrorResponse(error, requestIdOf(req), this.log));
-      return;
+      sendError(res, this.errorResponse(req, error));
     }
-    const upstream = this.open(call.engine.connection, req.method ?? 'GET', call);
-    res.on('close', () => {
-      // The client went away (Ctrl-C on `logs -f`, a closed tab): stop the engine stream too.
-      if (!res.writableFinished) upstream.destroy();
-    });
-    upstream.on('response', (engineRes) => {
-      const status = engineRes.statusCode ?? 502;
-      if (status < 300 && call.answer === 'progress') {
-        this.relayProgress(req, call, engineRes, res);
-        return;
+  }
+
+  /** A request that came with `Connection: Upgrade`. Never rejects. */
+  async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on('error', () => socket.destroy());
+    this.upgraded.add(socket);
+    socket.once('close', () => this.upgraded.delete(socket));
+    try {
+      const call = await this.authorise(req);
+      // Only what the engine really hijacks goes down the raw path; anything else is answered
+      // as an ordinary request, with every check (a create sent with upgrade headers included).
+      if (call.route?.upgrade || (call.route === null && call.principal.user.isAdmin)) {
+        await this.upgrade(req, socket, head, call);
+      } else {
+        await this.forwardUpgradeAsOrdinary(req, socket, head, call);
       }
-      void this.recordCall(req, call, status).then(() => {
-        const filter = call.owned?.answer;
-        if (filter && status === 200) {
-          void this.relayFiltered(req, engineRes, res, filter);
-          return;
-        }
-        res.writeHead(status, engineRes.statusMessage, responseHeaders(engineRes.rawHeaders));
-        if (call.answer === 'lines') {
-          // Logs, events and stats reach the client as they come: headers at once, then the
-          // engine's line-sized chunks gathered for a moment into fewer writes.
-          res.flushHeaders();
-          pipeline(engineRes, new ChunkCoalescer(), res, () => undefined);
-          return;
-        }
-        // Other answers usually follow at once, and go out with their headers in one write; one
-        // that keeps the client waiting (`wait`, a slow engine) gets its headers shortly.
-        // (`headersSent` is already true after writeHead; what counts is whether body went out.)
-        let bodyStarted = false;
-        engineRes.once('data', () => (bodyStarted = true));
-        const flushLater = setTimeout(() => {
-          if (!bodyStarted && !res.writableEnded) res.flushHeaders();
-        }, HEADER_FLUSH_MS);
-        res.once('close', () => clearTimeout(flushLater));
-        engineRes.pipe(res);
-      });
-    });
-    upstream.on('error', (error) => {
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      void this.recordCall(req, call, 502).then(() =>
-        this.sendError(res, this.unreachable(req, call, error)),
-      );
-    });
-    if (
-      call.owned?.body ||
-      this.policy.inspectsBody(call.principal, req.method ?? 'GET', call.path.route)
-    ) {
-      await this.forwardCheckedBody(req, res, call, upstream);
-      return;
+    } catch (error) {
+      if (!socket.writable) return;
+      writeRawError(socket, this.errorResponse(req, error));
     }
-    req.pipe(upstream);
   }
 
   beforeApplicationShutdown(): void {
     for (const socket of this.upgraded) socket.destroy();
   }
 
-  async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    let call: Authorised;
-    socket.on('error', () => socket.destroy());
-    this.upgraded.add(socket);
-    socket.once('close', () => this.upgraded.delete(socket));
+  private async authorise(req: IncomingMessage): Promise<Authorised> {
+    const path = parseEnginePath(req.url ?? '');
+    if (!path) throw AppError.notFound('route');
+    const principal = await this.authenticator.authenticate(req);
+    if (!principal) throw new AppError('UNAUTHENTICATED', 'sign in or send an API token');
+    checkCsrf(principal, req as Parameters<typeof checkCsrf>[1]);
+    const engine = await this.engines.get(path.hostId);
+    if (!engine) throw AppError.notFound('host');
+    const method = req.method ?? 'GET';
+    const route = engineRouteFor(method, path.route);
+    const permission = route?.permission ?? null;
+    const audited = { principal, hostId: engine.hostId, path, permission };
+    let decision;
     try {
-      call = await this.authorise(req);
+      decision = await this.policy.decide(principal, engine, route, path);
     } catch (error) {
-      writeRawError(socket, toErrorResponse(error, requestIdOf(req), this.log));
+      // Another's object is refused as if it did not exist; a plain miss is audited like the
+      // engine's own 404 would be (changes only).
+      if (error instanceof HiddenTarget) await this.audit.refusal(req, audited, error);
+      throw error;
+    }
+    if (decision.kind === 'hidden') throw AppError.notFound('host');
+    if (decision.kind === 'deny') {
+      const needs =
+        decision.missing === 'admin'
+          ? 'the global administrator role'
+          : `permission ${decision.missing}`;
+      const reason = decision.reason ? ` (${decision.reason})` : '';
+      const error = new AppError('FORBIDDEN', `${method} ${path.route} needs ${needs}${reason}`, {
+        missing: decision.missing,
+      });
+      await this.audit.refusal(req, audited, error);
+      throw error;
+    }
+    const headers = forwardHeaders(req);
+    Object.assign(headers, await this.registryAuth.headersFor(method, path, req.headers));
+    const { owned } = decision;
+    const mask = route?.masksSecrets && !this.policy.seesSecrets(principal);
+    const rewrite = mask
+      ? owned?.answer
+        ? (answer: unknown) => maskSecretEnv(owned.answer!(answer) as object)
+        : (answer: unknown) => maskSecretEnv(answer as object)
+      : owned?.answer;
+    return {
+      principal,
+      engine,
+      hostId: engine.hostId,
+      path: owned ? { ...path, forward: owned.forward } : path,
+      route,
+      permission,
+      headers,
+      owned,
+      rewrite,
+    };
+  }
+
+  /**
+   * Sends an authorised call to the engine and its answer back. `body` is the request body: the
+   * request itself, or what was read off an upgrade socket.
+   */
+  private async forward(
+    req: IncomingMessage,
+    body: Readable,
+    res: ServerResponse,
+    call: Authorised,
+  ): Promise<void> {
+    const upstream = this.open(req.method ?? 'GET', call);
+    let clientGone = false;
+    const unwatch = this.credentials.watch({
+      request: req,
+      principal: call.principal,
+      kind: 'gateway stream',
+      close: () => {
+        res.destroy();
+        upstream.destroy();
+      },
+    });
+    res.on('close', () => {
+      unwatch();
+      // The client went away (Ctrl-C on `logs -f`, a closed tab): stop the engine call too.
+      if (res.writableFinished) return;
+      clientGone = true;
+      upstream.destroy();
+    });
+    let answered = false;
+    upstream.on('response', (engineRes) => {
+      answered = true;
+      this.relay(req, res, call, engineRes);
+    });
+    upstream.on('error', (error) => {
+      // A client that left is not an engine failure: nothing to answer, nothing to log. A change
+      // it asked for may have been made or not; an answered one is recorded already.
+      if (clientGone) {
+        if (!answered)
+          void this.audit.call(req, call, null, 'the client left before the engine answered');
+        return;
+      }
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      void this.audit
+        .call(req, call, 502)
+        .then(() => sendError(res, this.unreachable(req, call, error)));
+    });
+    if (call.owned?.body || this.policy.inspectsBody(call.principal, call.route)) {
+      await this.forwardCheckedBody(req, body, res, call, upstream);
       return;
     }
+    if (body === req && !hasBody(req)) {
+      upstream.end();
+      return;
+    }
+    watchBodyProgress(body, this.config.requestIdleMs, () => {
+      this.log.info({ requestId: requestIdOf(req) }, 'gateway request body stalled; closed');
+      upstream.destroy();
+      res.destroy();
+    });
+    body.pipe(upstream);
+  }
+
+  /** The engine's answer, passed on as its route's answer kind says. */
+  private relay(
+    req: IncomingMessage,
+    res: ServerResponse,
+    call: Authorised,
+    engineRes: IncomingMessage,
+  ): void {
+    const status = engineRes.statusCode ?? 502;
+    if (status < 300 && call.route?.answer === 'progress') {
+      this.relayProgress(req, call, engineRes, res);
+      return;
+    }
+    void this.audit.call(req, call, status).then(() => {
+      if (call.rewrite && status === 200) {
+        void this.relayRewritten(req, engineRes, res, call.rewrite);
+        return;
+      }
+      res.writeHead(status, engineRes.statusMessage, responseHeaders(engineRes.rawHeaders));
+      if (call.route?.answer === 'lines') {
+        // Logs, events and stats reach the client as they come: headers at once, then the
+        // engine's line-sized chunks gathered for a moment into fewer writes.
+        res.flushHeaders();
+        pipeline(engineRes, new ChunkCoalescer(), res, () => undefined);
+        return;
+      }
+      // Other answers usually follow at once, and go out with their headers in one write; one
+      // that keeps the client waiting (`wait`, a slow engine) gets its headers shortly.
+      // (`headersSent` is already true after writeHead; what counts is whether body went out.)
+      let bodyStarted = false;
+      engineRes.once('data', () => (bodyStarted = true));
+      const flushLater = setTimeout(() => {
+        if (!bodyStarted && !res.writableEnded) res.flushHeaders();
+      }, HEADER_FLUSH_MS);
+      res.once('close', () => clearTimeout(flushLater));
+      engineRes.pipe(res);
+    });
+  }
+
+  /**
+   * Reads a body (bounded), checks it against the host's security policy, and for an owner-limited
+   * caller stamps their owner labels (create) or checks its references (connect). What goes to the
+   * engine is the serialisation of exactly what was checked: a key given twice reaches the engine
+   * once, as it was read here.
+   */
+  private async forwardCheckedBody(
+    req: IncomingMessage,
+    body: Readable,
+    res: ServerResponse,
+    call: Authorised,
+    upstream: ClientRequest,
+  ): Promise<void> {
+    let checked: unknown;
+    try {
+      checked = await this.checkBody(body, call);
+    } catch (error) {
+      upstream.destroy();
+      if (error instanceof AppError) await this.audit.refusal(req, call, error);
+      sendError(res, this.errorResponse(req, error));
+      return;
+    }
+    const bytes = Buffer.from(JSON.stringify(checked));
+    upstream.removeHeader('transfer-encoding');
+    upstream.setHeader('content-length', bytes.length);
+    upstream.end(bytes);
+  }
+
+  private async checkBody(body: Readable, call: Authorised): Promise<unknown> {
+    let raw: Buffer;
+    try {
+      raw = await readBounded(body, MAX_INSPECTED_BODY, this.config.requestIdleMs);
+    } catch (error) {
+      if (!(error instanceof BodyError)) throw error;
+      throw new AppError('VALIDATION_FAILED', error.message);
+    }
+    let parsed: unknown;
+    try {
+      parsed = raw.length > 0 ? JSON.parse(raw.toString('utf8')) : {};
+    } catch {
+      throw new AppError('VALIDATION_FAILED', 'request body is not JSON');
+    }
+    const issues = await this.policy.violations(call.hostId, call.route, parsed);
+    if (issues.length > 0) {
+      const first = issues[0];
+      throw new AppError(
+        'FORBIDDEN',
+        `the host's security policy forbids ${first?.path ?? 'this'}: ${first?.message ?? ''}`,
+        { issues },
+      );
+    }
+    return call.owned?.body ? call.owned.body(parsed) : parsed;
+  }
+
+  /**
+   * A request that came with upgrade headers to a route the engine does not upgrade: its body is
+   * read off the raw socket, and it is answered on that socket as an ordinary request, which then
+   * closes.
+   */
+  private async forwardUpgradeAsOrdinary(
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    call: Authorised,
+  ): Promise<void> {
+    let body: Buffer;
+    try {
+      ({ body } = await readUpgradeBody(
+        req,
+        socket,
+        head,
+        MAX_INSPECTED_BODY,
+        this.config.requestIdleMs,
+      ));
+    } catch (error) {
+      if (!(error instanceof BodyError)) throw error;
+      if (error.reason === 'closed') return;
+      throw new AppError('VALIDATION_FAILED', error.message);
+    }
+    const res = new ServerResponse(req);
+    res.shouldKeepAlive = false;
+    res.assignSocket(socket as Socket);
+    res.once('finish', () => {
+      res.detachSocket(socket as Socket);
+      socket.end();
+    });
+    const framed: OutgoingHttpHeaders = { ...call.headers, 'content-length': body.length };
+    delete framed['transfer-encoding'];
+    await this.forward(req, Readable.from([body]), res, { ...call, headers: framed });
+  }
+
+  /** Attach, exec start: the engine answers 101 and both sockets are spliced. */
+  private async upgrade(
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    call: Authorised,
+  ): Promise<void> {
     let body: { body: Buffer; rest: Buffer };
     try {
-      body = await readUpgradeBody(req, socket, head);
-    } catch {
-      // The client went away before its request body arrived; there is nobody to answer.
-      socket.destroy();
-      return;
+      body = await readUpgradeBody(
+        req,
+        socket,
+        head,
+        MAX_INSPECTED_BODY,
+        this.config.requestIdleMs,
+      );
+    } catch (error) {
+      if (!(error instanceof BodyError)) throw error;
+      if (error.reason === 'closed') return;
+      throw new AppError('VALIDATION_FAILED', error.message);
     }
-    const upstream = this.open(call.engine.connection, req.method ?? 'POST', call, true);
+    const upstream = this.open(req.method ?? 'POST', call, true);
+    const unwatch = this.credentials.watch({
+      request: req,
+      principal: call.principal,
+      kind: 'gateway console',
+      close: () => {
+        socket.destroy();
+        upstream.destroy();
+      },
+    });
+    socket.once('close', unwatch);
     upstream.on('upgrade', (engineRes, engineSocket, engineHead) => {
-      void this.recordCall(req, call, 101).then(() => {
+      void this.audit.call(req, call, 101).then(() => {
+        socket.once('close', () => engineSocket.destroy());
         socket.write(rawHead(101, engineRes.statusMessage ?? 'UPGRADED', engineRes.rawHeaders));
         if (engineHead.length > 0) socket.write(engineHead);
         if (body.rest.length > 0) engineSocket.write(body.rest);
@@ -198,7 +427,7 @@ export class DockerGateway implements BeforeApplicationShutdown {
     });
     upstream.on('response', (engineRes) => {
       // The engine refused to upgrade (no such container, not running…): pass its answer on.
-      void this.recordCall(req, call, engineRes.statusCode ?? 502).then(() => {
+      void this.audit.call(req, call, engineRes.statusCode ?? 502).then(() => {
         socket.write(
           rawHead(
             engineRes.statusCode ?? 502,
@@ -211,142 +440,20 @@ export class DockerGateway implements BeforeApplicationShutdown {
       });
     });
     upstream.on('error', (error) => {
-      void this.recordCall(req, call, 502).then(() =>
-        writeRawError(socket, this.unreachable(req, call, error)),
-      );
+      if (!socket.writable) return;
+      void this.audit
+        .call(req, call, 502)
+        .then(() => writeRawError(socket, this.unreachable(req, call, error)));
     });
+    socket.once('close', () => upstream.destroy());
     upstream.end(body.body);
   }
 
-  /**
-   * Reads a create body (bounded), checks it against the host's security policy and forwards it
-   * only when nothing is forbidden; otherwise answers 403 naming each offending field. For an
-   * owner-limited caller the body is then stamped with their owner labels (create) or its
-   * references checked (network connect).
-   */
-  private async forwardCheckedBody(
-    req: IncomingMessage,
-    res: ServerResponse,
-    call: Authorised,
-    upstream: ClientRequest,
-  ): Promise<void> {
-    const refuse = async (error: AppError) => {
-      upstream.destroy();
-      await this.recordRefusal(
-        req,
-        call.principal,
-        call.engine.hostId,
-        call.path,
-        call.permission,
-        error,
-      );
-      this.sendError(res, toErrorResponse(error, requestIdOf(req), this.log));
-    };
-    let body: Buffer;
-    try {
-      body = await readBounded(req, MAX_INSPECTED_BODY);
-    } catch {
-      await refuse(
-        new AppError('VALIDATION_FAILED', `request body over ${MAX_INSPECTED_BODY} bytes`),
-      );
-      return;
-    }
-    let parsed: unknown;
-    try {
-      parsed = body.length > 0 ? JSON.parse(body.toString('utf8')) : {};
-    } catch {
-      await refuse(new AppError('VALIDATION_FAILED', 'request body is not JSON'));
-      return;
-    }
-    const issues = await this.policy.violations(call.engine.hostId, call.path.route, parsed);
-    if (issues.length > 0) {
-      const first = issues[0];
-      await refuse(
-        new AppError(
-          'FORBIDDEN',
-          `the host's security policy forbids ${first?.path ?? 'this'}: ${first?.message ?? ''}`,
-          {
-            issues,
-          },
-        ),
-      );
-      return;
-    }
-    if (call.owned?.body) {
-      try {
-        body = Buffer.from(JSON.stringify(await call.owned.body(parsed)));
-      } catch (error) {
-        if (!(error instanceof AppError)) throw error;
-        await refuse(error);
-        return;
-      }
-    }
-    upstream.removeHeader('transfer-encoding');
-    upstream.setHeader('content-length', body.length);
-    upstream.end(body);
-  }
-
-  private async authorise(req: IncomingMessage): Promise<Authorised> {
-    const path = parseEnginePath(req.url ?? '');
-    if (!path) throw AppError.notFound('route');
-    const principal = await this.authenticator.authenticate(req);
-    if (!principal) throw new AppError('UNAUTHENTICATED', 'sign in or send an API token');
-    checkCsrf(principal, req as Parameters<typeof checkCsrf>[1]);
-    const engine = await this.engines.get(path.hostId);
-    const method = req.method ?? 'GET';
-    const route = engineRouteFor(method, path.route);
-    const permission = route?.permission ?? null;
-    let decision;
-    try {
-      decision = engine
-        ? await this.policy.decide(principal, engine, route, path)
-        : { kind: 'hidden' as const };
-    } catch (error) {
-      // Another's object is refused as if it did not exist; a plain miss is audited like the
-      // engine's own 404 would be (changes only).
-      if (engine && error instanceof HiddenTarget && (error.exists || !READ_METHODS.has(method)))
-        await this.recordRefusal(req, principal, engine.hostId, path, permission, error);
-      throw error;
-    }
-    if (!engine || decision.kind === 'hidden') throw AppError.notFound('host');
-    if (decision.kind === 'deny') {
-      const needs =
-        decision.missing === 'admin'
-          ? 'the global administrator role'
-          : `permission ${decision.missing}`;
-      const reason = decision.reason ? ` (${decision.reason})` : '';
-      const error = new AppError('FORBIDDEN', `${method} ${path.route} needs ${needs}${reason}`, {
-        missing: decision.missing,
-      });
-      await this.recordRefusal(req, principal, engine.hostId, path, permission, error);
-      throw error;
-    }
-    const headers = forwardHeaders(req);
-    Object.assign(headers, await this.registryAuth.headersFor(method, path, req.headers));
-    const { owned } = decision;
-    const answer = route?.answer;
-    if (!owned) return { principal, engine, path, permission, answer, headers };
-    return {
-      principal,
-      engine,
-      path: { ...path, forward: owned.forward },
-      permission,
-      answer,
-      headers,
-      owned,
-    };
-  }
-
-  private open(
-    connection: EngineConnection,
-    method: string,
-    call: Authorised,
-    upgrade = false,
-  ): ClientRequest {
+  private open(method: string, call: Authorised, upgrade = false): ClientRequest {
     const headers = upgrade
       ? { ...call.headers, connection: 'Upgrade', upgrade: 'tcp' }
       : call.headers;
-    const upstream = connection.request({ method, path: call.path.forward, headers });
+    const upstream = call.engine.connection.request({ method, path: call.path.forward, headers });
     upstream.on('socket', (socket) => {
       if (!('connecting' in socket) || !socket.connecting) return;
       socket.setTimeout(CONNECT_TIMEOUT_MS, () =>
@@ -373,7 +480,7 @@ export class DockerGateway implements BeforeApplicationShutdown {
     const record = (failure: string | null) => {
       if (recorded) return Promise.resolve();
       recorded = true;
-      return this.recordCall(req, call, status, failure);
+      return this.audit.call(req, call, status, failure);
     };
     res.on('close', () => {
       if (!res.writableFinished) void record('the client left before the engine finished');
@@ -383,90 +490,34 @@ export class DockerGateway implements BeforeApplicationShutdown {
     engineRes.pipe(new ProgressOutcome(record)).pipe(res);
   }
 
-  /** Mutating calls are recorded before their answer is sent on; reads are not recorded. */
-  private async recordCall(
-    req: IncomingMessage,
-    call: Authorised,
-    status: number,
-    /** What went wrong after a 200, as the engine reported it inside its progress stream. */
-    failure: string | null = null,
-  ): Promise<void> {
-    const method = req.method ?? 'GET';
-    if (READ_METHODS.has(method)) return;
-    try {
-      await this.audit.record({
-        actor: actorOf(call.principal),
-        action: 'engine.call',
-        outcome: status < 400 && failure === null ? 'success' : 'failure',
-        hostId: call.engine.hostId,
-        target: targetOf(call.path.route, call.path.query),
-        status,
-        details: {
-          method,
-          path: call.path.route,
-          permission: call.permission,
-          ...(failure === null ? {} : { error: failure }),
-        },
-        ...requestFacts(req),
-      });
-    } catch (error) {
-      this.log.error({ err: error }, 'audit record failed');
-    }
-  }
-
-  /**
-   * A call Berth answered itself without forwarding it: `denied` for a refusal (403, or another's
-   * object hidden as 404), `failure` for a bad body or a target that does not exist.
-   */
-  private async recordRefusal(
-    req: IncomingMessage,
-    principal: Principal,
-    hostId: string,
-    path: EnginePath,
-    permission: Permission | null,
-    error: AppError,
-  ): Promise<void> {
-    const refused = error.code === 'FORBIDDEN' || (error instanceof HiddenTarget && error.exists);
-    await this.audit.record({
-      actor: actorOf(principal),
-      action: 'engine.call',
-      outcome: refused ? 'denied' : 'failure',
-      hostId,
-      target: targetOf(path.route, path.query),
-      status: httpStatusOf(error.code),
-      details: { method: req.method, path: path.route, permission },
-      ...requestFacts(req),
-    });
-  }
-
-  /** A list answer filtered to the caller's own objects, sent with its new length. */
-  private async relayFiltered(
+  /** A JSON answer rewritten for the caller (filtered list, masked inspect), with its new length. */
+  private async relayRewritten(
     req: IncomingMessage,
     engineRes: IncomingMessage,
     res: ServerResponse,
-    filter: (answer: unknown) => unknown,
+    rewrite: (answer: unknown) => unknown,
   ): Promise<void> {
-    let filtered: Buffer;
+    let rewritten: Buffer;
     try {
-      const answer = await readBounded(engineRes, MAX_FILTERED_ANSWER);
-      filtered = Buffer.from(JSON.stringify(filter(JSON.parse(answer.toString('utf8')))));
+      const answer = await readBounded(engineRes, MAX_REWRITTEN_ANSWER, CONNECT_TIMEOUT_MS);
+      rewritten = Buffer.from(JSON.stringify(rewrite(JSON.parse(answer.toString('utf8')))));
     } catch (error) {
       const appError = new AppError(
         'ENGINE_ERROR',
-        'the engine sent a list that could not be read',
+        'the engine sent an answer that could not be read',
         {},
         error,
       );
-      this.sendError(res, toErrorResponse(appError, requestIdOf(req), this.log));
+      sendError(res, this.errorResponse(req, appError));
       return;
     }
-    const headers = responseHeaders(engineRes.rawHeaders, DROP_FILTERED_RESPONSE);
+    const headers = responseHeaders(engineRes.rawHeaders, DROP_REWRITTEN_RESPONSE);
     res.writeHead(200, engineRes.statusMessage, [
       ...headers,
       'Content-Length',
-      String(filtered.length),
+      String(rewritten.length),
     ]);
-    res.end(filtered);
+    res.end(rewritten);
   }
 
   private unreachable(req: IncomingMessage, call: Authorised, error: unknown): ErrorResponse {
@@ -474,117 +525,13 @@ export class DockerGateway implements BeforeApplicationShutdown {
     const appError = new AppError(
       'HOST_UNREACHABLE',
       `host ${call.engine.name} is unreachable: ${reason}`,
-      { hostId: call.engine.hostId },
+      { hostId: call.hostId },
       error,
     );
-    return toErrorResponse(appError, requestIdOf(req), this.log);
+    return this.errorResponse(req, appError);
   }
 
-  private sendError(res: ServerResponse, { status, body }: ErrorResponse): void {
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    res
-      .writeHead(status, { 'content-type': 'application/json' })
-      .end(JSON.stringify(forDockerClients(body)));
+  private errorResponse(req: IncomingMessage, error: unknown): ErrorResponse {
+    return toErrorResponse(error, requestIdOf(req), this.log);
   }
-}
-
-async function readBounded(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new Error('body too large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
-function forwardHeaders(req: IncomingMessage): OutgoingHttpHeaders {
-  const headers: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined && !DROP_REQUEST.has(name)) headers[name] = value;
-  }
-  headers.host = 'docker';
-  return headers;
-}
-
-function responseHeaders(raw: string[], drop: ReadonlySet<string> = DROP_RESPONSE): string[] {
-  const kept: string[] = [];
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i] ?? '';
-    if (!drop.has(name.toLowerCase())) kept.push(name, raw[i + 1] ?? '');
-  }
-  return kept;
-}
-
-function rawHead(status: number, message: string, raw: string[], close = false): string {
-  const lines = [`HTTP/1.1 ${status} ${message}`];
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i] ?? '';
-    if (close && DROP_RESPONSE.has(name.toLowerCase())) continue;
-    lines.push(`${name}: ${raw[i + 1] ?? ''}`);
-  }
-  if (close) lines.push('Connection: close');
-  return `${lines.join('\r\n')}\r\n\r\n`;
-}
-
-/**
- * Docker clients print an error's top-level `message` ("Error response from daemon: …"), as the
- * engine sends it; Berth's own `error` object stays for everything else.
- */
-function forDockerClients(body: ErrorBody): ErrorBody & { message: string } {
-  return { message: body.error.message, ...body };
-}
-
-function writeRawError(socket: Duplex, { status, body }: ErrorResponse): void {
-  const payload = JSON.stringify(forDockerClients(body));
-  socket.end(
-    `HTTP/1.1 ${status} Error\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\nConnection: close\r\n\r\n${payload}`,
-  );
-}
-
-/**
- * An upgrade request may carry a small body (exec start's JSON) before the raw stream begins; the
- * engine reads it before it answers 101. Bytes past Content-Length already belong to the stream.
- */
-async function readUpgradeBody(
-  req: IncomingMessage,
-  socket: Duplex,
-  head: Buffer,
-): Promise<{ body: Buffer; rest: Buffer }> {
-  const length = Math.min(Number(req.headers['content-length'] ?? 0) || 0, 1 << 20);
-  let buffered = head;
-  if (buffered.length < length) {
-    buffered = await new Promise<Buffer>((resolve, reject) => {
-      const chunks = [buffered];
-      let size = buffered.length;
-      const onClose = () => reject(new Error('closed before the request body arrived'));
-      const onData = (chunk: Buffer) => {
-        chunks.push(chunk);
-        size += chunk.length;
-        if (size < length) return;
-        socket.off('data', onData).off('error', reject).off('close', onClose).pause();
-        resolve(Buffer.concat(chunks));
-      };
-      socket.on('data', onData).once('error', reject).once('close', onClose);
-    });
-  }
-  return { body: buffered.subarray(0, length), rest: buffered.subarray(length) };
-}
-
-/** Pipes two sockets both ways; one side's end of input is passed on as a half-close. */
-function splice(client: Duplex, engine: Duplex): void {
-  client.pipe(engine);
-  engine.pipe(client);
-  const destroyBoth = () => {
-    client.destroy();
-    engine.destroy();
-  };
-  client.on('error', destroyBoth);
-  engine.on('error', destroyBoth);
-  client.on('close', () => engine.destroy());
-  engine.on('close', () => client.end());
 }

@@ -1,4 +1,10 @@
-import type { Permission } from '@berth/shared';
+import {
+  checkContainerCreate,
+  checkVolumeCreate,
+  type FieldIssue,
+  type Permission,
+  type THostPolicy,
+} from '@berth/shared';
 
 type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
 
@@ -28,6 +34,9 @@ export type OwnedUse = 'shared' | 'list' | 'create' | 'target' | 'connect';
  */
 export type EngineAnswer = 'progress' | 'lines';
 
+/** A host security policy rule over a request body; each issue names the offending field. */
+export type BodyPolicy = (policy: THostPolicy, body: unknown) => FieldIssue[];
+
 export interface EngineRoute {
   method: Method | '*';
   /** Path pattern without the version prefix; `{}` matches one segment, `{...}` the rest (image names). */
@@ -35,6 +44,19 @@ export interface EngineRoute {
   permission: Permission;
   owned?: OwnedUse;
   answer?: EngineAnswer;
+  /**
+   * The engine hijacks the connection (attach, exec start, BuildKit's session): the only routes a
+   * request with `Connection: Upgrade` may take as an upgrade. On any other route such a request
+   * is an ordinary request, checked like one.
+   */
+  upgrade?: true;
+  /**
+   * The body is read (bounded) and checked against the host's security policy before it is
+   * forwarded, for everyone but global administrators; what is forwarded is what was checked.
+   */
+  policy?: BodyPolicy;
+  /** The answer is an inspect whose secret environment values are masked for non-administrators. */
+  masksSecrets?: true;
 }
 
 /**
@@ -51,9 +73,21 @@ export const ENGINE_ROUTES: readonly EngineRoute[] = [
   { method: 'GET', path: '/distribution/{...}/json', permission: 'image.pull', owned: 'shared' },
 
   { method: 'GET', path: '/containers/json', permission: 'container.list', owned: 'list' },
-  { method: 'POST', path: '/containers/create', permission: 'container.create', owned: 'create' },
+  {
+    method: 'POST',
+    path: '/containers/create',
+    permission: 'container.create',
+    owned: 'create',
+    policy: checkContainerCreate,
+  },
   { method: 'POST', path: '/containers/prune', permission: 'container.delete' },
-  { method: 'GET', path: '/containers/{}/json', permission: 'container.inspect', owned: 'target' },
+  {
+    method: 'GET',
+    path: '/containers/{}/json',
+    permission: 'container.inspect',
+    owned: 'target',
+    masksSecrets: true,
+  },
   { method: 'GET', path: '/containers/{}/top', permission: 'container.inspect', owned: 'target' },
   {
     method: 'GET',
@@ -102,12 +136,19 @@ export const ENGINE_ROUTES: readonly EngineRoute[] = [
   { method: 'POST', path: '/containers/{}/pause', permission: 'container.stop', owned: 'target' },
   { method: 'POST', path: '/containers/{}/wait', permission: 'container.inspect', owned: 'target' },
   { method: 'POST', path: '/containers/{}/resize', permission: 'container.exec', owned: 'target' },
-  { method: 'POST', path: '/containers/{}/attach', permission: 'container.exec', owned: 'target' },
+  {
+    method: 'POST',
+    path: '/containers/{}/attach',
+    permission: 'container.exec',
+    owned: 'target',
+    upgrade: true,
+  },
   {
     method: 'GET',
     path: '/containers/{}/attach/ws',
     permission: 'container.exec',
     owned: 'target',
+    upgrade: true,
   },
   { method: 'POST', path: '/containers/{}/exec', permission: 'container.exec', owned: 'target' },
   {
@@ -123,7 +164,13 @@ export const ENGINE_ROUTES: readonly EngineRoute[] = [
     owned: 'target',
   },
   { method: 'DELETE', path: '/containers/{}', permission: 'container.delete', owned: 'target' },
-  { method: 'POST', path: '/exec/{}/start', permission: 'container.exec', owned: 'target' },
+  {
+    method: 'POST',
+    path: '/exec/{}/start',
+    permission: 'container.exec',
+    owned: 'target',
+    upgrade: true,
+  },
   { method: 'POST', path: '/exec/{}/resize', permission: 'container.exec', owned: 'target' },
   { method: 'GET', path: '/exec/{}/json', permission: 'container.exec', owned: 'target' },
   { method: 'POST', path: '/commit', permission: 'image.build' },
@@ -149,8 +196,14 @@ export const ENGINE_ROUTES: readonly EngineRoute[] = [
   { method: 'POST', path: '/build', permission: 'image.build', answer: 'progress' },
   { method: 'POST', path: '/build/prune', permission: 'image.delete' },
   { method: 'POST', path: '/build/cancel', permission: 'image.build' },
-  { method: 'POST', path: '/session', permission: 'image.build' },
-  { method: 'GET', path: '/images/{...}/json', permission: 'image.list', owned: 'shared' },
+  { method: 'POST', path: '/session', permission: 'image.build', upgrade: true },
+  {
+    method: 'GET',
+    path: '/images/{...}/json',
+    permission: 'image.list',
+    owned: 'shared',
+    masksSecrets: true,
+  },
   { method: 'GET', path: '/images/{...}/history', permission: 'image.list', owned: 'shared' },
   { method: 'GET', path: '/images/{...}/get', permission: 'image.list', owned: 'shared' },
   { method: 'POST', path: '/images/{...}/push', permission: 'image.push', answer: 'progress' },
@@ -171,7 +224,13 @@ export const ENGINE_ROUTES: readonly EngineRoute[] = [
   { method: 'DELETE', path: '/networks/{}', permission: 'network.delete', owned: 'target' },
 
   { method: 'GET', path: '/volumes', permission: 'volume.list', owned: 'list' },
-  { method: 'POST', path: '/volumes/create', permission: 'volume.create', owned: 'create' },
+  {
+    method: 'POST',
+    path: '/volumes/create',
+    permission: 'volume.create',
+    owned: 'create',
+    policy: checkVolumeCreate,
+  },
   { method: 'POST', path: '/volumes/prune', permission: 'volume.delete' },
   { method: 'GET', path: '/volumes/{}', permission: 'volume.list', owned: 'target' },
   { method: 'DELETE', path: '/volumes/{}', permission: 'volume.delete', owned: 'target' },

@@ -1,10 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import {
-  checkContainerCreate,
-  checkVolumeCreate,
-  type FieldIssue,
-  type Permission,
-} from '@berth/shared';
+import type { FieldIssue, Permission } from '@berth/shared';
 import { AccessService } from '../access/access.service.js';
 import { HostPolicyService } from '../access/host-policy.service.js';
 import type { Principal } from '../auth/principal.js';
@@ -20,15 +15,6 @@ export type GatewayDecision =
   /** The caller has no access to the host at all: answer as if it did not exist. */
   | { kind: 'hidden' }
   | { kind: 'deny'; missing: Permission | 'admin'; reason?: string };
-
-/** Engine routes whose request body is checked against the host's security policy. */
-const INSPECTED_BODIES: Record<
-  string,
-  (policy: Parameters<typeof checkContainerCreate>[0], body: unknown) => FieldIssue[]
-> = {
-  '/containers/create': checkContainerCreate,
-  '/volumes/create': checkVolumeCreate,
-};
 
 /**
  * Decides whether a caller may make an engine call, from the permission catalog and the caller's
@@ -77,13 +63,21 @@ export class GatewayPolicy {
   }
 
   /** Whether the body of this call must be read and checked before it is forwarded. */
-  inspectsBody(principal: Principal, method: string, route: string): boolean {
-    return !principal.user.isAdmin && method === 'POST' && route in INSPECTED_BODIES;
+  inspectsBody(principal: Principal, route: EngineRoute | null): boolean {
+    return !principal.user.isAdmin && route?.policy !== undefined;
   }
 
-  /** The host policy's objections to a create body, each naming the offending field. */
-  async violations(hostId: string, route: string, body: unknown): Promise<FieldIssue[]> {
-    const check = INSPECTED_BODIES[route];
-    return check ? check(await this.hostPolicies.of(hostId), body) : [];
+  /** The host policy's objections to a request body, each naming the offending field. */
+  async violations(
+    hostId: string,
+    route: EngineRoute | null,
+    body: unknown,
+  ): Promise<FieldIssue[]> {
+    return route?.policy ? route.policy(await this.hostPolicies.of(hostId), body) : [];
+  }
+
+  /** Whether the caller sees secret environment values in inspect answers as they are. */
+  seesSecrets(principal: Principal): boolean {
+    return principal.user.isAdmin;
   }
 }

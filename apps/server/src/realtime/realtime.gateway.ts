@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { Inject } from '@nestjs/common';
 import { AccessService } from '../access/access.service.js';
 import { Authenticator } from '../auth/authenticator.js';
+import { CredentialWatch } from '../auth/credential-watch.js';
 import { LOGGER } from '../common/logger.js';
 import { HostEvents, type HostStatusEvent } from '../hosts/host-events.js';
 import { ConsoleHandlers } from './console-handlers.js';
@@ -17,7 +18,6 @@ import {
   type RealtimeServer,
   userRoom,
 } from './realtime-publisher.js';
-import { SocketRevalidator } from './socket-revalidator.js';
 import type { RealtimeSocket } from './socket-types.js';
 import { SubscriptionHandlers } from './subscription-handlers.js';
 
@@ -26,7 +26,8 @@ import { SubscriptionHandlers } from './subscription-handlers.js';
  * session cookie or bearer token during the handshake; anonymous sockets are dropped. Each socket
  * joins its user's room (pushes such as pull progress) and gets the subscribe and console
  * requests; every one of them is checked against the permission catalog for its host. A socket
- * lives no longer than its credential (SocketRevalidator).
+ * lives no longer than its credential (CredentialWatch); closing it ends its log, stats and event
+ * subscriptions and its console sessions.
  */
 @WebSocketGateway({ path: '/socket.io', serveClient: false, destroyUpgrade: false })
 export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
@@ -39,7 +40,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
     private readonly publisher: RealtimePublisher,
     private readonly subscriptions: SubscriptionHandlers,
     private readonly consoles: ConsoleHandlers,
-    private readonly revalidator: SocketRevalidator,
+    private readonly credentials: CredentialWatch,
     hostEvents: HostEvents,
     @Inject(LOGGER) private readonly log: Logger,
   ) {
@@ -48,7 +49,6 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
 
   afterInit(server: RealtimeServer): void {
     this.publisher.attach(server);
-    this.revalidator.attach(server);
     // Authenticating in the handshake means the handlers exist before the client's first request.
     server.use((socket, next) => {
       this.authenticator.authenticate(socket.request).then(
@@ -71,6 +71,13 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
       socket.disconnect(true);
       return;
     }
+    const unwatch = this.credentials.watch({
+      request: socket.request,
+      principal,
+      kind: 'socket',
+      close: () => socket.disconnect(true),
+    });
+    socket.once('disconnect', unwatch);
     this.subscriptions.bind(socket, principal);
     this.consoles.bind(socket, principal);
     await socket.join(userRoom(principal.user.id));

@@ -1,0 +1,111 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex, Readable } from 'node:stream';
+
+/** Raised when a request body is larger than Berth reads, or stalls, or its sender goes away. */
+export class BodyError extends Error {
+  constructor(
+    readonly reason: 'too-large' | 'stalled' | 'closed' | 'unframed',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** True when the request carries a body (a length above zero, or chunks). */
+export function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/**
+ * Calls `onStall` when the body stops arriving for `idleMs` before its end: a client that declares
+ * 50 MB and sends 1 MB must not hold a socket to Berth and one to the engine forever. Returns a
+ * function that stops watching.
+ */
+export function watchBodyProgress(body: Readable, idleMs: number, onStall: () => void): () => void {
+  let timer = setTimeout(onStall, idleMs);
+  const onData = () => {
+    clearTimeout(timer);
+    timer = setTimeout(onStall, idleMs);
+  };
+  const stop = () => {
+    clearTimeout(timer);
+    body.off('data', onData).off('end', stop).off('close', stop);
+  };
+  body.on('data', onData).once('end', stop).once('close', stop);
+  return stop;
+}
+
+/** Reads a whole body of at most `limit` bytes; a pause of `idleMs` between chunks gives up. */
+export async function readBounded(body: Readable, limit: number, idleMs: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let stalled = false;
+  const stop = watchBodyProgress(body, idleMs, () => {
+    stalled = true;
+    body.destroy();
+  });
+  try {
+    for await (const chunk of body) {
+      size += (chunk as Buffer).length;
+      if (size > limit) throw new BodyError('too-large', `request body over ${limit} bytes`);
+      chunks.push(chunk as Buffer);
+    }
+  } catch (error) {
+    if (stalled) throw new BodyError('stalled', `no request body for ${idleMs} ms`);
+    throw error instanceof BodyError
+      ? error
+      : new BodyError('closed', 'the client went away while sending its request');
+  } finally {
+    stop();
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * The body of a request that came with `Connection: Upgrade`: Node's HTTP parser has let go of the
+ * socket, so the body is read raw, as `Content-Length` bytes (exec start's small JSON, or an
+ * ordinary request's body sent with upgrade headers). Bytes past it already belong to the raw
+ * stream. A chunked body is refused: no engine upgrade route takes one.
+ */
+export async function readUpgradeBody(
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  limit: number,
+  idleMs: number,
+): Promise<{ body: Buffer; rest: Buffer }> {
+  if (req.headers['transfer-encoding'] !== undefined) {
+    throw new BodyError('unframed', 'a chunked body cannot come with Connection: Upgrade');
+  }
+  const length = Number(req.headers['content-length'] ?? 0) || 0;
+  if (length > limit) throw new BodyError('too-large', `request body over ${limit} bytes`);
+  if (head.length >= length) return { body: head.subarray(0, length), rest: head.subarray(length) };
+  const buffered = await new Promise<Buffer>((resolve, reject) => {
+    const chunks = [head];
+    let size = head.length;
+    const finish = (error: BodyError | null) => {
+      clearTimeout(timer);
+      socket.off('data', onData).off('error', onClose).off('close', onClose);
+      if (error) reject(error);
+      else resolve(Buffer.concat(chunks));
+    };
+    const onStall = () => finish(new BodyError('stalled', `no request body for ${idleMs} ms`));
+    const onClose = () =>
+      finish(new BodyError('closed', 'the client went away while sending its request'));
+    let timer = setTimeout(onStall, idleMs);
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      clearTimeout(timer);
+      if (size < length) {
+        timer = setTimeout(onStall, idleMs);
+        return;
+      }
+      socket.pause();
+      finish(null);
+    };
+    socket.on('data', onData).once('error', onClose).once('close', onClose);
+  });
+  return { body: buffered.subarray(0, length), rest: buffered.subarray(length) };
+}
