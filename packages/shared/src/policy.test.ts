@@ -10,6 +10,9 @@ const open: THostPolicy = {
   forbidHostPid: false,
   forbidHostIpc: false,
   forbidHostNetwork: false,
+  forbidHostUts: false,
+  forbidHostUserns: false,
+  forbidHostCgroupns: false,
   forbidDevices: false,
   forbidAddedCapabilities: false,
   forbidSysctls: false,
@@ -31,6 +34,9 @@ const EVERYTHING = {
   PidMode: 'host',
   IpcMode: 'host',
   NetworkMode: 'host',
+  UTSMode: 'host',
+  UsernsMode: 'host',
+  CgroupnsMode: 'host',
   Devices: [{ PathOnHost: '/dev/sda', PathInContainer: '/dev/sda', CgroupPermissions: 'rwm' }],
   CapAdd: ['SYS_ADMIN'],
   Sysctls: { 'net.ipv4.ip_forward': '1' },
@@ -45,6 +51,9 @@ describe('the host policy schema', () => {
       forbidHostPid: true,
       forbidHostIpc: true,
       forbidHostNetwork: true,
+      forbidHostUts: true,
+      forbidHostUserns: true,
+      forbidHostCgroupns: true,
       forbidDevices: true,
       forbidAddedCapabilities: true,
       forbidSysctls: true,
@@ -97,6 +106,9 @@ describe('checkContainerCreate', () => {
       'HostConfig.PidMode',
       'HostConfig.IpcMode',
       'HostConfig.NetworkMode',
+      'HostConfig.UTSMode',
+      'HostConfig.UsernsMode',
+      'HostConfig.CgroupnsMode',
       'HostConfig.Devices',
       'HostConfig.CapAdd',
       'HostConfig.Sysctls',
@@ -115,17 +127,23 @@ describe('checkContainerCreate', () => {
     expect(only('forbidHostPid', true)).toEqual(['HostConfig.PidMode']);
     expect(only('forbidHostIpc', true)).toEqual(['HostConfig.IpcMode']);
     expect(only('forbidHostNetwork', true)).toEqual(['HostConfig.NetworkMode']);
+    expect(only('forbidHostUts', true)).toEqual(['HostConfig.UTSMode']);
+    expect(only('forbidHostUserns', true)).toEqual(['HostConfig.UsernsMode']);
+    expect(only('forbidHostCgroupns', true)).toEqual(['HostConfig.CgroupnsMode']);
     expect(only('forbidDevices', true)).toEqual(['HostConfig.Devices']);
     expect(only('forbidAddedCapabilities', true)).toEqual(['HostConfig.CapAdd']);
     expect(only('forbidSysctls', true)).toEqual(['HostConfig.Sysctls']);
   });
 
   it('says what was refused in the message', () => {
-    const [privileged, bind, , , , , , caps] = checkContainerCreate(strict, {
+    const [privileged, bind, , , , , uts, userns, cgroupns, , caps] = checkContainerCreate(strict, {
       HostConfig: EVERYTHING,
     });
     expect(privileged?.message).toMatch(/privileged/);
     expect(bind?.message).toContain('/etc');
+    expect(uts?.message).toMatch(/UTS namespace/);
+    expect(userns?.message).toMatch(/user namespace/);
+    expect(cgroupns?.message).toMatch(/cgroup namespace/);
     expect(caps?.message).toContain('SYS_ADMIN');
   });
 
@@ -279,9 +297,33 @@ describe('checkContainerCreate', () => {
 
   it('ignores namespace modes other than host', () => {
     expect(
-      paths(strict, { NetworkMode: 'container:web', IpcMode: 'shareable', PidMode: '' }),
+      paths(strict, {
+        NetworkMode: 'container:web',
+        IpcMode: 'shareable',
+        PidMode: '',
+        UTSMode: '',
+        UsernsMode: 'private',
+        CgroupnsMode: 'private',
+      }),
     ).toEqual([]);
     expect(paths(strict, { NetworkMode: ' host ' })).toEqual(['HostConfig.NetworkMode']);
+  });
+
+  it('reads the UTS, user and cgroup namespace modes as the engine does', () => {
+    expect(
+      checkContainerCreate(strict, {
+        hostconfig: { utsmode: 'host', USERNSMODE: 'HOST', cgroupnsmode: ' host ' },
+      }).map((i) => i.path),
+    ).toEqual(['HostConfig.UTSMode', 'HostConfig.UsernsMode', 'HostConfig.CgroupnsMode']);
+    expect(
+      checkContainerCreate(strict, { HostConfig: { UsernsMode: '', usernsMode: 'host' } }),
+    ).toEqual([
+      { path: 'HostConfig.UsernsMode', message: 'given more than once (UsernsMode, usernsMode)' },
+      {
+        path: 'HostConfig.UsernsMode',
+        message: "the host's user namespace is not allowed on this host",
+      },
+    ]);
   });
 });
 

@@ -88,6 +88,10 @@ const checkNamespaces: Check = (policy, { get, add }) => {
     ['PidMode', policy.forbidHostPid, "the host's process namespace"],
     ['IpcMode', policy.forbidHostIpc, "the host's IPC namespace"],
     ['NetworkMode', policy.forbidHostNetwork, "the host's network"],
+    ['UTSMode', policy.forbidHostUts, "the host's UTS namespace (its hostname)"],
+    // With user namespace remapping on the engine, `host` makes root in the container root on the host.
+    ['UsernsMode', policy.forbidHostUserns, "the host's user namespace"],
+    ['CgroupnsMode', policy.forbidHostCgroupns, "the host's cgroup namespace"],
   ] as const;
   for (const [name, forbidden, what] of namespaces) {
     const mode = get(name);

@@ -53,6 +53,24 @@ const TOGGLES: readonly { key: PolicyToggle; label: string; hint: string; risk: 
     risk: 'Such a container can read and write the shared memory of host processes.',
   },
   {
+    key: 'forbidHostUts',
+    label: 'Forbid the host UTS namespace (--uts host)',
+    hint: 'Containers get their own hostname.',
+    risk: "Such a container shares the host's hostname and, with SYS_ADMIN, can change it.",
+  },
+  {
+    key: 'forbidHostUserns',
+    label: 'Forbid the host user namespace (--userns host)',
+    hint: 'Matters when the engine remaps users (userns-remap): containers keep that remapping.',
+    risk: 'On an engine that remaps users, root in such a container is root on the host.',
+  },
+  {
+    key: 'forbidHostCgroupns',
+    label: 'Forbid the host cgroup namespace (--cgroupns host)',
+    hint: 'Containers see only their own cgroups. On cgroup v1 engines the host namespace is the default anyway.',
+    risk: "Such a container sees the host's whole cgroup tree.",
+  },
+  {
     key: 'forbidDevices',
     label: 'Forbid host devices (--device, --gpus, device cgroup rules)',
     hint: 'Containers cannot open the host’s disks, GPUs or other devices.',
