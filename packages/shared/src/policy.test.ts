@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { checkContainerCreate, checkVolumeCreate } from './policy.js';
+import { checkContainerCreate, checkExecCreate, checkVolumeCreate } from './policy.js';
 import { DEFAULT_HOST_POLICY, type THostPolicy, ZHostPolicy } from './schemas/host-policy.js';
 
 const strict = DEFAULT_HOST_POLICY;
@@ -352,5 +352,46 @@ describe('checkVolumeCreate', () => {
     expect(
       checkVolumeCreate(strict, { DriverOpts: { type: 'tmpfs', device: 'tmpfs', o: 'size=100m' } }),
     ).toEqual([]);
+  });
+});
+
+describe('checkExecCreate', () => {
+  const exec = { AttachStdout: true, Cmd: ['sh'], Tty: true };
+
+  it('passes an ordinary exec under the strictest policy', () => {
+    expect(checkExecCreate(strict, exec)).toEqual([]);
+    expect(checkExecCreate(strict, { ...exec, Privileged: false })).toEqual([]);
+    expect(checkExecCreate(strict, { ...exec, Privileged: null })).toEqual([]);
+    expect(checkExecCreate(strict, null)).toEqual([]);
+    expect(checkExecCreate(strict, ['Privileged'])).toEqual([]);
+  });
+
+  it('refuses a privileged exec unless the policy allows privileged containers', () => {
+    expect(checkExecCreate(strict, { ...exec, Privileged: true })).toEqual([
+      { path: 'Privileged', message: 'privileged exec is not allowed on this host' },
+    ]);
+    expect(checkExecCreate(open, { ...exec, Privileged: true })).toEqual([]);
+    expect(checkExecCreate({ ...open, forbidPrivileged: true }, { Privileged: true })).toHaveLength(
+      1,
+    );
+  });
+
+  it('reads the field as the engine does, and refuses it spelled twice', () => {
+    for (const name of ['privileged', 'PRIVILEGED', 'pRiViLeGeD']) {
+      expect(checkExecCreate(strict, { [name]: true }).map((i) => i.path)).toEqual(['Privileged']);
+    }
+    expect(checkExecCreate(strict, { Privileged: false, privileged: true })).toEqual([
+      { path: 'Privileged', message: 'given more than once (Privileged, privileged)' },
+      { path: 'Privileged', message: 'privileged exec is not allowed on this host' },
+    ]);
+    expect(checkExecCreate(open, { Privileged: true, privileged: false })).toEqual([
+      { path: 'Privileged', message: 'given more than once (Privileged, privileged)' },
+    ]);
+  });
+
+  it('leaves the user alone: the policy has no rule about root', () => {
+    for (const User of ['0', 'root', '0:0', 'root:root', '']) {
+      expect(checkExecCreate(strict, { ...exec, User })).toEqual([]);
+    }
   });
 });

@@ -136,6 +136,22 @@ const CHECKS: readonly Check[] = [
 ];
 
 /**
+ * Checks a `POST /containers/{id}/exec` body against a host's security policy, as
+ * `checkContainerCreate` checks a create body (field names read as the engine reads them). A
+ * privileged exec runs with every capability and without the container's confinement, whatever
+ * the container was created with, so `forbidPrivileged` refuses it. `User` is not judged: the
+ * policy has no rule about running as root (the container's own user may be root anyway).
+ */
+export function checkExecCreate(policy: THostPolicy, body: unknown): FieldIssue[] {
+  const issues = new IssueList();
+  const privileged = issues.reader()(body, 'Privileged', '');
+  if (policy.forbidPrivileged && isSet(privileged)) {
+    issues.add('Privileged', 'privileged exec is not allowed on this host');
+  }
+  return issues.list();
+}
+
+/**
  * Checks a `POST /volumes/create` body: a local-driver volume with `o=bind` mounts the host path in
  * `device`, which is a bind mount by another name.
  */
