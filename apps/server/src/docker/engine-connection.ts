@@ -1,5 +1,6 @@
 import {
   Agent as HttpAgent,
+  type AgentOptions,
   type ClientRequest,
   type OutgoingHttpHeaders,
   request as httpRequest,
@@ -20,24 +21,47 @@ export interface EngineRequest {
 const AGENT_OPTIONS = { keepAlive: true, maxSockets: 256, maxFreeSockets: 32 };
 
 /**
+ * An agent that opens a new connection for every request and closes it after the answer. For SSH
+ * it opens a new dial-stdio channel on the given agent's SSH connections.
+ */
+class FreshConnections extends HttpAgent {
+  constructor(private readonly channels: SshAgent) {
+    super({ keepAlive: false });
+  }
+
+  override createConnection(...args: Parameters<SshAgent['createConnection']>): undefined {
+    return this.channels.createConnection(...args);
+  }
+}
+
+/**
  * One live connection setup per host: a pooled agent for its transport with a raw streaming
  * request function for the gateway, and a dockerode client for typed calls. dockerode gets an
  * agent of its own: docker-modem runs `util.inspect` over its request options (agent included) on
  * every call, which over the gateway's busy pool took hundreds of milliseconds of event loop. Both
  * agents also print as one word, so that inspection never walks their sockets.
+ *
+ * `fresh` is a dockerode client that never reuses a connection, for the health probe: a stopping
+ * dockerd refuses new connections at once but keeps answering pooled ones while it stops its
+ * containers, so a probe on a pooled connection saw the host up for as long as that took.
  */
 export class EngineConnection {
   readonly docker: Docker;
+  readonly fresh: Docker;
   private readonly agent: HttpAgent;
   private readonly dockerodeAgent: HttpAgent;
+  private readonly freshAgent: HttpAgent;
 
   constructor(readonly endpoint: EngineEndpoint) {
     this.agent = opaque(createAgent(endpoint));
     this.dockerodeAgent = opaque(createAgent(endpoint));
-    this.docker = new Docker({
-      ...dockerodeTarget(endpoint),
-      agent: this.dockerodeAgent,
-    } as Docker.DockerOptions);
+    this.freshAgent = opaque(
+      this.dockerodeAgent instanceof SshAgent
+        ? new FreshConnections(this.dockerodeAgent)
+        : createAgent(endpoint, { keepAlive: false }),
+    );
+    this.docker = dockerodeOn(endpoint, this.dockerodeAgent);
+    this.fresh = dockerodeOn(endpoint, this.freshAgent);
   }
 
   /** A request to the engine; the caller writes the body and handles response, upgrade and errors. */
@@ -82,6 +106,7 @@ export class EngineConnection {
   close(): void {
     this.agent.destroy();
     this.dockerodeAgent.destroy();
+    this.freshAgent.destroy();
   }
 }
 
@@ -91,14 +116,14 @@ function opaque<A extends HttpAgent>(agent: A): A {
   return agent;
 }
 
-function createAgent(e: EngineEndpoint): HttpAgent {
+function createAgent(e: EngineEndpoint, pooling: AgentOptions = AGENT_OPTIONS): HttpAgent {
   switch (e.kind) {
     case 'unix':
     case 'tcp':
-      return new HttpAgent(AGENT_OPTIONS);
+      return new HttpAgent(pooling);
     case 'tls':
       return new HttpsAgent({
-        ...AGENT_OPTIONS,
+        ...pooling,
         ...(e.ca ? { ca: e.ca } : {}),
         cert: e.cert,
         key: e.key,
@@ -116,6 +141,10 @@ function createAgent(e: EngineEndpoint): HttpAgent {
         e.hostKey,
       );
   }
+}
+
+function dockerodeOn(e: EngineEndpoint, agent: HttpAgent): Docker {
+  return new Docker({ ...dockerodeTarget(e), agent } as Docker.DockerOptions);
 }
 
 function dockerodeTarget(e: EngineEndpoint): Docker.DockerOptions {

@@ -27,40 +27,53 @@ interface DockerInfo {
   Swarm?: { LocalNodeState?: string };
 }
 
-/** Asks an engine for `docker info` and `docker version`, within a deadline. */
+interface DockerVersion {
+  Version?: string;
+  ApiVersion?: string;
+}
+
+/** dockerode passes an abort signal on these calls; its type declarations leave the option out. */
+type AbortableCall<T> = (options: { abortSignal: AbortSignal }) => Promise<T>;
+
+/**
+ * Asks an engine for `docker info` and `docker version` within a deadline, each on a new
+ * connection: a host that no longer accepts connections is down, even while connections it
+ * accepted earlier still get answers (dockerd does that while it stops its containers).
+ */
 export async function probeEngine(
   connection: EngineConnection,
   timeoutMs: number,
 ): Promise<ProbeResult> {
   const started = performance.now();
+  const abort = new AbortController();
+  const { fresh } = connection;
+  const info = fresh.info.bind(fresh) as unknown as AbortableCall<DockerInfo>;
+  const version = fresh.version.bind(fresh) as unknown as AbortableCall<DockerVersion>;
   try {
-    const [info, version] = await withDeadline(
-      Promise.all([
-        connection.docker.info() as Promise<DockerInfo>,
-        connection.docker.version() as Promise<{ Version?: string; ApiVersion?: string }>,
-      ]),
+    const [facts, versions] = await withDeadline(
+      Promise.all([info({ abortSignal: abort.signal }), version({ abortSignal: abort.signal })]),
       timeoutMs,
     );
     return {
       status: 'up',
       error: null,
       engine: {
-        version: version.Version ?? info.ServerVersion ?? '',
-        apiVersion: version.ApiVersion ?? '',
-        os: info.OperatingSystem ?? '',
-        kernelVersion: info.KernelVersion ?? '',
-        architecture: info.Architecture ?? '',
-        storageDriver: info.Driver ?? '',
-        hostname: info.Name ?? '',
-        cpus: info.NCPU ?? 0,
-        memoryBytes: info.MemTotal ?? 0,
+        version: versions.Version ?? facts.ServerVersion ?? '',
+        apiVersion: versions.ApiVersion ?? '',
+        os: facts.OperatingSystem ?? '',
+        kernelVersion: facts.KernelVersion ?? '',
+        architecture: facts.Architecture ?? '',
+        storageDriver: facts.Driver ?? '',
+        hostname: facts.Name ?? '',
+        cpus: facts.NCPU ?? 0,
+        memoryBytes: facts.MemTotal ?? 0,
         containers: {
-          running: info.ContainersRunning ?? 0,
-          paused: info.ContainersPaused ?? 0,
-          stopped: info.ContainersStopped ?? 0,
+          running: facts.ContainersRunning ?? 0,
+          paused: facts.ContainersPaused ?? 0,
+          stopped: facts.ContainersStopped ?? 0,
         },
-        images: info.Images ?? 0,
-        swarm: info.Swarm?.LocalNodeState ?? 'inactive',
+        images: facts.Images ?? 0,
+        swarm: facts.Swarm?.LocalNodeState ?? 'inactive',
       },
       latencyMs: Math.round(performance.now() - started),
       sshHostKey: connection.presentedHostKey,
@@ -72,6 +85,9 @@ export async function probeEngine(
       latencyMs: Math.round(performance.now() - started),
       sshHostKey: connection.presentedHostKey,
     };
+  } finally {
+    // Whatever is still waiting (the other call after one failed, a late answer) goes too.
+    abort.abort();
   }
 }
 

@@ -14,8 +14,9 @@ import { HostsService } from './hosts.service.js';
 
 /**
  * Probes every host on an interval (BERTH_HEALTH_INTERVAL_MS, 3 s by default) so a host that goes
- * down or comes back is noticed within one interval plus the engine timeout. A host whose last
- * probe is still running is skipped, so a slow host never piles up probes.
+ * down or comes back is noticed within one interval plus the engine timeout (each probe opens a
+ * new connection, see `probeEngine`). A host whose last probe is still running is skipped, so a
+ * slow host never piles up probes.
  */
 @Injectable()
 export class HostHealthMonitor implements OnApplicationBootstrap, OnApplicationShutdown {
