@@ -55,6 +55,9 @@ const HEADER_FLUSH_MS = 10;
 /** How long an engine may take to accept a connection before the call fails as unreachable. */
 const CONNECT_TIMEOUT_MS = 5_000;
 
+/** How long a connection whose request body is left unread may take to close after its answer. */
+const CLOSE_GRACE_MS = 500;
+
 /** A call that may go to the engine, and everything decided about it on the way. */
 interface Authorised {
   principal: Principal;
@@ -247,10 +250,13 @@ export class DockerGateway implements BeforeApplicationShutdown {
       upstream.end();
       return;
     }
+    // The engine may have answered already (a bad build context); the body still ties up the
+    // connection until it ends, so a stall cuts the client's socket itself.
+    const clientSocket = req.socket;
     watchBodyProgress(body, this.config.requestIdleMs, () => {
       this.log.info({ requestId: requestIdOf(req) }, 'gateway request body stalled; closed');
       upstream.destroy();
-      res.destroy();
+      clientSocket.destroy();
     });
     body.pipe(upstream);
   }
@@ -311,6 +317,8 @@ export class DockerGateway implements BeforeApplicationShutdown {
       checked = await this.checkBody(body, call);
     } catch (error) {
       upstream.destroy();
+      // What is left of the body is never read: the connection closes after the answer.
+      closeAfterAnswer(req, res);
       if (error instanceof AppError) await this.audit.refusal(req, call, error);
       sendError(res, this.errorResponse(req, error));
       return;
@@ -534,4 +542,17 @@ export class DockerGateway implements BeforeApplicationShutdown {
   private errorResponse(req: IncomingMessage, error: unknown): ErrorResponse {
     return toErrorResponse(error, requestIdOf(req), this.log);
   }
+}
+
+/**
+ * Ends the connection once the answer is out: the rest of the request body will never be read, so
+ * the connection cannot carry another request. Cut after a grace period if the client holds on.
+ */
+function closeAfterAnswer(req: IncomingMessage, res: ServerResponse): void {
+  res.shouldKeepAlive = false;
+  const socket = req.socket;
+  res.once('finish', () => {
+    socket.end();
+    setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
+  });
 }

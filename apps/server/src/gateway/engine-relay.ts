@@ -85,8 +85,10 @@ export function sendError(res: ServerResponse, { status, body }: ErrorResponse):
 /** Berth's own error answer on a socket that left Node's HTTP handling (an upgrade request). */
 export function writeRawError(socket: Duplex, { status, body }: ErrorResponse): void {
   const payload = JSON.stringify(forDockerClients(body));
+  // Whatever the client still sends is never read: the socket is cut shortly after the answer.
   socket.end(
     `HTTP/1.1 ${status} Error\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\nConnection: close\r\n\r\n${payload}`,
+    () => setTimeout(() => socket.destroy(), 500).unref(),
   );
 }
 

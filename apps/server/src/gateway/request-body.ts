@@ -28,16 +28,19 @@ export function watchBodyProgress(body: Readable, idleMs: number, onStall: () =>
     clearTimeout(timer);
     timer = setTimeout(onStall, idleMs);
   };
+  // Not stopped by 'close': a request closes when its answer is sent, even with its body unread.
   const stop = () => {
     clearTimeout(timer);
-    body.off('data', onData).off('end', stop).off('close', stop);
+    body.off('data', onData).off('end', stop);
   };
-  body.on('data', onData).once('end', stop).once('close', stop);
+  body.on('data', onData).once('end', stop);
   return stop;
 }
 
 /** Reads a whole body of at most `limit` bytes; a pause of `idleMs` between chunks gives up. */
 export async function readBounded(body: Readable, limit: number, idleMs: number): Promise<Buffer> {
+  const declared = Number((body as Partial<IncomingMessage>).headers?.['content-length'] ?? 0);
+  if (declared > limit) throw new BodyError('too-large', `request body over ${limit} bytes`);
   const chunks: Buffer[] = [];
   let size = 0;
   let stalled = false;
