@@ -182,6 +182,30 @@ describe('gateway hardening', () => {
     });
   });
 
+  it('checks exec creation against the host policy: no privileged exec, upgrade headers or not', async () => {
+    const { token } = await userWith('standard');
+    const container = await berth.api<{ Id: string }>('POST', enginePath('/containers/create'), {
+      token,
+      body: { Image: fleet().image, Cmd: ['sleep', '300'], Labels: label },
+    });
+    expect(container.status).toBe(201);
+    const start = await berth.api('POST', enginePath(`/containers/${container.body.Id}/start`), {
+      token,
+    });
+    expect(start.status).toBe(204);
+    const path = enginePath(`/containers/${container.body.Id}/exec`);
+    for (const privileged of ['{"Privileged":true', '{"privileged":true,"Privileged":false']) {
+      const body = `${privileged},"Cmd":["true"]}`;
+      for (const headers of [{}, UPGRADE]) {
+        const answer = await raw('POST', path, token, body, headers);
+        expect(answer.status).toBe(403);
+        expect(answer.body).toContain('Privileged');
+      }
+    }
+    const plain = await raw('POST', path, token, '{"Cmd":["true"]}');
+    expect(plain.status).toBe(201);
+  });
+
   it('forwards a create body as it was checked: a HostConfig given twice cannot smuggle a bind', async () => {
     const { token } = await userWith('host-admin');
     const body = `{"Image":"${fleet().image}","Cmd":["true"],"Labels":${JSON.stringify(label)},"HostConfig":{"Binds":["/:/host"],"PidMode":"host"},"HostConfig":{"Memory":0}}`;

@@ -1,5 +1,6 @@
 import {
   checkContainerCreate,
+  checkExecCreate,
   checkVolumeCreate,
   type FieldIssue,
   type Permission,
@@ -150,7 +151,13 @@ export const ENGINE_ROUTES: readonly EngineRoute[] = [
     owned: 'target',
     upgrade: true,
   },
-  { method: 'POST', path: '/containers/{}/exec', permission: 'container.exec', owned: 'target' },
+  {
+    method: 'POST',
+    path: '/containers/{}/exec',
+    permission: 'container.exec',
+    owned: 'target',
+    policy: checkExecCreate,
+  },
   {
     method: 'POST',
     path: '/containers/{}/rename',
