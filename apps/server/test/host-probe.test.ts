@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { THost } from '@berth/shared';
 import { TestBerth, waitFor } from './support/berth.js';
 import { type CliTarget, docker, dockerOk, gatewayHost } from './support/docker-cli.js';
-import { fleet, fleetHost, fleetScript } from './support/fleet.js';
+import { fleet, type FleetHostName, fleetHost, fleetScript } from './support/fleet.js';
 
 /**
  * Hosts c (TCP + TLS) and d (SSH) are stopped gracefully, like `systemctl stop docker`, while
@@ -56,7 +56,7 @@ describe('the health probe of a host being shut down', () => {
       await waitFor(async () => (await hostOf(name)).status === 'up', 10_000, `${name} up`);
     }
     // PID 1 ignores SIGTERM: dockerd waits its whole stop timeout, answering pooled connections.
-    const containers = new Map<string, string>();
+    const containers = new Map<FleetHostName, string>();
     for (const name of hosts) {
       const run = ['run', '-d', '--label', 'berth-test=host-probe', fleet().image, 'sleep', '600'];
       containers.set(name, await dockerOk(gateway(name), run));
