@@ -9,6 +9,7 @@ import { HostPolicyService } from './access/host-policy.service.js';
 import { RolesController } from './access/roles.controller.js';
 import { RolesService } from './access/roles.service.js';
 import { AuditController } from './audit/audit.controller.js';
+import { AuditIntentRecovery } from './audit/audit-intent-recovery.js';
 import { AuditLog } from './audit/audit-log.js';
 import { AuditQueryService } from './audit/audit-query.service.js';
 import { AuditRetention } from './audit/audit-retention.js';
@@ -109,6 +110,7 @@ export class AppModule {
         PrismaService,
         ClusterBus,
         AuditLog,
+        AuditIntentRecovery,
         PasswordHasher,
         Authenticator,
         AuthService,

@@ -54,7 +54,12 @@ export const AUDIT_ACTIONS = [
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_OUTCOMES = ['success', 'failure', 'denied'] as const;
+/**
+ * How a change ended. `unknown`: the engine was asked but its answer never came back (the server
+ * stopped, or the connection broke after the request went out), and the engine could not tell
+ * afterwards either; the change may or may not have happened.
+ */
+export const AUDIT_OUTCOMES = ['success', 'failure', 'denied', 'unknown'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
 export function isAuditAction(name: string): name is AuditAction {

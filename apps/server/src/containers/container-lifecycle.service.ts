@@ -55,7 +55,8 @@ export interface ActionOptions {
 /**
  * Start, stop, restart, kill, pause, unpause, remove, rename, update; inspect, top and changes.
  * Each checks its permission on the host and the container's ownership, and each change is
- * audited with its own action, whatever the outcome.
+ * audited with its own action, whatever the outcome: journaled before the engine is asked, and
+ * settled with the engine's answer.
  */
 @Injectable()
 export class ContainerLifecycleService {
@@ -120,8 +121,9 @@ export class ContainerLifecycleService {
       target: ref,
       details: { to: body.name },
     };
-    await this.audit.around(caller, entry, async () => {
+    await this.audit.around(caller, entry, async (beforeEngine) => {
       const { permit, container } = await this.find(caller, hostId, ref, 'container.update', entry);
+      await beforeEngine({ container: body.name, exists: true });
       await this.engine(permit, () =>
         permit.engine.connection.docker.getContainer(container.id).rename({ name: body.name }),
       );
@@ -140,8 +142,9 @@ export class ContainerLifecycleService {
       target: ref,
       details: { fields: Object.keys(body) },
     };
-    return this.audit.around(caller, entry, async () => {
+    return this.audit.around(caller, entry, async (beforeEngine) => {
       const { permit, container } = await this.find(caller, hostId, ref, 'container.update', entry);
+      await beforeEngine();
       const answer = (await this.engine(permit, () =>
         permit.engine.connection.docker.getContainer(container.id).update(updateBody(body)),
       )) as { Warnings?: string[] | null } | undefined;
@@ -197,8 +200,12 @@ export class ContainerLifecycleService {
   ): Promise<void> {
     const spec = ACTIONS[action];
     const entry = { action: spec.audit, hostId, target: ref, details: definedOnly(options) };
-    await this.audit.around(caller, entry, async () => {
+    await this.audit.around(caller, entry, async (beforeEngine) => {
       const { permit, container } = await this.find(caller, hostId, ref, spec.permission, entry);
+      // A remove can be told afterwards: the container is gone. The others leave no such trace.
+      await beforeEngine(
+        action === 'remove' ? { container: container.id, exists: false } : undefined,
+      );
       const target = permit.engine.connection.docker.getContainer(container.id);
       await this.engine(permit, () => run(target, action, options));
     });

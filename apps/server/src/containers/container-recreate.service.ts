@@ -58,7 +58,7 @@ export class ContainerRecreateService {
     return this.audit.around(
       caller,
       entry,
-      async () => {
+      async (beforeEngine) => {
         // Recreating creates and removes a container: it needs both permissions.
         const { permit, container } = await this.access.requireContainer(
           caller.principal,
@@ -74,6 +74,8 @@ export class ContainerRecreateService {
         )) as unknown as Inspected;
         // The new container is a creation like any other: the host's policy applies to it.
         await this.policy.check(permit.user, hostId, { HostConfig: old.HostConfig });
+        // Old and new share the name, so the engine cannot tell afterwards which one it holds.
+        await beforeEngine();
         if (request.pull) {
           await this.access.require(caller.principal, hostId, 'image.pull');
           await this.puller.pull(permit.engine, old.Config.Image, {

@@ -86,7 +86,7 @@ export class ConsoleSessions implements OnApplicationShutdown {
       >,
     };
     let session: Session | undefined;
-    await this.audit.around(caller, entry, async () => {
+    await this.audit.around(caller, entry, async (beforeEngine) => {
       const { permit, container } = await this.access.requireContainer(
         caller.principal,
         request.hostId,
@@ -96,6 +96,7 @@ export class ConsoleSessions implements OnApplicationShutdown {
       entry.target = container.name;
       const engine = permit.engine;
       const docker = engine.connection.docker;
+      await beforeEngine();
       let execId: string;
       try {
         const exec = await docker.getContainer(container.id).exec({
@@ -139,7 +140,7 @@ export class ConsoleSessions implements OnApplicationShutdown {
       details: {} as Record<string, unknown>,
     };
     let session: Session | undefined;
-    await this.audit.around(caller, entry, async () => {
+    await this.audit.around(caller, entry, async (beforeEngine) => {
       const { permit, container } = await this.access.requireContainer(
         caller.principal,
         request.hostId,
@@ -159,6 +160,7 @@ export class ConsoleSessions implements OnApplicationShutdown {
       const tty = Boolean(info.Config?.Tty);
       const stdin = Boolean(info.Config?.OpenStdin);
       entry.details = { id: container.id, tty };
+      await beforeEngine();
       const { socket, head } = await this.hijack(engine, {
         method: 'POST',
         path: `/containers/${container.id}/attach?stream=1&stdin=${stdin ? 1 : 0}&stdout=1&stderr=1`,

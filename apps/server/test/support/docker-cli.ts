@@ -61,6 +61,13 @@ export async function dockerOk(
 }
 
 /** A long-running CLI (`logs -f`, `events`) whose output is watched while it runs. */
+/** Removes, with their anonymous volumes, the containers on an engine that carry `label` (k=v). */
+export async function removeLabelled(target: CliTarget, label: string): Promise<void> {
+  const { stdout } = await docker(target, ['ps', '-aq', '--filter', `label=${label}`]);
+  const ids = stdout.split('\n').filter(Boolean);
+  if (ids.length > 0) await docker(target, ['rm', '-f', '-v', ...ids]);
+}
+
 export interface RunningCli {
   /** Everything written to stdout so far. */
   readonly stdout: string;

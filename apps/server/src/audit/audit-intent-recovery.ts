@@ -1,0 +1,199 @@
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { AuditOutcome } from '@berth/shared';
+import type { Logger } from 'pino';
+import { LOGGER } from '../common/logger.js';
+import { CONFIG, type Config } from '../config/config.js';
+import { PrismaService } from '../database/prisma.service.js';
+import type { AuditIntent, Prisma } from '../generated/sqlite/client.js';
+import { EngineRegistry } from '../hosts/engine-registry.js';
+import { type StoredIntent, decodeIntent } from './audit-intent.js';
+import { type AuditEntry, AuditLog } from './audit-log.js';
+
+/** How often long-held intents are marked held, and abandoned ones looked for. */
+const SWEEP_MS = 60_000;
+/** An intent not marked held for this long was left by a process that is gone. */
+export const ABANDONED_MS = 5 * 60_000;
+/** How long the engines get, all together, to tell how the changes left pending ended. */
+const CHECK_DEADLINE_MS = 5_000;
+const BATCH = 500;
+
+type Pass = 'start' | 'sweep';
+/** The containers of each host checked, by name and id; null when its engine could not tell. */
+type Containers = Map<string, { names: Set<string>; ids: string[] } | null>;
+
+/**
+ * Settles the engine changes whose process died between journaling them and hearing the engine's
+ * answer (AuditLog.intend), so none goes without a record. Where the engine can tell (a container
+ * that a create makes or a remove takes away: is it there now?) the record says `success` or
+ * `failure`, else `unknown`; either way with `settledAtStart` (or `settledAbandoned`) in details.
+ *
+ * Which intents are left over: at start, with SQLite (one server per database) every intent;
+ * with PostgreSQL, shared by replicas, those of this replica's earlier runs (same machine and
+ * data directory) and those no process has marked held for ABANDONED_MS. A live process marks
+ * its long-held intents (a pull, a build) every minute, and every minute each replica settles
+ * the abandoned ones of replicas that died and did not come back.
+ */
+@Injectable()
+export class AuditIntentRecovery implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | null = null;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly audit: AuditLog,
+    private readonly engines: EngineRegistry,
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {}
+
+  /** Runs before the server listens, so the log is whole before anyone reads or changes anything. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.pass('start');
+    this.timer = setInterval(() => void this.tick(), SWEEP_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Settles what `pass` finds left over; answers how many records it wrote. */
+  async settleLeftovers(pass: Pass, now = new Date()): Promise<number> {
+    let written = 0;
+    for (;;) {
+      const batch = await this.prisma.db.auditIntent.findMany({
+        where: this.leftOver(pass, now),
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        take: BATCH,
+      });
+      // Every row settled is gone from the next batch; one this process still waits on stays.
+      const rows = batch.filter((row) => !this.audit.holds(row.id));
+      if (rows.length === 0) return written;
+      const intents = rows.map((row) => ({ row, stored: decodeIntent(row.entry) }));
+      const containers = await this.containersOf(intents.map((i) => i.stored));
+      for (const { row, stored } of intents) {
+        if (await this.audit.settleLeft(row.id, recordOf(row, stored, containers, pass))) {
+          written += 1;
+        }
+      }
+      if (batch.length < BATCH) return written;
+    }
+  }
+
+  private leftOver(pass: Pass, now: Date): Prisma.AuditIntentWhereInput {
+    const abandoned = { heldAt: { lt: new Date(now.getTime() - ABANDONED_MS) } };
+    if (pass === 'sweep') return abandoned;
+    const earlierRun = { process: { not: this.audit.process } };
+    if (this.config.database.provider === 'sqlite') return earlierRun;
+    return { OR: [{ replica: this.audit.replica, ...earlierRun }, abandoned] };
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      await this.audit.keepHeld(SWEEP_MS);
+    } catch (error) {
+      this.log.warn({ err: error }, 'could not mark pending audit intents as held');
+    }
+    await this.pass('sweep');
+  }
+
+  private async pass(pass: Pass): Promise<void> {
+    if (this.running) return;
+    this.running = this.settleLeftovers(pass);
+    try {
+      const written = await this.running;
+      if (written > 0) {
+        this.log.warn(
+          { settled: written, pass },
+          'settled engine changes whose answer was never recorded',
+        );
+      }
+    } catch (error) {
+      this.log.error({ err: error, pass }, 'could not settle pending audit intents');
+    } finally {
+      this.running = null;
+    }
+  }
+
+  /** One container list per host that has checks, all within one deadline. */
+  private async containersOf(intents: (StoredIntent | null)[]): Promise<Containers> {
+    const hosts = new Set<string>();
+    for (const intent of intents) {
+      if (intent?.check && intent.entry.hostId) hosts.add(intent.entry.hostId);
+    }
+    const found: Containers = new Map();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>(
+      (resolve) => (timer = setTimeout(resolve, CHECK_DEADLINE_MS)),
+    );
+    await Promise.race([
+      Promise.all([...hosts].map(async (hostId) => found.set(hostId, await this.list(hostId)))),
+      deadline,
+    ]);
+    clearTimeout(timer);
+    // A host that did not answer in time could not tell.
+    return new Map([...hosts].map((hostId) => [hostId, found.get(hostId) ?? null]));
+  }
+
+  private async list(hostId: string): Promise<{ names: Set<string>; ids: string[] } | null> {
+    try {
+      const engine = await this.engines.get(hostId);
+      if (!engine) return null;
+      const listed = await engine.connection.docker.listContainers({ all: true });
+      return {
+        names: new Set(listed.flatMap((c) => c.Names.map((name) => name.replace(/^\//, '')))),
+        ids: listed.map((c) => c.Id),
+      };
+    } catch (error) {
+      this.log.debug({ err: error, hostId }, 'the engine could not tell how pending changes ended');
+      return null;
+    }
+  }
+}
+
+/** The record of an intent left over, with what the engine could tell. */
+function recordOf(
+  row: AuditIntent,
+  stored: StoredIntent | null,
+  containers: Containers,
+  pass: Pass,
+): AuditEntry {
+  const settled = {
+    ...(pass === 'start' ? { settledAtStart: true } : { settledAbandoned: true }),
+    intendedAt: row.createdAt.toISOString(),
+  };
+  if (!stored) {
+    // Still accounted for: the record says a change was journaled that cannot be read back.
+    return {
+      actor: { type: 'system', id: null, name: 'system' },
+      action: 'engine.call',
+      outcome: 'unknown',
+      details: { ...settled, intentId: row.id, unreadable: true },
+    };
+  }
+  const { entry, check } = stored;
+  const listed = check && entry.hostId ? containers.get(entry.hostId) : null;
+  const exists = listed && check ? holds(listed, check.container) : null;
+  let outcome: AuditOutcome = 'unknown';
+  if (check && exists !== null) outcome = exists === check.exists ? 'success' : 'failure';
+  return {
+    ...entry,
+    outcome,
+    details: {
+      ...entry.details,
+      ...settled,
+      ...(check && exists !== null ? { engineCheck: { container: check.container, exists } } : {}),
+    },
+  };
+}
+
+/** Whether a container is there by name or by id (a full id, or a prefix of one as the engine takes). */
+function holds(listed: { names: Set<string>; ids: string[] }, ref: string): boolean {
+  if (listed.names.has(ref)) return true;
+  return /^[0-9a-f]+$/.test(ref) && listed.ids.some((id) => id.startsWith(ref));
+}

@@ -1,0 +1,10 @@
+-- CreateTable
+CREATE TABLE "AuditIntent" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "entry" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "heldAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "replica" TEXT NOT NULL,
+    "process" TEXT NOT NULL
+);
+
