@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import type {
   ErrorBody,
   ErrorCode,
@@ -122,6 +123,103 @@ function engine(world: MatrixWorld, as: Account, method: string, path: string, b
   return rest(world, as, method, `/api/hosts/:host/docker/v1.41${path}`, body);
 }
 
+/**
+ * How a body-carrying gateway call is sent: as a client would, with upgrade headers (which must not
+ * let it skip a check), or with every key of its body given twice (a `null` first, the real value
+ * last: what is checked must be what the engine reads).
+ */
+type Variant = 'plain' | 'upgrade headers' | 'keys given twice';
+const VARIANTS: readonly Variant[] = ['plain', 'upgrade headers', 'keys given twice'];
+
+function named(name: string, variant: Variant): string {
+  return variant === 'plain' ? name : `${name} (${variant})`;
+}
+
+function send(
+  world: MatrixWorld,
+  as: Account,
+  method: string,
+  path: string,
+  body: Record<string, unknown>,
+  variant: Variant,
+): Promise<ApiAnswer> {
+  switch (variant) {
+    case 'plain':
+      return engine(world, as, method, path, body);
+    case 'upgrade headers':
+      return rawEngine(world, as, method, path, JSON.stringify(body), {
+        Connection: 'Upgrade',
+        Upgrade: 'tcp',
+      });
+    case 'keys given twice': {
+      const decoys = Object.keys(body).map((key) => `${JSON.stringify(key)}:null`);
+      const text = `{${decoys.join(',')},${JSON.stringify(body).slice(1)}`;
+      return rawEngine(world, as, method, path, text, { Connection: 'close' });
+    }
+  }
+}
+
+/** A gateway call written by hand on its own socket, for headers and bodies fetch will not send. */
+function rawEngine(
+  world: MatrixWorld,
+  as: Account,
+  method: string,
+  path: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<ApiAnswer> {
+  const url = new URL(world.berth.url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname);
+    const head = [
+      `${method} /api/hosts/${world.hostId}/docker/v1.41${path} HTTP/1.1`,
+      `Host: ${url.host}`,
+      `Authorization: Bearer ${as.token}`,
+      'Content-Type: application/json',
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+    ];
+    // Written, not ended: Node drops a request whose client half-closes before the answer.
+    socket.write(`${head.join('\r\n')}\r\n\r\n${body}`);
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(parseRawAnswer(Buffer.concat(chunks).toString('utf8'))));
+  });
+}
+
+function parseRawAnswer(text: string): ApiAnswer {
+  const split = text.indexOf('\r\n\r\n');
+  const head = text.slice(0, split).split('\r\n');
+  const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head[0] ?? '')?.[1] ?? 0);
+  const headers = new Headers();
+  for (const line of head.slice(1)) {
+    const colon = line.indexOf(':');
+    headers.append(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
+  }
+  let payload = text.slice(split + 4);
+  if (headers.get('transfer-encoding') === 'chunked') payload = dechunk(payload);
+  let body: unknown = payload;
+  try {
+    body = payload ? JSON.parse(payload) : null;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status, body, headers };
+}
+
+function dechunk(text: string): string {
+  let out = '';
+  let rest = text;
+  for (;;) {
+    const eol = rest.indexOf('\r\n');
+    const size = parseInt(rest.slice(0, eol), 16);
+    if (!size) return out;
+    out += rest.slice(eol + 2, eol + 2 + size);
+    rest = rest.slice(eol + 2 + size + 2);
+  }
+}
+
 function cli(world: MatrixWorld, as: Account, args: string[]): Promise<CliResult> {
   return docker({ host: gatewayHost(world.berth.url, world.hostId), token: as.token }, args);
 }
@@ -164,7 +262,10 @@ async function created(
   id: string | undefined,
 ): Promise<Seen> {
   if (seen.kind !== 'allowed' || !id) return seen;
-  return { kind: 'allowed', labels: await labelsOf(world, kind, id) };
+  const labels = await labelsOf(world, kind, id);
+  // The engine's default address pools hold about thirty networks: give each back at once.
+  if (kind === 'network') await world.engine.getNetwork(id).remove();
+  return { kind: 'allowed', labels };
 }
 
 const MISSING_IMAGE = 'berth-matrix-missing';
@@ -354,12 +455,25 @@ const gatewayProbes: Probe[] = [
     '/containers/{id}/stats?stream=false&one-shot=true',
     'idle',
   ),
-  targetRoute('container.exec', 'POST', '/containers/{id}/exec', 'running', { Cmd: ['true'] }),
-  createRoute('container.create', '/containers/create', 'container', (w) => ({
-    Image: w.image,
-    Cmd: ['true'],
-    Labels: { 'test.run': w.run },
-  })),
+  ...VARIANTS.map((variant) =>
+    targetRoute(
+      'container.exec',
+      'POST',
+      '/containers/{id}/exec',
+      'running',
+      { Cmd: ['true'] },
+      variant,
+    ),
+  ),
+  ...VARIANTS.map((variant) =>
+    createRoute(
+      'container.create',
+      '/containers/create',
+      'container',
+      (w) => ({ Image: w.image, Cmd: ['true'], Labels: { 'test.run': w.run } }),
+      variant,
+    ),
+  ),
   targetRoute('container.start', 'POST', '/containers/{id}/start', 'fresh'),
   targetRoute('container.stop', 'POST', '/containers/{id}/stop?t=0', 'idle'),
   targetRoute('container.update', 'POST', '/containers/{id}/update', 'idle', {}),
@@ -378,30 +492,41 @@ const gatewayProbes: Probe[] = [
   listRoute('network.list', '/networks', 'network', (body) =>
     (body as { Id: string }[]).map((n) => n.Id),
   ),
-  createRoute('network.create', '/networks/create', 'network', (w) => ({
-    Name: w.name('gw-net'),
-    Labels: { 'test.run': w.run },
-  })),
-  {
+  ...VARIANTS.map((variant) =>
+    createRoute(
+      'network.create',
+      '/networks/create',
+      'network',
+      (w) => ({ Name: w.name('gw-net'), Labels: { 'test.run': w.run } }),
+      variant,
+    ),
+  ),
+  ...VARIANTS.map((variant): Probe => ({
     permission: 'network.connect',
     channel: 'gateway',
-    name: 'POST /networks/{id}/connect',
+    name: named('POST /networks/{id}/connect', variant),
     on: 'fresh-network',
     run: async (w, as, target, whose) => {
       const container = await w.target('fresh', whose);
-      return fromGateway(
-        await engine(w, as, 'POST', `/networks/${target!.id}/connect`, { Container: container.id }),
-      );
+      const path = `/networks/${target!.id}/connect`;
+      const answer = await send(w, as, 'POST', path, { Container: container.id }, variant);
+      await w.engine.getNetwork(target!.id).remove();
+      return fromGateway(answer);
     },
-  },
+  })),
   targetRoute('network.delete', 'DELETE', '/networks/{id}', 'fresh-network'),
   listRoute('volume.list', '/volumes', 'volume', (body) =>
     ((body as { Volumes: { Name: string }[] | null }).Volumes ?? []).map((v) => v.Name),
   ),
-  createRoute('volume.create', '/volumes/create', 'volume', (w) => ({
-    Name: w.name('gw-vol'),
-    Labels: { 'test.run': w.run },
-  })),
+  ...VARIANTS.map((variant) =>
+    createRoute(
+      'volume.create',
+      '/volumes/create',
+      'volume',
+      (w) => ({ Name: w.name('gw-vol'), Labels: { 'test.run': w.run } }),
+      variant,
+    ),
+  ),
   targetRoute('volume.delete', 'DELETE', '/volumes/{id}', 'fresh-volume'),
   hostRoute('plugin.list', 'GET', '/plugins'),
   hostRoute('plugin.install', 'DELETE', `/plugins/${MISSING_IMAGE}`, [404]),
@@ -445,17 +570,18 @@ function createRoute(
   path: string,
   kind: Kind,
   body: (world: MatrixWorld) => Record<string, unknown>,
+  variant: Variant = 'plain',
 ): Probe {
   return {
     permission,
     channel: 'gateway',
-    name: `POST ${path}`,
+    name: named(`POST ${path}`, variant),
     on: 'create',
     run: async (w, as) => {
       const made = body(w);
       // Containers are named in the query, networks and volumes in the body.
       const query = kind === 'container' ? `?name=${w.name('gw-create')}` : '';
-      const answer = await engine(w, as, 'POST', `${path}${query}`, made);
+      const answer = await send(w, as, 'POST', `${path}${query}`, made, variant);
       const id = kind === 'volume' ? (made.Name as string) : (answer.body as { Id?: string }).Id;
       return created(w, fromGateway(answer), kind, id);
     },
@@ -483,15 +609,22 @@ function targetRoute(
   method: string,
   path: string,
   on: TargetKind,
-  body?: unknown,
+  body?: Record<string, unknown>,
+  variant: Variant = 'plain',
 ): Probe {
   return {
     permission,
     channel: 'gateway',
-    name: `${method} ${path}`,
+    name: named(`${method} ${path}`, variant),
     on,
-    run: async (w, as, target) =>
-      fromGateway(await engine(w, as, method, path.replace('{id}', target!.id), body)),
+    run: async (w, as, target) => {
+      const route = path.replace('{id}', target!.id);
+      return fromGateway(
+        body === undefined
+          ? await engine(w, as, method, route)
+          : await send(w, as, method, route, body, variant),
+      );
+    },
   };
 }
 
