@@ -184,3 +184,66 @@ async function tagsInRegistry(): Promise<{ status: number; tags: string[] }> {
   const body = (await res.json()) as { tags?: string[] | null };
   return { status: res.status, tags: body.tags ?? [] };
 }
+
+/**
+ * The engine pulls the image it reads, and a stored login must go only to that image's registry.
+ * The engine reads a pull's form body ahead of its query, so a query naming the stored registry
+ * with a body naming another host would carry the login there. Here the other host is the same
+ * registry under its other name (localhost), where the login is not stored: the pull only
+ * succeeds if Berth hands the login over anyway.
+ */
+describe('a stored login goes only to the registry host the engine contacts', () => {
+  let berth: TestBerth;
+  let token: string;
+  let hostId: string;
+  const own: CliTarget = { host: fleetHost('a').direct };
+  const repo = `own-host-${RUN}/busybox`;
+  const byAddress = `${address}/${repo}:1`;
+  const byName = `localhost:${address.split(':')[1]}/${repo}:1`;
+
+  beforeAll(async () => {
+    berth = await TestBerth.start();
+    token = await berth.adminToken();
+    hostId = (await berth.addHost(token, fleetHost('a').registration)).id;
+    const stored = await berth.api('POST', '/api/registries', {
+      token,
+      body: { name: 'fleet', serverAddress: address, username, password },
+    });
+    expect(stored.status).toBe(201);
+    const gw: CliTarget = { host: gatewayHost(berth.url, hostId), token };
+    await dockerOk(gw, ['tag', fleet().image, byAddress]);
+    await dockerOk(gw, ['push', byAddress]);
+    await dockerOk(gw, ['rmi', byAddress]);
+  });
+
+  afterAll(async () => {
+    await docker(own, ['rmi', '-f', byAddress, byName]);
+    await berth?.stop();
+  });
+
+  /** A raw pull through the gateway; the engine's progress stream as text. */
+  async function pull(query: string, body?: string): Promise<string> {
+    const res = await fetch(
+      `${berth.url}/api/hosts/${hostId}/docker/v1.41/images/create?${query}`,
+      {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
+        },
+        ...(body === undefined ? {} : { body }),
+      },
+    );
+    return res.text();
+  }
+
+  it('a pull whose form body names another host gets no stored login', async () => {
+    const query = `fromImage=${encodeURIComponent(byAddress)}`;
+    const progress = await pull(query, `fromImage=${encodeURIComponent(byName)}`);
+    // The engine went to the host in the body, without the login stored for the one in the query.
+    expect(progress).toMatch(/no basic auth credentials|authentication required|unauthorized/);
+    expect((await docker(own, ['image', 'inspect', byName])).code).toBe(1);
+    // The same pull as the query alone names it goes to the stored registry, with its login.
+    expect(await pull(query)).toContain(`Downloaded newer image for ${byAddress}`);
+  });
+});

@@ -18,3 +18,4 @@ export * from './policy.js';
 export * from './schemas/sessions.js';
 export * from './schemas/audit-log.js';
 export * from './engine-json.js';
+export * from './image-reference.js';

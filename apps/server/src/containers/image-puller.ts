@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { TPullProgress } from '@berth/shared';
+import { parseImageReference, type TPullProgress } from '@berth/shared';
 import { AppError } from '../common/app-error.js';
 import type { RegisteredEngine } from '../hosts/engine-registry.js';
 import { openEngineStream } from '../inventory/engine-stream.js';
@@ -51,7 +51,8 @@ export class ImagePuller {
 
   async pull(engine: RegisteredEngine, image: string, watcher: PullWatcher): Promise<void> {
     const reference = withTag(image);
-    const credentials = await this.registries.credentialsFor(registryOfImage(reference));
+    const registry = registryOfImage(reference);
+    const credentials = registry === null ? null : await this.registries.credentialsFor(registry);
     const headers: Record<string, string> = credentials
       ? {
           'x-registry-auth': encodeAuth({
@@ -122,11 +123,14 @@ export class ImagePuller {
   }
 }
 
-/** Without a tag or digest the engine would pull every tag; `docker pull` means `:latest`. */
+/**
+ * Without a tag or digest the engine would pull every tag; `docker pull` means `:latest`. A
+ * reference the engine refuses is left for it to refuse, in its own words.
+ */
 export function withTag(image: string): string {
-  if (image.includes('@')) return image;
-  const lastSegment = image.slice(image.lastIndexOf('/') + 1);
-  return lastSegment.includes(':') ? image : `${image}:latest`;
+  const parsed = parseImageReference(image);
+  if (!parsed.ok || parsed.reference.tag !== null || parsed.reference.digest !== null) return image;
+  return `${image}:latest`;
 }
 
 /** The engine decodes X-Registry-Auth with Go's padded URL-safe base64. */

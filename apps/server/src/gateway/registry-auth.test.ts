@@ -116,6 +116,75 @@ describe('RegistryAuth', () => {
     });
   });
 
+  it('sends a stored login only to the registry host the engine reads from the reference', async () => {
+    const evil = { serverAddress: 'evil', username: 'e', password: 'evil-secret' };
+    const local = { serverAddress: 'localhost', username: 'l', password: 'local-secret' };
+    const port = { serverAddress: 'foo.io:5000', username: 'f', password: 'foo-secret' };
+    const auth = authWith([team, hub, evil, local, port]);
+    const userOf = async (url: string) => {
+      const headers = await auth.headersFor('POST', path(url), {});
+      const header = headers['x-registry-auth'];
+      return header === undefined ? null : (goDecode(header) as { username: string }).username;
+    };
+    const pull = (image: string) => userOf(`/images/create?fromImage=${encodeURIComponent(image)}`);
+    // An upper-case first component is a host of its own, never Docker Hub.
+    expect(await pull('EVIL/x')).toBe('e');
+    expect(
+      await authWith([hub]).headersFor('POST', path('/images/create?fromImage=EVIL/x'), {}),
+    ).toEqual({});
+    expect(await userOf('/images/EVIL/x/push?tag=1')).toBe('e');
+    expect(await pull('evil/x')).toBe('hubuser');
+    expect(await pull('localhost/x')).toBe('l');
+    expect(await pull('localhost')).toBe('hubuser');
+    expect(await pull('registry.example.com:5000/team/app:1.0')).toBe('ci');
+    expect(await pull(`registry.example.com:5000/app@sha256:${'a'.repeat(64)}`)).toBe('ci');
+    expect(await pull('docker.io/library/busybox')).toBe('hubuser');
+    expect(await pull('index.docker.io/x')).toBe('hubuser');
+    expect(await pull(`busybox:1@sha256:${'b'.repeat(64)}`)).toBe('hubuser');
+    expect(await pull('Foo.io:5000/x')).toBe('f');
+    expect(await pull('foo.io/x')).toBeNull();
+    // `docker pull -a` sends a trailing colon, which the engine drops.
+    expect(await pull('registry.example.com:5000/app:')).toBe('ci');
+  });
+
+  it('sends no stored login with a reference the engine refuses or reads as no registry', async () => {
+    const auth = authWith([team, hub]);
+    for (const image of [
+      'docker/Docker',
+      'registry.example.com:5000/App',
+      'registry.example.com:5000/app@sha256:abc',
+      'a'.repeat(64),
+      'my_host.com/x',
+      '',
+    ]) {
+      const url = `/images/create?fromImage=${encodeURIComponent(image)}`;
+      expect(await auth.headersFor('POST', path(url), {})).toEqual({});
+    }
+  });
+
+  it('sends no stored login when the engine could read another image than the query names', async () => {
+    const auth = authWith([hub]);
+    const pull = path('/images/create?fromImage=library/busybox');
+    // The engine reads a form body before the query: fromImage=attacker.example/x would win.
+    for (const type of [
+      'application/x-www-form-urlencoded',
+      'Application/X-WWW-Form-Urlencoded; charset=utf-8',
+      'application/x-www-form-urlencoded; =broken',
+    ]) {
+      expect(await auth.headersFor('POST', pull, { 'content-type': type })).toEqual({});
+    }
+    expect(await auth.headersFor('POST', pull, { 'content-type': 'application/json' })).not.toEqual(
+      {},
+    );
+    // Older engines also split the query at ";", and a name given twice is not guessed at.
+    for (const url of [
+      '/images/create?x=1;fromImage=attacker.example/x&fromImage=library/busybox',
+      '/images/create?fromImage=library/busybox&fromImage=attacker.example/x',
+    ]) {
+      expect(await auth.headersFor('POST', path(url), {})).toEqual({});
+    }
+  });
+
   it('adds nothing to other calls or when nothing is stored', async () => {
     expect(await authWith([team]).headersFor('GET', path('/images/json'), {})).toEqual({});
     expect(await authWith([team]).headersFor('POST', path('/containers/create'), {})).toEqual({});

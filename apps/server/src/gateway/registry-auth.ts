@@ -31,10 +31,12 @@ export class RegistryAuth {
     headers: IncomingHttpHeaders,
   ): Promise<Record<string, string>> {
     if (method !== 'POST') return {};
-    const image = imageOf(path);
+    const image = imageOf(path, headers);
     if (image !== null) {
       if (isCredential(decode(headers['x-registry-auth']))) return {};
-      const credentials = await this.registries.credentialsFor(registryOfImage(image));
+      const registry = registryOfImage(image);
+      if (registry === null) return {};
+      const credentials = await this.registries.credentialsFor(registry);
       return credentials ? { 'x-registry-auth': encodeAuthHeader(authConfig(credentials)) } : {};
     }
     if (path.route === '/build') return this.buildConfig(headers['x-registry-config']);
@@ -64,10 +66,27 @@ export class RegistryAuth {
   }
 }
 
-function imageOf(path: EnginePath): string | null {
-  if (path.route === '/images/create') return path.query.get('fromImage');
+/**
+ * The image a pull or push names as the engine reads it, or null when the engine could read
+ * another one than Berth: it takes a pull's parameters from a form body ahead of the query (Go's
+ * `Request.Form`), and engines built with Go before 1.17 also split the query at `;`. A pull drops
+ * one trailing `:` (what `docker pull -a` sends). A `tag` parameter cannot change the registry.
+ */
+function imageOf(path: EnginePath, headers: IncomingHttpHeaders): string | null {
+  if (path.route === '/images/create') {
+    const from = path.query.getAll('fromImage');
+    const semicolon = /\?.*;/.test(path.forward);
+    if (from.length !== 1 || isForm(headers['content-type']) || semicolon) return null;
+    return from[0]!.replace(/:$/, '');
+  }
   const push = /^\/images\/(.+)\/push$/.exec(path.route);
   return push?.[1] ?? null;
+}
+
+/** Whether Go reads the body as form fields: its media type, with or without valid parameters. */
+function isForm(contentType: string | undefined): boolean {
+  const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  return mediaType === 'application/x-www-form-urlencoded';
 }
 
 function authConfig(c: RegistryCredentials): AuthConfig {

@@ -1,3 +1,5 @@
+import { parseImageReference } from '@berth/shared';
+
 const DOCKER_HUB = 'docker.io';
 const HUB_ALIASES = new Set([
   'docker.io',
@@ -18,17 +20,14 @@ export function normaliseRegistryAddress(address: string): string {
 }
 
 /**
- * The registry an image reference lives in, as `docker` decides it: the first path component when
- * it looks like a host (has a dot or a port, or is localhost), otherwise Docker Hub.
+ * The registry a pull or push of `reference` contacts, as the engine reads the reference (see
+ * `parseImageReference`), in the form registry addresses are stored; null when the engine would
+ * refuse the reference or it names no registry, so that no stored login goes with it. Host names
+ * are compared without case, as DNS resolves them: `EVIL/x` goes to the host a login stored for
+ * `evil` belongs to, and never to Docker Hub.
  */
-export function registryOfImage(reference: string): string {
-  const [first, ...rest] = reference.split('/');
-  if (
-    first &&
-    rest.length > 0 &&
-    (first.includes('.') || first.includes(':') || first === 'localhost')
-  ) {
-    return normaliseRegistryAddress(first);
-  }
-  return DOCKER_HUB;
+export function registryOfImage(reference: string): string | null {
+  const parsed = parseImageReference(reference);
+  if (!parsed.ok || parsed.reference.domain === '') return null;
+  return normaliseRegistryAddress(parsed.reference.domain);
 }
