@@ -21,6 +21,7 @@ import { CONFIG, type Config } from '../config/config.js';
 import { maskSecretEnv } from '../containers/secret-env.js';
 import { EngineRegistry, type RegisteredEngine } from '../hosts/engine-registry.js';
 import { classifyEngineError } from '../hosts/engine-probe.js';
+import { failedOutcome } from '../audit/audit-intent.js';
 import { ChunkCoalescer } from './chunk-coalescer.js';
 import { type EnginePath, parseEnginePath } from './engine-path.js';
 import {
@@ -33,7 +34,7 @@ import {
   writeRawError,
 } from './engine-relay.js';
 import { type EngineRoute, engineRouteFor } from './engine-routes.js';
-import { GatewayAudit } from './gateway-audit.js';
+import { type ChangeEnd, GatewayAudit, type GatewayChange } from './gateway-audit.js';
 import { HiddenTarget, type OwnedCall } from './gateway-ownership.js';
 import { GatewayPolicy } from './gateway-policy.js';
 import { ProgressOutcome } from './progress-outcome.js';
@@ -57,6 +58,13 @@ const CONNECT_TIMEOUT_MS = 5_000;
 
 /** How long a connection whose request body is left unread may take to close after its answer. */
 const CLOSE_GRACE_MS = 500;
+
+/** A change whose client left before the engine answered: it may have been made or not. */
+const CLIENT_LEFT: ChangeEnd = {
+  status: null,
+  outcome: 'unknown',
+  failure: 'the client left before the engine answered',
+};
 
 /** A call that may go to the engine, and everything decided about it on the way. */
 interface Authorised {
@@ -195,7 +203,10 @@ export class DockerGateway implements BeforeApplicationShutdown {
 
   /**
    * Sends an authorised call to the engine and its answer back. `body` is the request body: the
-   * request itself, or what was read off an upgrade socket.
+   * request itself, or what was read off an upgrade socket. A body the policy or ownership rules
+   * read is checked first, and what goes to the engine is the serialisation of exactly what was
+   * checked (a key given twice reaches the engine once, as it was read here). A change is
+   * journaled before the engine is asked.
    */
   private async forward(
     req: IncomingMessage,
@@ -203,6 +214,25 @@ export class DockerGateway implements BeforeApplicationShutdown {
     res: ServerResponse,
     call: Authorised,
   ): Promise<void> {
+    let checked: Buffer | null = null;
+    const streamed = body !== req || hasBody(req);
+    if (call.owned?.body || this.policy.inspectsBody(call.principal, call.route)) {
+      try {
+        checked = Buffer.from(JSON.stringify(await this.checkBody(body, call)));
+      } catch (error) {
+        // What is left of the body is never read: the connection closes after the answer.
+        closeAfterAnswer(req, res);
+        if (error instanceof AppError) await this.audit.refusal(req, call, error);
+        throw error;
+      }
+    }
+    let change: GatewayChange;
+    try {
+      change = await this.audit.begin(req, call);
+    } catch (error) {
+      if (streamed && checked === null) closeAfterAnswer(req, res);
+      throw error;
+    }
     const upstream = this.open(req.method ?? 'GET', call);
     let clientGone = false;
     const unwatch = this.credentials.watch({
@@ -224,29 +254,30 @@ export class DockerGateway implements BeforeApplicationShutdown {
     let answered = false;
     upstream.on('response', (engineRes) => {
       answered = true;
-      this.relay(req, res, call, engineRes);
+      this.relay(req, res, call, change, engineRes);
     });
     upstream.on('error', (error) => {
       // A client that left is not an engine failure: nothing to answer, nothing to log. A change
-      // it asked for may have been made or not; an answered one is recorded already.
+      // it asked for may have been made or not; an answered one is settled already.
       if (clientGone) {
-        if (!answered)
-          void this.audit.call(req, call, null, 'the client left before the engine answered');
+        if (!answered) void change.end(CLIENT_LEFT);
         return;
       }
       if (res.headersSent) {
         res.destroy();
         return;
       }
-      void this.audit
-        .call(req, call, 502)
+      void change
+        .end(lostAnswer(error))
         .then(() => sendError(res, this.unreachable(req, call, error)));
     });
-    if (call.owned?.body || this.policy.inspectsBody(call.principal, call.route)) {
-      await this.forwardCheckedBody(req, body, res, call, upstream);
+    if (checked !== null) {
+      upstream.removeHeader('transfer-encoding');
+      upstream.setHeader('content-length', checked.length);
+      upstream.end(checked);
       return;
     }
-    if (body === req && !hasBody(req)) {
+    if (!streamed) {
       upstream.end();
       return;
     }
@@ -266,14 +297,15 @@ export class DockerGateway implements BeforeApplicationShutdown {
     req: IncomingMessage,
     res: ServerResponse,
     call: Authorised,
+    change: GatewayChange,
     engineRes: IncomingMessage,
   ): void {
     const status = engineRes.statusCode ?? 502;
     if (status < 300 && call.route?.answer === 'progress') {
-      this.relayProgress(req, call, engineRes, res);
+      this.relayProgress(change, engineRes, res);
       return;
     }
-    void this.audit.call(req, call, status).then(() => {
+    void change.end({ status }).then(() => {
       if (call.rewrite && status === 200) {
         void this.relayRewritten(req, engineRes, res, call.rewrite);
         return;
@@ -297,36 +329,6 @@ export class DockerGateway implements BeforeApplicationShutdown {
       res.once('close', () => clearTimeout(flushLater));
       engineRes.pipe(res);
     });
-  }
-
-  /**
-   * Reads a body (bounded), checks it against the host's security policy, and for an owner-limited
-   * caller stamps their owner labels (create) or checks its references (connect). What goes to the
-   * engine is the serialisation of exactly what was checked: a key given twice reaches the engine
-   * once, as it was read here.
-   */
-  private async forwardCheckedBody(
-    req: IncomingMessage,
-    body: Readable,
-    res: ServerResponse,
-    call: Authorised,
-    upstream: ClientRequest,
-  ): Promise<void> {
-    let checked: unknown;
-    try {
-      checked = await this.checkBody(body, call);
-    } catch (error) {
-      upstream.destroy();
-      // What is left of the body is never read: the connection closes after the answer.
-      closeAfterAnswer(req, res);
-      if (error instanceof AppError) await this.audit.refusal(req, call, error);
-      sendError(res, this.errorResponse(req, error));
-      return;
-    }
-    const bytes = Buffer.from(JSON.stringify(checked));
-    upstream.removeHeader('transfer-encoding');
-    upstream.setHeader('content-length', bytes.length);
-    upstream.end(bytes);
   }
 
   private async checkBody(body: Readable, call: Authorised): Promise<unknown> {
@@ -413,6 +415,7 @@ export class DockerGateway implements BeforeApplicationShutdown {
       if (error.reason === 'closed') return;
       throw new AppError('VALIDATION_FAILED', error.message);
     }
+    const change = await this.audit.begin(req, call);
     const upstream = this.open(req.method ?? 'POST', call, true);
     const unwatch = this.credentials.watch({
       request: req,
@@ -425,7 +428,7 @@ export class DockerGateway implements BeforeApplicationShutdown {
     });
     socket.once('close', unwatch);
     upstream.on('upgrade', (engineRes, engineSocket, engineHead) => {
-      void this.audit.call(req, call, 101).then(() => {
+      void change.end({ status: 101 }).then(() => {
         socket.once('close', () => engineSocket.destroy());
         socket.write(rawHead(101, engineRes.statusMessage ?? 'UPGRADED', engineRes.rawHeaders));
         if (engineHead.length > 0) socket.write(engineHead);
@@ -435,7 +438,7 @@ export class DockerGateway implements BeforeApplicationShutdown {
     });
     upstream.on('response', (engineRes) => {
       // The engine refused to upgrade (no such container, not running…): pass its answer on.
-      void this.audit.call(req, call, engineRes.statusCode ?? 502).then(() => {
+      void change.end({ status: engineRes.statusCode ?? 502 }).then(() => {
         socket.write(
           rawHead(
             engineRes.statusCode ?? 502,
@@ -448,9 +451,12 @@ export class DockerGateway implements BeforeApplicationShutdown {
       });
     });
     upstream.on('error', (error) => {
-      if (!socket.writable) return;
-      void this.audit
-        .call(req, call, 502)
+      if (!socket.writable) {
+        void change.end(CLIENT_LEFT);
+        return;
+      }
+      void change
+        .end(lostAnswer(error))
         .then(() => writeRawError(socket, this.unreachable(req, call, error)));
     });
     socket.once('close', () => upstream.destroy());
@@ -474,28 +480,26 @@ export class DockerGateway implements BeforeApplicationShutdown {
 
   /**
    * Pulls, pushes and builds answer 200 at once and report failure inside their progress stream:
-   * the stream flows to the client as it comes, and the call is recorded from how it ended before
-   * the end is passed on. A client that leaves first cancels the engine's work; that is recorded too.
+   * the stream flows to the client as it comes, and the change is settled from how it ended before
+   * the end is passed on. A client that leaves first cancels the engine's work half-way.
    */
   private relayProgress(
-    req: IncomingMessage,
-    call: Authorised,
+    change: GatewayChange,
     engineRes: IncomingMessage,
     res: ServerResponse,
   ): void {
     const status = engineRes.statusCode ?? 200;
-    let recorded = false;
-    const record = (failure: string | null) => {
-      if (recorded) return Promise.resolve();
-      recorded = true;
-      return this.audit.call(req, call, status, failure);
-    };
     res.on('close', () => {
-      if (!res.writableFinished) void record('the client left before the engine finished');
+      if (!res.writableFinished)
+        void change.end({
+          status: null,
+          outcome: 'unknown',
+          failure: 'the client left before the engine finished',
+        });
     });
     res.writeHead(status, engineRes.statusMessage, responseHeaders(engineRes.rawHeaders));
     res.flushHeaders();
-    engineRes.pipe(new ProgressOutcome(record)).pipe(res);
+    engineRes.pipe(new ProgressOutcome((failure) => change.end({ status, failure }))).pipe(res);
   }
 
   /** A JSON answer rewritten for the caller (filtered list, masked inspect), with its new length. */
@@ -555,4 +559,15 @@ function closeAfterAnswer(req: IncomingMessage, res: ServerResponse): void {
     socket.end();
     setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
   });
+}
+
+/**
+ * How a change ended whose engine call failed without an answer: a refused connection never
+ * reached the engine (failure, 502); a connection that broke mid-call may have (unknown).
+ */
+function lostAnswer(error: unknown): ChangeEnd {
+  const { error: reason } = classifyEngineError(error);
+  return failedOutcome(error) === 'unknown'
+    ? { status: null, outcome: 'unknown', failure: reason }
+    : { status: 502, failure: reason };
 }

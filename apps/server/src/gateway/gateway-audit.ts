@@ -1,8 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
-import { httpStatusOf, type Permission } from '@berth/shared';
+import { type AuditOutcome, httpStatusOf, type Permission } from '@berth/shared';
 import type { Logger } from 'pino';
 import { actorOf, requestFacts } from '../audit/audit-context.js';
+import type { EngineCheck, IntendedEntry, PendingChange } from '../audit/audit-intent.js';
 import { AuditLog } from '../audit/audit-log.js';
 import type { Principal } from '../auth/principal.js';
 import type { AppError } from '../common/app-error.js';
@@ -21,9 +22,25 @@ export interface AuditedCall {
   permission: Permission | null;
 }
 
+/** How a forwarded change ended, as far as Berth could see. */
+export type ChangeEnd =
+  /** The engine answered with this status (101 for an upgrade). */
+  | { status: number; failure?: string | null }
+  /** No answer: the engine may or may not have acted (the client left, the connection broke). */
+  | { status: null; outcome: Extract<AuditOutcome, 'failure' | 'unknown'>; failure: string };
+
+/** A forwarded change, journaled before the engine was asked; ended once, however often told. */
+export interface GatewayChange {
+  end(how: ChangeEnd): Promise<void>;
+}
+
+const NOTHING_TO_RECORD: GatewayChange = { end: () => Promise.resolve() };
+
 /**
- * The audit records of gateway calls: every mutating call, whether forwarded (with the engine's
- * status, or how its progress stream ended) or refused by Berth. Reads are not recorded.
+ * The audit records of gateway calls. A mutating call that goes to the engine is journaled first
+ * (committed before it is forwarded) and settled with how it ended, so no engine change is ever
+ * unaccounted for, even if Berth dies mid-call; one Berth refuses itself is recorded at once.
+ * Reads are not recorded.
  */
 @Injectable()
 export class GatewayAudit {
@@ -37,33 +54,41 @@ export class GatewayAudit {
     return READ_METHODS.has(req.method ?? 'GET');
   }
 
-  /** A forwarded call, committed before its answer is passed on. */
-  async call(
-    req: IncomingMessage,
-    call: AuditedCall,
-    status: number | null,
-    /** What went wrong, when the status does not say it (a failure inside a progress stream). */
-    failure: string | null = null,
-  ): Promise<void> {
-    if (this.isRead(req)) return;
+  /**
+   * Journals a call about to be forwarded; resolves once that is committed. Rejects when it cannot
+   * be (the database is away): the call must then not be made.
+   */
+  async begin(req: IncomingMessage, call: AuditedCall): Promise<GatewayChange> {
+    if (this.isRead(req)) return NOTHING_TO_RECORD;
+    const entry: IntendedEntry = {
+      actor: actorOf(call.principal),
+      action: 'engine.call',
+      hostId: call.hostId,
+      target: targetOf(call.path.route, call.path.query),
+      details: { method: req.method, path: call.path.route, permission: call.permission },
+      ...requestFacts(req),
+    };
+    const pending = await this.audit.intend(entry, engineCheckOf(req.method ?? '', call.path));
+    return { end: (how) => this.settle(pending, how) };
+  }
+
+  private async settle(pending: PendingChange, how: ChangeEnd): Promise<void> {
+    const failure = how.failure ?? null;
+    const outcome =
+      how.status === null
+        ? how.outcome
+        : how.status < 400 && failure === null
+          ? 'success'
+          : 'failure';
     try {
-      await this.audit.record({
-        actor: actorOf(call.principal),
-        action: 'engine.call',
-        outcome: status !== null && status < 400 && failure === null ? 'success' : 'failure',
-        hostId: call.hostId,
-        target: targetOf(call.path.route, call.path.query),
-        status,
-        details: {
-          method: req.method,
-          path: call.path.route,
-          permission: call.permission,
-          ...(failure === null ? {} : { error: failure }),
-        },
-        ...requestFacts(req),
+      await pending.settle({
+        outcome,
+        status: how.status,
+        ...(failure === null ? {} : { details: { error: failure } }),
       });
     } catch (error) {
-      this.log.error({ err: error }, 'audit record failed');
+      // The intent stays journaled and is settled as `unknown` later; the client still gets its answer.
+      this.log.error({ err: error }, 'audit settle failed');
     }
   }
 
@@ -87,4 +112,18 @@ export class GatewayAudit {
       ...requestFacts(req),
     });
   }
+}
+
+/**
+ * How a later start can ask the engine whether a change left unsettled took place: a named
+ * container exists after its create, and is gone after its removal.
+ */
+function engineCheckOf(method: string, path: EnginePath): EngineCheck | undefined {
+  if (method === 'POST' && path.route === '/containers/create') {
+    const name = path.query.get('name');
+    return name ? { container: name, exists: true } : undefined;
+  }
+  const removed = /^\/containers\/([^/]+)$/.exec(path.route);
+  if (method === 'DELETE' && removed?.[1]) return { container: removed[1], exists: false };
+  return undefined;
 }
