@@ -82,6 +82,27 @@ describe('host UTS, user and cgroup namespaces', () => {
     expect((await setPolicy({})).status).toBe(200);
   });
 
+  it('lets a non-administrator recreate their own plain container under the default policy', async () => {
+    // The engine reports its own defaults (masked /proc paths, on cgroup v1 the host cgroup
+    // namespace) in every inspect: they are not choices the policy weighs.
+    const id = await dockerOk(direct, [
+      'create',
+      '--label',
+      LABEL,
+      '--label',
+      `berth.owner=${user.id}`,
+      IMAGE,
+      'true',
+    ]);
+    const recreated = await berth.api<{ id: string }>(
+      'POST',
+      `/api/hosts/${host.id}/containers/${id}/recreate`,
+      { token: user.token, body: {} },
+    );
+    expect(recreated.status).toBe(200);
+    expect(recreated.body.id).not.toBe(id);
+  });
+
   it('refuses a REST recreate of their own container that is in the host UTS namespace', async () => {
     const id = await dockerOk(direct, [
       'create',

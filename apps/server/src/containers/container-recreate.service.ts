@@ -69,9 +69,11 @@ export class ContainerRecreateService {
         await this.access.requireContainer(caller.principal, hostId, ref, 'container.delete');
         entry.target = container.name;
         const docker = permit.engine.connection.docker;
-        const old = (await this.engine(permit, () =>
+        const inspected = (await this.engine(permit, () =>
           docker.getContainer(container.id).inspect(),
         )) as unknown as Inspected;
+        const info = (await this.engine(permit, () => docker.info())) as { CgroupVersion?: string };
+        const old = { ...inspected, HostConfig: asCreated(inspected.HostConfig, info) };
         // The new container is a creation like any other: the host's policy applies to it.
         await this.policy.check(permit.user, hostId, { HostConfig: old.HostConfig });
         // Old and new share the name, so the engine cannot tell afterwards which one it holds.
@@ -142,6 +144,22 @@ export class ContainerRecreateService {
       throw engineError(error, 'container', permit.engine.name);
     }
   }
+}
+
+/**
+ * An inspected HostConfig as it was given at create: without what the engine fills in itself. The
+ * masked and read-only /proc paths follow from `Privileged` and `SecurityOpt` (kept), and the
+ * cgroup namespace is the engine's default unless another was asked for (host on cgroup v1,
+ * private on v2). Given back as they are, they would read as choices the host policy weighs.
+ */
+function asCreated(
+  hostConfig: Inspected['HostConfig'],
+  info: { CgroupVersion?: string },
+): Inspected['HostConfig'] {
+  const { MaskedPaths: _masked, ReadonlyPaths: _readonly, ...given } = hostConfig;
+  const defaultCgroupns = info.CgroupVersion === '2' ? 'private' : 'host';
+  if (given.CgroupnsMode === defaultCgroupns) delete given.CgroupnsMode;
+  return given;
 }
 
 /** The create body's top-level fields from an inspect; the host name stays only if it was set. */
