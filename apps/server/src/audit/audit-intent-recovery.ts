@@ -17,7 +17,7 @@ import { type AuditEntry, AuditLog } from './audit-log.js';
 /** How often long-held intents are marked held, and abandoned ones looked for. */
 const SWEEP_MS = 60_000;
 /** An intent not marked held for this long was left by a process that is gone. */
-export const ABANDONED_MS = 5 * 60_000;
+const ABANDONED_MS = 5 * 60_000;
 /** How long the engines get, all together, to tell how the changes left pending ended. */
 const CHECK_DEADLINE_MS = 5_000;
 const BATCH = 500;
