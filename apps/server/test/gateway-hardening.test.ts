@@ -206,6 +206,37 @@ describe('gateway hardening', () => {
     expect(plain.status).toBe(201);
   });
 
+  it("refuses sharing the namespaces of a container that runs in the host's", async () => {
+    const hostPid = await engine.createContainer({
+      Image: fleet().image,
+      Cmd: ['sleep', '300'],
+      Labels: label,
+      HostConfig: { PidMode: 'host', NetworkMode: 'host' },
+    });
+    const plain = await engine.createContainer({
+      Image: fleet().image,
+      Cmd: ['sleep', '300'],
+      Labels: label,
+    });
+    const { token } = await userWith('host-admin');
+    const gatewayCreate = (pidMode: string) =>
+      berth.api<ErrorBody>('POST', enginePath('/containers/create'), {
+        token,
+        body: {
+          Image: fleet().image,
+          Cmd: ['true'],
+          Labels: label,
+          HostConfig: { PidMode: pidMode },
+        },
+      });
+    const refused = await gatewayCreate(`container:${hostPid.id}`);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.details?.issues).toEqual([
+      expect.objectContaining({ path: 'HostConfig.PidMode' }),
+    ]);
+    expect((await gatewayCreate(`container:${plain.id}`)).status).toBe(201);
+  });
+
   it('forwards a create body as it was checked: a HostConfig given twice cannot smuggle a bind', async () => {
     const { token } = await userWith('host-admin');
     const body = `{"Image":"${fleet().image}","Cmd":["true"],"Labels":${JSON.stringify(label)},"HostConfig":{"Binds":["/:/host"],"PidMode":"host"},"HostConfig":{"Memory":0}}`;

@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { checkContainerCreate, checkExecCreate, checkVolumeCreate } from './policy.js';
+import {
+  checkContainerCreate,
+  checkContainerCreateWithShares,
+  checkExecCreate,
+  checkVolumeCreate,
+  type ContainerLookup,
+} from './policy.js';
 import { DEFAULT_HOST_POLICY, type THostPolicy, ZHostPolicy } from './schemas/host-policy.js';
 
 const strict = DEFAULT_HOST_POLICY;
@@ -393,5 +399,63 @@ describe('checkExecCreate', () => {
     for (const User of ['0', 'root', '0:0', 'root:root', '']) {
       expect(checkExecCreate(strict, { ...exec, User })).toEqual([]);
     }
+  });
+});
+
+describe('checkContainerCreateWithShares', () => {
+  const containers: Record<string, { HostConfig: Record<string, unknown> }> = {
+    plain: { HostConfig: { PidMode: '', NetworkMode: 'bridge', IpcMode: 'private' } },
+    hostpid: { HostConfig: { PidMode: 'host', NetworkMode: 'host' } },
+    privileged: { HostConfig: { Privileged: true } },
+    // Shares the process namespace of `hostpid`, which is the host's.
+    relay: { HostConfig: { PidMode: 'container:hostpid' } },
+    loop: { HostConfig: { PidMode: 'container:loop' } },
+  };
+  const lookup: ContainerLookup = (ref) => Promise.resolve(containers[ref] ?? null);
+  const shares = (policy: THostPolicy, hostConfig: Record<string, unknown>) =>
+    checkContainerCreateWithShares(policy, { HostConfig: hostConfig }, lookup).then((issues) =>
+      issues.map((issue) => issue.path),
+    );
+
+  it("refuses sharing a container's host namespace, as asking for it directly is refused", async () => {
+    await expect(shares(strict, { PidMode: 'container:hostpid' })).resolves.toEqual([
+      'HostConfig.PidMode',
+    ]);
+    await expect(shares(strict, { NetworkMode: 'Container:hostpid' })).resolves.toEqual([
+      'HostConfig.NetworkMode',
+    ]);
+    await expect(shares(strict, { pidmode: 'container:relay' })).resolves.toEqual([
+      'HostConfig.PidMode',
+    ]);
+  });
+
+  it("refuses sharing a privileged container's namespaces", async () => {
+    await expect(shares(strict, { IpcMode: 'container:privileged' })).resolves.toEqual([
+      'HostConfig.IpcMode',
+    ]);
+  });
+
+  it('lets through a plain container, one the engine does not know, and what the policy allows', async () => {
+    await expect(
+      shares(strict, { PidMode: 'container:plain', NetworkMode: 'container:plain' }),
+    ).resolves.toEqual([]);
+    await expect(shares(strict, { PidMode: 'container:nothing' })).resolves.toEqual([]);
+    await expect(shares(open, { PidMode: 'container:relay' })).resolves.toEqual([]);
+  });
+
+  it('stops following a chain of shares that loops', async () => {
+    await expect(shares(strict, { PidMode: 'container:loop' })).resolves.toEqual([
+      'HostConfig.PidMode',
+    ]);
+  });
+
+  it('reports the direct issues first and looks nothing up for them', async () => {
+    const none: ContainerLookup = () => Promise.reject(new Error('not asked'));
+    const issues = await checkContainerCreateWithShares(
+      strict,
+      { HostConfig: { Privileged: true, PidMode: 'container:hostpid' } },
+      none,
+    );
+    expect(issues.map((issue) => issue.path)).toEqual(['HostConfig.Privileged']);
   });
 });

@@ -31,6 +31,83 @@ export function checkContainerCreate(policy: THostPolicy, body: unknown): FieldI
   return issues.list();
 }
 
+/** What the engine reports of a container (its inspect), or null when there is no such container. */
+export type ContainerLookup = (ref: string) => Promise<{ HostConfig?: unknown } | null>;
+
+/** Namespace modes that may name another container (`container:<id>`) to share its namespace. */
+const SHARED_MODES = ['NetworkMode', 'PidMode', 'IpcMode'] as const;
+/** How far a chain of `container:` modes is followed; the engine itself goes one step per hop. */
+const MAX_SHARE_DEPTH = 4;
+
+/**
+ * `checkContainerCreate`, and what the body would get by sharing another container's namespaces:
+ * `PidMode: container:<id>` joins that container's process namespace, which is the host's if that
+ * container runs in it, and a privileged container's namespaces hand over what it may do. Such a
+ * share is refused under the same switches as asking for it directly.
+ */
+export async function checkContainerCreateWithShares(
+  policy: THostPolicy,
+  body: unknown,
+  lookup: ContainerLookup,
+): Promise<FieldIssue[]> {
+  const issues = checkContainerCreate(policy, body);
+  if (issues.length > 0) return issues;
+  const found = new IssueList();
+  const read = found.reader();
+  const hostConfig = read(body, 'HostConfig', '');
+  for (const field of SHARED_MODES) {
+    const mode = read(hostConfig, field, 'HostConfig');
+    const ref = sharedContainerOf(mode);
+    if (ref === null) continue;
+    const reason = await shareRefusal(policy, field, ref, lookup, MAX_SHARE_DEPTH);
+    if (reason) found.add(`HostConfig.${field}`, reason);
+  }
+  return found.list();
+}
+
+function sharedContainerOf(mode: unknown): string | null {
+  if (typeof mode !== 'string') return null;
+  const match = /^container:(.+)$/i.exec(mode.trim());
+  return match?.[1] ?? null;
+}
+
+/** Why sharing `field` with container `ref` is not allowed, or null when it is. */
+async function shareRefusal(
+  policy: THostPolicy,
+  field: (typeof SHARED_MODES)[number],
+  ref: string,
+  lookup: ContainerLookup,
+  depth: number,
+): Promise<string | null> {
+  // A container that does not exist is the engine's own error to give.
+  const target = await lookup(ref);
+  if (!target) return null;
+  const own = new IssueList();
+  const read = own.reader();
+  const hostConfig = read(target, 'HostConfig', '');
+  if (policy.forbidPrivileged && isSet(read(hostConfig, 'Privileged', 'HostConfig'))) {
+    return `container ${ref} is privileged: sharing its namespaces is not allowed on this host`;
+  }
+  const mode = read(hostConfig, field, 'HostConfig');
+  const direct = checkNamespacesOf(policy, { [field]: mode });
+  if (direct) return `container ${ref} uses ${direct}: sharing it is not allowed on this host`;
+  const next = sharedContainerOf(mode);
+  if (next === null) return null;
+  if (depth <= 1) return `container ${ref} shares ${field} through too many containers`;
+  return shareRefusal(policy, field, next, lookup, depth - 1);
+}
+
+/** The first host namespace the policy forbids among these modes, described; or null. */
+function checkNamespacesOf(policy: THostPolicy, modes: Record<string, unknown>): string | null {
+  let found: string | null = null;
+  checkNamespaces(policy, {
+    get: (name) => modes[name],
+    read: () => undefined,
+    add: (_name, message) => (found ??= message.replace(/ is not allowed on this host$/, '')),
+  });
+  return found;
+}
+
 /** What each check sees: HostConfig's fields, nested look-ups, and where to report. */
 interface CreateBody {
   get: (name: string) => unknown;

@@ -56,7 +56,7 @@ export class ContainerCreateService {
         const permit = await this.access.require(caller.principal, hostId, 'container.create');
         const team = await this.soleTeam(permit.user.id);
         const body = toCreateBody(request, { owner: permit.user.id, team });
-        await this.policy.check(permit.user, hostId, body, requestFieldOf);
+        await this.policy.check(permit.user, permit.engine, body, requestFieldOf);
         const newVolumes = await this.checkAgainstHost(permit, request);
         // The name was free just now: if a container has it after a crash, this create made it.
         await beforeEngine(request.name ? { container: request.name, exists: true } : undefined);

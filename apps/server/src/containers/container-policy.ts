@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { checkContainerCreate, type FieldIssue } from '@berth/shared';
+import { checkContainerCreateWithShares, type FieldIssue } from '@berth/shared';
 import { HostPolicyService } from '../access/host-policy.service.js';
 import type { PrincipalUser } from '../auth/principal.js';
 import { AppError } from '../common/app-error.js';
+import type { RegisteredEngine } from '../hosts/engine-registry.js';
+import { containerLookupOn } from './container-lookup.js';
 
 /**
  * The host's security policy for containers made through the REST API, as the gateway applies it
@@ -18,12 +20,16 @@ export class ContainerPolicy {
    */
   async check(
     user: PrincipalUser,
-    hostId: string,
+    engine: RegisteredEngine,
     body: unknown,
     fieldOf: (enginePath: string) => string = (path) => path,
   ): Promise<void> {
     if (user.isAdmin) return;
-    const found = checkContainerCreate(await this.policies.of(hostId), body);
+    const found = await checkContainerCreateWithShares(
+      await this.policies.of(engine.hostId),
+      body,
+      containerLookupOn(engine),
+    );
     if (found.length === 0) return;
     const issues: FieldIssue[] = found.map((i) => ({ path: fieldOf(i.path), message: i.message }));
     throw new AppError('FORBIDDEN', `the host's security policy: ${issues[0]!.message}`, {

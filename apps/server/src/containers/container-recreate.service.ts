@@ -75,7 +75,7 @@ export class ContainerRecreateService {
         const info = (await this.engine(permit, () => docker.info())) as { CgroupVersion?: string };
         const old = { ...inspected, HostConfig: asCreated(inspected.HostConfig, info) };
         // The new container is a creation like any other: the host's policy applies to it.
-        await this.policy.check(permit.user, hostId, { HostConfig: old.HostConfig });
+        await this.policy.check(permit.user, permit.engine, { HostConfig: old.HostConfig });
         // Old and new share the name, so the engine cannot tell afterwards which one it holds.
         await beforeEngine();
         if (request.pull) {

@@ -345,7 +345,7 @@ export class DockerGateway implements BeforeApplicationShutdown {
     } catch {
       throw new AppError('VALIDATION_FAILED', 'request body is not JSON');
     }
-    const issues = await this.policy.violations(call.hostId, call.route, parsed);
+    const issues = await this.policy.violations(call.engine, call.route, parsed);
     if (issues.length > 0) {
       const first = issues[0];
       throw new AppError(

@@ -1,7 +1,8 @@
 import {
-  checkContainerCreate,
+  checkContainerCreateWithShares,
   checkExecCreate,
   checkVolumeCreate,
+  type ContainerLookup,
   type FieldIssue,
   type Permission,
   type THostPolicy,
@@ -35,8 +36,15 @@ export type OwnedUse = 'shared' | 'list' | 'create' | 'target' | 'connect';
  */
 export type EngineAnswer = 'progress' | 'lines';
 
-/** A host security policy rule over a request body; each issue names the offending field. */
-export type BodyPolicy = (policy: THostPolicy, body: unknown) => FieldIssue[];
+/**
+ * A host security policy rule over a request body; each issue names the offending field. `lookup`
+ * reads a container the body refers to (whose namespaces a new container would share).
+ */
+export type BodyPolicy = (
+  policy: THostPolicy,
+  body: unknown,
+  lookup: ContainerLookup,
+) => FieldIssue[] | Promise<FieldIssue[]>;
 
 export interface EngineRoute {
   method: Method | '*';
@@ -79,7 +87,7 @@ export const ENGINE_ROUTES: readonly EngineRoute[] = [
     path: '/containers/create',
     permission: 'container.create',
     owned: 'create',
-    policy: checkContainerCreate,
+    policy: checkContainerCreateWithShares,
   },
   { method: 'POST', path: '/containers/prune', permission: 'container.delete' },
   {

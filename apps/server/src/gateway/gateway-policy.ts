@@ -4,6 +4,7 @@ import { AccessService } from '../access/access.service.js';
 import { HostPolicyService } from '../access/host-policy.service.js';
 import type { Principal } from '../auth/principal.js';
 import { ContainerAccess } from '../containers/container-access.js';
+import { containerLookupOn } from '../containers/container-lookup.js';
 import type { RegisteredEngine } from '../hosts/engine-registry.js';
 import type { EnginePath } from './engine-path.js';
 import type { EngineRoute } from './engine-routes.js';
@@ -69,11 +70,13 @@ export class GatewayPolicy {
 
   /** The host policy's objections to a request body, each naming the offending field. */
   async violations(
-    hostId: string,
+    engine: RegisteredEngine,
     route: EngineRoute | null,
     body: unknown,
   ): Promise<FieldIssue[]> {
-    return route?.policy ? route.policy(await this.hostPolicies.of(hostId), body) : [];
+    if (!route?.policy) return [];
+    const policy = await this.hostPolicies.of(engine.hostId);
+    return route.policy(policy, body, containerLookupOn(engine));
   }
 
   /** Whether the caller sees secret environment values in inspect answers as they are. */
