@@ -33,7 +33,7 @@ import {
   splice,
   writeRawError,
 } from './engine-relay.js';
-import { type EngineRoute, engineRouteFor } from './engine-routes.js';
+import { type EngineRoute, matchEngineRoute, targetOf } from './engine-routes.js';
 import { type ChangeEnd, GatewayAudit, type GatewayChange } from './gateway-audit.js';
 import { HiddenTarget, type OwnedCall } from './gateway-ownership.js';
 import { GatewayPolicy } from './gateway-policy.js';
@@ -74,6 +74,8 @@ interface Authorised {
   path: EnginePath;
   route: EngineRoute | null;
   permission: Permission | null;
+  /** What the call acts on, for the audit record. */
+  target: string | null;
   headers: OutgoingHttpHeaders;
   /** Set when the caller's grant reaches only their own resources. */
   owned?: OwnedCall;
@@ -154,9 +156,11 @@ export class DockerGateway implements BeforeApplicationShutdown {
     const engine = await this.engines.get(path.hostId);
     if (!engine) throw AppError.notFound('host');
     const method = req.method ?? 'GET';
-    const route = engineRouteFor(method, path.route);
+    const match = matchEngineRoute(method, path.route);
+    const route = match?.route ?? null;
     const permission = route?.permission ?? null;
-    const audited = { principal, hostId: engine.hostId, path, permission };
+    const target = targetOf(match, path.query);
+    const audited = { principal, hostId: engine.hostId, path, permission, target };
     let decision;
     try {
       decision = await this.policy.decide(principal, engine, route, path);
@@ -195,6 +199,7 @@ export class DockerGateway implements BeforeApplicationShutdown {
       path: owned ? { ...path, forward: owned.forward } : path,
       route,
       permission,
+      target,
       headers,
       owned,
       rewrite,

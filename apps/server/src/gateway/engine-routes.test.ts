@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { engineRouteFor, permissionFor, targetOf } from './engine-routes.js';
+import { engineRouteFor, matchEngineRoute, permissionFor, targetOf } from './engine-routes.js';
 
 describe('permissionFor', () => {
   it.each([
@@ -43,17 +43,32 @@ describe('engineRouteFor', () => {
 });
 
 describe('targetOf', () => {
+  const target = (method: string, route: string, query = '') =>
+    targetOf(matchEngineRoute(method, route), new URLSearchParams(query));
+
   it('names the object of a call', () => {
-    expect(targetOf('/containers/abc/start', new URLSearchParams())).toBe('abc');
-    expect(targetOf('/images/create', new URLSearchParams('fromImage=busybox&tag=1'))).toBe(
-      'busybox:1',
+    expect(target('POST', '/containers/abc/start')).toBe('abc');
+    expect(target('POST', '/images/create', 'fromImage=busybox&tag=1')).toBe('busybox:1');
+    expect(target('POST', '/images/team/app/push', 'tag=1')).toBe('team/app');
+    expect(target('GET', '/images/127.0.0.1:5000/team/app:1/json')).toBe(
+      '127.0.0.1:5000/team/app:1',
     );
-    expect(targetOf('/images/team/app/push', new URLSearchParams('tag=1'))).toBe('team/app');
-    expect(targetOf('/containers/create', new URLSearchParams('name=web'))).toBe('web');
-    expect(targetOf('/containers/create', new URLSearchParams())).toBeNull();
+    expect(target('POST', '/containers/create', 'name=web')).toBe('web');
+    expect(target('POST', '/containers/create')).toBeNull();
+    expect(target('POST', '/containers/prune')).toBeNull();
     // A stop's timeout and a rename's new name are not what the call acts on.
-    expect(targetOf('/containers/abc/stop', new URLSearchParams('t=0'))).toBe('abc');
-    expect(targetOf('/containers/abc/rename', new URLSearchParams('name=new'))).toBe('abc');
-    expect(targetOf('/build', new URLSearchParams('t=team/app:1'))).toBe('team/app:1');
+    expect(target('POST', '/containers/abc/stop', 't=0')).toBe('abc');
+    expect(target('POST', '/containers/abc/rename', 'name=new')).toBe('abc');
+    expect(target('POST', '/build', 't=team/app:1')).toBe('team/app:1');
+    expect(target('DELETE', '/networks/n1')).toBe('n1');
+    expect(target('POST', '/debug/unknown')).toBeNull();
+  });
+
+  it('matches an exact path ahead of a pattern that also fits', () => {
+    expect(matchEngineRoute('GET', '/images/json')).toEqual({
+      route: expect.objectContaining({ path: '/images/json' }),
+      named: null,
+    });
+    expect(matchEngineRoute('POST', '/images/create')?.route.credentials).toBe('pull');
   });
 });

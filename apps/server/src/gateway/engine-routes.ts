@@ -66,6 +66,17 @@ export interface EngineRoute {
   policy?: BodyPolicy;
   /** The answer is an inspect whose secret environment values are masked for non-administrators. */
   masksSecrets?: true;
+  /**
+   * The query parameter that names what the call makes (a pull's image, a build's tag, a new
+   * container's name), with `tag` added when given. Without it, what the path names is the target.
+   */
+  targetQuery?: string;
+  /**
+   * Stored registry logins the call gets: a pull's for the registry of its `fromImage`, a push's
+   * for the registry of the image in its path, a build every login (its base images may come
+   * from anywhere).
+   */
+  credentials?: 'pull' | 'push' | 'build';
 }
 
 /**
@@ -88,6 +99,7 @@ export const ENGINE_ROUTES: readonly EngineRoute[] = [
     permission: 'container.create',
     owned: 'create',
     policy: checkContainerCreateWithShares,
+    targetQuery: 'name',
   },
   { method: 'POST', path: '/containers/prune', permission: 'container.delete' },
   {
@@ -199,6 +211,8 @@ export const ENGINE_ROUTES: readonly EngineRoute[] = [
     permission: 'image.pull',
     owned: 'shared',
     answer: 'progress',
+    targetQuery: 'fromImage',
+    credentials: 'pull',
   },
   {
     method: 'POST',
@@ -208,7 +222,14 @@ export const ENGINE_ROUTES: readonly EngineRoute[] = [
     answer: 'progress',
   },
   { method: 'POST', path: '/images/prune', permission: 'image.delete' },
-  { method: 'POST', path: '/build', permission: 'image.build', answer: 'progress' },
+  {
+    method: 'POST',
+    path: '/build',
+    permission: 'image.build',
+    answer: 'progress',
+    targetQuery: 't',
+    credentials: 'build',
+  },
   { method: 'POST', path: '/build/prune', permission: 'image.delete' },
   { method: 'POST', path: '/build/cancel', permission: 'image.build' },
   { method: 'POST', path: '/session', permission: 'image.build', upgrade: true },
@@ -221,7 +242,13 @@ export const ENGINE_ROUTES: readonly EngineRoute[] = [
   },
   { method: 'GET', path: '/images/{...}/history', permission: 'image.list', owned: 'shared' },
   { method: 'GET', path: '/images/{...}/get', permission: 'image.list', owned: 'shared' },
-  { method: 'POST', path: '/images/{...}/push', permission: 'image.push', answer: 'progress' },
+  {
+    method: 'POST',
+    path: '/images/{...}/push',
+    permission: 'image.push',
+    answer: 'progress',
+    credentials: 'push',
+  },
   { method: 'POST', path: '/images/{...}/tag', permission: 'image.push' },
   { method: 'DELETE', path: '/images/{...}', permission: 'image.delete' },
 
@@ -252,7 +279,13 @@ export const ENGINE_ROUTES: readonly EngineRoute[] = [
 
   { method: 'GET', path: '/plugins', permission: 'plugin.list', owned: 'shared' },
   { method: 'GET', path: '/plugins/privileges', permission: 'plugin.list', owned: 'shared' },
-  { method: 'POST', path: '/plugins/pull', permission: 'plugin.install', answer: 'progress' },
+  {
+    method: 'POST',
+    path: '/plugins/pull',
+    permission: 'plugin.install',
+    answer: 'progress',
+    targetQuery: 'name',
+  },
   { method: 'POST', path: '/plugins/create', permission: 'plugin.install' },
   { method: 'GET', path: '/plugins/{...}/json', permission: 'plugin.list', owned: 'shared' },
   { method: 'POST', path: '/plugins/{...}/enable', permission: 'plugin.install' },
@@ -295,62 +328,65 @@ export const ENGINE_ROUTES: readonly EngineRoute[] = [
   { method: 'DELETE', path: '/configs/{}', permission: 'swarm.manage' },
 ];
 
-interface CompiledRoute extends EngineRoute {
+interface CompiledRoute {
+  route: EngineRoute;
+  /** The path pattern; its one group is what the path names (`{}` or `{...}`). */
   pattern: RegExp;
   exact: boolean;
 }
 
 const COMPILED: CompiledRoute[] = ENGINE_ROUTES.map((route) => ({
-  ...route,
+  route,
   exact: !route.path.includes('{'),
   pattern: new RegExp(
     `^${route.path
       .split(/(\{\}|\{\.\.\.\})/)
       .map((part) =>
         part === '{}'
-          ? '[^/]+'
+          ? '([^/]+)'
           : part === '{...}'
-            ? '.+'
+            ? '(.+)'
             : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&'),
       )
       .join('')}$`,
   ),
 }));
 
+/** A call's catalog entry, and what its path names (a container id, an image name…) if anything. */
+export interface RouteMatch {
+  route: EngineRoute;
+  named: string | null;
+}
+
 /** The catalog entry of a call, or null for a route outside the catalog. Exact paths win over patterns. */
-export function engineRouteFor(method: string, route: string): EngineRoute | null {
+export function matchEngineRoute(method: string, path: string): RouteMatch | null {
   const m = method.toUpperCase();
-  const candidates = COMPILED.filter(
-    (r) => (r.method === '*' || r.method === m) && r.pattern.test(route),
-  );
-  return candidates.find((r) => r.exact) ?? candidates[0] ?? null;
+  let found: { compiled: CompiledRoute; match: RegExpExecArray } | null = null;
+  for (const compiled of COMPILED) {
+    if (compiled.route.method !== '*' && compiled.route.method !== m) continue;
+    const match = compiled.pattern.exec(path);
+    if (!match) continue;
+    if (compiled.exact) return { route: compiled.route, named: null };
+    found ??= { compiled, match };
+  }
+  return found ? { route: found.compiled.route, named: found.match[1] ?? null } : null;
+}
+
+export function engineRouteFor(method: string, path: string): EngineRoute | null {
+  return matchEngineRoute(method, path)?.route ?? null;
 }
 
 /** The permission a call needs, or null for a route outside the catalog. */
-export function permissionFor(method: string, route: string): Permission | null {
-  return engineRouteFor(method, route)?.permission ?? null;
+export function permissionFor(method: string, path: string): Permission | null {
+  return engineRouteFor(method, path)?.permission ?? null;
 }
 
-/**
- * Routes that name what they make in the query (pull, build, create). Elsewhere `t` is a timeout
- * (stop, restart) and `name` a new name (rename), not the object acted on.
- */
-const QUERY_TARGETS: Record<string, string> = {
-  '/images/create': 'fromImage',
-  '/build': 't',
-  '/containers/create': 'name',
-  '/plugins/pull': 'name',
-};
-
 /** The object a call acts on, for the audit record: a container, image, network… id or name. */
-export function targetOf(route: string, query: URLSearchParams): string | null {
-  const key = QUERY_TARGETS[route];
-  const fromQuery = key ? query.get(key) : null;
-  if (fromQuery) return query.get('tag') ? `${fromQuery}:${query.get('tag')}` : fromQuery;
-  const image = /^\/images\/(.+?)(\/(json|history|get|push|tag))?$/.exec(route);
-  if (image?.[1] && !['create', 'load', 'prune', 'json', 'search', 'get'].includes(image[1]))
-    return image[1];
-  const segments = route.split('/').filter(Boolean);
-  const id = segments[1];
-  return id && !['create', 'prune', 'json'].includes(id) ? id : null;
+export function targetOf(match: RouteMatch | null, query: URLSearchParams): string | null {
+  if (!match) return null;
+  const key = match.route.targetQuery;
+  if (!key) return match.named;
+  const named = query.get(key);
+  const tag = query.get('tag');
+  return named && tag ? `${named}:${tag}` : named;
 }

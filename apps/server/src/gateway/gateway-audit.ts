@@ -9,7 +9,6 @@ import type { Principal } from '../auth/principal.js';
 import type { AppError } from '../common/app-error.js';
 import { LOGGER } from '../common/logger.js';
 import type { EnginePath } from './engine-path.js';
-import { targetOf } from './engine-routes.js';
 import { HiddenTarget } from './gateway-ownership.js';
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
@@ -20,6 +19,8 @@ export interface AuditedCall {
   hostId: string;
   path: EnginePath;
   permission: Permission | null;
+  /** What the call acts on (`targetOf`). */
+  target: string | null;
 }
 
 /** How a forwarded change ended, as far as Berth could see. */
@@ -64,7 +65,7 @@ export class GatewayAudit {
       actor: actorOf(call.principal),
       action: 'engine.call',
       hostId: call.hostId,
-      target: targetOf(call.path.route, call.path.query),
+      target: call.target,
       details: { method: req.method, path: call.path.route, permission: call.permission },
       ...requestFacts(req),
     };
@@ -106,7 +107,7 @@ export class GatewayAudit {
       action: 'engine.call',
       outcome: refused ? 'denied' : 'failure',
       hostId: call.hostId,
-      target: targetOf(call.path.route, call.path.query),
+      target: call.target,
       status: httpStatusOf(error.code),
       details: { method: req.method, path: call.path.route, permission: call.permission },
       ...requestFacts(req),

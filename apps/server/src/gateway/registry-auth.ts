@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { RegistriesService, type RegistryCredentials } from '../registries/registries.service.js';
 import { registryOfImage } from '../registries/registry-address.js';
 import type { EnginePath } from './engine-path.js';
+import { matchEngineRoute } from './engine-routes.js';
 
 type AuthConfig = Record<string, unknown>;
 
@@ -30,8 +31,11 @@ export class RegistryAuth {
     path: EnginePath,
     headers: IncomingHttpHeaders,
   ): Promise<Record<string, string>> {
-    if (method !== 'POST') return {};
-    const image = imageOf(path, headers);
+    const match = matchEngineRoute(method, path.route);
+    const wants = match?.route.credentials;
+    if (!wants) return {};
+    if (wants === 'build') return this.buildConfig(headers['x-registry-config']);
+    const image = wants === 'pull' ? pulledImage(path, headers) : match.named;
     if (image !== null) {
       if (isCredential(decode(headers['x-registry-auth']))) return {};
       const registry = registryOfImage(image);
@@ -39,7 +43,6 @@ export class RegistryAuth {
       const credentials = await this.registries.credentialsFor(registry);
       return credentials ? { 'x-registry-auth': encodeAuthHeader(authConfig(credentials)) } : {};
     }
-    if (path.route === '/build') return this.buildConfig(headers['x-registry-config']);
     return {};
   }
 
@@ -67,20 +70,16 @@ export class RegistryAuth {
 }
 
 /**
- * The image a pull or push names as the engine reads it, or null when the engine could read
+ * The image a pull names as the engine reads it, or null when the engine could read
  * another one than Berth: it takes a pull's parameters from a form body ahead of the query (Go's
  * `Request.Form`), and engines built with Go before 1.17 also split the query at `;`. A pull drops
  * one trailing `:` (what `docker pull -a` sends). A `tag` parameter cannot change the registry.
  */
-function imageOf(path: EnginePath, headers: IncomingHttpHeaders): string | null {
-  if (path.route === '/images/create') {
-    const from = path.query.getAll('fromImage');
-    const semicolon = /\?.*;/.test(path.forward);
-    if (from.length !== 1 || isForm(headers['content-type']) || semicolon) return null;
-    return from[0]!.replace(/:$/, '');
-  }
-  const push = /^\/images\/(.+)\/push$/.exec(path.route);
-  return push?.[1] ?? null;
+function pulledImage(path: EnginePath, headers: IncomingHttpHeaders): string | null {
+  const from = path.query.getAll('fromImage');
+  const semicolon = /\?.*;/.test(path.forward);
+  if (from.length !== 1 || isForm(headers['content-type']) || semicolon) return null;
+  return from[0]!.replace(/:$/, '');
 }
 
 /** Whether Go reads the body as form fields: its media type, with or without valid parameters. */
