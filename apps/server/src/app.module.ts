@@ -34,6 +34,7 @@ import { ClusterBus } from './database/cluster-bus.js';
 import { PrismaService } from './database/prisma.service.js';
 import { DockerGateway } from './gateway/docker-gateway.js';
 import { GatewayAudit } from './gateway/gateway-audit.js';
+import { GatewayAuthoriser } from './gateway/gateway-authoriser.js';
 import { GatewayPolicy } from './gateway/gateway-policy.js';
 import { RegistryAuth } from './gateway/registry-auth.js';
 import { HealthController } from './health/health.controller.js';
@@ -154,6 +155,7 @@ export class AppModule {
         DockerGateway,
         GatewayPolicy,
         GatewayAudit,
+        GatewayAuthoriser,
         RegistryAuth,
         RegistriesService,
       ],

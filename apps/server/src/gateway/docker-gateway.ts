@@ -1,44 +1,30 @@
-import {
-  type ClientRequest,
-  type IncomingMessage,
-  type OutgoingHttpHeaders,
-  ServerResponse,
-} from 'node:http';
+import { type ClientRequest, type IncomingMessage, ServerResponse } from 'node:http';
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 import { type Duplex, pipeline, Readable } from 'node:stream';
 import { type BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
-import type { Permission } from '@berth/shared';
 import type { Logger } from 'pino';
-import { checkCsrf } from '../auth/auth.guard.js';
-import { Authenticator } from '../auth/authenticator.js';
+import { failedOutcome } from '../audit/audit-intent.js';
 import { CredentialWatch } from '../auth/credential-watch.js';
-import type { Principal } from '../auth/principal.js';
 import { AppError } from '../common/app-error.js';
 import { type ErrorResponse, toErrorResponse } from '../common/error-response.js';
 import { LOGGER } from '../common/logger.js';
 import { requestIdOf } from '../common/request-id.js';
 import { CONFIG, type Config } from '../config/config.js';
-import { maskSecretEnv } from '../containers/secret-env.js';
-import { EngineRegistry, type RegisteredEngine } from '../hosts/engine-registry.js';
-import { classifyEngineError } from '../hosts/engine-probe.js';
-import { failedOutcome } from '../audit/audit-intent.js';
+import { EngineError } from '../docker/engine-error.js';
 import { ChunkCoalescer } from './chunk-coalescer.js';
-import { type EnginePath, parseEnginePath } from './engine-path.js';
 import {
   DROP_REWRITTEN_RESPONSE,
-  forwardHeaders,
   rawHead,
   responseHeaders,
   sendError,
   splice,
   writeRawError,
 } from './engine-relay.js';
-import { type EngineRoute, matchEngineRoute, targetOf } from './engine-routes.js';
 import { type ChangeEnd, GatewayAudit, type GatewayChange } from './gateway-audit.js';
-import { HiddenTarget, type OwnedCall } from './gateway-ownership.js';
+import { type GatewayCall, GatewayAuthoriser, MAX_INSPECTED_BODY } from './gateway-authoriser.js';
 import { GatewayPolicy } from './gateway-policy.js';
 import { ProgressOutcome } from './progress-outcome.js';
-import { RegistryAuth } from './registry-auth.js';
 import {
   BodyError,
   hasBody,
@@ -47,8 +33,6 @@ import {
   watchBodyProgress,
 } from './request-body.js';
 
-/** Bodies read before forwarding (policy checks, owner labels); real ones are a few kilobytes. */
-const MAX_INSPECTED_BODY = 1 << 20;
 /** Answers read to rewrite them (lists filtered for owner-limited callers, masked inspects). */
 const MAX_REWRITTEN_ANSWER = 64 << 20;
 /** How long a non-stream answer's headers may wait for its body before they go out alone. */
@@ -66,23 +50,6 @@ const CLIENT_LEFT: ChangeEnd = {
   failure: 'the client left before the engine answered',
 };
 
-/** A call that may go to the engine, and everything decided about it on the way. */
-interface Authorised {
-  principal: Principal;
-  engine: RegisteredEngine;
-  hostId: string;
-  path: EnginePath;
-  route: EngineRoute | null;
-  permission: Permission | null;
-  /** What the call acts on, for the audit record. */
-  target: string | null;
-  headers: OutgoingHttpHeaders;
-  /** Set when the caller's grant reaches only their own resources. */
-  owned?: OwnedCall;
-  /** Rewrites the engine's JSON answer: lists filtered to the caller's own, secrets masked. */
-  rewrite?: (answer: unknown) => unknown;
-}
-
 /**
  * `ANY /api/hosts/:hostId/docker/*`: a streaming proxy of one host's Docker Engine API. Bodies flow
  * through in both directions as they come; attach and exec upgrades are spliced socket to socket.
@@ -98,11 +65,9 @@ export class DockerGateway implements BeforeApplicationShutdown {
   private readonly upgraded = new Set<Duplex>();
 
   constructor(
-    private readonly authenticator: Authenticator,
+    private readonly authoriser: GatewayAuthoriser,
     private readonly credentials: CredentialWatch,
-    private readonly engines: EngineRegistry,
     private readonly policy: GatewayPolicy,
-    private readonly registryAuth: RegistryAuth,
     private readonly audit: GatewayAudit,
     @Inject(CONFIG) private readonly config: Config,
     @Inject(LOGGER) private readonly log: Logger,
@@ -116,7 +81,7 @@ export class DockerGateway implements BeforeApplicationShutdown {
   /** An ordinary request. Never rejects: whatever fails is answered or logged here. */
   async handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
-      const call = await this.authorise(req);
+      const call = await this.authoriser.authorise(req);
       await this.forward(req, req, res, call);
     } catch (error) {
       sendError(res, this.errorResponse(req, error));
@@ -129,7 +94,7 @@ export class DockerGateway implements BeforeApplicationShutdown {
     this.upgraded.add(socket);
     socket.once('close', () => this.upgraded.delete(socket));
     try {
-      const call = await this.authorise(req);
+      const call = await this.authoriser.authorise(req);
       // Only what the engine really hijacks goes down the raw path; anything else is answered
       // as an ordinary request, with every check (a create sent with upgrade headers included).
       if (call.route?.upgrade || (call.route === null && call.principal.user.isAdmin)) {
@@ -147,65 +112,6 @@ export class DockerGateway implements BeforeApplicationShutdown {
     for (const socket of this.upgraded) socket.destroy();
   }
 
-  private async authorise(req: IncomingMessage): Promise<Authorised> {
-    const path = parseEnginePath(req.url ?? '');
-    if (!path) throw AppError.notFound('route');
-    const principal = await this.authenticator.authenticate(req);
-    if (!principal) throw new AppError('UNAUTHENTICATED', 'sign in or send an API token');
-    checkCsrf(principal, req as Parameters<typeof checkCsrf>[1]);
-    const engine = await this.engines.get(path.hostId);
-    if (!engine) throw AppError.notFound('host');
-    const method = req.method ?? 'GET';
-    const match = matchEngineRoute(method, path.route);
-    const route = match?.route ?? null;
-    const permission = route?.permission ?? null;
-    const target = targetOf(match, path.query);
-    const audited = { principal, hostId: engine.hostId, path, permission, target };
-    let decision;
-    try {
-      decision = await this.policy.decide(principal, engine, route, path);
-    } catch (error) {
-      // Another's object is refused as if it did not exist; a plain miss is audited like the
-      // engine's own 404 would be (changes only).
-      if (error instanceof HiddenTarget) await this.audit.refusal(req, audited, error);
-      throw error;
-    }
-    if (decision.kind === 'hidden') throw AppError.notFound('host');
-    if (decision.kind === 'deny') {
-      const needs =
-        decision.missing === 'admin'
-          ? 'the global administrator role'
-          : `permission ${decision.missing}`;
-      const reason = decision.reason ? ` (${decision.reason})` : '';
-      const error = new AppError('FORBIDDEN', `${method} ${path.route} needs ${needs}${reason}`, {
-        missing: decision.missing,
-      });
-      await this.audit.refusal(req, audited, error);
-      throw error;
-    }
-    const headers = forwardHeaders(req);
-    Object.assign(headers, await this.registryAuth.headersFor(method, path, req.headers));
-    const { owned } = decision;
-    const mask = route?.masksSecrets && !this.policy.seesSecrets(principal);
-    const rewrite = mask
-      ? owned?.answer
-        ? (answer: unknown) => maskSecretEnv(owned.answer!(answer) as object)
-        : (answer: unknown) => maskSecretEnv(answer as object)
-      : owned?.answer;
-    return {
-      principal,
-      engine,
-      hostId: engine.hostId,
-      path: owned ? { ...path, forward: owned.forward } : path,
-      route,
-      permission,
-      target,
-      headers,
-      owned,
-      rewrite,
-    };
-  }
-
   /**
    * Sends an authorised call to the engine and its answer back. `body` is the request body: the
    * request itself, or what was read off an upgrade socket. A body the policy or ownership rules
@@ -217,13 +123,13 @@ export class DockerGateway implements BeforeApplicationShutdown {
     req: IncomingMessage,
     body: Readable,
     res: ServerResponse,
-    call: Authorised,
+    call: GatewayCall,
   ): Promise<void> {
     let checked: Buffer | null = null;
     const streamed = body !== req || hasBody(req);
     if (call.owned?.body || this.policy.inspectsBody(call.principal, call.route)) {
       try {
-        checked = Buffer.from(JSON.stringify(await this.checkBody(body, call)));
+        checked = Buffer.from(JSON.stringify(await this.authoriser.checkedBody(body, call)));
       } catch (error) {
         // What is left of the body is never read: the connection closes after the answer.
         closeAfterAnswer(req, res);
@@ -301,7 +207,7 @@ export class DockerGateway implements BeforeApplicationShutdown {
   private relay(
     req: IncomingMessage,
     res: ServerResponse,
-    call: Authorised,
+    call: GatewayCall,
     change: GatewayChange,
     engineRes: IncomingMessage,
   ): void {
@@ -336,32 +242,6 @@ export class DockerGateway implements BeforeApplicationShutdown {
     });
   }
 
-  private async checkBody(body: Readable, call: Authorised): Promise<unknown> {
-    let raw: Buffer;
-    try {
-      raw = await readBounded(body, MAX_INSPECTED_BODY, this.config.requestIdleMs);
-    } catch (error) {
-      if (!(error instanceof BodyError)) throw error;
-      throw new AppError('VALIDATION_FAILED', error.message);
-    }
-    let parsed: unknown;
-    try {
-      parsed = raw.length > 0 ? JSON.parse(raw.toString('utf8')) : {};
-    } catch {
-      throw new AppError('VALIDATION_FAILED', 'request body is not JSON');
-    }
-    const issues = await this.policy.violations(call.engine, call.route, parsed);
-    if (issues.length > 0) {
-      const first = issues[0];
-      throw new AppError(
-        'FORBIDDEN',
-        `the host's security policy forbids ${first?.path ?? 'this'}: ${first?.message ?? ''}`,
-        { issues },
-      );
-    }
-    return call.owned?.body ? call.owned.body(parsed) : parsed;
-  }
-
   /**
    * A request that came with upgrade headers to a route the engine does not upgrade: its body is
    * read off the raw socket, and it is answered on that socket as an ordinary request, which then
@@ -371,7 +251,7 @@ export class DockerGateway implements BeforeApplicationShutdown {
     req: IncomingMessage,
     socket: Duplex,
     head: Buffer,
-    call: Authorised,
+    call: GatewayCall,
   ): Promise<void> {
     let body: Buffer;
     try {
@@ -404,7 +284,7 @@ export class DockerGateway implements BeforeApplicationShutdown {
     req: IncomingMessage,
     socket: Duplex,
     head: Buffer,
-    call: Authorised,
+    call: GatewayCall,
   ): Promise<void> {
     let body: { body: Buffer; rest: Buffer };
     try {
@@ -468,11 +348,11 @@ export class DockerGateway implements BeforeApplicationShutdown {
     upstream.end(body.body);
   }
 
-  private open(method: string, call: Authorised, upgrade = false): ClientRequest {
+  private open(method: string, call: GatewayCall, upgrade = false): ClientRequest {
     const headers = upgrade
       ? { ...call.headers, connection: 'Upgrade', upgrade: 'tcp' }
       : call.headers;
-    const upstream = call.engine.connection.request({ method, path: call.path.forward, headers });
+    const upstream = call.engine.client.request({ method, path: call.path.forward, headers });
     upstream.on('socket', (socket) => {
       if (!('connecting' in socket) || !socket.connecting) return;
       socket.setTimeout(CONNECT_TIMEOUT_MS, () =>
@@ -537,8 +417,8 @@ export class DockerGateway implements BeforeApplicationShutdown {
     res.end(rewritten);
   }
 
-  private unreachable(req: IncomingMessage, call: Authorised, error: unknown): ErrorResponse {
-    const { error: reason } = classifyEngineError(error);
+  private unreachable(req: IncomingMessage, call: GatewayCall, error: unknown): ErrorResponse {
+    const { reason } = EngineError.from(error);
     const appError = new AppError(
       'HOST_UNREACHABLE',
       `host ${call.engine.name} is unreachable: ${reason}`,
@@ -571,7 +451,7 @@ function closeAfterAnswer(req: IncomingMessage, res: ServerResponse): void {
  * reached the engine (failure, 502); a connection that broke mid-call may have (unknown).
  */
 function lostAnswer(error: unknown): ChangeEnd {
-  const { error: reason } = classifyEngineError(error);
+  const { reason } = EngineError.from(error);
   return failedOutcome(error) === 'unknown'
     ? { status: null, outcome: 'unknown', failure: reason }
     : { status: 502, failure: reason };
