@@ -1,14 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { expect, test, type Page } from '@playwright/test';
-
-const adminUser = process.env.BERTH_ADMIN_USER ?? 'admin';
-
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set; the test script sets it when it starts Berth.`);
-  return value;
-}
+import { expect, test } from '@playwright/test';
+import { adminUser, requiredEnv, signIn } from '../support/session';
 
 /** Screenshots go to e2e/artifacts/, where CI collects them. */
 function artifactPath(name: string): string {
@@ -18,14 +11,6 @@ function artifactPath(name: string): string {
 /** Names no earlier run used, so the spec can run again against the same server. */
 function uniqueName(prefix: string): string {
   return `${prefix}-${randomBytes(4).toString('hex')}`;
-}
-
-async function signIn(page: Page, username: string, password: string): Promise<void> {
-  await page.goto('/login');
-  await page.getByLabel('Username', { exact: true }).fill(username);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(page).toHaveURL((url) => url.pathname === '/');
 }
 
 test('an admin creates a user, a team, a custom role and a grant, then audits them', async ({

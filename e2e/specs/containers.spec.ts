@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
+import { apiCall } from '../support/session';
 
 const adminUser = process.env.BERTH_ADMIN_USER ?? 'admin';
 
@@ -27,22 +28,6 @@ const SPEC_LABEL = { key: 'e2e.spec', value: 'containers' };
 const HOST_PORT = '18080';
 const IMAGE = 'local/busybox:latest';
 const COMMAND = "sh -c 'httpd -f -p 80 & while true; do echo tick-$(date +%s); sleep 1; done'";
-
-/** An API call with the browser's session, as the dashboard makes it (CSRF token included). */
-async function apiCall(
-  page: Page,
-  method: 'GET' | 'POST' | 'DELETE',
-  path: string,
-  data?: unknown,
-) {
-  const me = await page.request.get('/api/auth/me');
-  const { csrfToken } = (await me.json()) as { csrfToken: string };
-  return page.request.fetch(path, {
-    method,
-    headers: { 'x-csrf-token': csrfToken },
-    ...(data === undefined ? {} : { data }),
-  });
-}
 
 /** Removes containers of earlier runs (they would hold the host port) and the named volume. */
 async function cleanUp(page: Page, hostId: string | null, volume: string | null): Promise<void> {

@@ -2,6 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { AccessService } from './access/access.service.js';
+import { CapabilitiesController } from './access/capabilities.controller.js';
+import { CapabilitiesService } from './access/capabilities.service.js';
 import { GrantsController } from './access/grants.controller.js';
 import { GrantsService } from './access/grants.service.js';
 import { HostPolicyController } from './access/host-policy.controller.js';
@@ -94,6 +96,7 @@ export class AppModule {
         RolesController,
         GrantsController,
         HostPolicyController,
+        CapabilitiesController,
         AuditController,
         HostsController,
         RegistriesController,
@@ -125,6 +128,7 @@ export class AppModule {
         RolesService,
         GrantsService,
         HostPolicyService,
+        CapabilitiesService,
         AuditQueryService,
         AuditRetention,
         EngineRegistry,

@@ -31,6 +31,7 @@ import {
   ZSetupRequest,
   ZSetupStatus,
 } from './schemas/auth.js';
+import { ZCapabilities } from './schemas/capabilities.js';
 import { ZHealth } from './schemas/health.js';
 import { ZCreateRegistryRequest, ZRegistry, ZUpdateRegistryRequest } from './schemas/registries.js';
 import { ZCreateHostRequest, ZHost, ZHostTestResult, ZUpdateHostRequest } from './schemas/hosts.js';
@@ -247,6 +248,15 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: 'The signed-in user and the CSRF token',
     access: 'user',
     response: ZMeResponse,
+  },
+  {
+    method: 'get',
+    path: '/api/me/capabilities',
+    tag: 'auth',
+    summary:
+      'What you may do: administrator or not, and your catalog permissions on each host you may see',
+    access: 'user',
+    response: ZCapabilities,
   },
   {
     method: 'get',

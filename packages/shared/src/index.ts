@@ -13,6 +13,7 @@ export * from './schemas/containers.js';
 export * from './schemas/users.js';
 export * from './schemas/teams.js';
 export * from './schemas/access.js';
+export * from './schemas/capabilities.js';
 export * from './schemas/host-policy.js';
 export * from './policy.js';
 export * from './schemas/sessions.js';

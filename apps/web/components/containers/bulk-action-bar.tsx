@@ -1,6 +1,10 @@
 'use client';
 
-import type { TBulkAction, TBulkItemResult } from '@berth/shared';
+import {
+  CONTAINER_ACTION_PERMISSIONS,
+  type TBulkAction,
+  type TBulkItemResult,
+} from '@berth/shared';
 import {
   CircleCheck,
   CircleX,
@@ -13,6 +17,7 @@ import {
   X,
 } from 'lucide-react';
 import { useState } from 'react';
+import { can, useCapabilities } from '@/lib/capabilities';
 import { useBulkContainerAction, type BulkRequest } from '@/lib/container-queries';
 import { Button } from '../ui/button';
 import { CheckboxField } from '../ui/checkbox-field';
@@ -52,6 +57,12 @@ export function BulkActionBar({ selected, onClear, onSucceeded }: BulkActionBarP
   const [force, setForce] = useState(false);
   const [volumes, setVolumes] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const capabilities = useCapabilities().data;
+  const hostIds = new Set([...selected.values()].map((item) => item.hostId));
+  // An action is offered when it is allowed on every host of the selection.
+  const offered = ACTIONS.filter(({ action }) =>
+    [...hostIds].every((hostId) => can(capabilities, hostId, CONTAINER_ACTION_PERMISSIONS[action])),
+  );
 
   function run(action: TBulkAction) {
     const items = [...selected.values()];
@@ -85,7 +96,7 @@ export function BulkActionBar({ selected, onClear, onSucceeded }: BulkActionBarP
           className="flex flex-wrap items-center gap-1.5 rounded-lg border border-accent/30 bg-accent/5 px-3 py-2"
         >
           <span className="mr-2 text-sm font-medium text-fg">{count} selected</span>
-          {ACTIONS.map(({ action, label, icon: Icon, asks }) => (
+          {offered.map(({ action, label, icon: Icon, asks }) => (
             <Button
               key={action}
               size="sm"

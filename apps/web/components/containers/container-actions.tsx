@@ -1,6 +1,12 @@
 'use client';
 
-import { ZRenameContainerRequest, type TContainerInspect } from '@berth/shared';
+import {
+  CONTAINER_ACTION_PERMISSIONS,
+  ZRenameContainerRequest,
+  type Permission,
+  type TBulkAction,
+  type TContainerInspect,
+} from '@berth/shared';
 import {
   Copy,
   Pause,
@@ -16,6 +22,7 @@ import {
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { can, useCapabilities } from '@/lib/capabilities';
 import { containerHref } from '@/lib/container-format';
 import type { InspectView } from '@/lib/container-inspect';
 import {
@@ -48,10 +55,17 @@ interface ContainerActionsProps {
 }
 
 /**
- * Start, stop, restart, kill, pause, unpause, rename, resources, recreate, duplicate and remove.
+ * Start, stop, restart, kill, pause, unpause, rename, resources, recreate, duplicate and remove;
+ * each shown only with the permission it needs on the host.
  */
 export function ContainerActions({ hostId, view, raw }: ContainerActionsProps) {
   const router = useRouter();
+  const capabilities = useCapabilities().data;
+  const allowed = (permission: Permission) => can(capabilities, hostId, permission);
+  const may = (action: TBulkAction) => allowed(CONTAINER_ACTION_PERMISSIONS[action]);
+  const canUpdate = allowed('container.update');
+  const canCreate = allowed('container.create');
+  const canRemove = may('remove');
   const id = view.id;
   const act = useContainerAction(hostId, id);
   const rename = useRenameContainer(hostId, id);
@@ -96,65 +110,76 @@ export function ContainerActions({ hostId, view, raw }: ContainerActionsProps) {
   return (
     <>
       <div className="flex flex-wrap items-center gap-1.5">
-        {running || paused || restarting ? null : (
+        {may('start') && !(running || paused || restarting) ? (
           <Button variant="primary" disabled={busy} onClick={() => act.mutate({ action: 'start' })}>
             <Play aria-hidden />
             Start
           </Button>
-        )}
-        {running || paused || restarting ? (
+        ) : null}
+        {may('stop') && (running || paused || restarting) ? (
           <Button disabled={busy} onClick={() => open('stop')}>
             <Square aria-hidden />
             Stop
           </Button>
         ) : null}
-        {running ? (
+        {may('restart') && running ? (
           <Button disabled={busy} onClick={() => act.mutate({ action: 'restart' })}>
             <RotateCcw aria-hidden />
             Restart
           </Button>
         ) : null}
-        {running && !paused ? (
+        {may('pause') && running && !paused ? (
           <Button disabled={busy} onClick={() => act.mutate({ action: 'pause' })}>
             <Pause aria-hidden />
             Pause
           </Button>
         ) : null}
-        {paused ? (
+        {may('unpause') && paused ? (
           <Button disabled={busy} onClick={() => act.mutate({ action: 'unpause' })}>
             <Play aria-hidden />
             Unpause
           </Button>
         ) : null}
-        {running || paused || restarting ? (
+        {may('kill') && (running || paused || restarting) ? (
           <Button disabled={busy} onClick={() => open('kill')}>
             <Skull aria-hidden />
             Kill
           </Button>
         ) : null}
-        <Button variant="ghost" onClick={() => open('rename')}>
-          <Pencil aria-hidden />
-          Rename
-        </Button>
-        <Button variant="ghost" onClick={() => open('resources')}>
-          <SlidersHorizontal aria-hidden />
-          Resources
-        </Button>
-        <Button variant="ghost" onClick={() => open('recreate')}>
-          <RefreshCcw aria-hidden />
-          Recreate
-        </Button>
-        <Link
-          href={`/containers/new?from=${encodeURIComponent(hostId)}/${encodeURIComponent(id)}`}
-          className={buttonClassName('ghost')}
-        >
-          <Copy aria-hidden />
-          Duplicate
-        </Link>
-        <Button variant="ghost" onClick={() => open('remove')}>
-          <Trash2 aria-hidden />
-          Remove
-        </Button>
+        {canUpdate ? (
+          <>
+            <Button variant="ghost" onClick={() => open('rename')}>
+              <Pencil aria-hidden />
+              Rename
+            </Button>
+            <Button variant="ghost" onClick={() => open('resources')}>
+              <SlidersHorizontal aria-hidden />
+              Resources
+            </Button>
+          </>
+        ) : null}
+        {/* Recreating removes the old container and creates its replacement. */}
+        {canCreate && canRemove ? (
+          <Button variant="ghost" onClick={() => open('recreate')}>
+            <RefreshCcw aria-hidden />
+            Recreate
+          </Button>
+        ) : null}
+        {canCreate ? (
+          <Link
+            href={`/containers/new?from=${encodeURIComponent(hostId)}/${encodeURIComponent(id)}`}
+            className={buttonClassName('ghost')}
+          >
+            <Copy aria-hidden />
+            Duplicate
+          </Link>
+        ) : null}
+        {canRemove ? (
+          <Button variant="ghost" onClick={() => open('remove')}>
+            <Trash2 aria-hidden />
+            Remove
+          </Button>
+        ) : null}
       </div>
       {act.error && dialog === null ? (
         <div className="mt-3 w-full">

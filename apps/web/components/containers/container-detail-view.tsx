@@ -5,6 +5,7 @@ import { ArrowLeft } from 'lucide-react';
 import Link from 'next/link';
 import { useEffect, useMemo, useState } from 'react';
 import { ApiError } from '@/lib/api';
+import { can, useCapabilities } from '@/lib/capabilities';
 import { shortId } from '@/lib/container-format';
 import { readInspect } from '@/lib/container-inspect';
 import { useContainerEventRefresh } from '@/lib/container-live';
@@ -18,7 +19,8 @@ import { ContainerLogs } from './container-logs';
 import { ContainerOverview } from './container-overview';
 import { ContainerStateBadge } from './container-state-badge';
 import { ContainerStats } from './container-stats';
-import { ContainerTabs, panelId, tabId, type ContainerTab } from './container-tabs';
+import { CONTAINER_TABS, permissionOf, type ContainerTab } from '@/lib/container-tab';
+import { ContainerTabs, panelId, tabId } from './container-tabs';
 
 interface ContainerDetailViewProps {
   hostId: string;
@@ -35,7 +37,14 @@ function stateOf(status: string): TContainerState {
 export function ContainerDetailView({ hostId, id, initialTab }: ContainerDetailViewProps) {
   const inspect = useContainerInspect(hostId, id);
   const hostName = useFleetSummary().data?.perHost.find((h) => h.hostId === hostId)?.name;
-  const [tab, setTab] = useState(initialTab);
+  const capabilities = useCapabilities().data;
+  // Logs, console and stats each need their own permission; a tab that would be refused is not shown.
+  const tabs = useMemo(
+    () => CONTAINER_TABS.filter((t) => can(capabilities, hostId, permissionOf(t))),
+    [capabilities, hostId],
+  );
+  const [chosen, setTab] = useState(initialTab);
+  const tab = tabs.includes(chosen) ? chosen : 'overview';
   useContainerEventRefresh(hostId, id);
   const view = useMemo(() => (inspect.data ? readInspect(inspect.data) : null), [inspect.data]);
 
@@ -114,7 +123,7 @@ export function ContainerDetailView({ hostId, id, initialTab }: ContainerDetailV
       <div className="mb-4">
         <ContainerActions key={view.id} hostId={hostId} view={view} raw={inspect.data} />
       </div>
-      <ContainerTabs current={tab} onSelect={setTab} />
+      <ContainerTabs tabs={tabs} current={tab} onSelect={setTab} />
       <div
         role="tabpanel"
         id={panelId(tab)}

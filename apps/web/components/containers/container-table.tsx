@@ -25,6 +25,8 @@ interface ContainerTableProps {
   sort: TContainerSort;
   order: 'asc' | 'desc';
   onSort: (sort: TContainerSort) => void;
+  /** Checkboxes only for someone who may run a bulk action on some host. */
+  selectable: boolean;
   selected: ReadonlyMap<string, SelectedContainer>;
   onToggle: (index: number, range: boolean) => void;
   onToggleAll: (on: boolean) => void;
@@ -43,10 +45,12 @@ export function ContainerTable({
   sort,
   order,
   onSort,
+  selectable,
   selected,
   onToggle,
   onToggleAll,
 }: ContainerTableProps) {
+  const columns = selectable ? 7 : 6;
   const scrollRef = useRef<HTMLDivElement>(null);
   const count = hasMore ? Math.max(total, rows.length + 1) : rows.length;
   // The virtualizer is read during render on purpose: its items are this render's rows.
@@ -81,7 +85,7 @@ export function ContainerTable({
         className="w-full min-w-[960px] table-fixed border-collapse text-left text-sm"
       >
         <colgroup>
-          <col className="w-10" />
+          {selectable ? <col className="w-10" /> : null}
           <col className="w-[26%]" />
           <col className="w-[12%]" />
           <col className="w-[22%]" />
@@ -91,18 +95,20 @@ export function ContainerTable({
         </colgroup>
         <thead>
           <tr aria-rowindex={1}>
-            <HeaderCell>
-              <input
-                type="checkbox"
-                aria-label="Select all loaded containers"
-                checked={allChecked}
-                ref={(input) => {
-                  if (input) input.indeterminate = loadedSelected > 0 && !allChecked;
-                }}
-                onChange={(event) => onToggleAll(event.target.checked)}
-                className="size-4 accent-[var(--accent)]"
-              />
-            </HeaderCell>
+            {selectable ? (
+              <HeaderCell>
+                <input
+                  type="checkbox"
+                  aria-label="Select all loaded containers"
+                  checked={allChecked}
+                  ref={(input) => {
+                    if (input) input.indeterminate = loadedSelected > 0 && !allChecked;
+                  }}
+                  onChange={(event) => onToggleAll(event.target.checked)}
+                  className="size-4 accent-[var(--accent)]"
+                />
+              </HeaderCell>
+            ) : null}
             <SortHeader label="Name" field="name" sort={sort} order={order} onSort={onSort} />
             <SortHeader label="Host" field="host" sort={sort} order={order} onSort={onSort} />
             <SortHeader label="Image" field="image" sort={sort} order={order} onSort={onSort} />
@@ -114,7 +120,7 @@ export function ContainerTable({
         <tbody>
           {paddingTop > 0 ? (
             <tr aria-hidden style={{ height: paddingTop }}>
-              <td colSpan={7} />
+              <td colSpan={columns} />
             </tr>
           ) : null}
           {items.map((item) => {
@@ -125,15 +131,19 @@ export function ContainerTable({
                 row={row}
                 index={item.index}
                 checked={selected.has(rowKeyOf(row))}
-                onToggle={onToggle}
+                onToggle={selectable ? onToggle : null}
               />
             ) : (
-              <PlaceholderRow key={`placeholder-${item.index}`} index={item.index} />
+              <PlaceholderRow
+                key={`placeholder-${item.index}`}
+                index={item.index}
+                columns={columns}
+              />
             );
           })}
           {paddingBottom > 0 ? (
             <tr aria-hidden style={{ height: paddingBottom }}>
-              <td colSpan={7} />
+              <td colSpan={columns} />
             </tr>
           ) : null}
         </tbody>
@@ -187,7 +197,7 @@ interface ContainerRowProps {
   row: TContainerSummary;
   index: number;
   checked: boolean;
-  onToggle: (index: number, range: boolean) => void;
+  onToggle: ((index: number, range: boolean) => void) | null;
 }
 
 /** Rows re-render only when their own data changes, not on every scroll frame of the table. */
@@ -206,16 +216,18 @@ const ContainerRow = memo(function ContainerRow({
       aria-selected={checked}
       className={`h-[52px] ${checked ? 'bg-accent/5' : 'hover:bg-surface-2/50'} ${row.stale ? 'text-muted opacity-60' : ''}`}
     >
-      <td className={cell}>
-        <input
-          type="checkbox"
-          aria-label={`Select ${row.name}`}
-          checked={checked}
-          // React reports a checkbox change from its click, so Shift is on the native event.
-          onChange={(event) => onToggle(index, (event.nativeEvent as MouseEvent).shiftKey)}
-          className="size-4 accent-[var(--accent)]"
-        />
-      </td>
+      {onToggle ? (
+        <td className={cell}>
+          <input
+            type="checkbox"
+            aria-label={`Select ${row.name}`}
+            checked={checked}
+            // React reports a checkbox change from its click, so Shift is on the native event.
+            onChange={(event) => onToggle(index, (event.nativeEvent as MouseEvent).shiftKey)}
+            className="size-4 accent-[var(--accent)]"
+          />
+        </td>
+      ) : null}
       <td className={cell}>
         <Link
           href={containerHref(row.hostId, row.id)}
@@ -276,10 +288,10 @@ function Ago({ iso }: { iso: string }) {
   );
 }
 
-function PlaceholderRow({ index }: { index: number }) {
+function PlaceholderRow({ index, columns }: { index: number; columns: number }) {
   return (
     <tr aria-rowindex={index + 2} className="h-[52px]">
-      <td colSpan={7} className="border-b border-border px-3">
+      <td colSpan={columns} className="border-b border-border px-3">
         <div aria-hidden className="h-3 w-2/3 animate-pulse rounded bg-surface-2" />
       </td>
     </tr>

@@ -1,48 +1,32 @@
 'use client';
 
 import { useRef, type KeyboardEvent } from 'react';
-
-export const CONTAINER_TABS = ['overview', 'logs', 'console', 'stats'] as const;
-export type ContainerTab = (typeof CONTAINER_TABS)[number];
-
-export function isContainerTab(value: string): value is ContainerTab {
-  return (CONTAINER_TABS as readonly string[]).includes(value);
-}
-
-function labelOf(tab: ContainerTab): string {
-  switch (tab) {
-    case 'overview':
-      return 'Overview';
-    case 'logs':
-      return 'Logs';
-    case 'console':
-      return 'Console';
-    case 'stats':
-      return 'Stats';
-  }
-}
+import { labelOf, type ContainerTab } from '@/lib/container-tab';
 
 export const tabId = (tab: ContainerTab) => `container-tab-${tab}`;
 export const panelId = (tab: ContainerTab) => `container-panel-${tab}`;
 
 /** The detail page's tabs; arrow keys, Home and End move between them (WAI-ARIA tabs). */
 export function ContainerTabs({
+  tabs,
   current,
   onSelect,
 }: {
+  /** The tabs the user may open, in CONTAINER_TABS order. */
+  tabs: readonly ContainerTab[];
   current: ContainerTab;
   onSelect: (tab: ContainerTab) => void;
 }) {
   const list = useRef<HTMLDivElement>(null);
 
   function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
-    const index = CONTAINER_TABS.indexOf(current);
-    const last = CONTAINER_TABS.length - 1;
+    const index = tabs.indexOf(current);
+    const last = tabs.length - 1;
     const next =
       event.key === 'ArrowRight'
-        ? (index + 1) % CONTAINER_TABS.length
+        ? (index + 1) % tabs.length
         : event.key === 'ArrowLeft'
-          ? (index + last) % CONTAINER_TABS.length
+          ? (index + last) % tabs.length
           : event.key === 'Home'
             ? 0
             : event.key === 'End'
@@ -50,7 +34,7 @@ export function ContainerTabs({
               : null;
     if (next === null) return;
     event.preventDefault();
-    const tab = CONTAINER_TABS[next]!;
+    const tab = tabs[next]!;
     onSelect(tab);
     list.current?.querySelector<HTMLElement>(`#${tabId(tab)}`)?.focus();
   }
@@ -63,7 +47,7 @@ export function ContainerTabs({
       onKeyDown={onKeyDown}
       className="flex gap-1 border-b border-border"
     >
-      {CONTAINER_TABS.map((tab) => {
+      {tabs.map((tab) => {
         const selected = tab === current;
         return (
           <button

@@ -1,10 +1,11 @@
 'use client';
 
-import type { TContainerSort } from '@berth/shared';
+import { BULK_ACTIONS, CONTAINER_ACTION_PERMISSIONS, type TContainerSort } from '@berth/shared';
 import { Activity, Container, Plus } from 'lucide-react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { hostsWith, useCapabilities } from '@/lib/capabilities';
 import { filtersSearch, type ContainerListFilters } from '@/lib/container-list-filters';
 import { useLiveContainerList } from '@/lib/container-list-live';
 import { useContainerList, useFleetSummary } from '@/lib/container-queries';
@@ -30,6 +31,11 @@ export function ContainersView({ initialFilters }: { initialFilters: ContainerLi
   const live = useLiveContainerList(filters);
   const hosts = useFleetSummary().data?.perHost ?? [];
   const selection = useRowSelection();
+  const capabilities = useCapabilities().data;
+  const canCreate = hostsWith(capabilities, 'container.create').length > 0;
+  const selectable = BULK_ACTIONS.some(
+    (action) => hostsWith(capabilities, CONTAINER_ACTION_PERMISSIONS[action]).length > 0,
+  );
 
   // Typing waits for a pause before it asks the server; leaving the box applies it at once.
   const applySearch = useCallback(
@@ -79,10 +85,12 @@ export function ContainersView({ initialFilters }: { initialFilters: ContainerLi
               <Activity aria-hidden />
               Events
             </Link>
-            <Link href="/containers/new" className={buttonClassName('primary')}>
-              <Plus aria-hidden />
-              New container
-            </Link>
+            {canCreate ? (
+              <Link href="/containers/new" className={buttonClassName('primary')}>
+                <Plus aria-hidden />
+                New container
+              </Link>
+            ) : null}
           </>
         }
       />
@@ -118,10 +126,14 @@ export function ContainersView({ initialFilters }: { initialFilters: ContainerLi
             </EmptyState>
           ) : (
             <EmptyState icon={Container} title="No containers yet">
-              <p className="mb-3">The hosts you may see have no containers.</p>
-              <Link href="/containers/new" className={buttonClassName('primary')}>
-                Create a container
-              </Link>
+              <p className={canCreate ? 'mb-3' : undefined}>
+                The hosts you may see have no containers.
+              </p>
+              {canCreate ? (
+                <Link href="/containers/new" className={buttonClassName('primary')}>
+                  Create a container
+                </Link>
+              ) : null}
             </EmptyState>
           )
         ) : (
@@ -140,6 +152,7 @@ export function ContainersView({ initialFilters }: { initialFilters: ContainerLi
               sort={filters.sort}
               order={filters.order}
               onSort={onSort}
+              selectable={selectable}
               selected={selection.selected}
               onToggle={(index, range) => selection.toggle(rows, index, range)}
               onToggleAll={(on) => selection.setAll(rows, on)}
@@ -147,7 +160,8 @@ export function ContainersView({ initialFilters }: { initialFilters: ContainerLi
             <p className="border-t border-border px-3 py-1.5 text-xs text-muted">
               {rows.length.toLocaleString()} of {total.toLocaleString()} loaded
               {isFetchingNextPage ? ' · loading more…' : ''}
-              {list.isPlaceholderData ? ' · updating…' : ''} · Shift-click selects a range
+              {list.isPlaceholderData ? ' · updating…' : ''}
+              {selectable ? ' · Shift-click selects a range' : ''}
             </p>
           </Panel>
         )}

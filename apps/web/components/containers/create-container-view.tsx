@@ -1,9 +1,13 @@
 'use client';
 
-import { ArrowLeft } from 'lucide-react';
+import type { THostSummary } from '@berth/shared';
+import { ArrowLeft, Container } from 'lucide-react';
 import Link from 'next/link';
+import { useMemo } from 'react';
+import { hostsWith, useCapabilities } from '@/lib/capabilities';
 import { emptyContainerForm, formFromInspect } from '@/lib/container-form';
 import { useContainerInspect, useFleetSummary } from '@/lib/container-queries';
+import { EmptyState } from '../ui/empty-state';
 import { ErrorNotice } from '../ui/error-notice';
 import { PageHeader } from '../ui/page-header';
 import { Skeleton } from '../ui/skeleton';
@@ -18,6 +22,13 @@ interface CreateContainerViewProps {
 
 export function CreateContainerView({ hostId, from }: CreateContainerViewProps) {
   const summary = useFleetSummary();
+  const capabilities = useCapabilities().data;
+  // Only the hosts the user may create on are offered.
+  const hosts = useMemo((): THostSummary[] => {
+    const creatable = new Set(hostsWith(capabilities, 'container.create'));
+    return summary.data?.perHost.filter((host) => creatable.has(host.hostId)) ?? [];
+  }, [summary.data, capabilities]);
+  const preselected = hosts.some((host) => host.hostId === hostId) ? hostId : '';
   const back = (
     <Link
       href="/containers"
@@ -38,15 +49,19 @@ export function CreateContainerView({ hostId, from }: CreateContainerViewProps) 
         <FormSkeleton />
       ) : summary.isError ? (
         <ErrorNotice error={summary.error} onRetry={() => void summary.refetch()} />
+      ) : hosts.length === 0 ? (
+        <EmptyState icon={Container} title="No host to create on">
+          None of the hosts you may see lets you create containers. Ask an administrator for a role
+          that does.
+        </EmptyState>
       ) : from ? (
-        <DuplicateForm from={from} hosts={summary.data.perHost} />
+        <DuplicateForm from={from} hosts={hosts} />
       ) : (
         <ContainerForm
           initial={emptyContainerForm(
-            hostId ||
-              (summary.data.perHost.length === 1 ? (summary.data.perHost[0]?.hostId ?? '') : ''),
+            preselected || (hosts.length === 1 ? (hosts[0]?.hostId ?? '') : ''),
           )}
-          hosts={summary.data.perHost}
+          hosts={hosts}
         />
       )}
     </>

@@ -18,15 +18,28 @@ import { EngineFacts } from './engine-facts';
 import { FactList } from './fact-list';
 import { HostLabels } from './host-labels';
 import { HostTestResultView } from './host-test-result-view';
+import { HostsAdministratorsOnly } from './hosts-administrators-only';
 import { RelativeTime } from './relative-time';
 import { RemoveHostDialog } from './remove-host-dialog';
 import { WarningNote } from './warning-note';
 
 export function HostDetailView({ id }: { id: string }) {
+  const isAdmin = useMe().data?.user.isAdmin === true;
+  if (!isAdmin) {
+    return (
+      <>
+        <PageHeader title="Host" />
+        <HostsAdministratorsOnly />
+      </>
+    );
+  }
+  return <AdminHostDetailView id={id} />;
+}
+
+function AdminHostDetailView({ id }: { id: string }) {
   const router = useRouter();
   const host = useHost(id);
   const check = useCheckHost(id);
-  const isAdmin = useMe().data?.user.isAdmin === true;
   const [editing, setEditing] = useState(false);
   const [removing, setRemoving] = useState(false);
 
@@ -81,25 +94,21 @@ export function HostDetailView({ id }: { id: string }) {
               <RefreshCw aria-hidden className={check.isPending ? 'animate-spin' : ''} />
               {check.isPending ? 'Checking…' : 'Check now'}
             </Button>
-            {isAdmin ? (
-              <>
-                <Link
-                  href={`/admin/hosts/${encodeURIComponent(id)}/policy`}
-                  className={buttonClassName()}
-                >
-                  <ShieldCheck aria-hidden />
-                  Security policy
-                </Link>
-                <Button onClick={() => setEditing(true)} disabled={editing}>
-                  <Pencil aria-hidden />
-                  Edit
-                </Button>
-                <Button variant="ghost" onClick={() => setRemoving(true)}>
-                  <Trash2 aria-hidden />
-                  Remove
-                </Button>
-              </>
-            ) : null}
+            <Link
+              href={`/admin/hosts/${encodeURIComponent(id)}/policy`}
+              className={buttonClassName()}
+            >
+              <ShieldCheck aria-hidden />
+              Security policy
+            </Link>
+            <Button onClick={() => setEditing(true)} disabled={editing}>
+              <Pencil aria-hidden />
+              Edit
+            </Button>
+            <Button variant="ghost" onClick={() => setRemoving(true)}>
+              <Trash2 aria-hidden />
+              Remove
+            </Button>
           </>
         }
       />

@@ -13,6 +13,7 @@ import { Panel } from '../ui/panel';
 import { Skeleton } from '../ui/skeleton';
 import { AddHostForm } from './add-host-form';
 import { HostTable } from './host-table';
+import { HostsAdministratorsOnly } from './hosts-administrators-only';
 import { RemoveHostDialog } from './remove-host-dialog';
 
 function matches(host: THost, query: string): boolean {
@@ -24,8 +25,20 @@ function matches(host: THost, query: string): boolean {
 }
 
 export function HostsView() {
-  const hosts = useHosts();
   const isAdmin = useMe().data?.user.isAdmin === true;
+  if (!isAdmin) {
+    return (
+      <>
+        <PageHeader title="Hosts" description="Docker engines Berth connects to." />
+        <HostsAdministratorsOnly />
+      </>
+    );
+  }
+  return <AdminHostsView />;
+}
+
+function AdminHostsView() {
+  const hosts = useHosts();
   const [adding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<THost | null>(null);
   const [query, setQuery] = useState('');
@@ -56,7 +69,7 @@ export function HostsView() {
                 className={`${inputClassName} h-8 w-56 pl-8`}
               />
             </div>
-            {isAdmin && !adding ? (
+            {!adding ? (
               <Button variant="primary" onClick={() => setAdding(true)}>
                 <Plus aria-hidden />
                 Add host
@@ -67,11 +80,7 @@ export function HostsView() {
       />
       <div className="flex flex-col gap-5">
         {adding ? <AddHostForm onDone={() => setAdding(false)} /> : null}
-        <HostsBody
-          hosts={hosts}
-          query={deferredQuery}
-          onRemove={isAdmin ? setRemoving : undefined}
-        />
+        <HostsBody hosts={hosts} query={deferredQuery} onRemove={setRemoving} />
       </div>
       <RemoveHostDialog host={removing} onClose={() => setRemoving(null)} />
     </>

@@ -4,6 +4,7 @@ import type { TUser } from '@berth/shared';
 import { useRouter } from 'next/navigation';
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { ApiError } from '@/lib/api';
+import { useCapabilities } from '@/lib/capabilities';
 import { useMe, useSetupStatus } from '@/lib/queries';
 import { useHostStatusEvents } from '@/lib/use-host-status-events';
 import { ErrorNotice } from '../ui/error-notice';
@@ -18,6 +19,8 @@ import { useKeyboardShortcuts } from './use-keyboard-shortcuts';
 export function AppShell({ children }: { children: ReactNode }) {
   const router = useRouter();
   const me = useMe();
+  // Asked alongside /me, so pages render once with only the buttons that work (no flicker).
+  const capabilities = useCapabilities();
   const setup = useSetupStatus();
   const needsSetup = setup.data?.needsSetup === true;
 
@@ -25,12 +28,15 @@ export function AppShell({ children }: { children: ReactNode }) {
     if (needsSetup) router.replace('/setup');
   }, [needsSetup, router]);
 
-  if (me.data && !needsSetup) return <SignedInShell user={me.data.user}>{children}</SignedInShell>;
+  if (me.data && capabilities.data && !needsSetup) {
+    return <SignedInShell user={me.data.user}>{children}</SignedInShell>;
+  }
   // A 401 is already on its way to /login (see lib/api.ts); anything else is worth showing.
-  if (me.isError && !(me.error instanceof ApiError && me.error.status === 401)) {
+  const failed = me.isError ? me : capabilities.isError ? capabilities : null;
+  if (failed && !(failed.error instanceof ApiError && failed.error.status === 401)) {
     return (
       <div className="mx-auto max-w-lg p-8">
-        <ErrorNotice error={me.error} onRetry={() => void me.refetch()} />
+        <ErrorNotice error={failed.error} onRetry={() => void failed.refetch()} />
       </div>
     );
   }

@@ -17,19 +17,19 @@ export interface NavItem {
   icon: LucideIcon;
   /** Second key of the `g <key>` shortcut that opens this page. */
   shortcut: string;
-  /** Shown to global administrators only (the pages behind it refuse everyone else anyway). */
+  /** Shown to global administrators only: the API behind the page answers everyone else 403. */
   adminOnly?: true;
 }
 
 export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/', label: 'Dashboard', icon: LayoutDashboard, shortcut: 'd' },
-  { href: '/hosts', label: 'Hosts', icon: Server, shortcut: 'h' },
+  { href: '/hosts', label: 'Hosts', icon: Server, shortcut: 'h', adminOnly: true },
   { href: '/containers', label: 'Containers', icon: Container, shortcut: 'c' },
   { href: '/images', label: 'Images', icon: Layers, shortcut: 'i' },
   { href: '/networks', label: 'Networks', icon: Network, shortcut: 'n' },
   { href: '/volumes', label: 'Volumes', icon: HardDrive, shortcut: 'v' },
   { href: '/stacks', label: 'Stacks', icon: Box, shortcut: 's' },
-  { href: '/registries', label: 'Registries', icon: Package, shortcut: 'r' },
+  { href: '/registries', label: 'Registries', icon: Package, shortcut: 'r', adminOnly: true },
   { href: '/admin', label: 'Admin', icon: ShieldCheck, shortcut: 'a', adminOnly: true },
 ];
 

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { ContainerDetailView } from '@/components/containers/container-detail-view';
-import { isContainerTab } from '@/components/containers/container-tabs';
+import { isContainerTab } from '@/lib/container-tab';
 
 export const metadata: Metadata = { title: 'Container' };
 

@@ -1,0 +1,34 @@
+import { expect, type Page } from '@playwright/test';
+
+export const adminUser = process.env.BERTH_ADMIN_USER ?? 'admin';
+
+export function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set; the test script sets it when it starts Berth.`);
+  return value;
+}
+
+/** Signs in through the form and waits for the dashboard. */
+export async function signIn(page: Page, username: string, password: string): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('Username', { exact: true }).fill(username);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page).toHaveURL((url) => url.pathname === '/');
+}
+
+/** An API call with the browser's session, as the dashboard makes it (CSRF token included). */
+export async function apiCall(
+  page: Page,
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  data?: unknown,
+) {
+  const me = await page.request.get('/api/auth/me');
+  const { csrfToken } = (await me.json()) as { csrfToken: string };
+  return page.request.fetch(path, {
+    method,
+    headers: { 'x-csrf-token': csrfToken },
+    ...(data === undefined ? {} : { data }),
+  });
+}
