@@ -1,8 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { Injectable } from '@nestjs/common';
 import type { TCreateRegistryRequest, TRegistry, TUpdateRegistryRequest } from '@berth/shared';
-import { actorOf, requestFacts } from '../audit/audit-context.js';
-import { AuditLog } from '../audit/audit-log.js';
+import { orConflictOn } from '../admin/unique-conflict.js';
+import { auditFacts } from '../audit/audit-context.js';
+import { type Audited, type AuditEntry, AuditLog, type Tx } from '../audit/audit-log.js';
 import type { Principal } from '../auth/principal.js';
 import { AppError } from '../common/app-error.js';
 import { PrismaService } from '../database/prisma.service.js';
@@ -16,7 +17,10 @@ export interface RegistryCredentials {
   password: string;
 }
 
-/** Stored registry credentials. Passwords are sealed by the vault and leave only towards engines. */
+/**
+ * Stored registry credentials. Passwords are sealed by the vault and leave only towards engines.
+ * Every change is written with its audit record in one transaction (`audit.change`).
+ */
 @Injectable()
 export class RegistriesService {
   constructor(
@@ -38,15 +42,16 @@ export class RegistriesService {
   ): Promise<TRegistry> {
     const serverAddress = normaliseRegistryAddress(input.serverAddress);
     await this.assertFree(input.name, serverAddress, null);
-    const row = await this.prisma.db.registry.create({
-      data: {
-        name: input.name,
-        serverAddress,
-        username: input.username,
-        secret: this.vault.seal(input.password),
-      },
+    const data = {
+      name: input.name,
+      serverAddress,
+      username: input.username,
+      secret: this.vault.seal(input.password),
+    };
+    const row = await this.audited(async (tx) => {
+      const created = await tx.registry.create({ data });
+      return { result: created, entry: entry('registry.create', created, principal, req) };
     });
-    await this.record('registry.create', row, principal, req);
     return toRegistryDto(row);
   }
 
@@ -61,23 +66,29 @@ export class RegistriesService {
       ? normaliseRegistryAddress(input.serverAddress)
       : current.serverAddress;
     await this.assertFree(input.name ?? current.name, serverAddress, id);
-    const row = await this.prisma.db.registry.update({
-      where: { id },
-      data: {
-        name: input.name ?? current.name,
-        serverAddress,
-        username: input.username ?? current.username,
-        secret: input.password ? this.vault.seal(input.password) : current.secret,
-      },
+    const data = {
+      name: input.name ?? current.name,
+      serverAddress,
+      username: input.username ?? current.username,
+      secret: input.password ? this.vault.seal(input.password) : current.secret,
+    };
+    const row = await this.audited(async (tx) => {
+      const { count } = await tx.registry.updateMany({ where: { id }, data });
+      // Removed by another request since it was read.
+      if (count === 0) throw AppError.notFound('registry');
+      const updated = { ...current, ...data };
+      return { result: updated, entry: entry('registry.update', updated, principal, req) };
     });
-    await this.record('registry.update', row, principal, req);
     return toRegistryDto(row);
   }
 
   async remove(id: string, principal: Principal, req: IncomingMessage): Promise<void> {
     const row = await this.find(id);
-    await this.prisma.db.registry.delete({ where: { id } });
-    await this.record('registry.delete', row, principal, req);
+    await this.audited(async (tx) => {
+      const { count } = await tx.registry.deleteMany({ where: { id } });
+      if (count === 0) throw AppError.notFound('registry');
+      return { result: undefined, entry: entry('registry.delete', row, principal, req) };
+    });
   }
 
   /** Credentials for a registry address, or null when none are stored. */
@@ -117,26 +128,36 @@ export class RegistriesService {
     });
     if (!clash) return;
     const field = clash.name === name ? 'name' : 'serverAddress';
-    throw new AppError('CONFLICT', `a registry with this ${field} exists`, {
+    throw new AppError('CONFLICT', TAKEN[field], {
       issues: [{ path: field, message: 'already taken' }],
     });
   }
 
-  private async record(
-    action: 'registry.create' | 'registry.update' | 'registry.delete',
-    row: Registry,
-    principal: Principal,
-    req: IncomingMessage,
-  ): Promise<void> {
-    await this.audit.record({
-      actor: actorOf(principal),
-      action,
-      outcome: 'success',
-      target: row.name,
-      details: { serverAddress: row.serverAddress, username: row.username },
-      ...requestFacts(req),
-    });
+  /** A change and its record in one transaction; a name or address taken meanwhile is a 409. */
+  private audited<T>(work: (tx: Tx) => Promise<Audited<T>>): Promise<T> {
+    return orConflictOn(() => this.audit.change(work), TAKEN);
   }
+}
+
+const TAKEN = {
+  name: 'a registry with this name exists',
+  serverAddress: 'a registry with this serverAddress exists',
+} as const;
+
+/** The password is never in the record: only where and as whom. */
+function entry(
+  action: 'registry.create' | 'registry.update' | 'registry.delete',
+  row: Pick<Registry, 'name' | 'serverAddress' | 'username'>,
+  principal: Principal,
+  req: IncomingMessage,
+): AuditEntry {
+  return {
+    ...auditFacts(principal, req),
+    action,
+    outcome: 'success',
+    target: row.name,
+    details: { serverAddress: row.serverAddress, username: row.username },
+  };
 }
 
 function toRegistryDto(row: Registry): TRegistry {
