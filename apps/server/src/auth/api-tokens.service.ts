@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { Injectable } from '@nestjs/common';
 import type { TApiToken, TCreateTokenRequest, TCreateTokenResponse } from '@berth/shared';
-import { actorOf, requestFacts } from '../audit/audit-context.js';
-import { AuditLog } from '../audit/audit-log.js';
+import { auditFacts } from '../audit/audit-context.js';
+import { type AuditEntry, AuditLog } from '../audit/audit-log.js';
 import { AppError } from '../common/app-error.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { Authenticator } from './authenticator.js';
@@ -11,7 +11,10 @@ import { digest, newSecret } from './secrets.js';
 
 const DAY_MS = 86_400_000;
 
-/** API tokens for scripts and the docker CLI: shown once, stored as a digest, expirable, revocable. */
+/**
+ * API tokens for scripts and the docker CLI: shown once, stored as a digest, expirable, revocable.
+ * Each create and revoke is written with its audit record in one transaction (`audit.change`).
+ */
 @Injectable()
 export class ApiTokensService {
   constructor(
@@ -40,21 +43,23 @@ export class ApiTokensService {
     req: IncomingMessage,
   ): Promise<TCreateTokenResponse> {
     const token = newSecret('berth');
-    const row = await this.prisma.db.apiToken.create({
-      data: {
-        userId: principal.user.id,
-        name: input.name,
-        tokenHash: digest(token),
-        expiresAt: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * DAY_MS) : null,
-      },
-    });
-    await this.audit.record({
-      actor: actorOf(principal),
-      action: 'token.create',
-      outcome: 'success',
-      target: row.id,
-      details: { name: input.name, expiresInDays: input.expiresInDays ?? null },
-      ...requestFacts(req),
+    const data = {
+      userId: principal.user.id,
+      name: input.name,
+      tokenHash: digest(token),
+      expiresAt: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * DAY_MS) : null,
+    };
+    const row = await this.audit.change(async (tx) => {
+      const created = await tx.apiToken.create({ data, select: { id: true } });
+      // The token and its digest stay out of the record: its id names it.
+      const entry: AuditEntry = {
+        ...auditFacts(principal, req),
+        action: 'token.create',
+        outcome: 'success',
+        target: created.id,
+        details: { name: input.name, expiresInDays: input.expiresInDays ?? null },
+      };
+      return { result: created, entry };
     });
     return { id: row.id, token };
   }
@@ -64,14 +69,22 @@ export class ApiTokensService {
     if (!row || row.revokedAt || (row.userId !== principal.user.id && !principal.user.isAdmin)) {
       throw AppError.notFound('token');
     }
-    await this.prisma.db.apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
-    this.authenticator.evict(row.tokenHash);
-    await this.audit.record({
-      actor: actorOf(principal),
-      action: 'token.revoke',
-      outcome: 'success',
-      target: id,
-      ...requestFacts(req),
+    await this.audit.change(async (tx) => {
+      // Only a token still live is revoked, so two revokes at once record one revocation.
+      const { count } = await tx.apiToken.updateMany({
+        where: { id, revokedAt: null },
+        data: { revokedAt: new Date() },
+      });
+      if (count === 0) throw AppError.notFound('token');
+      const entry: AuditEntry = {
+        ...auditFacts(principal, req),
+        action: 'token.revoke',
+        outcome: 'success',
+        target: id,
+      };
+      return { result: undefined, entry };
     });
+    // After the commit: a cached credential dropped earlier could be cached again meanwhile.
+    this.authenticator.evict(row.tokenHash);
   }
 }
