@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ErrorBody, THost, THostTestResult } from '@berth/shared';
+import { PrismaService } from '../src/database/prisma.service.js';
 import { TestBerth } from './support/berth.js';
 import { fleet } from './support/fleet.js';
 
@@ -45,6 +46,14 @@ describe('hosts: every connection kind against real engines', () => {
     expect(host.engine?.hostname).toBe('berth-d');
     // No host key given: the one presented on the first connection is pinned.
     expect(host.sshHostKey).toBe(fleet().d.hostKeyFingerprint);
+    // Once, with its record, though the health monitor probes the new host as well.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const records = await berth.server.app
+      .get(PrismaService)
+      .db.auditEvent.findMany({ where: { action: 'host.update', hostId: host.id } });
+    expect(records.map((r) => JSON.parse(r.details ?? '{}') as unknown)).toEqual([
+      { sshHostKey: fleet().d.hostKeyFingerprint, source: 'first connection' },
+    ]);
   });
 
   it('refuses an SSH host presenting another host key than the pinned one, until it is pinned', async () => {

@@ -1,31 +1,35 @@
 import { existsSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  type TCreateHostRequest,
-  type THost,
-  type THostStatus,
-  type THostTestResult,
-  type TUpdateHostRequest,
-  ZEngineFacts,
-} from '@berth/shared';
+import type { TCreateHostRequest, THost, THostTestResult, TUpdateHostRequest } from '@berth/shared';
 import type { Logger } from 'pino';
 import ssh2 from 'ssh2';
-import { actorOf, requestFacts } from '../audit/audit-context.js';
-import { AuditLog } from '../audit/audit-log.js';
+import { orConflict } from '../admin/unique-conflict.js';
+import { auditFacts } from '../audit/audit-context.js';
+import { type AuditEntry, AuditLog } from '../audit/audit-log.js';
 import type { Principal } from '../auth/principal.js';
 import { AppError } from '../common/app-error.js';
 import { LOGGER } from '../common/logger.js';
 import { CONFIG, type Config } from '../config/config.js';
 import { PrismaService } from '../database/prisma.service.js';
-import type { Host } from '../generated/sqlite/client.js';
+import type { Host, Prisma } from '../generated/sqlite/client.js';
 import { type HostSecrets, kindOf } from '../docker/engine-endpoint.js';
 import { toFingerprint } from '../docker/ssh-host-key.js';
 import { Vault } from '../vault/vault.js';
 import { EngineRegistry } from './engine-registry.js';
 import { type ProbeResult, probeEngine } from './engine-probe.js';
 import { HostEvents } from './host-events.js';
+import { storedEngine, storedSecrets, storedStatus, storedTags } from './stored-host.js';
 
+const SYSTEM = { type: 'system', id: null, name: 'system' } as const;
+
+/** Thrown inside a pinning transaction to roll it back: another probe pinned a key first. */
+class PinnedMeanwhile extends Error {}
+
+/**
+ * Hosts: their records, connection tests and engine facts. Every change is written with its audit
+ * record in one transaction (`audit.change`); the engine is probed after it is committed.
+ */
 @Injectable()
 export class HostsService {
   constructor(
@@ -54,30 +58,36 @@ export class HostsService {
   ): Promise<THost> {
     checkSshKey(input.ssh);
     await this.assertNameFree(input.name);
-    const row = await this.prisma.db.host.create({
-      data: {
-        name: input.name,
-        url: input.url,
-        tags: JSON.stringify(input.tags ?? []),
-        group: input.group ?? null,
-        tlsSkipVerify: input.tls?.skipVerify ?? false,
-        secret: sealSecrets(this.vault, secretsOf(input)),
-        sshHostKey: input.sshHostKey ? toFingerprint(input.sshHostKey) : null,
-      },
-    });
-    await this.audit.record({
-      actor: actorOf(principal),
-      action: 'host.create',
-      outcome: 'success',
-      hostId: row.id,
-      target: row.name,
-      details: {
-        url: row.url,
-        kind: kindOf(row.url, Boolean(input.tls)),
-        ...(row.sshHostKey ? { sshHostKey: row.sshHostKey } : {}),
-      },
-      ...requestFacts(req),
-    });
+    const data = {
+      name: input.name,
+      url: input.url,
+      tags: JSON.stringify(input.tags ?? []),
+      group: input.group ?? null,
+      tlsSkipVerify: input.tls?.skipVerify ?? false,
+      secret: sealSecrets(this.vault, secretsOf(input)),
+      sshHostKey: input.sshHostKey ? toFingerprint(input.sshHostKey) : null,
+    };
+    const row = await orConflict(
+      () =>
+        this.audit.change(async (tx) => {
+          const created = await tx.host.create({ data });
+          const entry: AuditEntry = {
+            ...auditFacts(principal, req),
+            action: 'host.create',
+            outcome: 'success',
+            hostId: created.id,
+            target: created.name,
+            details: {
+              url: created.url,
+              kind: kindOf(created.url, Boolean(input.tls)),
+              ...(created.sshHostKey ? { sshHostKey: created.sshHostKey } : {}),
+            },
+          };
+          return { result: created, entry };
+        }),
+      'name',
+      nameTaken(input.name),
+    );
     return toHostDto((await this.checkNow(row.id)).row);
   }
 
@@ -92,9 +102,7 @@ export class HostsService {
     if (input.name !== undefined && input.name !== current.name)
       await this.assertNameFree(input.name);
     const url = input.url ?? current.url;
-    const stored: HostSecrets = current.secret
-      ? this.vault.openJson<HostSecrets>(current.secret)
-      : {};
+    const stored = this.secretsOf(current);
     // Secrets are write-only: keep the stored ones unless new ones come, drop the ones the new URL cannot use.
     const merged: HostSecrets = {
       ...(url.startsWith('tcp://') && (input.tls ?? stored.tls)
@@ -111,47 +119,55 @@ export class HostsService {
       throw AppError.validation([{ path: 'sshHostKey', message: 'only for ssh:// hosts' }]);
     }
     const sshHostKey = pinnedKeyAfter(current, url, input.sshHostKey);
-    await this.prisma.db.host.update({
-      where: { id },
-      data: {
-        name: input.name ?? current.name,
-        url,
-        tags: input.tags ? JSON.stringify(input.tags) : current.tags,
-        group: input.group === undefined ? current.group : input.group,
-        tlsSkipVerify: input.tls ? (input.tls.skipVerify ?? false) : current.tlsSkipVerify,
-        secret: sealSecrets(this.vault, merged),
-        sshHostKey,
-      },
-    });
-    this.engines.forget(id);
-    await this.audit.record({
-      actor: actorOf(principal),
+    const name = input.name ?? current.name;
+    const data = {
+      name,
+      url,
+      tags: input.tags ? JSON.stringify(input.tags) : current.tags,
+      group: input.group === undefined ? current.group : input.group,
+      tlsSkipVerify: input.tls ? (input.tls.skipVerify ?? false) : current.tlsSkipVerify,
+      secret: sealSecrets(this.vault, merged),
+      sshHostKey,
+    };
+    const entry: AuditEntry = {
+      ...auditFacts(principal, req),
       action: 'host.update',
       outcome: 'success',
       hostId: id,
-      target: input.name ?? current.name,
+      target: name,
       details: {
         fields: Object.keys(input).filter((k) => k !== 'tls' && k !== 'ssh'),
         secretsChanged: Boolean(input.tls ?? input.ssh),
         ...(sshHostKey !== current.sshHostKey ? { sshHostKey } : {}),
       },
-      ...requestFacts(req),
-    });
+    };
+    await orConflict(
+      () =>
+        this.audit.change(async (tx) => {
+          await assertFound(tx.host.updateMany({ where: { id }, data }));
+          return { result: undefined, entry };
+        }),
+      'name',
+      nameTaken(name),
+    );
+    this.engines.forget(id);
     return toHostDto((await this.checkNow(id)).row);
   }
 
   async remove(id: string, principal: Principal, req: IncomingMessage): Promise<void> {
     const host = await this.find(id);
-    await this.prisma.db.host.delete({ where: { id } });
-    this.engines.forget(id);
-    await this.audit.record({
-      actor: actorOf(principal),
+    const entry: AuditEntry = {
+      ...auditFacts(principal, req),
       action: 'host.delete',
       outcome: 'success',
       hostId: id,
       target: host.name,
-      ...requestFacts(req),
+    };
+    await this.audit.change(async (tx) => {
+      await assertFound(tx.host.deleteMany({ where: { id } }));
+      return { result: undefined, entry };
     });
+    this.engines.forget(id);
   }
 
   /** Tries a connection that is not saved; nothing is stored and no secret is echoed. */
@@ -186,17 +202,15 @@ export class HostsService {
     // Trust on first use: an SSH host added without a key gets the one it presented pinned.
     const pin =
       result.status === 'up' && result.sshHostKey && !before.sshHostKey ? result.sshHostKey : null;
-    const row = await this.prisma.db.host.update({
-      where: { id },
-      data: {
-        status: result.status,
-        statusReason: result.error,
-        lastCheckedAt: now,
-        ...(result.engine ? { engine: JSON.stringify(result.engine), lastSeenAt: now } : {}),
-        ...(pin ? { sshHostKey: pin } : {}),
-      },
-    });
-    if (pin) await this.pinned(row, pin);
+    const found = {
+      status: result.status,
+      statusReason: result.error,
+      lastCheckedAt: now,
+      ...(result.engine ? { engine: JSON.stringify(result.engine), lastSeenAt: now } : {}),
+    };
+    const row =
+      (pin ? await this.pin(before, pin, found) : null) ??
+      (await this.prisma.db.host.update({ where: { id }, data: found }));
     this.engines.setStatus(id, result.status);
     if (before.status !== result.status || before.statusReason !== result.error) {
       this.log.info(
@@ -227,14 +241,17 @@ export class HostsService {
     const name = (await this.prisma.db.host.findUnique({ where: { name: 'local' } }))
       ? `local-${Date.now()}`
       : 'local';
-    const row = await this.prisma.db.host.create({ data: { name, url, tags: '["local"]' } });
-    await this.audit.record({
-      actor: { type: 'system', id: null, name: 'system' },
-      action: 'host.create',
-      outcome: 'success',
-      hostId: row.id,
-      target: name,
-      details: { url, kind: 'unix', source: 'local socket' },
+    const row = await this.audit.change(async (tx) => {
+      const created = await tx.host.create({ data: { name, url, tags: '["local"]' } });
+      const entry: AuditEntry = {
+        actor: SYSTEM,
+        action: 'host.create',
+        outcome: 'success',
+        hostId: created.id,
+        target: name,
+        details: { url, kind: 'unix', source: 'local socket' },
+      };
+      return { result: created, entry };
     });
     this.log.info(
       { hostId: row.id },
@@ -242,18 +259,52 @@ export class HostsService {
     );
   }
 
-  /** The live connection trusted any key; from now on it trusts only the pinned one. */
-  private async pinned(row: Host, fingerprint: string): Promise<void> {
+  /**
+   * Pins the SSH host key a first connection presented, with the probe's findings and the audit
+   * record, in one transaction. Null when another probe of the same host pinned a key first (its
+   * record stands; this one writes nothing).
+   */
+  private async pin(
+    host: Host,
+    fingerprint: string,
+    found: Prisma.HostUpdateManyMutationInput,
+  ): Promise<Host | null> {
+    let row: Host;
+    try {
+      row = await this.audit.change(async (tx) => {
+        const { count } = await tx.host.updateMany({
+          where: { id: host.id, sshHostKey: null },
+          data: { ...found, sshHostKey: fingerprint },
+        });
+        if (count === 0) throw new PinnedMeanwhile();
+        const entry: AuditEntry = {
+          actor: SYSTEM,
+          action: 'host.update',
+          outcome: 'success',
+          hostId: host.id,
+          target: host.name,
+          details: { sshHostKey: fingerprint, source: 'first connection' },
+        };
+        return { result: await tx.host.findUniqueOrThrow({ where: { id: host.id } }), entry };
+      });
+    } catch (error) {
+      if (error instanceof PinnedMeanwhile) return null;
+      throw error;
+    }
+    // The live connection trusted any key; from now on it trusts only the pinned one.
     (await this.engines.get(row.id))?.connection.pinHostKey(fingerprint);
     this.log.info({ hostId: row.id, fingerprint }, `pinned the SSH host key of "${row.name}"`);
-    await this.audit.record({
-      actor: { type: 'system', id: null, name: 'system' },
-      action: 'host.update',
-      outcome: 'success',
-      hostId: row.id,
-      target: row.name,
-      details: { sshHostKey: fingerprint, source: 'first connection' },
-    });
+    return row;
+  }
+
+  /** The host's stored TLS material or SSH key; refused, not dropped, when it cannot be read. */
+  private secretsOf(host: Host): HostSecrets {
+    if (host.secret === null) return {};
+    const secrets = storedSecrets(this.vault.open(host.secret));
+    if (!secrets) {
+      throw new AppError('INTERNAL', `the stored secrets of host "${host.name}" cannot be read`);
+    }
+    return secrets;
   }
 
   private async find(id: string): Promise<Host> {
@@ -264,11 +315,20 @@ export class HostsService {
 
   private async assertNameFree(name: string): Promise<void> {
     if (await this.prisma.db.host.findUnique({ where: { name } })) {
-      throw new AppError('CONFLICT', `a host named "${name}" exists`, {
+      throw new AppError('CONFLICT', nameTaken(name), {
         issues: [{ path: 'name', message: 'already taken' }],
       });
     }
   }
+}
+
+function nameTaken(name: string): string {
+  return `a host named "${name}" exists`;
+}
+
+/** A host removed by another request between the read and this write is not found, not a 500. */
+async function assertFound(write: Promise<{ count: number }>): Promise<void> {
+  if ((await write).count === 0) throw AppError.notFound('host');
 }
 
 /** An SSH key the client library cannot use is a field error, not a connection failure later. */
@@ -335,20 +395,19 @@ function pinnedKeyAfter(
 }
 
 export function toHostDto(row: Host): THost {
-  const engine = row.engine ? ZEngineFacts.safeParse(JSON.parse(row.engine)) : null;
   return {
     id: row.id,
     name: row.name,
     url: row.url,
     kind: row.url.startsWith('tcp://') && row.secret ? 'tls' : kindOf(row.url, false),
-    tags: JSON.parse(row.tags) as string[],
+    tags: storedTags(row.tags),
     group: row.group,
     tlsSkipVerify: row.tlsSkipVerify,
     hasSecret: row.secret !== null,
     sshHostKey: row.sshHostKey,
-    status: row.status as THostStatus,
+    status: storedStatus(row.status),
     error: row.statusReason,
-    engine: engine?.success ? engine.data : null,
+    engine: storedEngine(row.engine),
     lastSeenAt: row.lastSeenAt?.toISOString() ?? null,
     lastCheckedAt: row.lastCheckedAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
