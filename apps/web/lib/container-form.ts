@@ -1,16 +1,22 @@
 import {
   BERTH_LABELS,
   RESTART_POLICIES,
+  ZCreateContainerRequest,
   type TCreateContainerInput,
+  type TCreateContainerRequest,
   type TContainerInspect,
 } from '@berth/shared';
+import { zodResolver } from '@hookform/resolvers/zod';
+import type { FieldErrors as HookFormErrors, Resolver } from 'react-hook-form';
 import type { FieldErrors } from './field-errors';
 import { readInspect } from './container-inspect';
+import { withFormChecks } from './form-errors';
 
 /*
- * The create form holds plain strings and row lists; `toCreateContainerInput` turns them into the
- * request, which is then checked with ZCreateContainerRequest itself, so the form and the API
- * agree on every rule. Field errors come back under the request's paths (`ports.1.hostPort`).
+ * The create form (react-hook-form) holds plain strings and row lists; `toCreateContainerInput`
+ * turns them into the request, which `containerFormResolver` checks with ZCreateContainerRequest
+ * itself, so the form and the API agree on every rule. Field errors, the schema's and the API's,
+ * come back under the request's paths (`ports.1.hostPort`), which are the form's row paths too.
  */
 
 export type Protocol = 'tcp' | 'udp' | 'sctp';
@@ -312,6 +318,32 @@ export function formOnlyErrors(values: ContainerFormValues): FieldErrors {
   }
   return errors;
 }
+
+const requestResolver = zodResolver(ZCreateContainerRequest);
+
+/** The form's resolver: the shared schema over the request it describes, plus `formOnlyErrors`. */
+export const containerFormResolver: Resolver<
+  ContainerFormValues,
+  unknown,
+  TCreateContainerRequest
+> = withFormChecks<ContainerFormValues, unknown, TCreateContainerRequest>(
+  async (values, context, options) => {
+    const result = await requestResolver(
+      toCreateContainerInput(values),
+      context,
+      // Its options name the form's fields; the request's paths are the same ones.
+      options as unknown as Parameters<typeof requestResolver>[2],
+    );
+    return result.errors && Object.keys(result.errors).length > 0
+      ? // A request path is the form path of the field it came from (see above).
+        { values: {}, errors: result.errors as unknown as HookFormErrors<ContainerFormValues> }
+      : { values: result.values as TCreateContainerRequest, errors: {} };
+  },
+  (values) => ({
+    ...formOnlyErrors(values),
+    ...(values.hostId ? {} : { hostId: 'choose the host to create the container on' }),
+  }),
+);
 
 /** Labels a duplicate should not copy: Berth's own and those of the tools that made it. */
 function copiedLabel(name: string): boolean {

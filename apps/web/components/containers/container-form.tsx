@@ -1,12 +1,12 @@
 'use client';
 
-import { ZCreateContainerRequest, type THostSummary } from '@berth/shared';
+import type { TCreateContainerRequest, THostSummary } from '@berth/shared';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useRef, useState, type FormEvent } from 'react';
+import { useRef, useState } from 'react';
+import { useForm, useWatch } from 'react-hook-form';
 import {
-  formOnlyErrors,
-  toCreateContainerInput,
+  containerFormResolver,
   type ContainerFormValues,
   type HealthcheckKind,
   type PullPolicy,
@@ -14,12 +14,8 @@ import {
 import { containerHref } from '@/lib/container-format';
 import { usePullProgress } from '@/lib/container-live';
 import { useCreateContainer } from '@/lib/container-queries';
-import {
-  errorAt,
-  fieldErrorsFromError,
-  fieldErrorsFromIssues,
-  type FieldErrors,
-} from '@/lib/field-errors';
+import { errorAt, type FieldErrors } from '@/lib/field-errors';
+import { flattenErrors, focusFirstError, setServerErrors } from '@/lib/form-errors';
 import { Button, buttonClassName } from '../ui/button';
 import { CheckboxField } from '../ui/checkbox-field';
 import { ErrorNotice } from '../ui/error-notice';
@@ -40,56 +36,58 @@ interface ContainerFormProps {
 const LOG_DRIVERS = ['json-file', 'local', 'syslog', 'journald', 'gelf', 'fluentd', 'none'];
 
 /**
- * Every field of ZCreateContainerRequest. The request is checked with that schema before it is
- * sent; the server's own field errors come back under the same paths and show at the same fields.
+ * Every field of ZCreateContainerRequest, on react-hook-form. The request is checked with that
+ * schema before it is sent (`containerFormResolver`); the server's own field errors are set on the
+ * same paths and show at the same fields.
  */
 export function ContainerForm({ initial, hosts, sourceName }: ContainerFormProps) {
   const router = useRouter();
   const formRef = useRef<HTMLFormElement>(null);
-  const [values, setValues] = useState(initial);
-  const [invalid, setInvalid] = useState<FieldErrors>({});
+  const form = useForm<ContainerFormValues, unknown, TCreateContainerRequest>({
+    defaultValues: initial,
+    resolver: containerFormResolver,
+    // Errors stay until the next submit, as the server's do.
+    reValidateMode: 'onSubmit',
+  });
+  // The row editors and the dependent sections read the whole form as it is typed.
+  const values = useWatch({ control: form.control }) as ContainerFormValues;
   const [pulling, setPulling] = useState<{ hostId: string; image: string } | null>(null);
   const create = useCreateContainer();
   const pull = usePullProgress(pulling);
-  const errors = { ...fieldErrorsFromError(create.error), ...invalid };
+  const errors = flattenErrors(form.formState.errors);
 
   function set<K extends keyof ContainerFormValues>(key: K, value: ContainerFormValues[K]) {
-    setValues((previous) => ({ ...previous, [key]: value }));
+    form.setValue(key, value as never, { shouldDirty: true });
   }
 
-  function focusFirstError() {
-    requestAnimationFrame(() =>
-      formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(),
-    );
-  }
-
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
+  function onValid(body: TCreateContainerRequest) {
     create.reset();
-    const parsed = ZCreateContainerRequest.safeParse(toCreateContainerInput(values));
-    const found: FieldErrors = {
-      ...(parsed.success ? {} : fieldErrorsFromIssues(parsed.error.issues)),
-      ...formOnlyErrors(values),
-    };
-    if (!values.hostId) found.hostId = 'choose the host to create the container on';
-    setInvalid(found);
-    if (!parsed.success || Object.keys(found).length > 0) {
-      focusFirstError();
-      return;
-    }
     const hostId = values.hostId;
-    setPulling(values.pull === 'never' ? null : { hostId, image: parsed.data.image });
+    setPulling(values.pull === 'never' ? null : { hostId, image: body.image });
     create.mutate(
-      { hostId, body: parsed.data },
+      { hostId, body },
       {
         onSuccess: (created) => router.push(containerHref(created.hostId, created.id)),
-        onError: focusFirstError,
+        onError: (error) => {
+          setServerErrors(form.setError, error);
+          focusFirstError(formRef.current);
+        },
       },
     );
   }
 
+  function onInvalid() {
+    create.reset();
+    focusFirstError(formRef.current);
+  }
+
   return (
-    <form ref={formRef} onSubmit={onSubmit} noValidate className="flex flex-col gap-4">
+    <form
+      ref={formRef}
+      onSubmit={(event) => void form.handleSubmit(onValid, onInvalid)(event)}
+      noValidate
+      className="flex flex-col gap-4"
+    >
       {sourceName ? (
         <p className="text-sm text-muted">
           A copy of <span className="font-medium text-fg">{sourceName}</span>: change what you need,
