@@ -144,7 +144,7 @@ export class AuditIntentRecovery implements OnApplicationBootstrap, OnApplicatio
     try {
       const engine = await this.engines.get(hostId);
       if (!engine) return null;
-      const listed = await engine.connection.docker.listContainers({ all: true });
+      const listed = await engine.client.listContainers({ all: true });
       return {
         names: new Set(listed.flatMap((c) => c.Names.map((name) => name.replace(/^\//, '')))),
         ids: listed.map((c) => c.Id),

@@ -114,11 +114,7 @@ export class ContainerAccess {
       return { id, name, labels };
     }
     try {
-      const inspect = (await engine.connection.docker.getContainer(ref).inspect()) as {
-        Id: string;
-        Name: string;
-        Config?: { Labels?: Record<string, string> | null };
-      };
+      const inspect = await engine.client.inspectContainer(ref);
       return {
         id: inspect.Id,
         name: inspect.Name.replace(/^\//, ''),

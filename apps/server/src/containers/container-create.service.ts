@@ -61,16 +61,16 @@ export class ContainerCreateService {
         // The name was free just now: if a container has it after a crash, this create made it.
         await beforeEngine(request.name ? { container: request.name, exists: true } : undefined);
         const pulled = await this.ensureImage(caller, permit, request);
-        const docker = permit.engine.connection.docker;
+        const client = permit.engine.client;
         const labels = ownerLabels(permit.user.id, permit.teamIds);
         for (const name of new Set(newVolumes)) {
-          await docker.createVolume({ Name: name, Labels: labels }).catch((error: unknown) => {
+          await client.createVolume({ Name: name, Labels: labels }).catch((error: unknown) => {
             throw engineError(error, 'volume', permit.engine.name);
           });
         }
         let created;
         try {
-          created = await docker.createContainer({
+          created = await client.createContainer({
             ...(request.name ? { name: request.name } : {}),
             ...body,
           });
@@ -79,16 +79,20 @@ export class ContainerCreateService {
         }
         try {
           for (const network of request.networks.slice(1)) {
-            await docker
-              .getNetwork(network.name)
-              .connect({ Container: created.id, EndpointConfig: endpointOf(network) });
+            await client.connectNetwork(network.name, {
+              Container: created.id,
+              EndpointConfig: endpointOf(network),
+            });
           }
-          if (request.start) await created.start();
+          if (request.start) await client.changeContainer(created.id, 'start');
         } catch (error) {
-          await created.remove({ force: true }).catch(() => undefined);
+          await client
+            .changeContainer(created.id, 'remove', { force: true })
+            .catch(() => undefined);
           throw engineError(error, 'network', permit.engine.name);
         }
-        const name = request.name ?? (await nameOf(created));
+        const name =
+          request.name ?? (await client.inspectContainer(created.id)).Name.replace(/^\//, '');
         entry.target = name;
         return {
           id: created.id,
@@ -110,12 +114,12 @@ export class ContainerCreateService {
     permit: HostPermit,
     request: TCreateContainerRequest,
   ): Promise<string[]> {
-    const docker = permit.engine.connection.docker;
+    const client = permit.engine.client;
     const issues: FieldIssue[] = [];
     const newVolumes: string[] = [];
     try {
       if (request.name) {
-        const same = await docker.listContainers({
+        const same = await client.listContainers({
           all: true,
           filters: { name: [`^/${request.name}$`] },
         });
@@ -130,11 +134,7 @@ export class ContainerCreateService {
         withinReach(labels ?? {}, permit.reach, permit.user.id, permit.teamIds);
       const custom = request.networks.filter((n) => !BUILT_IN_NETWORKS.has(n.name));
       if (custom.length > 0) {
-        const known = (await docker.listNetworks()) as {
-          Name: string;
-          Id: string;
-          Labels?: Record<string, string> | null;
-        }[];
+        const known = await client.listNetworks();
         request.networks.forEach((network, index) => {
           if (BUILT_IN_NETWORKS.has(network.name)) return;
           const found = known.some(
@@ -173,13 +173,11 @@ export class ContainerCreateService {
       mount.type === 'volume' && mount.source ? [{ name: mount.source, index }] : [],
     );
     if (named.length === 0) return { issues: [], missing: [] };
-    const { Volumes } = (await permit.engine.connection.docker.listVolumes()) as {
-      Volumes?: { Name: string; Labels?: Record<string, string> | null }[] | null;
-    };
+    const volumes = await permit.engine.client.listVolumes();
     const issues: FieldIssue[] = [];
     const missing: string[] = [];
     for (const { name, index } of named) {
-      const existing = (Volumes ?? []).find((v) => v.Name === name);
+      const existing = volumes.find((v) => v.Name === name);
       if (!existing) missing.push(name);
       else if (!withinReach(existing.Labels ?? {}, 'owned', permit.user.id, permit.teamIds)) {
         issues.push({
@@ -217,8 +215,4 @@ export class ContainerCreateService {
     });
     return teams.length === 1 ? (teams[0]?.teamId ?? null) : null;
   }
-}
-
-async function nameOf(container: { inspect(): Promise<{ Name: string }> }): Promise<string> {
-  return (await container.inspect()).Name.replace(/^\//, '');
 }

@@ -16,8 +16,8 @@ import type {
   TUpdateContainerRequest,
   TUpdateContainerResponse,
 } from '@berth/shared';
-import type Docker from 'dockerode';
 import { AppError } from '../common/app-error.js';
+import { EngineError } from '../docker/engine-error.js';
 import type { Caller } from './caller.js';
 import { ContainerAccess, type ContainerRef, type HostPermit } from './container-access.js';
 import { ContainerAudit } from './container-audit.js';
@@ -125,7 +125,7 @@ export class ContainerLifecycleService {
       const { permit, container } = await this.find(caller, hostId, ref, 'container.update', entry);
       await beforeEngine({ container: body.name, exists: true });
       await this.engine(permit, () =>
-        permit.engine.connection.docker.getContainer(container.id).rename({ name: body.name }),
+        permit.engine.client.renameContainer(container.id, body.name),
       );
     });
   }
@@ -145,10 +145,10 @@ export class ContainerLifecycleService {
     return this.audit.around(caller, entry, async (beforeEngine) => {
       const { permit, container } = await this.find(caller, hostId, ref, 'container.update', entry);
       await beforeEngine();
-      const answer = (await this.engine(permit, () =>
-        permit.engine.connection.docker.getContainer(container.id).update(updateBody(body)),
-      )) as { Warnings?: string[] | null } | undefined;
-      return { warnings: answer?.Warnings ?? [] };
+      const warnings = await this.engine(permit, () =>
+        permit.engine.client.updateContainer(container.id, updateBody(body)),
+      );
+      return { warnings: warnings ?? [] };
     });
   }
 
@@ -159,10 +159,10 @@ export class ContainerLifecycleService {
       ref,
       'container.inspect',
     );
-    const inspect = (await this.engine(permit, () =>
-      permit.engine.connection.docker.getContainer(container.id).inspect(),
-    )) as unknown as TContainerInspect;
-    return maskSecretEnv(inspect);
+    const inspect = await this.engine(permit, () =>
+      permit.engine.client.inspectContainer(container.id),
+    );
+    return maskSecretEnv(inspect as unknown as TContainerInspect);
   }
 
   async top(caller: Caller, hostId: string, ref: string): Promise<TContainerTop> {
@@ -172,10 +172,8 @@ export class ContainerLifecycleService {
       ref,
       'container.inspect',
     );
-    const top = (await this.engine(permit, () =>
-      permit.engine.connection.docker.getContainer(container.id).top(),
-    )) as { Titles?: string[]; Processes?: string[][] };
-    return { titles: top.Titles ?? [], processes: top.Processes ?? [] };
+    const top = await this.engine(permit, () => permit.engine.client.topContainer(container.id));
+    return { titles: top?.Titles ?? [], processes: top?.Processes ?? [] };
   }
 
   async changes(caller: Caller, hostId: string, ref: string): Promise<TContainerChange[]> {
@@ -185,9 +183,9 @@ export class ContainerLifecycleService {
       ref,
       'container.inspect',
     );
-    const changes = (await this.engine(permit, () =>
-      permit.engine.connection.docker.getContainer(container.id).changes(),
-    )) as { Path: string; Kind: number }[] | null;
+    const changes = await this.engine(permit, () =>
+      permit.engine.client.containerChanges(container.id),
+    );
     return (changes ?? []).map((c) => ({ path: c.Path, kind: KIND[c.Kind] ?? 'modified' }));
   }
 
@@ -206,8 +204,9 @@ export class ContainerLifecycleService {
       await beforeEngine(
         action === 'remove' ? { container: container.id, exists: false } : undefined,
       );
-      const target = permit.engine.connection.docker.getContainer(container.id);
-      await this.engine(permit, () => run(target, action, options));
+      await this.engine(permit, () =>
+        permit.engine.client.changeContainer(container.id, action, options),
+      );
     });
   }
 
@@ -230,28 +229,9 @@ export class ContainerLifecycleService {
     try {
       return await call();
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 304) return undefined;
+      if (EngineError.from(error).kind === 'not_modified') return undefined;
       throw engineError(error, 'container', permit.engine.name);
     }
-  }
-}
-
-function run(target: Docker.Container, action: TBulkAction, o: ActionOptions): Promise<unknown> {
-  switch (action) {
-    case 'start':
-      return target.start();
-    case 'stop':
-      return target.stop(o.t === undefined ? {} : { t: o.t });
-    case 'restart':
-      return target.restart(o.t === undefined ? {} : { t: o.t });
-    case 'kill':
-      return target.kill(o.signal ? { signal: o.signal } : {});
-    case 'pause':
-      return target.pause();
-    case 'unpause':
-      return target.unpause();
-    case 'remove':
-      return target.remove({ force: o.force ?? false, v: o.volumes ?? false });
   }
 }
 

@@ -1,4 +1,5 @@
 import type { ContainerLookup } from '@berth/shared';
+import { EngineError } from '../docker/engine-error.js';
 import type { RegisteredEngine } from '../hosts/engine-registry.js';
 
 /**
@@ -8,9 +9,9 @@ import type { RegisteredEngine } from '../hosts/engine-registry.js';
 export function containerLookupOn(engine: RegisteredEngine): ContainerLookup {
   return async (ref) => {
     try {
-      return await engine.connection.docker.getContainer(ref).inspect();
+      return await engine.client.inspectContainer(ref);
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) return null;
+      if (EngineError.from(error).kind === 'not_found') return null;
       throw error;
     }
   };

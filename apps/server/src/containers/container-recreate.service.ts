@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { TRecreateContainerRequest, TRecreateContainerResponse } from '@berth/shared';
-import type Docker from 'dockerode';
 import type { Logger } from 'pino';
 import { LOGGER } from '../common/logger.js';
+import type { EngineClient } from '../docker/engine-client.js';
 import type { Caller } from './caller.js';
 import { ContainerAccess, type HostPermit } from './container-access.js';
 import { ContainerAudit } from './container-audit.js';
@@ -68,11 +68,11 @@ export class ContainerRecreateService {
         );
         await this.access.requireContainer(caller.principal, hostId, ref, 'container.delete');
         entry.target = container.name;
-        const docker = permit.engine.connection.docker;
+        const client = permit.engine.client;
         const inspected = (await this.engine(permit, () =>
-          docker.getContainer(container.id).inspect(),
+          client.inspectContainer(container.id),
         )) as unknown as Inspected;
-        const info = (await this.engine(permit, () => docker.info())) as { CgroupVersion?: string };
+        const info = await this.engine(permit, () => client.info());
         const old = { ...inspected, HostConfig: asCreated(inspected.HostConfig, info) };
         // The new container is a creation like any other: the host's policy applies to it.
         await this.policy.check(permit.user, permit.engine, { HostConfig: old.HostConfig });
@@ -85,7 +85,7 @@ export class ContainerRecreateService {
             requestId: caller.facts.requestId ?? '',
           });
         }
-        return this.replace(permit, docker, old, request.t);
+        return this.replace(permit, client, old, request.t);
       },
       (result) => ({ id: result.id, previousId: result.previousId }),
     );
@@ -93,36 +93,34 @@ export class ContainerRecreateService {
 
   private async replace(
     permit: HostPermit,
-    docker: Docker,
+    client: EngineClient,
     old: Inspected,
     t: number | undefined,
   ): Promise<TRecreateContainerResponse> {
     const name = old.Name.replace(/^\//, '');
     const running = Boolean(old.State.Running);
-    const previous = docker.getContainer(old.Id);
+    const previous = old.Id;
     const undo: Undo[] = [];
     try {
       if (running) {
-        await previous.stop(t === undefined ? {} : { t });
-        undo.push(() => previous.start());
+        await client.changeContainer(previous, 'stop', t === undefined ? {} : { t });
+        undo.push(() => client.changeContainer(previous, 'start'));
       }
-      await previous.rename({ name: `${name}-berth-old-${old.Id.slice(0, 8)}` });
-      undo.push(() => previous.rename({ name }));
+      await client.renameContainer(previous, `${name}-berth-old-${old.Id.slice(0, 8)}`);
+      undo.push(() => client.renameContainer(previous, name));
       const { first, rest } = networksOf(old);
-      const created = await docker.createContainer({
+      const created = await client.createContainer({
         name,
         ...configOf(old),
         HostConfig: old.HostConfig,
         ...(first ? { NetworkingConfig: { EndpointsConfig: { [first[0]]: first[1] } } } : {}),
       });
-      undo.push(() => created.remove({ force: true }));
+      undo.push(() => client.changeContainer(created.id, 'remove', { force: true }));
       for (const [network, endpoint] of rest) {
-        await docker
-          .getNetwork(network)
-          .connect({ Container: created.id, EndpointConfig: endpoint });
+        await client.connectNetwork(network, { Container: created.id, EndpointConfig: endpoint });
       }
-      if (running) await created.start();
-      await previous.remove({ v: false }).catch((error: unknown) => {
+      if (running) await client.changeContainer(created.id, 'start');
+      await client.changeContainer(previous, 'remove').catch((error: unknown) => {
         // The new container runs; an old one left aside is reported, not rolled back.
         this.log.warn({ err: error, id: old.Id }, 'recreate: could not remove the old container');
       });

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { parseImageReference, type TPullProgress } from '@berth/shared';
 import { AppError } from '../common/app-error.js';
 import type { RegisteredEngine } from '../hosts/engine-registry.js';
-import { openEngineStream } from '../inventory/engine-stream.js';
-import { onJsonLines } from '../inventory/json-lines.js';
+import { EngineError } from '../docker/engine-error.js';
+import { onJsonLines } from '../docker/json-lines.js';
 import { RealtimePublisher } from '../realtime/realtime-publisher.js';
 import { RegistriesService } from '../registries/registries.service.js';
 import { registryOfImage } from '../registries/registry-address.js';
@@ -41,10 +41,10 @@ export class ImagePuller {
 
   async has(engine: RegisteredEngine, image: string): Promise<boolean> {
     try {
-      await engine.connection.docker.getImage(image).inspect();
+      await engine.client.inspectImage(image);
       return true;
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) return false;
+      if (EngineError.from(error).kind === 'not_found') return false;
       throw engineError(error, 'image', engine.name);
     }
   }
@@ -71,7 +71,7 @@ export class ImagePuller {
       });
     let stream;
     try {
-      stream = await openEngineStream(engine.connection, {
+      stream = await engine.client.stream({
         method: 'POST',
         path: `/images/create?fromImage=${encodeURIComponent(reference)}`,
         headers,
@@ -146,8 +146,8 @@ function messageOf(error: unknown): string {
 }
 
 function pullFailed(error: unknown, hostName: string): AppError {
-  const status = (error as { statusCode?: number | null }).statusCode;
-  if (typeof status === 'number' && status < 500) {
+  const { status } = EngineError.from(error);
+  if (status !== null && status < 500) {
     return AppError.validation([
       { path: 'image', message: `the host could not pull it: ${messageOf(error)}` },
     ]);

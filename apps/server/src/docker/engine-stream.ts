@@ -1,17 +1,7 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { EngineConnection } from '../docker/engine-connection.js';
-
-/** An engine answered with an error status, or could not be reached. */
-export class EngineStreamError extends Error {
-  constructor(
-    message: string,
-    readonly statusCode: number | null,
-    readonly code?: string,
-  ) {
-    super(message);
-  }
-}
+import type { EngineConnection } from './engine-connection.js';
+import { EngineError } from './engine-error.js';
 
 export interface EngineCall {
   method?: string;
@@ -27,8 +17,8 @@ const MAX_ERROR_BODY = 64 * 1024;
 
 /**
  * Opens a long-lived engine response (logs, stats, events) through the host's own connection and
- * resolves once the engine has answered with a 2xx status. Error answers reject with the engine's
- * message; the caller owns the stream and destroys it to stop.
+ * resolves once the engine has answered with a 2xx status. Failures reject with an EngineError
+ * (error answers with the engine's message); the caller owns the stream and destroys it to stop.
  */
 export function openEngineStream(
   connection: EngineConnection,
@@ -45,7 +35,7 @@ export function openEngineStream(
     });
     req.on('error', (error) => {
       clearTimeout(timer);
-      reject(toStreamError(error));
+      reject(EngineError.from(error));
     });
   });
 }
@@ -85,7 +75,7 @@ export function openEngineUpgrade(
     });
     req.on('error', (error) => {
       clearTimeout(timer);
-      reject(toStreamError(error));
+      reject(EngineError.from(error));
     });
   });
 }
@@ -122,13 +112,7 @@ function deadline(req: ClientRequest, ms: number): NodeJS.Timeout {
   );
 }
 
-function toStreamError(error: unknown): EngineStreamError {
-  if (error instanceof EngineStreamError) return error;
-  const e = error as { message?: string; code?: string };
-  return new EngineStreamError(e.message ?? String(error), null, e.code);
-}
-
-async function readError(res: IncomingMessage): Promise<EngineStreamError> {
+async function readError(res: IncomingMessage): Promise<EngineError> {
   const status = res.statusCode ?? 502;
   let text = '';
   try {
@@ -147,5 +131,5 @@ async function readError(res: IncomingMessage): Promise<EngineStreamError> {
   } catch {
     // not JSON: keep the text
   }
-  return new EngineStreamError(message || `engine answered ${status}`, status);
+  return EngineError.answered(status, message);
 }

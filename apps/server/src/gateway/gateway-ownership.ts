@@ -2,6 +2,7 @@ import { BERTH_LABELS, goKeys, isJsonObject, jsonList } from '@berth/shared';
 import { AppError } from '../common/app-error.js';
 import { ContainerAccess, ownerLabels, withinReach } from '../containers/container-access.js';
 import { engineError } from '../containers/engine-error.js';
+import { EngineError } from '../docker/engine-error.js';
 import type { RegisteredEngine } from '../hosts/engine-registry.js';
 import type { EnginePath } from './engine-path.js';
 import type { OwnedUse } from './engine-routes.js';
@@ -154,7 +155,7 @@ export class GatewayOwnership {
 
   private async createVolume(engine: RegisteredEngine, name: string, owner: Owner): Promise<void> {
     try {
-      await engine.connection.docker.createVolume({
+      await engine.client.createVolume({
         Name: name,
         Labels: ownerLabels(owner.userId, owner.teamIds),
       });
@@ -192,7 +193,7 @@ export class GatewayOwnership {
 
   /** Looks an object up by reference; null when the engine has none. An exec counts as its container. */
   private async resolve(engine: RegisteredEngine, kind: Kind, ref: string): Promise<Found | null> {
-    const docker = engine.connection.docker;
+    const client = engine.client;
     try {
       switch (kind) {
         case 'container': {
@@ -200,16 +201,12 @@ export class GatewayOwnership {
           return { id, labels };
         }
         case 'exec': {
-          const exec = (await docker.getExec(ref).inspect()) as { ContainerID: string };
+          const exec = await client.inspectExec(ref);
           const container = await this.containers.lookup(engine, exec.ContainerID);
           return { id: ref, labels: container.labels };
         }
         case 'network': {
-          const network = (await docker.getNetwork(ref).inspect()) as {
-            Id: string;
-            Name: string;
-            Labels?: Record<string, string> | null;
-          };
+          const network = await client.inspectNetwork(ref);
           return {
             id: network.Id,
             labels: network.Labels ?? {},
@@ -217,16 +214,13 @@ export class GatewayOwnership {
           };
         }
         case 'volume': {
-          const volume = (await docker.getVolume(ref).inspect()) as {
-            Name: string;
-            Labels?: Record<string, string> | null;
-          };
+          const volume = await client.inspectVolume(ref);
           return { id: volume.Name, labels: volume.Labels ?? {} };
         }
       }
     } catch (error) {
       if (error instanceof AppError && error.code === 'NOT_FOUND') return null;
-      if ((error as { statusCode?: unknown }).statusCode === 404) return null;
+      if (EngineError.from(error).kind === 'not_found') return null;
       throw engineError(error, kind, engine.name);
     }
   }

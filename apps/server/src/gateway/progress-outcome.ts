@@ -1,5 +1,5 @@
 import { Transform, type TransformCallback } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
+import { LineReader } from '../docker/json-lines.js';
 
 /** A progress line longer than this is not an error line; it is passed on without being read. */
 const MAX_LINE = 64 * 1024;
@@ -14,33 +14,24 @@ const MAX_LINE = 64 * 1024;
 export class ProgressOutcome extends Transform {
   /** The engine's error message, once one was reported. */
   failure: string | null = null;
-  private readonly decoder = new StringDecoder('utf8');
-  private pending = '';
+  private readonly lines = new LineReader(MAX_LINE);
+  private readonly onLine = (line: string) => this.readLine(line);
 
   constructor(private readonly settle: (failure: string | null) => Promise<void>) {
     super();
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    this.scan(this.decoder.write(chunk));
+    this.lines.push(chunk, this.onLine);
     done(null, chunk);
   }
 
   override _flush(done: TransformCallback): void {
-    this.scan(this.decoder.end());
-    this.readLine(this.pending);
-    this.pending = '';
+    this.readLine(this.lines.end());
     this.settle(this.failure).then(
       () => done(),
       () => done(),
     );
-  }
-
-  private scan(text: string): void {
-    const lines = (this.pending + text).split('\n');
-    this.pending = lines.pop() ?? '';
-    if (this.pending.length > MAX_LINE) this.pending = '';
-    for (const line of lines) this.readLine(line);
   }
 
   private readLine(line: string): void {

@@ -1,6 +1,8 @@
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { THostStatus } from '@berth/shared';
+import { CONFIG, type Config } from '../config/config.js';
 import { PrismaService } from '../database/prisma.service.js';
+import { EngineClient } from '../docker/engine-client.js';
 import { EngineConnection } from '../docker/engine-connection.js';
 import { type EngineTrust, type HostSecrets, endpointOf } from '../docker/engine-endpoint.js';
 import { Vault } from '../vault/vault.js';
@@ -8,13 +10,15 @@ import { Vault } from '../vault/vault.js';
 export interface RegisteredEngine {
   hostId: string;
   name: string;
-  connection: EngineConnection;
+  /** Every call to the host's engine goes through its client. */
+  client: EngineClient;
   status: THostStatus;
 }
 
 /**
- * The live connection of every registered host, built once from its record and decrypted secrets
- * and reused by the gateway, the monitor and the REST facades. Dropped when the host changes.
+ * The engine client of every registered host, built once from its record and decrypted secrets
+ * and reused by the gateway, the monitor, the inventory, realtime and the REST facades. Dropped
+ * (its connections and shared event stream closed) when the host changes.
  */
 @Injectable()
 export class EngineRegistry implements OnModuleDestroy {
@@ -24,6 +28,7 @@ export class EngineRegistry implements OnModuleDestroy {
   constructor(
     private readonly prisma: PrismaService,
     private readonly vault: Vault,
+    @Inject(CONFIG) private readonly config: Config,
   ) {}
 
   /** The engine of a host, or null when no such host exists. */
@@ -44,17 +49,22 @@ export class EngineRegistry implements OnModuleDestroy {
   }
 
   forget(hostId: string): void {
-    this.engines.get(hostId)?.connection.close();
+    this.engines.get(hostId)?.client.close();
     this.engines.delete(hostId);
   }
 
-  /** A connection for a host that is not saved yet (the "test connection" button). */
-  static connect(url: string, secrets: HostSecrets, trust: EngineTrust): EngineConnection {
-    return new EngineConnection(endpointOf(url, secrets, trust));
+  /** A client for a host that is not saved yet (the "test connection" button, which follows no events). */
+  static connect(
+    url: string,
+    secrets: HostSecrets,
+    trust: EngineTrust,
+    timeoutMs = 5_000,
+  ): EngineClient {
+    return new EngineClient(new EngineConnection(endpointOf(url, secrets, trust)), timeoutMs);
   }
 
   onModuleDestroy(): void {
-    for (const engine of this.engines.values()) engine.connection.close();
+    for (const engine of this.engines.values()) engine.client.close();
     this.engines.clear();
   }
 
@@ -65,10 +75,12 @@ export class EngineRegistry implements OnModuleDestroy {
     const engine: RegisteredEngine = {
       hostId: host.id,
       name: host.name,
-      connection: EngineRegistry.connect(host.url, secrets, {
-        skipVerify: host.tlsSkipVerify,
-        sshHostKey: host.sshHostKey,
-      }),
+      client: EngineRegistry.connect(
+        host.url,
+        secrets,
+        { skipVerify: host.tlsSkipVerify, sshHostKey: host.sshHostKey },
+        this.config.engineTimeoutMs,
+      ),
       status: host.status as THostStatus,
     };
     this.engines.set(hostId, engine);

@@ -58,7 +58,7 @@ export class HostHealthMonitor implements OnApplicationBootstrap, OnApplicationS
       if (!engine) return;
       await this.hosts.applyProbe(
         id,
-        await probeEngine(engine.connection, this.config.engineTimeoutMs),
+        await probeEngine(engine.client, this.config.engineTimeoutMs),
       );
     } catch (error) {
       // The host may have been removed between listing and probing.

@@ -192,7 +192,7 @@ export class HostsService {
   async checkNow(id: string): Promise<{ row: Host; probe: ProbeResult }> {
     const engine = await this.engines.get(id);
     if (!engine) throw AppError.notFound('host');
-    const probe = await probeEngine(engine.connection, this.config.engineTimeoutMs);
+    const probe = await probeEngine(engine.client, this.config.engineTimeoutMs);
     return { row: await this.applyProbe(id, probe), probe };
   }
 
@@ -292,7 +292,7 @@ export class HostsService {
       throw error;
     }
     // The live connection trusted any key; from now on it trusts only the pinned one.
-    (await this.engines.get(row.id))?.connection.pinHostKey(fingerprint);
+    (await this.engines.get(row.id))?.client.pinHostKey(fingerprint);
     this.log.info({ hostId: row.id, fingerprint }, `pinned the SSH host key of "${row.name}"`);
     return row;
   }

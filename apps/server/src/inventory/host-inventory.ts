@@ -1,11 +1,10 @@
-import type { IncomingMessage } from 'node:http';
 import type { TContainerSummary, TInventoryChange } from '@berth/shared';
 import type { Logger } from 'pino';
-import type { EngineConnection } from '../docker/engine-connection.js';
+import type { EngineClient } from '../docker/engine-client.js';
+import { EngineError } from '../docker/engine-error.js';
+import type { EngineEventMessage } from '../docker/engine-events.js';
 import type { EngineRegistry } from '../hosts/engine-registry.js';
-import { EngineStreamError, openEngineStream, readEngineJson } from './engine-stream.js';
 import { type EngineContainer, type InventoryEntry, toInventoryEntry } from './inventory-entry.js';
-import { onJsonLines } from './json-lines.js';
 
 /** What the inventory tells its listeners: container changes, and image/volume/network counts. */
 export type InventoryChange = TInventoryChange | { kind: 'counts'; hostId: string };
@@ -25,15 +24,13 @@ export interface HostCounts {
   networks: number;
 }
 
-interface EngineEvent {
-  Type?: string;
-  Action?: string;
-  id?: string;
-  Actor?: { ID?: string };
+/** The inventory's share of the host's one events stream; its identity tells one share from the next. */
+interface Subscription {
+  leave: () => void;
 }
 
 /** Containers are followed for the list; the other types only move the summary's counts. */
-const WATCHED_TYPES = ['container', 'image', 'volume', 'network'];
+const WATCHED_TYPES = new Set(['container', 'image', 'volume', 'network']);
 /** Container events that change nothing the list shows. */
 const IGNORED_ACTIONS =
   /^(exec_|attach$|detach$|resize$|top$|export$|copy$|archive-path$|extract-to-dir$|commit$)/;
@@ -67,7 +64,8 @@ export interface HostInventoryActivity {
 }
 
 /**
- * The live containers of one host: a full list when the engine's event stream is (re)opened, then
+ * The live containers of one host: a full list when it joins the host's shared event stream
+ * (`EngineClient.events`, again after the stream broke), then
  * refreshes driven by its events. When the stream breaks, the entries are kept but marked stale and
  * the stream is reopened with backoff (at once when the host is seen up again).
  *
@@ -91,8 +89,8 @@ export class HostInventory {
   counts: HostCounts | null = null;
   readonly activity: HostInventoryActivity = { events: 0, lists: 0, fullLists: 0, inspects: 0 };
 
-  private events: IncomingMessage | null = null;
-  private connection: EngineConnection | null = null;
+  private events: Subscription | null = null;
+  private client: EngineClient | null = null;
   private connecting = false;
   private stopped = false;
   private retryMs = RETRY_MIN_MS;
@@ -131,7 +129,7 @@ export class HostInventory {
   /** The engine was seen down: what is held is stale until the stream is back. */
   lost(): void {
     this.markStale();
-    this.events?.destroy();
+    if (this.events) this.drop(this.events);
   }
 
   stop(): void {
@@ -139,7 +137,7 @@ export class HostInventory {
     clearTimeout(this.retryTimer);
     clearTimeout(this.countTimer);
     clearTimeout(this.refreshTimer);
-    this.events?.destroy();
+    this.events?.leave();
     this.events = null;
   }
 
@@ -154,33 +152,32 @@ export class HostInventory {
         return;
       }
       this.name = engine.name;
-      const connection = engine.connection;
-      const filters = encodeURIComponent(JSON.stringify({ type: WATCHED_TYPES }));
-      const stream = await openEngineStream(connection, {
-        path: `/events?filters=${filters}`,
-        timeoutMs: this.deps.timeoutMs,
+      const client = engine.client;
+      const subscription: Subscription = { leave: () => undefined };
+      subscription.leave = await client.events.subscribe({
+        event: (event) => {
+          if (this.events === subscription) this.apply(event);
+        },
+        end: () => this.closed(subscription),
       });
       if (this.stopped) {
-        stream.destroy();
+        subscription.leave();
         return;
       }
-      this.events = stream;
-      this.connection = connection;
+      this.events = subscription;
+      this.client = client;
       // Events arriving while the full list is read wait for the refresh that follows it.
       this.listing = listing;
       this.dirty.clear();
-      stream.on('error', () => undefined);
-      stream.once('close', () => this.closed(stream));
-      onJsonLines(stream, (event) => this.apply(event as EngineEvent));
       // The stream is open before the list is read, so nothing that happens in between is missed.
-      const listed = await this.list(connection, null);
-      if (this.events !== stream) return;
+      const listed = await this.list(client, null);
+      if (this.events !== subscription) return;
       this.reconcile(listed, true);
       this.retryMs = RETRY_MIN_MS;
-      this.scheduleCount(connection, 0);
+      this.scheduleCount(client, 0);
     } catch (error) {
       this.deps.log.debug({ err: error, hostId: this.hostId }, 'inventory: cannot follow host');
-      if (this.events) this.events.destroy();
+      if (this.events) this.drop(this.events);
       else {
         this.markStale();
         this.scheduleRetry();
@@ -192,10 +189,16 @@ export class HostInventory {
     }
   }
 
-  private closed(stream: IncomingMessage): void {
-    if (this.events !== stream) return;
+  /** Leaves the shared stream (others may stay on it) and follows the host anew, as if it broke. */
+  private drop(subscription: Subscription): void {
+    subscription.leave();
+    this.closed(subscription);
+  }
+
+  private closed(subscription: Subscription): void {
+    if (this.events !== subscription) return;
     this.events = null;
-    this.connection = null;
+    this.client = null;
     // The full list on reconnect covers whatever was waiting.
     this.dirty.clear();
     clearTimeout(this.refreshTimer);
@@ -216,9 +219,10 @@ export class HostInventory {
     this.retryTimer.unref();
   }
 
-  private apply(event: EngineEvent): void {
+  private apply(event: EngineEventMessage): void {
+    if (!WATCHED_TYPES.has(event.Type ?? '')) return;
     if (event.Type !== 'container') {
-      if (this.connection) this.scheduleCount(this.connection, COUNT_DEBOUNCE_MS);
+      if (this.client) this.scheduleCount(this.client, COUNT_DEBOUNCE_MS);
       return;
     }
     const id = event.Actor?.ID ?? event.id;
@@ -253,8 +257,8 @@ export class HostInventory {
   /** Brings the dirty containers up to date; see the class comment for how. */
   private async refresh(): Promise<void> {
     const stream = this.events;
-    const connection = this.connection;
-    if (!stream || !connection || this.listing || this.dirty.size === 0) return;
+    const client = this.client;
+    if (!stream || !client || this.listing || this.dirty.size === 0) return;
     const listing = {};
     this.listing = listing;
     const batch = new Map(this.dirty);
@@ -263,11 +267,11 @@ export class HostInventory {
     let failed = false;
     try {
       await this.waitForLocks(
-        connection,
+        client,
         [...batch].filter(([, locked]) => locked).map(([id]) => id),
       );
       const ids = batch.size > MAX_LISTED_BY_ID ? null : [...batch.keys()];
-      const listed = await this.list(connection, ids);
+      const listed = await this.list(client, ids);
       if (this.events !== stream) return;
       if (!ids) {
         this.reconcile(listed, false);
@@ -297,30 +301,32 @@ export class HostInventory {
   }
 
   /** Inspects each container, a few at a time; one that is gone needs no waiting for. */
-  private async waitForLocks(connection: EngineConnection, ids: string[]): Promise<void> {
+  private async waitForLocks(client: EngineClient, ids: string[]): Promise<void> {
     let next = 0;
     const worker = async () => {
       while (next < ids.length) {
         const id = ids[next++]!;
         this.activity.inspects += 1;
-        await readEngineJson(connection, {
-          path: `/containers/${encodeURIComponent(id)}/json`,
-          timeoutMs: this.deps.timeoutMs,
-        }).catch((error: unknown) => {
-          if (error instanceof EngineStreamError && error.statusCode === 404) return;
-          throw error;
-        });
+        await client
+          .json({
+            path: `/containers/${encodeURIComponent(id)}/json`,
+            timeoutMs: this.deps.timeoutMs,
+          })
+          .catch((error: unknown) => {
+            if (EngineError.from(error).kind === 'not_found') return;
+            throw error;
+          });
       }
     };
     await Promise.all(Array.from({ length: Math.min(INSPECT_CONCURRENCY, ids.length) }, worker));
   }
 
   /** Every container, or those with the given ids. */
-  private list(connection: EngineConnection, ids: string[] | null): Promise<EngineContainer[]> {
+  private list(client: EngineClient, ids: string[] | null): Promise<EngineContainer[]> {
     this.activity.lists += 1;
     if (!ids) this.activity.fullLists += 1;
     const filters = ids ? `&filters=${encodeURIComponent(JSON.stringify({ id: ids }))}` : '';
-    return readEngineJson<EngineContainer[]>(connection, {
+    return client.json<EngineContainer[]>({
       path: `/containers/json?all=1${filters}`,
       timeoutMs: this.deps.timeoutMs,
     });
@@ -374,27 +380,23 @@ export class HostInventory {
     });
   }
 
-  private scheduleCount(connection: EngineConnection, delay: number): void {
+  private scheduleCount(client: EngineClient, delay: number): void {
     if (this.countTimer) return;
     this.countTimer = setTimeout(() => {
       this.countTimer = undefined;
-      void this.count(connection);
+      void this.count(client);
     }, delay);
     this.countTimer.unref();
   }
 
-  private async count(connection: EngineConnection): Promise<void> {
+  private async count(client: EngineClient): Promise<void> {
     try {
       const [images, volumes, networks] = await Promise.all([
-        connection.docker.listImages(),
-        connection.docker.listVolumes(),
-        connection.docker.listNetworks(),
+        client.listImages(),
+        client.listVolumes(),
+        client.listNetworks(),
       ]);
-      this.counts = {
-        images: images.length,
-        volumes: volumes.Volumes?.length ?? 0,
-        networks: networks.length,
-      };
+      this.counts = { images: images.length, volumes: volumes.length, networks: networks.length };
       this.deps.changed({ kind: 'counts', hostId: this.hostId });
     } catch (error) {
       this.deps.log.debug({ err: error, hostId: this.hostId }, 'inventory: counting failed');

@@ -13,7 +13,7 @@ import { ContainerAccess } from '../containers/container-access.js';
 import { ContainerAudit } from '../containers/container-audit.js';
 import { engineError } from '../containers/engine-error.js';
 import type { RegisteredEngine } from '../hosts/engine-registry.js';
-import { openEngineUpgrade } from '../inventory/engine-stream.js';
+import type { EngineContainerInspect } from '../docker/engine-client.js';
 import { FrameDemuxer } from './log-frames.js';
 
 export type ExecRequest = z.output<typeof ZExecStart>;
@@ -95,11 +95,10 @@ export class ConsoleSessions implements OnApplicationShutdown {
       );
       entry.target = container.name;
       const engine = permit.engine;
-      const docker = engine.connection.docker;
       await beforeEngine();
       let execId: string;
       try {
-        const exec = await docker.getContainer(container.id).exec({
+        execId = await engine.client.createExec(container.id, {
           AttachStdin: true,
           AttachStdout: true,
           AttachStderr: true,
@@ -109,7 +108,6 @@ export class ConsoleSessions implements OnApplicationShutdown {
           ...(request.user ? { User: request.user } : {}),
           ...(request.workingDir ? { WorkingDir: request.workingDir } : {}),
         });
-        execId = exec.id;
       } catch (error) {
         throw engineError(error, 'container', engine.name);
       }
@@ -149,9 +147,9 @@ export class ConsoleSessions implements OnApplicationShutdown {
       );
       entry.target = container.name;
       const engine = permit.engine;
-      let info: { State?: { Running?: boolean }; Config?: { Tty?: boolean; OpenStdin?: boolean } };
+      let info: EngineContainerInspect;
       try {
-        info = await engine.connection.docker.getContainer(container.id).inspect();
+        info = await engine.client.inspectContainer(container.id);
       } catch (error) {
         throw engineError(error, 'container', engine.name);
       }
@@ -225,7 +223,7 @@ export class ConsoleSessions implements OnApplicationShutdown {
     call: { method: string; path: string; body?: unknown },
   ): Promise<{ socket: Duplex; head: Buffer }> {
     try {
-      return await openEngineUpgrade(engine.connection, {
+      return await engine.client.upgrade({
         ...call,
         timeoutMs: this.config.engineTimeoutMs,
       });
@@ -309,9 +307,7 @@ export class ConsoleSessions implements OnApplicationShutdown {
       // The engine may report the exit a moment after the stream closes.
       for (let attempt = 0; attempt < 10; attempt += 1) {
         try {
-          const info = (await session.engine.connection.docker
-            .getExec(session.execId)
-            .inspect()) as { ExitCode?: number | null; Running?: boolean };
+          const info = await session.engine.client.inspectExec(session.execId);
           if (!info.Running) {
             exitCode = info.ExitCode ?? null;
             break;
@@ -339,10 +335,10 @@ export class ConsoleSessions implements OnApplicationShutdown {
   }
 
   private async resizeNow(session: Session, cols: number, rows: number): Promise<void> {
-    const docker = session.engine.connection.docker;
+    const client = session.engine.client;
     try {
-      if (session.execId) await docker.getExec(session.execId).resize({ h: rows, w: cols });
-      else await docker.getContainer(session.containerId).resize({ h: rows, w: cols });
+      if (session.execId) await client.resizeExec(session.execId, { h: rows, w: cols });
+      else await client.resizeContainer(session.containerId, { h: rows, w: cols });
     } catch (error) {
       // A resize that races the process start or end changes nothing that matters.
       this.log.debug({ err: error, session: session.id }, 'console: resize failed');

@@ -1,14 +1,12 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { TEngineEvent, ZEventsSubscribe } from '@berth/shared';
 import type { z } from 'zod';
+import type { EngineEventMessage } from '../docker/engine-events.js';
 import type { Principal } from '../auth/principal.js';
-import { CONFIG, type Config } from '../config/config.js';
 import { ContainerAccess, type ListReach, withinReach } from '../containers/container-access.js';
 import { EngineRegistry } from '../hosts/engine-registry.js';
 import { HostEvents } from '../hosts/host-events.js';
 import { ContainerInventory } from '../inventory/container-inventory.js';
-import { openEngineStream } from '../inventory/engine-stream.js';
-import { onJsonLines } from '../inventory/json-lines.js';
 import { StreamHub, type StreamSink } from './stream-hub.js';
 
 export type EventsRequest = z.output<typeof ZEventsSubscribe>;
@@ -18,18 +16,10 @@ export interface EventsViewer {
   end(reason: string): void;
 }
 
-interface RawEvent {
-  Type?: string;
-  Action?: string;
-  id?: string;
-  Actor?: { ID?: string; Attributes?: Record<string, string> };
-  time?: number;
-  timeNano?: number;
-}
-
 /**
- * The engines' event feeds (`system.info` on each host): one unfiltered engine stream per host,
- * shared by all viewers and filtered per viewer. A fleet-wide viewer follows every host it may
+ * The engines' event feeds (`system.info` on each host): the host's one events stream
+ * (`EngineClient.events`, shared with the inventory), fanned out to every viewer and filtered per
+ * viewer. A fleet-wide viewer follows every host it may
  * read, picking hosts up again when they come back.
  */
 @Injectable()
@@ -41,7 +31,6 @@ export class EngineEventFeed implements OnApplicationShutdown {
     private readonly engines: EngineRegistry,
     private readonly inventory: ContainerInventory,
     private readonly hostEvents: HostEvents,
-    @Inject(CONFIG) private readonly config: Config,
   ) {}
 
   onApplicationShutdown(): void {
@@ -97,18 +86,14 @@ export class EngineEventFeed implements OnApplicationShutdown {
   private async open(hostId: string, sink: StreamSink<TEngineEvent>): Promise<() => void> {
     const engine = await this.engines.get(hostId);
     if (!engine) throw new Error('the host was removed');
-    const res = await openEngineStream(engine.connection, {
-      path: '/events',
-      timeoutMs: this.config.engineTimeoutMs,
+    return engine.client.events.subscribe({
+      event: (raw) => sink.next(toEvent(hostId, raw)),
+      end: (reason) => sink.end(reason),
     });
-    onJsonLines(res, (value) => sink.next(toEvent(hostId, value as RawEvent)));
-    res.on('end', () => sink.end('the host event stream ended'));
-    res.on('error', () => sink.end('the host event stream broke'));
-    return () => res.destroy();
   }
 }
 
-function toEvent(hostId: string, raw: RawEvent): TEngineEvent {
+function toEvent(hostId: string, raw: EngineEventMessage): TEngineEvent {
   const attributes = raw.Actor?.Attributes ?? {};
   const nanos = raw.timeNano ?? (raw.time ?? 0) * 1e9;
   return {

@@ -1,5 +1,5 @@
-import { StringDecoder } from 'node:string_decoder';
 import type { TLogLine } from '@berth/shared';
+import { LineReader } from '../docker/json-lines.js';
 
 export type OutputStream = TLogLine['stream'];
 
@@ -34,35 +34,22 @@ export class FrameDemuxer {
  * RFC 3339 time that starts each line is taken off into `time`.
  */
 export class LineSplitter {
-  private readonly pending: Record<OutputStream, { decoder: StringDecoder; text: string }> = {
-    stdout: { decoder: new StringDecoder('utf8'), text: '' },
-    stderr: { decoder: new StringDecoder('utf8'), text: '' },
+  private readonly pending: Record<OutputStream, LineReader> = {
+    stdout: new LineReader(MAX_LINE, 'pass'),
+    stderr: new LineReader(MAX_LINE, 'pass'),
   };
 
   constructor(private readonly timestamps: boolean) {}
 
   push(stream: OutputStream, payload: Buffer, emit: (line: TLogLine) => void): void {
-    const state = this.pending[stream];
-    state.text += state.decoder.write(payload);
-    let newline = state.text.indexOf('\n');
-    while (newline !== -1) {
-      emit(this.line(stream, state.text.slice(0, newline)));
-      state.text = state.text.slice(newline + 1);
-      newline = state.text.indexOf('\n');
-    }
-    if (state.text.length >= MAX_LINE) {
-      emit(this.line(stream, state.text));
-      state.text = '';
-    }
+    this.pending[stream].push(payload, (text) => emit(this.line(stream, text)));
   }
 
   /** Passes on what is left without a final newline. */
   flush(emit: (line: TLogLine) => void): void {
     for (const stream of ['stdout', 'stderr'] as const) {
-      const state = this.pending[stream];
-      state.text += state.decoder.end();
-      if (state.text) emit(this.line(stream, state.text));
-      state.text = '';
+      const rest = this.pending[stream].end();
+      if (rest) emit(this.line(stream, rest));
     }
   }
 

@@ -6,7 +6,6 @@ import { CONFIG, type Config } from '../config/config.js';
 import { ContainerAccess } from '../containers/container-access.js';
 import { engineError } from '../containers/engine-error.js';
 import type { RegisteredEngine } from '../hosts/engine-registry.js';
-import { openEngineStream } from '../inventory/engine-stream.js';
 import { FrameDemuxer, LineSplitter } from './log-frames.js';
 import { StreamHub, type StreamSink } from './stream-hub.js';
 
@@ -91,9 +90,7 @@ export class LogStreams implements OnApplicationShutdown {
   ): Promise<() => void> {
     let tty: boolean;
     try {
-      const info = (await engine.connection.docker.getContainer(id).inspect()) as {
-        Config?: { Tty?: boolean };
-      };
+      const info = await engine.client.inspectContainer(id);
       tty = Boolean(info.Config?.Tty);
     } catch (error) {
       throw engineError(error, 'container', engine.name);
@@ -106,7 +103,7 @@ export class LogStreams implements OnApplicationShutdown {
       since: String(since),
       timestamps: request.timestamps ? '1' : '0',
     });
-    const res = await openEngineStream(engine.connection, {
+    const res = await engine.client.stream({
       path: `/containers/${encodeURIComponent(id)}/logs?${query.toString()}`,
       timeoutMs: this.config.engineTimeoutMs,
     });

@@ -5,8 +5,7 @@ import { CONFIG, type Config } from '../config/config.js';
 import { ContainerAccess, withinReach } from '../containers/container-access.js';
 import type { RegisteredEngine } from '../hosts/engine-registry.js';
 import { ContainerInventory } from '../inventory/container-inventory.js';
-import { openEngineStream } from '../inventory/engine-stream.js';
-import { onJsonLines } from '../inventory/json-lines.js';
+import { onJsonLines } from '../docker/json-lines.js';
 import { computeStats, type EngineStats, sumStats } from './container-stats.js';
 import { StreamHub, type StreamSink, type StreamViewer } from './stream-hub.js';
 
@@ -85,7 +84,7 @@ export class StatsStreams implements OnApplicationShutdown {
     id: string,
     sink: StreamSink<TContainerStats>,
   ): Promise<() => void> {
-    const res = await openEngineStream(engine.connection, {
+    const res = await engine.client.stream({
       path: `/containers/${encodeURIComponent(id)}/stats?stream=1`,
       timeoutMs: this.config.engineTimeoutMs,
     });
