@@ -28,7 +28,10 @@ export function AuditView() {
   const hosts = useHosts();
   const [open, setOpen] = useState<TAuditEvent | null>(null);
 
-  const hostName = (id: string) => hosts.data?.find((host) => host.id === id)?.name;
+  const hostName = useCallback(
+    (id: string) => hosts.data?.find((host) => host.id === id)?.name,
+    [hosts.data],
+  );
   const events = log.data?.pages.flatMap((page) => page.items) ?? [];
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = log;
   const loadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
