@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { engineRouteFor, matchEngineRoute, permissionFor, targetOf } from './engine-routes.js';
+import {
+  ENGINE_ROUTES,
+  engineRouteFor,
+  matchEngineRoute,
+  permissionFor,
+  targetOf,
+} from './engine-routes.js';
 
 describe('permissionFor', () => {
   it.each([
@@ -70,5 +76,19 @@ describe('targetOf', () => {
       named: null,
     });
     expect(matchEngineRoute('POST', '/images/create')?.route.credentials).toBe('pull');
+  });
+});
+
+describe('the route table', () => {
+  it('names the object of every owned use but shared, and only there', () => {
+    const wrong = ENGINE_ROUTES.filter(
+      (route) => (route.owned !== undefined && route.owned !== 'shared') !== Boolean(route.object),
+    ).map((route) => `${route.method} ${route.path}`);
+    expect(wrong).toEqual([]);
+  });
+
+  it('lets only routes the engine hijacks carry no checked body', () => {
+    const both = ENGINE_ROUTES.filter((route) => route.upgrade && route.policy);
+    expect(both).toEqual([]);
   });
 });

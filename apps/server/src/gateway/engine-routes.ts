@@ -28,6 +28,9 @@ type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
  */
 export type OwnedUse = 'shared' | 'list' | 'create' | 'target' | 'connect';
 
+/** What an owned route lists, creates or acts on: the kind of object that carries owner labels. */
+export type OwnedObject = 'container' | 'network' | 'volume' | 'exec';
+
 /**
  * How the engine answers, when not with one plain body:
  * - `progress`: 200 at once, then JSON lines of progress; a failure comes as an `error` line
@@ -52,6 +55,8 @@ export interface EngineRoute {
   path: string;
   permission: Permission;
   owned?: OwnedUse;
+  /** The kind of object `owned` is about (every owned use but `shared`). */
+  object?: OwnedObject;
   answer?: EngineAnswer;
   /**
    * The engine hijacks the connection (attach, exec start, BuildKit's session): the only routes a
@@ -92,12 +97,19 @@ export const ENGINE_ROUTES: readonly EngineRoute[] = [
   { method: 'POST', path: '/auth', permission: 'registry.use', owned: 'shared' },
   { method: 'GET', path: '/distribution/{...}/json', permission: 'image.pull', owned: 'shared' },
 
-  { method: 'GET', path: '/containers/json', permission: 'container.list', owned: 'list' },
+  {
+    method: 'GET',
+    path: '/containers/json',
+    permission: 'container.list',
+    owned: 'list',
+    object: 'container',
+  },
   {
     method: 'POST',
     path: '/containers/create',
     permission: 'container.create',
     owned: 'create',
+    object: 'container',
     policy: checkContainerCreateWithShares,
     targetQuery: 'name',
   },
@@ -107,20 +119,29 @@ export const ENGINE_ROUTES: readonly EngineRoute[] = [
     path: '/containers/{}/json',
     permission: 'container.inspect',
     owned: 'target',
+    object: 'container',
     masksSecrets: true,
   },
-  { method: 'GET', path: '/containers/{}/top', permission: 'container.inspect', owned: 'target' },
+  {
+    method: 'GET',
+    path: '/containers/{}/top',
+    permission: 'container.inspect',
+    owned: 'target',
+    object: 'container',
+  },
   {
     method: 'GET',
     path: '/containers/{}/changes',
     permission: 'container.inspect',
     owned: 'target',
+    object: 'container',
   },
   {
     method: 'GET',
     path: '/containers/{}/logs',
     permission: 'container.logs',
     owned: 'target',
+    object: 'container',
     answer: 'lines',
   },
   {
@@ -128,40 +149,99 @@ export const ENGINE_ROUTES: readonly EngineRoute[] = [
     path: '/containers/{}/stats',
     permission: 'container.stats',
     owned: 'target',
+    object: 'container',
     answer: 'lines',
   },
-  { method: 'GET', path: '/containers/{}/export', permission: 'container.files', owned: 'target' },
-  { method: 'GET', path: '/containers/{}/archive', permission: 'container.files', owned: 'target' },
+  {
+    method: 'GET',
+    path: '/containers/{}/export',
+    permission: 'container.files',
+    owned: 'target',
+    object: 'container',
+  },
+  {
+    method: 'GET',
+    path: '/containers/{}/archive',
+    permission: 'container.files',
+    owned: 'target',
+    object: 'container',
+  },
   {
     method: 'HEAD',
     path: '/containers/{}/archive',
     permission: 'container.files',
     owned: 'target',
+    object: 'container',
   },
-  { method: 'PUT', path: '/containers/{}/archive', permission: 'container.files', owned: 'target' },
-  { method: 'POST', path: '/containers/{}/start', permission: 'container.start', owned: 'target' },
+  {
+    method: 'PUT',
+    path: '/containers/{}/archive',
+    permission: 'container.files',
+    owned: 'target',
+    object: 'container',
+  },
+  {
+    method: 'POST',
+    path: '/containers/{}/start',
+    permission: 'container.start',
+    owned: 'target',
+    object: 'container',
+  },
   {
     method: 'POST',
     path: '/containers/{}/restart',
     permission: 'container.start',
     owned: 'target',
+    object: 'container',
   },
   {
     method: 'POST',
     path: '/containers/{}/unpause',
     permission: 'container.start',
     owned: 'target',
+    object: 'container',
   },
-  { method: 'POST', path: '/containers/{}/stop', permission: 'container.stop', owned: 'target' },
-  { method: 'POST', path: '/containers/{}/kill', permission: 'container.stop', owned: 'target' },
-  { method: 'POST', path: '/containers/{}/pause', permission: 'container.stop', owned: 'target' },
-  { method: 'POST', path: '/containers/{}/wait', permission: 'container.inspect', owned: 'target' },
-  { method: 'POST', path: '/containers/{}/resize', permission: 'container.exec', owned: 'target' },
+  {
+    method: 'POST',
+    path: '/containers/{}/stop',
+    permission: 'container.stop',
+    owned: 'target',
+    object: 'container',
+  },
+  {
+    method: 'POST',
+    path: '/containers/{}/kill',
+    permission: 'container.stop',
+    owned: 'target',
+    object: 'container',
+  },
+  {
+    method: 'POST',
+    path: '/containers/{}/pause',
+    permission: 'container.stop',
+    owned: 'target',
+    object: 'container',
+  },
+  {
+    method: 'POST',
+    path: '/containers/{}/wait',
+    permission: 'container.inspect',
+    owned: 'target',
+    object: 'container',
+  },
+  {
+    method: 'POST',
+    path: '/containers/{}/resize',
+    permission: 'container.exec',
+    owned: 'target',
+    object: 'container',
+  },
   {
     method: 'POST',
     path: '/containers/{}/attach',
     permission: 'container.exec',
     owned: 'target',
+    object: 'container',
     upgrade: true,
   },
   {
@@ -169,6 +249,7 @@ export const ENGINE_ROUTES: readonly EngineRoute[] = [
     path: '/containers/{}/attach/ws',
     permission: 'container.exec',
     owned: 'target',
+    object: 'container',
     upgrade: true,
   },
   {
@@ -176,6 +257,7 @@ export const ENGINE_ROUTES: readonly EngineRoute[] = [
     path: '/containers/{}/exec',
     permission: 'container.exec',
     owned: 'target',
+    object: 'container',
     policy: checkExecCreate,
   },
   {
@@ -183,23 +265,44 @@ export const ENGINE_ROUTES: readonly EngineRoute[] = [
     path: '/containers/{}/rename',
     permission: 'container.update',
     owned: 'target',
+    object: 'container',
   },
   {
     method: 'POST',
     path: '/containers/{}/update',
     permission: 'container.update',
     owned: 'target',
+    object: 'container',
   },
-  { method: 'DELETE', path: '/containers/{}', permission: 'container.delete', owned: 'target' },
+  {
+    method: 'DELETE',
+    path: '/containers/{}',
+    permission: 'container.delete',
+    owned: 'target',
+    object: 'container',
+  },
   {
     method: 'POST',
     path: '/exec/{}/start',
     permission: 'container.exec',
     owned: 'target',
+    object: 'exec',
     upgrade: true,
   },
-  { method: 'POST', path: '/exec/{}/resize', permission: 'container.exec', owned: 'target' },
-  { method: 'GET', path: '/exec/{}/json', permission: 'container.exec', owned: 'target' },
+  {
+    method: 'POST',
+    path: '/exec/{}/resize',
+    permission: 'container.exec',
+    owned: 'target',
+    object: 'exec',
+  },
+  {
+    method: 'GET',
+    path: '/exec/{}/json',
+    permission: 'container.exec',
+    owned: 'target',
+    object: 'exec',
+  },
   { method: 'POST', path: '/commit', permission: 'image.build' },
 
   { method: 'GET', path: '/images/json', permission: 'image.list', owned: 'shared' },
@@ -252,30 +355,74 @@ export const ENGINE_ROUTES: readonly EngineRoute[] = [
   { method: 'POST', path: '/images/{...}/tag', permission: 'image.push' },
   { method: 'DELETE', path: '/images/{...}', permission: 'image.delete' },
 
-  { method: 'GET', path: '/networks', permission: 'network.list', owned: 'list' },
-  { method: 'POST', path: '/networks/create', permission: 'network.create', owned: 'create' },
+  {
+    method: 'GET',
+    path: '/networks',
+    permission: 'network.list',
+    owned: 'list',
+    object: 'network',
+  },
+  {
+    method: 'POST',
+    path: '/networks/create',
+    permission: 'network.create',
+    owned: 'create',
+    object: 'network',
+  },
   { method: 'POST', path: '/networks/prune', permission: 'network.delete' },
-  { method: 'GET', path: '/networks/{}', permission: 'network.list', owned: 'target' },
-  { method: 'POST', path: '/networks/{}/connect', permission: 'network.connect', owned: 'connect' },
+  {
+    method: 'GET',
+    path: '/networks/{}',
+    permission: 'network.list',
+    owned: 'target',
+    object: 'network',
+  },
+  {
+    method: 'POST',
+    path: '/networks/{}/connect',
+    permission: 'network.connect',
+    owned: 'connect',
+    object: 'network',
+  },
   {
     method: 'POST',
     path: '/networks/{}/disconnect',
     permission: 'network.connect',
     owned: 'connect',
+    object: 'network',
   },
-  { method: 'DELETE', path: '/networks/{}', permission: 'network.delete', owned: 'target' },
+  {
+    method: 'DELETE',
+    path: '/networks/{}',
+    permission: 'network.delete',
+    owned: 'target',
+    object: 'network',
+  },
 
-  { method: 'GET', path: '/volumes', permission: 'volume.list', owned: 'list' },
+  { method: 'GET', path: '/volumes', permission: 'volume.list', owned: 'list', object: 'volume' },
   {
     method: 'POST',
     path: '/volumes/create',
     permission: 'volume.create',
     owned: 'create',
+    object: 'volume',
     policy: checkVolumeCreate,
   },
   { method: 'POST', path: '/volumes/prune', permission: 'volume.delete' },
-  { method: 'GET', path: '/volumes/{}', permission: 'volume.list', owned: 'target' },
-  { method: 'DELETE', path: '/volumes/{}', permission: 'volume.delete', owned: 'target' },
+  {
+    method: 'GET',
+    path: '/volumes/{}',
+    permission: 'volume.list',
+    owned: 'target',
+    object: 'volume',
+  },
+  {
+    method: 'DELETE',
+    path: '/volumes/{}',
+    permission: 'volume.delete',
+    owned: 'target',
+    object: 'volume',
+  },
 
   { method: 'GET', path: '/plugins', permission: 'plugin.list', owned: 'shared' },
   { method: 'GET', path: '/plugins/privileges', permission: 'plugin.list', owned: 'shared' },

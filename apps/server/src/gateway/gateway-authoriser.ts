@@ -75,7 +75,7 @@ export class GatewayAuthoriser {
     const audited = { principal, hostId: engine.hostId, path, permission, target };
     let decision;
     try {
-      decision = await this.policy.decide(principal, engine, route, path);
+      decision = await this.policy.decide(principal, engine, match, path);
     } catch (error) {
       // Another's object is refused as if it did not exist; a plain miss is audited like the
       // engine's own 404 would be (changes only).

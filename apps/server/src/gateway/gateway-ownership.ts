@@ -5,7 +5,7 @@ import { engineError } from '../containers/engine-error.js';
 import { EngineError } from '../docker/engine-error.js';
 import type { RegisteredEngine } from '../hosts/engine-registry.js';
 import type { EnginePath } from './engine-path.js';
-import type { OwnedUse } from './engine-routes.js';
+import type { OwnedObject, RouteMatch } from './engine-routes.js';
 
 /** Whose resources a caller with owner-limited grants reaches: their own and their teams'. */
 export interface Owner {
@@ -41,14 +41,7 @@ export class HiddenTarget extends AppError {
 
 type Where = 'path' | 'body';
 
-type Kind = 'container' | 'network' | 'volume' | 'exec';
-
-const KINDS: Record<string, Kind> = {
-  containers: 'container',
-  networks: 'network',
-  volumes: 'volume',
-  exec: 'exec',
-};
+type Kind = OwnedObject;
 
 const MISSING: Record<Kind, (ref: string) => string> = {
   container: (ref) => `No such container: ${ref}`,
@@ -80,13 +73,14 @@ export class GatewayOwnership {
   /** Checks the call's target now; returns how its body and answer are to be treated. */
   async scope(
     engine: RegisteredEngine,
-    use: OwnedUse,
+    { route, named }: RouteMatch,
     path: EnginePath,
     owner: Owner,
   ): Promise<OwnedCall> {
-    const [segment = '', ref = ''] = path.route.split('/').filter(Boolean);
-    const kind = KINDS[segment];
-    if (!kind && use !== 'shared') throw new Error(`no owned kind for ${path.route}`);
+    const use = route.owned!;
+    const kind = route.object;
+    const ref = named ?? '';
+    if (!kind && use !== 'shared') throw new Error(`no owned object for ${route.path}`);
     switch (use) {
       case 'shared':
         return { forward: path.forward };

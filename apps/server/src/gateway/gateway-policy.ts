@@ -7,7 +7,7 @@ import { ContainerAccess } from '../containers/container-access.js';
 import { containerLookupOn } from '../containers/container-lookup.js';
 import type { RegisteredEngine } from '../hosts/engine-registry.js';
 import type { EnginePath } from './engine-path.js';
-import type { EngineRoute } from './engine-routes.js';
+import type { EngineRoute, RouteMatch } from './engine-routes.js';
 import { GatewayOwnership, type OwnedCall } from './gateway-ownership.js';
 
 export type GatewayDecision =
@@ -42,10 +42,11 @@ export class GatewayPolicy {
   async decide(
     principal: Principal,
     engine: RegisteredEngine,
-    route: EngineRoute | null,
+    match: RouteMatch | null,
     path: EnginePath,
   ): Promise<GatewayDecision> {
     if (principal.user.isAdmin) return { kind: 'allow' };
+    const route = match?.route ?? null;
     const access = await this.access.forHost(principal.user, engine.hostId);
     if (!access.visible) return { kind: 'hidden' };
     if (!route) return { kind: 'deny', missing: 'admin' };
@@ -60,7 +61,7 @@ export class GatewayPolicy {
       };
     }
     const owner = { userId: principal.user.id, teamIds: access.teamIds };
-    return { kind: 'allow', owned: await this.ownership.scope(engine, route.owned, path, owner) };
+    return { kind: 'allow', owned: await this.ownership.scope(engine, match!, path, owner) };
   }
 
   /** Whether the body of this call must be read and checked before it is forwarded. */
