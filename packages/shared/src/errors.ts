@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'HOST_UNREACHABLE',
   'HOST_ERROR',
   'ENGINE_ERROR',
+  'DATABASE_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 
@@ -45,6 +46,8 @@ export function httpStatusOf(code: ErrorCode): number {
       return 502;
     case 'ENGINE_ERROR':
       return 502;
+    case 'DATABASE_UNAVAILABLE':
+      return 503;
     case 'INTERNAL':
       return 500;
   }

@@ -1,5 +1,8 @@
 import { type ErrorCode, type FieldIssue } from '@berth/shared';
 
+/** How soon a client is told to try again while the database cannot be reached. */
+const DATABASE_RETRY_AFTER_SECONDS = 2;
+
 /**
  * The one error type of the server. `message` is shown to the client; `internal` (never sent) is
  * logged, so that engine, ORM or system text never reaches a response.
@@ -22,5 +25,12 @@ export class AppError extends Error {
 
   static notFound(what: string): AppError {
     return new AppError('NOT_FOUND', `${what} not found`);
+  }
+
+  /** No connection to the database can be had; the client is told to try again shortly. */
+  static databaseUnavailable(): AppError {
+    return new AppError('DATABASE_UNAVAILABLE', 'the database is unavailable', {
+      retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+    });
   }
 }

@@ -1,16 +1,20 @@
 import { HttpException } from '@nestjs/common';
 import { type ErrorBody, type ErrorCode, httpStatusOf } from '@berth/shared';
 import type { Logger } from 'pino';
+import { connectionFailureOf } from '../database/connection-error.js';
 import { AppError } from './app-error.js';
 
 export interface ErrorResponse {
   status: number;
   body: ErrorBody;
+  /** Headers the answer must carry, lower-case: `retry-after` (seconds) on 429 and 503. */
+  headers?: Record<string, string>;
 }
 
 /**
  * Turns anything thrown into the stable error body. Only AppError messages are shown as they are;
- * framework errors get a generic message for their status; everything else is INTERNAL and logged.
+ * framework errors get a generic message for their status; a database that cannot be reached is
+ * 503 DATABASE_UNAVAILABLE with Retry-After; everything else is INTERNAL and logged.
  */
 export function toErrorResponse(error: unknown, requestId: string, log: Logger): ErrorResponse {
   if (error instanceof AppError) {
@@ -21,6 +25,12 @@ export function toErrorResponse(error: unknown, requestId: string, log: Logger):
     const status = error.getStatus();
     const code = codeOfStatus(status);
     return { status, body: { error: { code, message: messageOfStatus(status), requestId } } };
+  }
+  const failure = connectionFailureOf(error);
+  if (failure !== null) {
+    log.warn({ err: error, failure }, 'the database is unavailable');
+    const unavailable = AppError.databaseUnavailable();
+    return respond(unavailable.code, unavailable.message, requestId, unavailable.details);
   }
   log.error({ err: error }, 'unhandled error');
   return respond('INTERNAL', 'internal error', requestId);
@@ -47,6 +57,11 @@ function respond(
 ): ErrorResponse {
   const body: ErrorBody = { error: { code, message, requestId } };
   if (details) body.error.details = details;
+  // A throttled caller or a database outage says when to come back (RFC 9110 Retry-After).
+  const retryAfter = details?.retryAfterSeconds;
+  if (typeof retryAfter === 'number') {
+    return { status: httpStatusOf(code), body, headers: { 'retry-after': String(retryAfter) } };
+  }
   return { status: httpStatusOf(code), body };
 }
 

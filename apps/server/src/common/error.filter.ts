@@ -14,14 +14,12 @@ export class ErrorFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
-    const { status, body } = toErrorResponse(error, requestIdOf(req), this.logger);
+    const { status, body, headers } = toErrorResponse(error, requestIdOf(req), this.logger);
     if (res.headersSent) {
       res.end();
       return;
     }
-    // A throttled caller is told when to come back (RFC 9110 Retry-After, in seconds).
-    const retryAfter = body.error.details?.retryAfterSeconds;
-    if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
+    for (const [name, value] of Object.entries(headers ?? {})) res.setHeader(name, value);
     res.status(status).json(body);
   }
 }

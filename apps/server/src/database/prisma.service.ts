@@ -1,9 +1,11 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { CONFIG, type Config } from '../config/config.js';
 import { PrismaClient as PostgresClient } from '../generated/postgresql/client.js';
 import { PrismaClient as SqliteClient } from '../generated/sqlite/client.js';
+import { connectionFailureOf } from './connection-error.js';
 
 /**
  * Both generated clients have the same models and methods (the schema keeps to types both
@@ -13,14 +15,98 @@ export type Db = SqliteClient;
 
 export function createDb(config: Config['database']): Db {
   if (config.provider === 'sqlite') {
-    return new SqliteClient({
-      adapter: new PrismaBetterSQLite3({ url: config.url, timeout: 10_000 }),
-    });
+    return retryingLostReads(
+      new SqliteClient({
+        adapter: new PrismaBetterSQLite3({ url: config.url, timeout: 10_000 }),
+      }),
+    );
   }
   const client = new PostgresClient({
-    adapter: new PrismaPg({ connectionString: config.url, max: 10, connectionTimeoutMillis: 5000 }),
+    adapter: new PrismaPg(postgresPool(config.url), { disposeExternalPool: true }),
   });
-  return client as unknown as Db;
+  return retryingLostReads(client as unknown as Db);
+}
+
+/** Operations that only read: running one again cannot change anything twice. */
+const READS = new Set([
+  'findUnique',
+  'findUniqueOrThrow',
+  'findFirst',
+  'findFirstOrThrow',
+  'findMany',
+  'count',
+  'aggregate',
+  'groupBy',
+]);
+
+/**
+ * A server that terminates connections (a restart, a failover, pg_terminate_backend) usually ends
+ * all of them at once; the word about the idle ones arrives a moment after the one that failed.
+ * The read waits that moment, so that the pool has dropped them and it gets a new connection.
+ */
+const LOST_CONNECTION_SETTLE_MS = 20;
+
+/**
+ * A read outside a transaction whose connection was lost (PostgreSQL terminated it, a proxy or
+ * failover dropped it) is run once more, on a new connection: the pool opens one when the caller
+ * would otherwise have failed. A write is never run again (it may have been applied before the
+ * connection went), nor is anything inside a transaction (the transaction is gone with it).
+ */
+function retryingLostReads(client: Db): Db {
+  return client.$extends({
+    name: 'retry-lost-reads',
+    query: {
+      $allModels: {
+        async $allOperations(params) {
+          const { operation, args, query } = params;
+          try {
+            return await query(args);
+          } catch (error) {
+            if (!READS.has(operation) || inTransaction(params)) throw error;
+            if (connectionFailureOf(error) !== 'lost') throw error;
+            await new Promise((resolve) => setTimeout(resolve, LOST_CONNECTION_SETTLE_MS));
+            return query(args);
+          }
+        },
+      },
+    },
+  }) as unknown as Db;
+}
+
+/**
+ * Prisma's extension parameters do not say whether the call runs in a transaction; its request
+ * (`__internalParams`, the same object the client executes) does.
+ */
+function inTransaction(params: object): boolean {
+  const internal = (params as { __internalParams?: { transaction?: unknown } }).__internalParams;
+  return internal?.transaction !== undefined;
+}
+
+/**
+ * PostgreSQL connections come from a pool of Berth's own so that a connection lost inside a
+ * transaction goes back to the pool. Prisma 6.19 ends a transaction by running ROLLBACK (or
+ * COMMIT) on its connection and only then hands the connection back; when that statement fails
+ * because the connection is gone, the connection is never handed back. Each such loss took one
+ * of the ten places for good: once they were gone every query waited for the connect timeout and
+ * failed, and `$disconnect` (which waits for every connection) never returned.
+ */
+function postgresPool(url: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+  const handedOut = new Set<pg.PoolClient>();
+  pool.on('acquire', (client: pg.PoolClient) => handedOut.add(client));
+  pool.on('release', (_error: unknown, client: pg.PoolClient) => handedOut.delete(client));
+  pool.on('connect', (client: pg.PoolClient) => {
+    client.once('end', () => {
+      if (!handedOut.has(client)) return;
+      const release = client.release.bind(client);
+      // The transaction that still holds it may hand it back later: once is enough.
+      client.release = () => undefined;
+      release(new Error('the connection ended'));
+    });
+  });
+  // An idle connection that drops is removed by the pool; the next query opens another.
+  pool.on('error', () => undefined);
+  return pool;
 }
 
 /** The database, shared by every repository. Created and migrated before Nest starts. */

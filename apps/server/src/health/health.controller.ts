@@ -16,7 +16,7 @@ export class HealthController {
   @Get()
   @Access('public')
   async health(): Promise<THealth> {
-    if (!(await this.prisma.ping())) throw new AppError('INTERNAL', 'the database does not answer');
+    if (!(await this.prisma.ping())) throw AppError.databaseUnavailable();
     const hosts = await this.prisma.db.host.findMany({
       orderBy: { name: 'asc' },
       select: { id: true, name: true, status: true, lastSeenAt: true },

@@ -290,7 +290,9 @@ export class ConsoleSessions implements OnApplicationShutdown {
     session.socket.once('close', () => {
       clearTimeout(session.closing);
       this.sessions.delete(session.id);
-      void this.finish(session, out, caller, name, command, Date.now() - started);
+      this.finish(session, out, caller, name, command, Date.now() - started).catch(
+        (error: unknown) => this.log.warn({ err: error }, 'console: the end was not audited'),
+      );
     });
   }
 

@@ -25,17 +25,21 @@ export class ContainerFeed {
     let open = true;
     const stop = this.inventory.onChange((change) => {
       if (change.kind === 'counts' || (hostId && change.hostId !== hostId)) return;
-      void this.access.listReach(user, [change.hostId]).then((reach) => {
-        const host = reach.get(change.hostId);
-        if (!open || !host) return;
-        if (
-          change.kind === 'upsert' &&
-          !withinReach(change.container.labels, host.reach, user.id, host.teamIds)
-        ) {
-          return;
-        }
-        deliver(change);
-      });
+      this.access.listReach(user, [change.hostId]).then(
+        (reach) => {
+          const host = reach.get(change.hostId);
+          if (!open || !host) return;
+          if (
+            change.kind === 'upsert' &&
+            !withinReach(change.container.labels, host.reach, user.id, host.teamIds)
+          ) {
+            return;
+          }
+          deliver(change);
+        },
+        // The database is unavailable: a change nobody may be shown is not sent.
+        () => undefined,
+      );
     });
     return () => {
       open = false;

@@ -73,7 +73,8 @@ export class EngineEventFeed implements OnApplicationShutdown {
     };
     await Promise.all(this.inventory.all().map((host) => join(host.hostId)));
     const stopStatus = this.hostEvents.onStatus((status) => {
-      if (status.status === 'up') void join(status.hostId);
+      // With the database unavailable the host is joined when it is next seen up.
+      if (status.status === 'up') join(status.hostId).catch(() => undefined);
     });
     return () => {
       closed = true;

@@ -91,9 +91,13 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
     for (const socket of this.server.sockets.sockets.values()) {
       const user = (socket as RealtimeSocket).data?.principal?.user;
       if (!user || user.isAdmin) continue;
-      void this.access.forHost(user, event.hostId).then((access) => {
-        if (access.visible) socket.emit('host.status', event);
-      });
+      this.access.forHost(user, event.hostId).then(
+        (access) => {
+          if (access.visible) socket.emit('host.status', event);
+        },
+        // The database is unavailable: who may see the host is unknown, so nothing is sent.
+        () => undefined,
+      );
     }
   }
 }

@@ -16,12 +16,16 @@ export class SummaryFeed {
     let last = fingerprint(summary);
     let open = true;
     const stop = this.fleet.onChange(() => {
-      void this.fleet.summary(principal.user).then((next) => {
-        const print = fingerprint(next);
-        if (!open || print === last) return;
-        last = print;
-        deliver(next);
-      });
+      this.fleet.summary(principal.user).then(
+        (next) => {
+          const print = fingerprint(next);
+          if (!open || print === last) return;
+          last = print;
+          deliver(next);
+        },
+        // The database is unavailable: the next change brings the summary up to date.
+        () => undefined,
+      );
     });
     return {
       summary,
