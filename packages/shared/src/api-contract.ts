@@ -21,6 +21,7 @@ import {
   ZUpdateContainerResponse,
 } from './schemas/containers.js';
 import { IDENTITY_ROUTES } from './identity-routes.js';
+import type { Permission } from './permissions.js';
 import {
   ZApiToken,
   ZCreateTokenRequest,
@@ -46,6 +47,8 @@ export interface ApiRoute {
   summary: string;
   /** `public`: no sign-in; `user`: any signed-in user; `admin`: global administrators. */
   access: 'public' | 'user' | 'admin';
+  /** The catalog permission a host-scoped route needs on its host, where one permission applies. */
+  permission?: Permission;
   body?: z.ZodType;
   /** Query parameters, each a property of this object. */
   query?: z.ZodObject;
@@ -64,9 +67,36 @@ export const ZErrorBody = z.object({
   }),
 });
 
+/** A lifecycle action without options (start, pause, unpause). */
+function lifecycleRoute(action: string, permission: Permission) {
+  return {
+    method: 'post',
+    path: `/api/hosts/{hostId}/containers/{id}/${action}`,
+    tag: 'containers',
+    summary: `${action[0]!.toUpperCase()}${action.slice(1)} a container`,
+    access: 'user',
+    permission,
+    status: 204,
+  } as const satisfies ApiRoute;
+}
+
+/** A lifecycle action that stops the container first (stop, restart): `t` seconds before the kill. */
+function stopRoute(action: string, permission: Permission) {
+  return {
+    method: 'post',
+    path: `/api/hosts/{hostId}/containers/{id}/${action}`,
+    tag: 'containers',
+    summary: `${action[0]!.toUpperCase()}${action.slice(1)} a container; t: seconds before it is killed`,
+    access: 'user',
+    permission,
+    query: ZStopQuery,
+    status: 204,
+  } as const satisfies ApiRoute;
+}
+
 /** Containers across the fleet and on one host; each route checks its catalog permission per host. */
-const CONTAINER_ROUTES: readonly ApiRoute[] = [
-  {
+const CONTAINER_ROUTES = {
+  listContainers: {
     method: 'get',
     path: '/api/containers',
     tag: 'containers',
@@ -75,7 +105,7 @@ const CONTAINER_ROUTES: readonly ApiRoute[] = [
     query: ZContainerListQuery,
     response: ZContainerListResponse,
   },
-  {
+  bulkContainers: {
     method: 'post',
     path: '/api/containers/bulk',
     tag: 'containers',
@@ -85,7 +115,7 @@ const CONTAINER_ROUTES: readonly ApiRoute[] = [
     response: ZBulkContainerResponse,
     status: 200,
   },
-  {
+  fleetSummary: {
     method: 'get',
     path: '/api/fleet/summary',
     tag: 'containers',
@@ -94,9 +124,10 @@ const CONTAINER_ROUTES: readonly ApiRoute[] = [
     access: 'user',
     response: ZFleetSummary,
   },
-  {
+  createContainer: {
     method: 'post',
     path: '/api/hosts/{hostId}/containers',
+    permission: 'container.create',
     tag: 'containers',
     summary:
       'Create (and start) a container; pulls the image when missing (progress over socket.io)',
@@ -105,77 +136,72 @@ const CONTAINER_ROUTES: readonly ApiRoute[] = [
     response: ZCreateContainerResponse,
     status: 201,
   },
-  {
+  inspectContainer: {
     method: 'get',
     path: '/api/hosts/{hostId}/containers/{id}/json',
+    permission: 'container.inspect',
     tag: 'containers',
     summary: 'Inspect a container; secret environment values are masked',
     access: 'user',
     response: ZContainerInspect,
   },
-  {
+  containerTop: {
     method: 'get',
     path: '/api/hosts/{hostId}/containers/{id}/top',
+    permission: 'container.inspect',
     tag: 'containers',
     summary: 'Processes running in a container',
     access: 'user',
     response: ZContainerTop,
   },
-  {
+  containerChanges: {
     method: 'get',
     path: '/api/hosts/{hostId}/containers/{id}/changes',
+    permission: 'container.inspect',
     tag: 'containers',
     summary: "Changes to a container's filesystem",
     access: 'user',
     response: z.array(ZContainerChange),
   },
-  ...(['start', 'pause', 'unpause'] as const).map((action): ApiRoute => ({
-    method: 'post',
-    path: `/api/hosts/{hostId}/containers/{id}/${action}`,
-    tag: 'containers',
-    summary: `${action[0]!.toUpperCase()}${action.slice(1)} a container`,
-    access: 'user',
-    status: 204,
-  })),
-  ...(['stop', 'restart'] as const).map((action): ApiRoute => ({
-    method: 'post',
-    path: `/api/hosts/{hostId}/containers/{id}/${action}`,
-    tag: 'containers',
-    summary: `${action[0]!.toUpperCase()}${action.slice(1)} a container; t: seconds before it is killed`,
-    access: 'user',
-    query: ZStopQuery,
-    status: 204,
-  })),
-  {
+  startContainer: lifecycleRoute('start', 'container.start'),
+  pauseContainer: lifecycleRoute('pause', 'container.stop'),
+  unpauseContainer: lifecycleRoute('unpause', 'container.start'),
+  stopContainer: stopRoute('stop', 'container.stop'),
+  restartContainer: stopRoute('restart', 'container.start'),
+  killContainer: {
     method: 'post',
     path: '/api/hosts/{hostId}/containers/{id}/kill',
+    permission: 'container.stop',
     tag: 'containers',
     summary: 'Send a signal to a container (SIGKILL by default)',
     access: 'user',
     query: ZKillQuery,
     status: 204,
   },
-  {
+  removeContainer: {
     method: 'delete',
     path: '/api/hosts/{hostId}/containers/{id}',
+    permission: 'container.delete',
     tag: 'containers',
     summary: 'Remove a container; force: even if running, volumes: its anonymous volumes too',
     access: 'user',
     query: ZRemoveQuery,
     status: 204,
   },
-  {
+  renameContainer: {
     method: 'post',
     path: '/api/hosts/{hostId}/containers/{id}/rename',
+    permission: 'container.update',
     tag: 'containers',
     summary: 'Rename a container',
     access: 'user',
     body: ZRenameContainerRequest,
     status: 204,
   },
-  {
+  updateContainer: {
     method: 'post',
     path: '/api/hosts/{hostId}/containers/{id}/update',
+    permission: 'container.update',
     tag: 'containers',
     summary: "Change a container's CPU and memory limits and restart policy",
     access: 'user',
@@ -183,7 +209,7 @@ const CONTAINER_ROUTES: readonly ApiRoute[] = [
     response: ZUpdateContainerResponse,
     status: 200,
   },
-  {
+  recreateContainer: {
     method: 'post',
     path: '/api/hosts/{hostId}/containers/{id}/recreate',
     tag: 'containers',
@@ -194,10 +220,10 @@ const CONTAINER_ROUTES: readonly ApiRoute[] = [
     response: ZRecreateContainerResponse,
     status: 200,
   },
-];
+} satisfies Record<string, ApiRoute>;
 
-export const API_ROUTES: readonly ApiRoute[] = [
-  {
+const CORE_ROUTES = {
+  health: {
     method: 'get',
     path: '/api/health',
     tag: 'system',
@@ -205,7 +231,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     access: 'public',
     response: ZHealth,
   },
-  {
+  setupStatus: {
     method: 'get',
     path: '/api/auth/setup',
     tag: 'auth',
@@ -213,7 +239,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     access: 'public',
     response: ZSetupStatus,
   },
-  {
+  setup: {
     method: 'post',
     path: '/api/auth/setup',
     tag: 'auth',
@@ -223,7 +249,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     response: ZLoginResponse,
     status: 201,
   },
-  {
+  login: {
     method: 'post',
     path: '/api/auth/login',
     tag: 'auth',
@@ -233,7 +259,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     response: ZLoginResponse,
     status: 200,
   },
-  {
+  logout: {
     method: 'post',
     path: '/api/auth/logout',
     tag: 'auth',
@@ -241,7 +267,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     access: 'user',
     status: 204,
   },
-  {
+  me: {
     method: 'get',
     path: '/api/auth/me',
     tag: 'auth',
@@ -249,7 +275,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     access: 'user',
     response: ZMeResponse,
   },
-  {
+  capabilities: {
     method: 'get',
     path: '/api/me/capabilities',
     tag: 'auth',
@@ -258,7 +284,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     access: 'user',
     response: ZCapabilities,
   },
-  {
+  listTokens: {
     method: 'get',
     path: '/api/tokens',
     tag: 'auth',
@@ -266,7 +292,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     access: 'user',
     response: z.array(ZApiToken),
   },
-  {
+  createToken: {
     method: 'post',
     path: '/api/tokens',
     tag: 'auth',
@@ -276,7 +302,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     response: ZCreateTokenResponse,
     status: 201,
   },
-  {
+  revokeToken: {
     method: 'delete',
     path: '/api/tokens/{id}',
     tag: 'auth',
@@ -284,7 +310,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     access: 'user',
     status: 204,
   },
-  {
+  listHosts: {
     method: 'get',
     path: '/api/hosts',
     tag: 'hosts',
@@ -292,7 +318,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     access: 'admin',
     response: z.array(ZHost),
   },
-  {
+  createHost: {
     method: 'post',
     path: '/api/hosts',
     tag: 'hosts',
@@ -302,7 +328,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     response: ZHost,
     status: 201,
   },
-  {
+  testNewHost: {
     method: 'post',
     path: '/api/hosts/test',
     tag: 'hosts',
@@ -312,7 +338,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     response: ZHostTestResult,
     status: 200,
   },
-  {
+  getHost: {
     method: 'get',
     path: '/api/hosts/{id}',
     tag: 'hosts',
@@ -320,7 +346,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     access: 'admin',
     response: ZHost,
   },
-  {
+  updateHost: {
     method: 'patch',
     path: '/api/hosts/{id}',
     tag: 'hosts',
@@ -329,7 +355,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     body: ZUpdateHostRequest,
     response: ZHost,
   },
-  {
+  testHost: {
     method: 'post',
     path: '/api/hosts/{id}/test',
     tag: 'hosts',
@@ -338,7 +364,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     response: ZHostTestResult,
     status: 200,
   },
-  {
+  removeHost: {
     method: 'delete',
     path: '/api/hosts/{id}',
     tag: 'hosts',
@@ -346,7 +372,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     access: 'admin',
     status: 204,
   },
-  {
+  listRegistries: {
     method: 'get',
     path: '/api/registries',
     tag: 'registries',
@@ -354,7 +380,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     access: 'admin',
     response: z.array(ZRegistry),
   },
-  {
+  createRegistry: {
     method: 'post',
     path: '/api/registries',
     tag: 'registries',
@@ -364,7 +390,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     response: ZRegistry,
     status: 201,
   },
-  {
+  updateRegistry: {
     method: 'patch',
     path: '/api/registries/{id}',
     tag: 'registries',
@@ -373,7 +399,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     body: ZUpdateRegistryRequest,
     response: ZRegistry,
   },
-  {
+  removeRegistry: {
     method: 'delete',
     path: '/api/registries/{id}',
     tag: 'registries',
@@ -381,9 +407,18 @@ export const API_ROUTES: readonly ApiRoute[] = [
     access: 'admin',
     status: 204,
   },
-  ...IDENTITY_ROUTES,
-  ...CONTAINER_ROUTES,
-];
+} satisfies Record<string, ApiRoute>;
+
+/**
+ * Every REST route by name: controllers bind their methods to these (`@Route(ROUTES.createTeam)`)
+ * and clients call them by name, so a path, access level or permission is written only here.
+ */
+export const ROUTES = { ...CORE_ROUTES, ...IDENTITY_ROUTES, ...CONTAINER_ROUTES };
+
+export type RouteName = keyof typeof ROUTES;
+
+/** The routes in document order; the OpenAPI document is made from this list. */
+export const API_ROUTES: readonly ApiRoute[] = Object.values(ROUTES);
 
 /** OpenAPI 3.1 document of API_ROUTES; served at /api/openapi.json and committed as docs/openapi.json. */
 export function buildOpenApiDocument(version: string): Record<string, unknown> {

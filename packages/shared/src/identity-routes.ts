@@ -21,8 +21,8 @@ import { ZAddTeamMemberRequest, ZCreateTeamRequest, ZTeam } from './schemas/team
 import { ZCreateUserRequest, ZUpdateUserRequest, ZUserAccount } from './schemas/users.js';
 
 /** Sessions, two-factor sign-in, users, teams, roles, grants, host policies and the audit log. */
-export const IDENTITY_ROUTES: readonly ApiRoute[] = [
-  {
+export const IDENTITY_ROUTES = {
+  listSessions: {
     method: 'get',
     path: '/api/auth/sessions',
     tag: 'auth',
@@ -30,7 +30,7 @@ export const IDENTITY_ROUTES: readonly ApiRoute[] = [
     access: 'user',
     response: z.array(ZSession),
   },
-  {
+  endSession: {
     method: 'delete',
     path: '/api/auth/sessions/{id}',
     tag: 'auth',
@@ -38,7 +38,7 @@ export const IDENTITY_ROUTES: readonly ApiRoute[] = [
     access: 'user',
     status: 204,
   },
-  {
+  totpStatus: {
     method: 'get',
     path: '/api/auth/totp',
     tag: 'auth',
@@ -46,7 +46,7 @@ export const IDENTITY_ROUTES: readonly ApiRoute[] = [
     access: 'user',
     response: ZTotpStatus,
   },
-  {
+  setupTotp: {
     method: 'post',
     path: '/api/auth/totp/setup',
     tag: 'auth',
@@ -55,7 +55,7 @@ export const IDENTITY_ROUTES: readonly ApiRoute[] = [
     response: ZTotpSetupResponse,
     status: 200,
   },
-  {
+  enableTotp: {
     method: 'post',
     path: '/api/auth/totp/enable',
     tag: 'auth',
@@ -64,7 +64,7 @@ export const IDENTITY_ROUTES: readonly ApiRoute[] = [
     body: ZTotpCodeRequest,
     status: 204,
   },
-  {
+  disableTotp: {
     method: 'post',
     path: '/api/auth/totp/disable',
     tag: 'auth',
@@ -73,7 +73,7 @@ export const IDENTITY_ROUTES: readonly ApiRoute[] = [
     body: ZTotpCodeRequest,
     status: 204,
   },
-  {
+  listUsers: {
     method: 'get',
     path: '/api/users',
     tag: 'users',
@@ -81,7 +81,7 @@ export const IDENTITY_ROUTES: readonly ApiRoute[] = [
     access: 'admin',
     response: z.array(ZUserAccount),
   },
-  {
+  createUser: {
     method: 'post',
     path: '/api/users',
     tag: 'users',
@@ -91,7 +91,7 @@ export const IDENTITY_ROUTES: readonly ApiRoute[] = [
     response: ZUserAccount,
     status: 201,
   },
-  {
+  updateUser: {
     method: 'patch',
     path: '/api/users/{id}',
     tag: 'users',
@@ -100,7 +100,7 @@ export const IDENTITY_ROUTES: readonly ApiRoute[] = [
     body: ZUpdateUserRequest,
     response: ZUserAccount,
   },
-  {
+  removeUser: {
     method: 'delete',
     path: '/api/users/{id}',
     tag: 'users',
@@ -108,7 +108,7 @@ export const IDENTITY_ROUTES: readonly ApiRoute[] = [
     access: 'admin',
     status: 204,
   },
-  {
+  listTeams: {
     method: 'get',
     path: '/api/teams',
     tag: 'users',
@@ -116,7 +116,7 @@ export const IDENTITY_ROUTES: readonly ApiRoute[] = [
     access: 'admin',
     response: z.array(ZTeam),
   },
-  {
+  createTeam: {
     method: 'post',
     path: '/api/teams',
     tag: 'users',
@@ -126,7 +126,7 @@ export const IDENTITY_ROUTES: readonly ApiRoute[] = [
     response: ZTeam,
     status: 201,
   },
-  {
+  removeTeam: {
     method: 'delete',
     path: '/api/teams/{id}',
     tag: 'users',
@@ -134,7 +134,7 @@ export const IDENTITY_ROUTES: readonly ApiRoute[] = [
     access: 'admin',
     status: 204,
   },
-  {
+  addTeamMember: {
     method: 'post',
     path: '/api/teams/{id}/members',
     tag: 'users',
@@ -144,7 +144,7 @@ export const IDENTITY_ROUTES: readonly ApiRoute[] = [
     response: ZTeam,
     status: 200,
   },
-  {
+  removeTeamMember: {
     method: 'delete',
     path: '/api/teams/{id}/members/{userId}',
     tag: 'users',
@@ -152,7 +152,7 @@ export const IDENTITY_ROUTES: readonly ApiRoute[] = [
     access: 'admin',
     status: 204,
   },
-  {
+  listPermissions: {
     method: 'get',
     path: '/api/permissions',
     tag: 'access',
@@ -160,7 +160,7 @@ export const IDENTITY_ROUTES: readonly ApiRoute[] = [
     access: 'user',
     response: z.array(ZPermissionInfo),
   },
-  {
+  listRoles: {
     method: 'get',
     path: '/api/roles',
     tag: 'access',
@@ -168,7 +168,7 @@ export const IDENTITY_ROUTES: readonly ApiRoute[] = [
     access: 'admin',
     response: z.array(ZRole),
   },
-  {
+  createRole: {
     method: 'post',
     path: '/api/roles',
     tag: 'access',
@@ -178,7 +178,7 @@ export const IDENTITY_ROUTES: readonly ApiRoute[] = [
     response: ZRole,
     status: 201,
   },
-  {
+  updateRole: {
     method: 'patch',
     path: '/api/roles/{id}',
     tag: 'access',
@@ -187,7 +187,7 @@ export const IDENTITY_ROUTES: readonly ApiRoute[] = [
     body: ZUpdateRoleRequest,
     response: ZRole,
   },
-  {
+  removeRole: {
     method: 'delete',
     path: '/api/roles/{id}',
     tag: 'access',
@@ -195,7 +195,7 @@ export const IDENTITY_ROUTES: readonly ApiRoute[] = [
     access: 'admin',
     status: 204,
   },
-  {
+  listGrants: {
     method: 'get',
     path: '/api/grants',
     tag: 'access',
@@ -204,7 +204,7 @@ export const IDENTITY_ROUTES: readonly ApiRoute[] = [
     query: ZGrantQuery,
     response: z.array(ZGrant),
   },
-  {
+  createGrant: {
     method: 'post',
     path: '/api/grants',
     tag: 'access',
@@ -214,7 +214,7 @@ export const IDENTITY_ROUTES: readonly ApiRoute[] = [
     response: ZGrant,
     status: 201,
   },
-  {
+  removeGrant: {
     method: 'delete',
     path: '/api/grants/{id}',
     tag: 'access',
@@ -222,24 +222,26 @@ export const IDENTITY_ROUTES: readonly ApiRoute[] = [
     access: 'admin',
     status: 204,
   },
-  {
+  getHostPolicy: {
     method: 'get',
     path: '/api/hosts/{id}/policy',
+    permission: 'host.manage',
     tag: 'hosts',
     summary: "The host's security policy (global administrators or host.manage)",
     access: 'user',
     response: ZHostPolicy,
   },
-  {
+  setHostPolicy: {
     method: 'put',
     path: '/api/hosts/{id}/policy',
+    permission: 'host.manage',
     tag: 'hosts',
     summary: "Replace the host's security policy; omitted fields take the safe default",
     access: 'user',
     body: ZHostPolicy,
     response: ZHostPolicy,
   },
-  {
+  listAudit: {
     method: 'get',
     path: '/api/audit',
     tag: 'audit',
@@ -248,7 +250,7 @@ export const IDENTITY_ROUTES: readonly ApiRoute[] = [
     query: ZAuditQuery,
     response: ZAuditPage,
   },
-  {
+  exportAudit: {
     method: 'get',
     path: '/api/audit/export',
     tag: 'audit',
@@ -257,7 +259,7 @@ export const IDENTITY_ROUTES: readonly ApiRoute[] = [
     query: ZAuditExportQuery,
     produces: ['text/csv', 'application/x-ndjson'],
   },
-  {
+  verifyAudit: {
     method: 'get',
     path: '/api/audit/verify',
     tag: 'audit',
@@ -265,4 +267,4 @@ export const IDENTITY_ROUTES: readonly ApiRoute[] = [
     access: 'admin',
     response: ZAuditVerifyResult,
   },
-];
+} satisfies Record<string, ApiRoute>;
