@@ -1,20 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import type {
-  AuditAction,
-  Permission,
-  TBulkAction,
-  TBulkContainerRequest,
-  TBulkContainerResponse,
-  TBulkItemResult,
-  TContainerChange,
-  TContainerInspect,
-  TContainerTop,
-  TKillQuery,
-  TRemoveQuery,
-  TRenameContainerRequest,
-  TStopQuery,
-  TUpdateContainerRequest,
-  TUpdateContainerResponse,
+import {
+  type AuditAction,
+  CONTAINER_ACTION_PERMISSIONS,
+  type Permission,
+  type TBulkAction,
+  type TBulkContainerRequest,
+  type TBulkContainerResponse,
+  type TBulkItemResult,
+  type TContainerChange,
+  type TContainerInspect,
+  type TContainerTop,
+  type TKillQuery,
+  type TRemoveQuery,
+  type TRenameContainerRequest,
+  type TStopQuery,
+  type TUpdateContainerRequest,
+  type TUpdateContainerResponse,
 } from '@berth/shared';
 import { AppError } from '../common/app-error.js';
 import { EngineError } from '../docker/engine-error.js';
@@ -26,20 +27,18 @@ import { maskSecretEnv } from './secret-env.js';
 
 export type LifecycleAction = Exclude<TBulkAction, 'remove'>;
 
-interface ActionSpec {
-  permission: Permission;
-  audit: AuditAction;
-}
-
-/** Which catalog permission each action needs, and how it is recorded. */
-const ACTIONS: Record<TBulkAction, ActionSpec> = {
-  start: { permission: 'container.start', audit: 'container.start' },
-  stop: { permission: 'container.stop', audit: 'container.stop' },
-  restart: { permission: 'container.start', audit: 'container.restart' },
-  kill: { permission: 'container.stop', audit: 'container.kill' },
-  pause: { permission: 'container.stop', audit: 'container.pause' },
-  unpause: { permission: 'container.start', audit: 'container.unpause' },
-  remove: { permission: 'container.delete', audit: 'container.remove' },
+/**
+ * How each action is recorded. The permission it needs is `CONTAINER_ACTION_PERMISSIONS`, the
+ * table the dashboard reads too, so a button and the route it calls never disagree.
+ */
+const ACTION_AUDIT: Record<TBulkAction, AuditAction> = {
+  start: 'container.start',
+  stop: 'container.stop',
+  restart: 'container.restart',
+  kill: 'container.kill',
+  pause: 'container.pause',
+  unpause: 'container.unpause',
+  remove: 'container.remove',
 };
 
 const KIND = ['modified', 'added', 'deleted'] as const;
@@ -196,10 +195,15 @@ export class ContainerLifecycleService {
     action: TBulkAction,
     options: ActionOptions,
   ): Promise<void> {
-    const spec = ACTIONS[action];
-    const entry = { action: spec.audit, hostId, target: ref, details: definedOnly(options) };
+    const permission = CONTAINER_ACTION_PERMISSIONS[action];
+    const entry = {
+      action: ACTION_AUDIT[action],
+      hostId,
+      target: ref,
+      details: definedOnly(options),
+    };
     await this.audit.around(caller, entry, async (beforeEngine) => {
-      const { permit, container } = await this.find(caller, hostId, ref, spec.permission, entry);
+      const { permit, container } = await this.find(caller, hostId, ref, permission, entry);
       // A remove can be told afterwards: the container is gone. The others leave no such trace.
       await beforeEngine(
         action === 'remove' ? { container: container.id, exists: false } : undefined,
