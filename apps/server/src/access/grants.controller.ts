@@ -1,38 +1,30 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import {
-  type TCreateGrantRequest,
-  type TGrant,
-  type TGrantQuery,
-  ZCreateGrantRequest,
-  ZGrantQuery,
-} from '@berth/shared';
+import { Body, Controller, Param, Query, Req } from '@nestjs/common';
+import { type TCreateGrantRequest, type TGrant, type TGrantQuery, ROUTES } from '@berth/shared';
 import type { Request } from 'express';
-import { Access } from '../auth/access.decorator.js';
+import { Route } from '../common/route.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import { GrantsService } from './grants.service.js';
 
-@Controller('grants')
-@Access('admin')
+@Controller()
 export class GrantsController {
   constructor(private readonly grants: GrantsService) {}
 
-  @Get()
-  list(@Query({ schema: ZGrantQuery }) query: TGrantQuery): Promise<TGrant[]> {
+  @Route(ROUTES.listGrants)
+  list(@Query() query: TGrantQuery): Promise<TGrant[]> {
     return this.grants.list(query);
   }
 
-  @Post()
+  @Route(ROUTES.createGrant)
   create(
-    @Body({ schema: ZCreateGrantRequest }) body: TCreateGrantRequest,
+    @Body() body: TCreateGrantRequest,
     @CurrentPrincipal() principal: Principal,
     @Req() req: Request,
   ): Promise<TGrant> {
     return this.grants.create(body, principal, req);
   }
 
-  @Delete(':id')
-  @HttpCode(204)
+  @Route(ROUTES.removeGrant)
   remove(
     @Param('id') id: string,
     @CurrentPrincipal() principal: Principal,

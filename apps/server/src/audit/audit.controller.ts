@@ -1,38 +1,36 @@
-import { Controller, Get, Query, Req, StreamableFile } from '@nestjs/common';
+import { Controller, Query, Req, StreamableFile } from '@nestjs/common';
 import {
   type TAuditExportQuery,
   type TAuditPage,
   type TAuditQuery,
   type TAuditVerifyResult,
-  ZAuditExportQuery,
-  ZAuditQuery,
+  ROUTES,
 } from '@berth/shared';
 import type { Request } from 'express';
-import { Access } from '../auth/access.decorator.js';
+import { Route } from '../common/route.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import { AuditQueryService } from './audit-query.service.js';
 
-@Controller('audit')
-@Access('admin')
+@Controller()
 export class AuditController {
   constructor(private readonly audit: AuditQueryService) {}
 
-  @Get()
-  page(@Query({ schema: ZAuditQuery }) query: TAuditQuery): Promise<TAuditPage> {
+  @Route(ROUTES.listAudit)
+  page(@Query() query: TAuditQuery): Promise<TAuditPage> {
     return this.audit.page(query);
   }
 
-  @Get('export')
+  @Route(ROUTES.exportAudit)
   export(
-    @Query({ schema: ZAuditExportQuery }) query: TAuditExportQuery,
+    @Query() query: TAuditExportQuery,
     @CurrentPrincipal() principal: Principal,
     @Req() req: Request,
   ): Promise<StreamableFile> {
     return this.audit.export(query, principal, req);
   }
 
-  @Get('verify')
+  @Route(ROUTES.verifyAudit)
   verify(): Promise<TAuditVerifyResult> {
     return this.audit.verify();
   }

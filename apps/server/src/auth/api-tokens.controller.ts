@@ -1,37 +1,35 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Param, Req } from '@nestjs/common';
 import {
   type TApiToken,
   type TCreateTokenRequest,
   type TCreateTokenResponse,
-  ZCreateTokenRequest,
+  ROUTES,
 } from '@berth/shared';
 import type { Request } from 'express';
-import { Access } from './access.decorator.js';
+import { Route } from '../common/route.decorator.js';
 import { ApiTokensService } from './api-tokens.service.js';
 import { CurrentPrincipal } from './current-principal.decorator.js';
 import type { Principal } from './principal.js';
 
-@Controller('tokens')
-@Access('user')
+@Controller()
 export class ApiTokensController {
   constructor(private readonly tokens: ApiTokensService) {}
 
-  @Get()
+  @Route(ROUTES.listTokens)
   list(@CurrentPrincipal() principal: Principal): Promise<TApiToken[]> {
     return this.tokens.list(principal);
   }
 
-  @Post()
+  @Route(ROUTES.createToken)
   create(
     @CurrentPrincipal() principal: Principal,
-    @Body({ schema: ZCreateTokenRequest }) body: TCreateTokenRequest,
+    @Body() body: TCreateTokenRequest,
     @Req() req: Request,
   ): Promise<TCreateTokenResponse> {
     return this.tokens.create(principal, body, req);
   }
 
-  @Delete(':id')
-  @HttpCode(204)
+  @Route(ROUTES.revokeToken)
   revoke(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,

@@ -1,23 +1,21 @@
-import { Controller, Delete, Get, HttpCode, Param, Req } from '@nestjs/common';
-import type { TSession } from '@berth/shared';
+import { Controller, Param, Req } from '@nestjs/common';
+import { ROUTES, type TSession } from '@berth/shared';
 import type { Request } from 'express';
-import { Access } from './access.decorator.js';
+import { Route } from '../common/route.decorator.js';
 import { CurrentPrincipal } from './current-principal.decorator.js';
 import type { Principal } from './principal.js';
 import { SessionsService } from './sessions.service.js';
 
-@Controller('auth/sessions')
-@Access('user')
+@Controller()
 export class SessionsController {
   constructor(private readonly sessions: SessionsService) {}
 
-  @Get()
+  @Route(ROUTES.listSessions)
   list(@CurrentPrincipal() principal: Principal): Promise<TSession[]> {
     return this.sessions.list(principal);
   }
 
-  @Delete(':id')
-  @HttpCode(204)
+  @Route(ROUTES.endSession)
   revoke(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,

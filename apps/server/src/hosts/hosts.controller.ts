@@ -1,67 +1,62 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
+import { Body, Controller, Param, Req } from '@nestjs/common';
 import {
   type TCreateHostRequest,
   type THost,
   type THostTestResult,
   type TUpdateHostRequest,
-  ZCreateHostRequest,
-  ZUpdateHostRequest,
+  ROUTES,
 } from '@berth/shared';
 import type { Request } from 'express';
-import { Access } from '../auth/access.decorator.js';
+import { Route } from '../common/route.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import { HostsService } from './hosts.service.js';
 
 // Until per-host grants exist every host route is for global administrators.
-@Controller('hosts')
-@Access('admin')
+@Controller()
 export class HostsController {
   constructor(private readonly hosts: HostsService) {}
 
-  @Get()
+  @Route(ROUTES.listHosts)
   list(): Promise<THost[]> {
     return this.hosts.list();
   }
 
-  @Post()
+  @Route(ROUTES.createHost)
   create(
-    @Body({ schema: ZCreateHostRequest }) body: TCreateHostRequest,
+    @Body() body: TCreateHostRequest,
     @CurrentPrincipal() principal: Principal,
     @Req() req: Request,
   ): Promise<THost> {
     return this.hosts.create(body, principal, req);
   }
 
-  @Post('test')
-  @HttpCode(200)
-  test(@Body({ schema: ZCreateHostRequest }) body: TCreateHostRequest): Promise<THostTestResult> {
+  @Route(ROUTES.testNewHost)
+  test(@Body() body: TCreateHostRequest): Promise<THostTestResult> {
     return this.hosts.test(body);
   }
 
-  @Get(':id')
+  @Route(ROUTES.getHost)
   get(@Param('id') id: string): Promise<THost> {
     return this.hosts.get(id);
   }
 
-  @Patch(':id')
+  @Route(ROUTES.updateHost)
   update(
     @Param('id') id: string,
-    @Body({ schema: ZUpdateHostRequest }) body: TUpdateHostRequest,
+    @Body() body: TUpdateHostRequest,
     @CurrentPrincipal() principal: Principal,
     @Req() req: Request,
   ): Promise<THost> {
     return this.hosts.update(id, body, principal, req);
   }
 
-  @Post(':id/test')
-  @HttpCode(200)
+  @Route(ROUTES.testHost)
   testSaved(@Param('id') id: string): Promise<THostTestResult> {
     return this.hosts.testSaved(id);
   }
 
-  @Delete(':id')
-  @HttpCode(204)
+  @Route(ROUTES.removeHost)
   remove(
     @Param('id') id: string,
     @CurrentPrincipal() principal: Principal,

@@ -1,48 +1,45 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
+import { Body, Controller, Param, Req } from '@nestjs/common';
 import {
   type TCreateRegistryRequest,
   type TRegistry,
   type TUpdateRegistryRequest,
-  ZCreateRegistryRequest,
-  ZUpdateRegistryRequest,
+  ROUTES,
 } from '@berth/shared';
 import type { Request } from 'express';
-import { Access } from '../auth/access.decorator.js';
+import { Route } from '../common/route.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import { RegistriesService } from './registries.service.js';
 
-@Controller('registries')
-@Access('admin')
+@Controller()
 export class RegistriesController {
   constructor(private readonly registries: RegistriesService) {}
 
-  @Get()
+  @Route(ROUTES.listRegistries)
   list(): Promise<TRegistry[]> {
     return this.registries.list();
   }
 
-  @Post()
+  @Route(ROUTES.createRegistry)
   create(
-    @Body({ schema: ZCreateRegistryRequest }) body: TCreateRegistryRequest,
+    @Body() body: TCreateRegistryRequest,
     @CurrentPrincipal() principal: Principal,
     @Req() req: Request,
   ): Promise<TRegistry> {
     return this.registries.create(body, principal, req);
   }
 
-  @Patch(':id')
+  @Route(ROUTES.updateRegistry)
   update(
     @Param('id') id: string,
-    @Body({ schema: ZUpdateRegistryRequest }) body: TUpdateRegistryRequest,
+    @Body() body: TUpdateRegistryRequest,
     @CurrentPrincipal() principal: Principal,
     @Req() req: Request,
   ): Promise<TRegistry> {
     return this.registries.update(id, body, principal, req);
   }
 
-  @Delete(':id')
-  @HttpCode(204)
+  @Route(ROUTES.removeRegistry)
   remove(
     @Param('id') id: string,
     @CurrentPrincipal() principal: Principal,

@@ -1,49 +1,45 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Param, Req } from '@nestjs/common';
 import {
   type TAddTeamMemberRequest,
   type TCreateTeamRequest,
   type TTeam,
-  ZAddTeamMemberRequest,
-  ZCreateTeamRequest,
+  ROUTES,
 } from '@berth/shared';
 import type { Request } from 'express';
-import { Access } from '../auth/access.decorator.js';
+import { Route } from '../common/route.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import { TeamsService } from './teams.service.js';
 
-@Controller('teams')
-@Access('admin')
+@Controller()
 export class TeamsController {
   constructor(private readonly teams: TeamsService) {}
 
-  @Get()
+  @Route(ROUTES.listTeams)
   list(): Promise<TTeam[]> {
     return this.teams.list();
   }
 
-  @Post()
+  @Route(ROUTES.createTeam)
   create(
-    @Body({ schema: ZCreateTeamRequest }) body: TCreateTeamRequest,
+    @Body() body: TCreateTeamRequest,
     @CurrentPrincipal() principal: Principal,
     @Req() req: Request,
   ): Promise<TTeam> {
     return this.teams.create(body, principal, req);
   }
 
-  @Post(':id/members')
-  @HttpCode(200)
+  @Route(ROUTES.addTeamMember)
   addMember(
     @Param('id') id: string,
-    @Body({ schema: ZAddTeamMemberRequest }) body: TAddTeamMemberRequest,
+    @Body() body: TAddTeamMemberRequest,
     @CurrentPrincipal() principal: Principal,
     @Req() req: Request,
   ): Promise<TTeam> {
     return this.teams.addMember(id, body.userId, principal, req);
   }
 
-  @Delete(':id/members/:userId')
-  @HttpCode(204)
+  @Route(ROUTES.removeTeamMember)
   removeMember(
     @Param('id') id: string,
     @Param('userId') userId: string,
@@ -53,8 +49,7 @@ export class TeamsController {
     return this.teams.removeMember(id, userId, principal, req);
   }
 
-  @Delete(':id')
-  @HttpCode(204)
+  @Route(ROUTES.removeTeam)
   remove(
     @Param('id') id: string,
     @CurrentPrincipal() principal: Principal,

@@ -1,48 +1,45 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
+import { Body, Controller, Param, Req } from '@nestjs/common';
 import {
   type TCreateUserRequest,
   type TUpdateUserRequest,
   type TUserAccount,
-  ZCreateUserRequest,
-  ZUpdateUserRequest,
+  ROUTES,
 } from '@berth/shared';
 import type { Request } from 'express';
-import { Access } from '../auth/access.decorator.js';
+import { Route } from '../common/route.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import { UsersService } from './users.service.js';
 
-@Controller('users')
-@Access('admin')
+@Controller()
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 
-  @Get()
+  @Route(ROUTES.listUsers)
   list(): Promise<TUserAccount[]> {
     return this.users.list();
   }
 
-  @Post()
+  @Route(ROUTES.createUser)
   create(
-    @Body({ schema: ZCreateUserRequest }) body: TCreateUserRequest,
+    @Body() body: TCreateUserRequest,
     @CurrentPrincipal() principal: Principal,
     @Req() req: Request,
   ): Promise<TUserAccount> {
     return this.users.create(body, principal, req);
   }
 
-  @Patch(':id')
+  @Route(ROUTES.updateUser)
   update(
     @Param('id') id: string,
-    @Body({ schema: ZUpdateUserRequest }) body: TUpdateUserRequest,
+    @Body() body: TUpdateUserRequest,
     @CurrentPrincipal() principal: Principal,
     @Req() req: Request,
   ): Promise<TUserAccount> {
     return this.users.update(id, body, principal, req);
   }
 
-  @Delete(':id')
-  @HttpCode(204)
+  @Route(ROUTES.removeUser)
   remove(
     @Param('id') id: string,
     @CurrentPrincipal() principal: Principal,
