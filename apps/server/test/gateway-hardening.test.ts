@@ -6,6 +6,7 @@ import Docker from 'dockerode';
 import { TestBerth, waitFor } from './support/berth.js';
 import { docker as dockerCli, gatewayHost } from './support/docker-cli.js';
 import { fleet } from './support/fleet.js';
+import { rawRequest } from './support/raw-http.js';
 import { createUser, signIn, USER_PASSWORD } from './support/identity.js';
 
 /**
@@ -62,36 +63,23 @@ describe('gateway hardening', () => {
 
   /**
    * One request written by hand on a fresh socket, as an attacker would: any headers, any body
-   * bytes. Answers the status and body, or the close when the server ends the connection.
+   * bytes. Answers the status and the body as text.
    */
-  function raw(
+  async function raw(
     method: string,
     path: string,
     token: string,
     body: string,
     headers: Record<string, string> = {},
   ): Promise<{ status: number; body: string }> {
-    return new Promise((resolve, reject) => {
-      const url = new URL(berth.url);
-      const socket = connect(Number(url.port), url.hostname);
-      const lines = [
-        `${method} ${path} HTTP/1.1`,
-        `Host: ${url.host}`,
-        `Authorization: Bearer ${token}`,
-        'Content-Type: application/json',
-        `Content-Length: ${Buffer.byteLength(body)}`,
-        ...Object.entries({ Connection: 'close', ...headers }).map(([k, v]) => `${k}: ${v}`),
-      ];
-      socket.write(`${lines.join('\r\n')}\r\n\r\n${body}`);
-      let text = '';
-      socket.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-      socket.on('error', reject);
-      socket.on('close', () => {
-        const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0);
-        const split = text.indexOf('\r\n\r\n');
-        resolve({ status, body: split === -1 ? '' : dechunk(text.slice(split + 4)) });
-      });
+    const answer = await rawRequest(berth.url, {
+      method,
+      path,
+      headers: { Authorization: `Bearer ${token}`, Connection: 'close', ...headers },
+      body,
     });
+    const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+    return { status: answer.status, body: text };
   }
 
   const UPGRADE = { Connection: 'Upgrade', Upgrade: 'tcp' };
@@ -455,18 +443,4 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     promise,
     new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`not within ${ms} ms`)), ms)),
   ]);
-}
-
-/** A body sent with `Transfer-Encoding: chunked`, joined; a plain body as it is. */
-function dechunk(text: string): string {
-  if (!/^[0-9a-f]+\r\n/i.test(text)) return text;
-  let out = '';
-  let rest = text;
-  for (;;) {
-    const eol = rest.indexOf('\r\n');
-    const size = parseInt(rest.slice(0, eol), 16);
-    if (!size) return out;
-    out += rest.slice(eol + 2, eol + 2 + size);
-    rest = rest.slice(eol + 2 + size + 2);
-  }
 }

@@ -1,4 +1,3 @@
-import { connect } from 'node:net';
 import type {
   ErrorBody,
   ErrorCode,
@@ -20,6 +19,7 @@ import type {
 } from './role-matrix.world.js';
 import { type ApiAnswer, waitFor } from './support/berth.js';
 import { type CliResult, docker, gatewayHost } from './support/docker-cli.js';
+import { rawRequest } from './support/raw-http.js';
 
 /** What one call came to. */
 export type Seen =
@@ -159,7 +159,7 @@ function send(
   }
 }
 
-/** A gateway call written by hand on its own socket, for headers and bodies fetch will not send. */
+/** A gateway call written by hand, for headers and bodies fetch will not send. */
 function rawEngine(
   world: MatrixWorld,
   as: Account,
@@ -168,56 +168,12 @@ function rawEngine(
   body: string,
   headers: Record<string, string>,
 ): Promise<ApiAnswer> {
-  const url = new URL(world.berth.url);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(url.port), url.hostname);
-    const head = [
-      `${method} /api/hosts/${world.hostId}/docker/v1.41${path} HTTP/1.1`,
-      `Host: ${url.host}`,
-      `Authorization: Bearer ${as.token}`,
-      'Content-Type: application/json',
-      `Content-Length: ${Buffer.byteLength(body)}`,
-      ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
-    ];
-    // Written, not ended: Node drops a request whose client half-closes before the answer.
-    socket.write(`${head.join('\r\n')}\r\n\r\n${body}`);
-    const chunks: Buffer[] = [];
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('error', reject);
-    socket.on('close', () => resolve(parseRawAnswer(Buffer.concat(chunks).toString('utf8'))));
+  return rawRequest(world.berth.url, {
+    method,
+    path: `/api/hosts/${world.hostId}/docker/v1.41${path}`,
+    headers: { Authorization: `Bearer ${as.token}`, ...headers },
+    body,
   });
-}
-
-function parseRawAnswer(text: string): ApiAnswer {
-  const split = text.indexOf('\r\n\r\n');
-  const head = text.slice(0, split).split('\r\n');
-  const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head[0] ?? '')?.[1] ?? 0);
-  const headers = new Headers();
-  for (const line of head.slice(1)) {
-    const colon = line.indexOf(':');
-    headers.append(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
-  }
-  let payload = text.slice(split + 4);
-  if (headers.get('transfer-encoding') === 'chunked') payload = dechunk(payload);
-  let body: unknown = payload;
-  try {
-    body = payload ? JSON.parse(payload) : null;
-  } catch {
-    // not JSON: keep the text
-  }
-  return { status, body, headers };
-}
-
-function dechunk(text: string): string {
-  let out = '';
-  let rest = text;
-  for (;;) {
-    const eol = rest.indexOf('\r\n');
-    const size = parseInt(rest.slice(0, eol), 16);
-    if (!size) return out;
-    out += rest.slice(eol + 2, eol + 2 + size);
-    rest = rest.slice(eol + 2 + size + 2);
-  }
 }
 
 function cli(world: MatrixWorld, as: Account, args: string[]): Promise<CliResult> {

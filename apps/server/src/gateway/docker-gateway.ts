@@ -30,6 +30,7 @@ import {
   hasBody,
   readBounded,
   readUpgradeBody,
+  type UpgradeBody,
   watchBodyProgress,
 } from './request-body.js';
 
@@ -95,12 +96,15 @@ export class DockerGateway implements BeforeApplicationShutdown {
     socket.once('close', () => this.upgraded.delete(socket));
     try {
       const call = await this.authoriser.authorise(req);
+      const body = await this.upgradeBody(req, socket, head);
+      // The client went away before its request body arrived; there is nobody to answer.
+      if (!body) return;
       // Only what the engine really hijacks goes down the raw path; anything else is answered
       // as an ordinary request, with every check (a create sent with upgrade headers included).
       if (call.route?.upgrade || (call.route === null && call.principal.user.isAdmin)) {
-        await this.upgrade(req, socket, head, call);
+        await this.upgrade(req, socket, body, call);
       } else {
-        await this.forwardUpgradeAsOrdinary(req, socket, head, call);
+        await this.forwardUpgradeAsOrdinary(req, socket, body.body, call);
       }
     } catch (error) {
       if (!socket.writable) return;
@@ -242,6 +246,27 @@ export class DockerGateway implements BeforeApplicationShutdown {
     });
   }
 
+  /** The body of an upgrade request, read off its socket; null when the client went away. */
+  private async upgradeBody(
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+  ): Promise<UpgradeBody | null> {
+    try {
+      return await readUpgradeBody(
+        req,
+        socket,
+        head,
+        MAX_INSPECTED_BODY,
+        this.config.requestIdleMs,
+      );
+    } catch (error) {
+      if (!(error instanceof BodyError)) throw error;
+      if (error.reason === 'closed') return null;
+      throw new AppError('VALIDATION_FAILED', error.message);
+    }
+  }
+
   /**
    * A request that came with upgrade headers to a route the engine does not upgrade: its body is
    * read off the raw socket, and it is answered on that socket as an ordinary request, which then
@@ -250,23 +275,9 @@ export class DockerGateway implements BeforeApplicationShutdown {
   private async forwardUpgradeAsOrdinary(
     req: IncomingMessage,
     socket: Duplex,
-    head: Buffer,
+    body: Buffer,
     call: GatewayCall,
   ): Promise<void> {
-    let body: Buffer;
-    try {
-      ({ body } = await readUpgradeBody(
-        req,
-        socket,
-        head,
-        MAX_INSPECTED_BODY,
-        this.config.requestIdleMs,
-      ));
-    } catch (error) {
-      if (!(error instanceof BodyError)) throw error;
-      if (error.reason === 'closed') return;
-      throw new AppError('VALIDATION_FAILED', error.message);
-    }
     const res = new ServerResponse(req);
     res.shouldKeepAlive = false;
     res.assignSocket(socket as Socket);
@@ -283,23 +294,9 @@ export class DockerGateway implements BeforeApplicationShutdown {
   private async upgrade(
     req: IncomingMessage,
     socket: Duplex,
-    head: Buffer,
+    body: UpgradeBody,
     call: GatewayCall,
   ): Promise<void> {
-    let body: { body: Buffer; rest: Buffer };
-    try {
-      body = await readUpgradeBody(
-        req,
-        socket,
-        head,
-        MAX_INSPECTED_BODY,
-        this.config.requestIdleMs,
-      );
-    } catch (error) {
-      if (!(error instanceof BodyError)) throw error;
-      if (error.reason === 'closed') return;
-      throw new AppError('VALIDATION_FAILED', error.message);
-    }
     const change = await this.audit.begin(req, call);
     const upstream = this.open(req.method ?? 'POST', call, true);
     const unwatch = this.credentials.watch({

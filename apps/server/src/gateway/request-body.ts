@@ -65,6 +65,12 @@ export async function readBounded(body: Readable, limit: number, idleMs: number)
   return Buffer.concat(chunks);
 }
 
+/** An upgrade request's body, and the bytes after it that already belong to the raw stream. */
+export interface UpgradeBody {
+  body: Buffer;
+  rest: Buffer;
+}
+
 /**
  * The body of a request that came with `Connection: Upgrade`: Node's HTTP parser has let go of the
  * socket, so the body is read raw, as `Content-Length` bytes (exec start's small JSON, or an
@@ -77,7 +83,7 @@ export async function readUpgradeBody(
   head: Buffer,
   limit: number,
   idleMs: number,
-): Promise<{ body: Buffer; rest: Buffer }> {
+): Promise<UpgradeBody> {
   if (req.headers['transfer-encoding'] !== undefined) {
     throw new BodyError('unframed', 'a chunked body cannot come with Connection: Upgrade');
   }
