@@ -135,3 +135,17 @@ function digestProblem(digest: string): string | null {
 function refused(error: string): ParsedImageReference {
   return { ok: false, error };
 }
+
+/** The tag `docker pull` means when a reference names none. */
+export const DEFAULT_IMAGE_TAG = 'latest';
+
+/**
+ * A reference with the tag a pull of it means: without a tag or digest the engine's pull endpoint
+ * would fetch every tag, where `docker pull` means `:latest`. A reference the engine refuses is
+ * left as given, for the engine to refuse in its own words.
+ */
+export function withDefaultTag(image: string): string {
+  const parsed = parseImageReference(image);
+  if (!parsed.ok || parsed.reference.tag !== null || parsed.reference.digest !== null) return image;
+  return `${image}:${DEFAULT_IMAGE_TAG}`;
+}

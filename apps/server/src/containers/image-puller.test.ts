@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { withTag } from './image-puller.js';
+import { withDefaultTag } from '@berth/shared';
 
-describe('withTag', () => {
+// The reference `ImagePuller.pull` asks the engine for, and announces in its progress events.
+describe('withDefaultTag', () => {
   it.each([
     ['busybox', 'busybox:latest'],
     ['EVIL/x', 'EVIL/x:latest'],
@@ -12,6 +13,6 @@ describe('withTag', () => {
     [`busybox@sha256:${'a'.repeat(64)}`, `busybox@sha256:${'a'.repeat(64)}`],
     ['docker/Docker', 'docker/Docker'],
   ])('%s → %s', (image, pulled) => {
-    expect(withTag(image)).toBe(pulled);
+    expect(withDefaultTag(image)).toBe(pulled);
   });
 });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { parseImageReference, type TPullProgress } from '@berth/shared';
+import { type TPullProgress, withDefaultTag } from '@berth/shared';
 import { AppError } from '../common/app-error.js';
 import type { RegisteredEngine } from '../hosts/engine-registry.js';
 import { EngineError } from '../docker/engine-error.js';
@@ -7,6 +7,7 @@ import { onJsonLines } from '../docker/json-lines.js';
 import { RealtimePublisher } from '../realtime/realtime-publisher.js';
 import { RegistriesService } from '../registries/registries.service.js';
 import { registryOfImage } from '../registries/registry-address.js';
+import { authConfigOf, encodeAuthHeader } from '../registries/registry-auth-header.js';
 import { engineError } from './engine-error.js';
 
 /** Pulls can take minutes; only the first answer has a deadline. */
@@ -50,17 +51,11 @@ export class ImagePuller {
   }
 
   async pull(engine: RegisteredEngine, image: string, watcher: PullWatcher): Promise<void> {
-    const reference = withTag(image);
+    const reference = withDefaultTag(image);
     const registry = registryOfImage(reference);
     const credentials = registry === null ? null : await this.registries.credentialsFor(registry);
     const headers: Record<string, string> = credentials
-      ? {
-          'x-registry-auth': encodeAuth({
-            username: credentials.username,
-            password: credentials.password,
-            serveraddress: credentials.serverAddress,
-          }),
-        }
+      ? { 'x-registry-auth': encodeAuthHeader(authConfigOf(credentials)) }
       : {};
     const push = (progress: Omit<TPullProgress, 'requestId' | 'hostId' | 'image'>) =>
       this.publisher.toUser(watcher.userId, 'image.pull', {
@@ -121,24 +116,6 @@ export class ImagePuller {
       ]);
     }
   }
-}
-
-/**
- * Without a tag or digest the engine would pull every tag; `docker pull` means `:latest`. A
- * reference the engine refuses is left for it to refuse, in its own words.
- */
-export function withTag(image: string): string {
-  const parsed = parseImageReference(image);
-  if (!parsed.ok || parsed.reference.tag !== null || parsed.reference.digest !== null) return image;
-  return `${image}:latest`;
-}
-
-/** The engine decodes X-Registry-Auth with Go's padded URL-safe base64. */
-function encodeAuth(value: unknown): string {
-  return Buffer.from(JSON.stringify(value))
-    .toString('base64')
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_');
 }
 
 function messageOf(error: unknown): string {

@@ -1,11 +1,14 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Injectable } from '@nestjs/common';
-import { RegistriesService, type RegistryCredentials } from '../registries/registries.service.js';
+import { RegistriesService } from '../registries/registries.service.js';
+import {
+  type AuthConfig,
+  authConfigOf,
+  encodeAuthHeader,
+} from '../registries/registry-auth-header.js';
 import { registryOfImage } from '../registries/registry-address.js';
 import type { EnginePath } from './engine-path.js';
 import { matchEngineRoute } from './engine-routes.js';
-
-type AuthConfig = Record<string, unknown>;
 
 /** The engine looks Docker Hub's credentials up under this key in a build's registry config. */
 const DOCKER_HUB_CONFIG_KEY = 'https://index.docker.io/v1/';
@@ -41,7 +44,7 @@ export class RegistryAuth {
       const registry = registryOfImage(image);
       if (registry === null) return {};
       const credentials = await this.registries.credentialsFor(registry);
-      return credentials ? { 'x-registry-auth': encodeAuthHeader(authConfig(credentials)) } : {};
+      return credentials ? { 'x-registry-auth': encodeAuthHeader(authConfigOf(credentials)) } : {};
     }
     return {};
   }
@@ -63,7 +66,7 @@ export class RegistryAuth {
         credentials.serverAddress === 'docker.io'
           ? DOCKER_HUB_CONFIG_KEY
           : credentials.serverAddress;
-      merged[key] ??= authConfig(credentials);
+      merged[key] ??= authConfigOf(credentials);
     }
     return { 'x-registry-config': encodeAuthHeader(merged) };
   }
@@ -86,21 +89,6 @@ function pulledImage(path: EnginePath, headers: IncomingHttpHeaders): string | n
 function isForm(contentType: string | undefined): boolean {
   const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   return mediaType === 'application/x-www-form-urlencoded';
-}
-
-function authConfig(c: RegistryCredentials): AuthConfig {
-  return { username: c.username, password: c.password, serveraddress: c.serverAddress };
-}
-
-/**
- * The engine decodes both headers with Go's `base64.URLEncoding`, which requires the `=` padding
- * (Node's 'base64url' leaves it out): URL-safe alphabet, padded.
- */
-function encodeAuthHeader(value: unknown): string {
-  return Buffer.from(JSON.stringify(value))
-    .toString('base64')
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_');
 }
 
 /** Clients send standard or URL-safe base64 of JSON; anything unreadable counts as nothing sent. */
