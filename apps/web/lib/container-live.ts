@@ -3,7 +3,6 @@ import type {
   TEngineEvent,
   TEventsSubscribe,
   TFleetSummary,
-  TInventoryChange,
   TLogLine,
   TLogsSubscribe,
   TPullProgress,
@@ -19,7 +18,7 @@ import {
   type RequestOf,
   type SubscribeEvent,
   type SubscriptionEvent,
-} from './container-socket';
+} from './dashboard-socket';
 
 const CONNECTING: LiveStatus = { state: 'connecting' };
 
@@ -57,19 +56,6 @@ export function useLiveSubscription<E extends SubscribeEvent>(
   }, [event, key]);
 
   return status.key === key ? status.status : CONNECTING;
-}
-
-/** Inventory changes of every host the user may list. */
-export function useInventoryChanges(onChange: (change: TInventoryChange) => void): LiveStatus {
-  return useLiveSubscription(
-    'containers.subscribe',
-    {},
-    {
-      onEvent: (pushed) => {
-        if (pushed.name === 'containers.change') onChange(pushed.payload.change);
-      },
-    },
-  );
 }
 
 /** Keeps the cached fleet summary current from the server's pushes. */

@@ -2,7 +2,6 @@ import {
   ZBulkContainerResponse,
   ZContainerChange,
   ZContainerInspect,
-  ZContainerListResponse,
   ZContainerTop,
   ZCreateContainerResponse,
   ZFleetSummary,
@@ -11,21 +10,13 @@ import {
   type TBulkAction,
   type TBulkContainerRequest,
   type TBulkItemResult,
-  type TContainerListResponse,
   type TCreateContainerRequest,
   type TRecreateContainerRequest,
   type TUpdateContainerRequest,
 } from '@berth/shared';
-import {
-  keepPreviousData,
-  useInfiniteQuery,
-  useMutation,
-  useQuery,
-  useQueryClient,
-  type InfiniteData,
-} from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './api';
-import { listQueryString, type ContainerListFilters } from './container-list-filters';
+import type { ContainerListFilters } from './container-list-filters';
 
 export const containerKeys = {
   all: ['containers'] as const,
@@ -38,8 +29,6 @@ export const containerKeys = {
   fleetSummary: ['fleet', 'summary'] as const,
 };
 
-export type ContainerPages = InfiniteData<TContainerListResponse, string | null>;
-
 /** Rows per request: small enough to parse at once, large enough that scrolling rarely waits. */
 export const CONTAINER_PAGE_SIZE = 200;
 /** The bulk route takes at most this many containers per call. */
@@ -48,23 +37,6 @@ const ZContainerChanges = ZContainerChange.array();
 
 export const containerPath = (hostId: string, id: string) =>
   `/api/hosts/${encodeURIComponent(hostId)}/containers/${encodeURIComponent(id)}`;
-
-/** The fleet list, fetched page by page as the table scrolls (cursor paging on the server). */
-export function useContainerList(filters: ContainerListFilters) {
-  return useInfiniteQuery({
-    queryKey: containerKeys.list(filters),
-    queryFn: ({ pageParam }) =>
-      api.get(
-        `/api/containers?${listQueryString(filters, pageParam, CONTAINER_PAGE_SIZE)}`,
-        ZContainerListResponse,
-      ),
-    initialPageParam: null as string | null,
-    getNextPageParam: (page) => page.nextCursor,
-    // A new filter keeps the old rows on screen until its first page is in.
-    placeholderData: keepPreviousData,
-    staleTime: 30_000,
-  });
-}
 
 export function useFleetSummary() {
   return useQuery({

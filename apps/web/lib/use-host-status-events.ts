@@ -1,7 +1,7 @@
 import type { ServerToClientEvents, THost } from '@berth/shared';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { holdLiveSocket } from './container-socket';
+import { holdLiveSocket } from './dashboard-socket';
 import { queryKeys } from './queries';
 
 export type LiveState = 'connecting' | 'live' | 'offline';

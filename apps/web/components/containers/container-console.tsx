@@ -3,7 +3,7 @@
 import { ClipboardCopy, ClipboardPaste, Plug, Unplug } from 'lucide-react';
 import dynamic from 'next/dynamic';
 import { useRef, useState, type FormEvent } from 'react';
-import type { ConsoleStart } from '@/lib/container-socket';
+import type { ConsoleStart } from '@/lib/dashboard-socket';
 import { Button } from '../ui/button';
 import { compactInputClassName } from './compact-input';
 import { Skeleton } from '../ui/skeleton';

@@ -4,7 +4,7 @@ import '@xterm/xterm/css/xterm.css';
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal, type ITheme } from '@xterm/xterm';
 import { useEffect, useEffectEvent, useRef } from 'react';
-import { openConsole, type ConsoleStart } from '@/lib/container-socket';
+import { openConsole, type ConsoleStart } from '@/lib/dashboard-socket';
 
 export type ConsolePhase =
   | { phase: 'connecting' }

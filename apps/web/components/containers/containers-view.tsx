@@ -4,11 +4,11 @@ import { BULK_ACTIONS, CONTAINER_ACTION_PERMISSIONS, type TContainerSort } from 
 import { Activity, Container, Plus } from 'lucide-react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { hostsWith, useCapabilities } from '@/lib/capabilities';
 import { filtersSearch, type ContainerListFilters } from '@/lib/container-list-filters';
 import { useLiveContainerList } from '@/lib/container-list-live';
-import { useContainerList, useFleetSummary } from '@/lib/container-queries';
+import { useFleetSummary } from '@/lib/container-queries';
 import { buttonClassName } from '../ui/button';
 import { EmptyState } from '../ui/empty-state';
 import { ErrorNotice } from '../ui/error-notice';
@@ -27,8 +27,7 @@ export function ContainersView({ initialFilters }: { initialFilters: ContainerLi
   const [filters, setFilters] = useState(initialFilters);
   const [search, setSearch] = useState(initialFilters.q);
   const pathname = usePathname();
-  const list = useContainerList(filters);
-  const live = useLiveContainerList(filters);
+  const { list, rows, total, live } = useLiveContainerList(filters);
   const hosts = useFleetSummary().data?.perHost ?? [];
   const selection = useRowSelection();
   const capabilities = useCapabilities().data;
@@ -64,8 +63,6 @@ export function ContainersView({ initialFilters }: { initialFilters: ContainerLi
         : { sort, order: 'asc' },
     );
 
-  const rows = useMemo(() => list.data?.pages.flatMap((page) => page.items) ?? [], [list.data]);
-  const total = list.data?.pages.at(-1)?.total ?? 0;
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
   const loadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
   const filtered = filters.hostId !== '' || filters.state !== '' || filters.q.trim() !== '';

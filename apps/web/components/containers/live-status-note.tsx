@@ -1,4 +1,4 @@
-import type { LiveStatus } from '@/lib/container-socket';
+import type { LiveStatus } from '@/lib/dashboard-socket';
 
 function look(status: LiveStatus): { label: string; dot: string } {
   switch (status.state) {

@@ -172,24 +172,31 @@ export function holdLiveSocket(): { socket: LiveSocket; release: () => void } {
   return { socket: live.acquire(), release: () => live.release() };
 }
 
-/** Sends a request that takes an acknowledgement and waits for it (or gives up). */
-function ask<T>(socket: LiveSocket, event: string, request: unknown): Promise<SocketResult<T>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error('The server did not answer in time.')),
-      ACK_TIMEOUT_MS,
-    );
-    // The event map types each request; callers of `ask` are typed through it already.
-    const emit = socket.emit.bind(socket) as unknown as (
-      event: string,
-      request: unknown,
-      ack: (result: SocketResult<T>) => void,
-    ) => void;
-    emit(event, request, (result) => {
-      clearTimeout(timer);
-      resolve(result);
-    });
-  });
+/** Requests the server answers through an acknowledgement. */
+type AckEvent = {
+  [E in keyof ClientToServerEvents]: AckOf<ClientToServerEvents[E]> extends never ? never : E;
+}[keyof ClientToServerEvents];
+type AckRequest<E extends AckEvent> = Parameters<ClientToServerEvents[E]>[0];
+type AckData<E extends AckEvent> = AckOf<ClientToServerEvents[E]>;
+
+/**
+ * Sends a request and waits for its acknowledgement; socket.io rejects once `ACK_TIMEOUT_MS` pass
+ * without one, which is said in the user's terms.
+ */
+async function ask<E extends AckEvent>(
+  socket: LiveSocket,
+  event: E,
+  request: AckRequest<E>,
+): Promise<SocketResult<AckData<E>>> {
+  // The event map types `event` and `request` for callers; the generic form is beyond its helpers.
+  const timed = socket.timeout(ACK_TIMEOUT_MS) as unknown as {
+    emitWithAck(event: E, request: AckRequest<E>): Promise<SocketResult<AckData<E>>>;
+  };
+  try {
+    return await timed.emitWithAck(event, request);
+  } catch {
+    throw new Error('The server did not answer in time.');
+  }
 }
 
 export type LiveStatus =
@@ -206,10 +213,80 @@ export interface SubscriptionCallbacks<E extends SubscribeEvent> {
 }
 
 /**
- * Opens a subscription and keeps it open across reconnects (the server forgets subscriptions when
- * a connection drops). Returns the function that ends it.
+ * Feeds whose pushes are changes to state the page fetched itself (or whose answer carries it):
+ * a late joiner loses nothing by sharing the subscription another view opened. Logs and stats are
+ * not among them, since each viewer needs its own replayed tail.
+ */
+const SHARED_FEEDS: ReadonlySet<SubscribeEvent> = new Set([
+  'containers.subscribe',
+  'summary.subscribe',
+  'events.subscribe',
+]);
+
+interface SharedFeed {
+  listeners: Set<SubscriptionCallbacks<SubscribeEvent>>;
+  ready: { data: AckDataOf<SubscribeEvent> } | null;
+  status: LiveStatus;
+  close: () => void;
+}
+const sharedFeeds = new Map<string, SharedFeed>();
+
+/**
+ * Opens a subscription and keeps it open across reconnects. Views of one page asking for the same
+ * shared feed (same event, same request) get one server subscription between them, closed with
+ * its last listener. Returns the function that ends the caller's part.
  */
 export function subscribe<E extends SubscribeEvent>(
+  event: E,
+  request: RequestOf<E>,
+  callbacks: SubscriptionCallbacks<E>,
+): () => void {
+  if (!SHARED_FEEDS.has(event)) return openSubscription(event, request, callbacks);
+  const key = `${event}\n${JSON.stringify(request)}`;
+  // One callbacks type per event; the map holds every event's, keyed by it.
+  const mine = callbacks as unknown as SubscriptionCallbacks<SubscribeEvent>;
+  let feed = sharedFeeds.get(key);
+  if (!feed) {
+    const created: SharedFeed = {
+      listeners: new Set(),
+      ready: null,
+      status: { state: 'connecting' },
+      close: () => undefined,
+    };
+    created.close = openSubscription(event, request, {
+      onReady: (data) => {
+        created.ready = { data };
+        for (const listener of created.listeners) listener.onReady?.(data);
+      },
+      onEvent: (pushed) => {
+        for (const listener of created.listeners) listener.onEvent(pushed);
+      },
+      onStatus: (status) => {
+        created.status = status;
+        for (const listener of created.listeners) listener.onStatus?.(status);
+      },
+    });
+    sharedFeeds.set(key, created);
+    feed = created;
+  } else {
+    if (feed.ready) mine.onReady?.(feed.ready.data);
+    mine.onStatus?.(feed.status);
+  }
+  feed.listeners.add(mine);
+  const joined = feed;
+  return () => {
+    joined.listeners.delete(mine);
+    if (joined.listeners.size > 0 || sharedFeeds.get(key) !== joined) return;
+    sharedFeeds.delete(key);
+    joined.close();
+  };
+}
+
+/**
+ * Opens one server subscription and keeps it open across reconnects (the server forgets
+ * subscriptions when a connection drops). Returns the function that ends it.
+ */
+function openSubscription<E extends SubscribeEvent>(
   event: E,
   request: RequestOf<E>,
   callbacks: SubscriptionCallbacks<E>,
@@ -227,7 +304,7 @@ export function subscribe<E extends SubscribeEvent>(
   const start = () => {
     const mine = ++attempt;
     drop();
-    ask<AckDataOf<E>>(socket, event, request).then(
+    ask(socket, event, request).then(
       (result) => {
         if (closed || mine !== attempt) {
           if (result.ok) socket.emit('unsubscribe', { subscriptionId: result.data.subscriptionId });
@@ -326,12 +403,11 @@ export function openConsole(start: ConsoleStart, callbacks: ConsoleCallbacks): C
 
   const opened =
     start.kind === 'exec'
-      ? ask<{ sessionId: string; execId: string }>(socket, 'console.exec', start.request).then(
-          (result) =>
-            result.ok ? { ok: true as const, sessionId: result.data.sessionId, tty: true } : result,
+      ? ask(socket, 'console.exec', start.request).then((result) =>
+          result.ok ? { ok: true as const, sessionId: result.data.sessionId, tty: true } : result,
         )
-      : ask<{ sessionId: string; tty: boolean }>(socket, 'console.attach', start.request).then(
-          (result) => (result.ok ? { ok: true as const, ...result.data } : result),
+      : ask(socket, 'console.attach', start.request).then((result) =>
+          result.ok ? { ok: true as const, ...result.data } : result,
         );
   opened.then(
     (result) => {
