@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { BERTH_LABELS, type Permission } from '@berth/shared';
+import type { Permission } from '@berth/shared';
 import { AccessService } from '../access/access.service.js';
 import type { Reach } from '../access/host-access.js';
+import { type Owner, withinReach } from '../access/ownership.js';
 import type { Principal, PrincipalUser } from '../auth/principal.js';
 import { AppError } from '../common/app-error.js';
 import { EngineRegistry, type RegisteredEngine } from '../hosts/engine-registry.js';
 import { ContainerInventory } from '../inventory/container-inventory.js';
 import { engineError } from './engine-error.js';
+
+// The ownership rule is access/ownership.ts; re-exported for the container modules and feeds.
+export { ownerLabels, withinReach } from '../access/ownership.js';
 
 /** What a caller may do on one host for one permission, and with which engine. */
 export interface HostPermit {
@@ -78,6 +82,17 @@ export class ContainerAccess {
     return { permit, container };
   }
 
+  /**
+   * Whose a new object becomes: the user, with their teams. An administrator's permit carries no
+   * teams (it reaches everything), so theirs are looked up for the owner labels.
+   */
+  async ownerOf(permit: HostPermit): Promise<Owner> {
+    const teamIds = permit.user.isAdmin
+      ? (await this.access.forHost(permit.user, permit.engine.hostId)).teamIds
+      : permit.teamIds;
+    return { userId: permit.user.id, teamIds };
+  }
+
   /** Hosts whose containers the user may list, with how far that reaches. */
   async listReach(
     user: PrincipalUser,
@@ -124,28 +139,4 @@ export class ContainerAccess {
       throw engineError(error, 'container', engine.name);
     }
   }
-}
-
-/**
- * The owner labels Berth stamps on what a user creates: the user, and their team when they are in
- * exactly one (with several, which one owns it would be a guess).
- */
-export function ownerLabels(userId: string, teamIds: readonly string[]): Record<string, string> {
-  const [team, ...more] = teamIds;
-  return team !== undefined && more.length === 0
-    ? { [BERTH_LABELS.owner]: userId, [BERTH_LABELS.team]: team }
-    : { [BERTH_LABELS.owner]: userId };
-}
-
-/** Whether a container with these labels is within reach: all, or owned by the user or a team. */
-export function withinReach(
-  labels: Record<string, string>,
-  reach: Reach,
-  userId: string,
-  teamIds: readonly string[],
-): boolean {
-  if (reach === 'all') return true;
-  const owner = labels[BERTH_LABELS.owner];
-  const team = labels[BERTH_LABELS.team];
-  return owner === userId || (team !== undefined && teamIds.includes(team));
 }

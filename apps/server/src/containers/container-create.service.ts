@@ -1,17 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { FieldIssue, TCreateContainerRequest, TCreateContainerResponse } from '@berth/shared';
+import { createOwnedVolume, isBuiltInNetwork, soleTeam, withinReach } from '../access/ownership.js';
 import { AppError } from '../common/app-error.js';
-import { PrismaService } from '../database/prisma.service.js';
 import type { Caller } from './caller.js';
-import { ContainerAccess, type HostPermit, ownerLabels, withinReach } from './container-access.js';
+import { ContainerAccess, type HostPermit } from './container-access.js';
 import { ContainerAudit } from './container-audit.js';
 import { ContainerPolicy, requestFieldOf } from './container-policy.js';
 import { endpointOf, toCreateBody } from './create-container-body.js';
 import { engineError } from './engine-error.js';
 import { ImagePuller } from './image-puller.js';
-
-/** Networks every engine has, which need no lookup. */
-const BUILT_IN_NETWORKS = new Set(['bridge', 'host', 'none', 'default']);
 
 /**
  * `POST /api/hosts/:hostId/containers`: the request is already checked field by field; here it is
@@ -26,7 +23,6 @@ export class ContainerCreateService {
     private readonly audit: ContainerAudit,
     private readonly puller: ImagePuller,
     private readonly policy: ContainerPolicy,
-    private readonly prisma: PrismaService,
   ) {}
 
   create(
@@ -54,19 +50,16 @@ export class ContainerCreateService {
       entry,
       async (beforeEngine) => {
         const permit = await this.access.require(caller.principal, hostId, 'container.create');
-        const team = await this.soleTeam(permit.user.id);
-        const body = toCreateBody(request, { owner: permit.user.id, team });
+        const owner = await this.access.ownerOf(permit);
+        const body = toCreateBody(request, { owner: owner.userId, team: soleTeam(owner.teamIds) });
         await this.policy.check(permit.user, permit.engine, body, requestFieldOf);
         const newVolumes = await this.checkAgainstHost(permit, request);
         // The name was free just now: if a container has it after a crash, this create made it.
         await beforeEngine(request.name ? { container: request.name, exists: true } : undefined);
         const pulled = await this.ensureImage(caller, permit, request);
         const client = permit.engine.client;
-        const labels = ownerLabels(permit.user.id, permit.teamIds);
         for (const name of new Set(newVolumes)) {
-          await client.createVolume({ Name: name, Labels: labels }).catch((error: unknown) => {
-            throw engineError(error, 'volume', permit.engine.name);
-          });
+          await createOwnedVolume(permit.engine, name, owner);
         }
         let created;
         try {
@@ -108,8 +101,10 @@ export class ContainerCreateService {
     );
   }
 
-  /** What the engine would refuse for this host, as field errors before anything is created. */
-  /** Checks the request against the host; returns the named volumes to create for their owner. */
+  /**
+   * What the engine would refuse for this host, as field errors before anything is created;
+   * returns the named volumes to create for their owner.
+   */
   private async checkAgainstHost(
     permit: HostPermit,
     request: TCreateContainerRequest,
@@ -132,11 +127,11 @@ export class ContainerCreateService {
       // With an owner-limited grant, another user's network or volume counts as absent.
       const usable = (labels: Record<string, string> | null | undefined) =>
         withinReach(labels ?? {}, permit.reach, permit.user.id, permit.teamIds);
-      const custom = request.networks.filter((n) => !BUILT_IN_NETWORKS.has(n.name));
+      const custom = request.networks.filter((n) => !isBuiltInNetwork(n.name));
       if (custom.length > 0) {
         const known = await client.listNetworks();
         request.networks.forEach((network, index) => {
-          if (BUILT_IN_NETWORKS.has(network.name)) return;
+          if (isBuiltInNetwork(network.name)) return;
           const found = known.some(
             (k) => (k.Name === network.name || k.Id.startsWith(network.name)) && usable(k.Labels),
           );
@@ -205,14 +200,5 @@ export class ContainerCreateService {
       requestId: caller.facts.requestId ?? '',
     });
     return true;
-  }
-
-  private async soleTeam(userId: string): Promise<string | null> {
-    const teams = await this.prisma.db.teamMember.findMany({
-      where: { userId },
-      select: { teamId: true },
-      take: 2,
-    });
-    return teams.length === 1 ? (teams[0]?.teamId ?? null) : null;
   }
 }

@@ -1,17 +1,18 @@
 import { BERTH_LABELS, goKeys, isJsonObject, jsonList } from '@berth/shared';
 import { AppError } from '../common/app-error.js';
-import { ContainerAccess, ownerLabels, withinReach } from '../containers/container-access.js';
+import {
+  createOwnedVolume,
+  isBuiltInNetwork,
+  type Owner,
+  ownerLabels,
+  withinReach,
+} from '../access/ownership.js';
+import { ContainerAccess } from '../containers/container-access.js';
 import { engineError } from '../containers/engine-error.js';
 import { EngineError } from '../docker/engine-error.js';
 import type { RegisteredEngine } from '../hosts/engine-registry.js';
 import type { EnginePath } from './engine-path.js';
 import type { OwnedObject, RouteMatch } from './engine-routes.js';
-
-/** Whose resources a caller with owner-limited grants reaches: their own and their teams'. */
-export interface Owner {
-  userId: string;
-  teamIds: readonly string[];
-}
 
 /** What an owner-limited call becomes on its way to the engine. */
 export interface OwnedCall {
@@ -50,8 +51,6 @@ const MISSING: Record<Kind, (ref: string) => string> = {
   exec: (ref) => `No such exec instance: ${ref}`,
 };
 
-/** Network modes that name no network object (or one every engine has and nobody owns). */
-const PREDEFINED_NETWORKS = new Set(['', 'default', 'bridge', 'host', 'none']);
 /** HostConfig fields that may be `container:<id>`: sharing that container's namespaces. */
 const CONTAINER_MODES = ['NetworkMode', 'PidMode', 'IpcMode', 'Cgroup'];
 
@@ -127,7 +126,8 @@ export class GatewayOwnership {
   /**
    * Containers whose namespaces, volumes or links a new container would share, named volumes it
    * would mount and networks it would join: each must be the caller's. A volume that does not
-   * exist yet is fine (the engine creates it).
+   * exist yet is created now with their owner labels (the engine would make it unlabelled, and
+   * so hidden from its maker), as the REST API does.
    */
   private async checkReferences(
     engine: RegisteredEngine,
@@ -142,19 +142,7 @@ export class GatewayOwnership {
       if (found && !isOwned(found.labels, owner)) {
         throw new HiddenTarget(MISSING.volume(ref), true, 'body');
       }
-      // The engine would make it unlabelled, and so hidden from its maker: make it theirs now.
-      if (!found) await this.createVolume(engine, ref, owner);
-    }
-  }
-
-  private async createVolume(engine: RegisteredEngine, name: string, owner: Owner): Promise<void> {
-    try {
-      await engine.client.createVolume({
-        Name: name,
-        Labels: ownerLabels(owner.userId, owner.teamIds),
-      });
-    } catch (error) {
-      throw engineError(error, 'volume', engine.name);
+      if (!found) await createOwnedVolume(engine, ref, owner);
     }
   }
 
@@ -204,7 +192,7 @@ export class GatewayOwnership {
           return {
             id: network.Id,
             labels: network.Labels ?? {},
-            shared: PREDEFINED_NETWORKS.has(network.Name),
+            shared: isBuiltInNetwork(network.Name),
           };
         }
         case 'volume': {
@@ -228,7 +216,7 @@ function isOwned(labels: Record<string, string>, owner: Owner): boolean {
 function keepOwned(kind: Kind, answer: unknown, owner: Owner): unknown {
   const mine = (item: unknown) =>
     isJsonObject(item) &&
-    ((kind === 'network' && PREDEFINED_NETWORKS.has(String(item.Name))) ||
+    ((kind === 'network' && isBuiltInNetwork(String(item.Name))) ||
       (isJsonObject(item.Labels) && isOwned(item.Labels as Record<string, string>, owner)));
   if (kind === 'volume') {
     return isJsonObject(answer)
@@ -263,7 +251,7 @@ function referencesOf(body: Record<string, unknown>): {
     const value = field(host, mode);
     if (typeof value !== 'string') continue;
     if (value.startsWith('container:')) containers.push(value.slice('container:'.length));
-    else if (mode === 'NetworkMode' && !PREDEFINED_NETWORKS.has(value)) networks.push(value);
+    else if (mode === 'NetworkMode' && !isBuiltInNetwork(value)) networks.push(value);
   }
   for (const from of strings(field(host, 'VolumesFrom'))) containers.push(from.split(':')[0] ?? '');
   for (const link of strings(field(host, 'Links'))) {
@@ -283,7 +271,7 @@ function referencesOf(body: Record<string, unknown>): {
   }
   const endpoints = field(field(body, 'NetworkingConfig'), 'EndpointsConfig');
   if (isJsonObject(endpoints)) {
-    networks.push(...Object.keys(endpoints).filter((name) => !PREDEFINED_NETWORKS.has(name)));
+    networks.push(...Object.keys(endpoints).filter((name) => !isBuiltInNetwork(name)));
   }
   return { containers, networks, volumes };
 }
