@@ -2,13 +2,17 @@
 
 import type { TTeam, TUserAccount } from '@berth/shared';
 import { UserMinus, UserPlus } from 'lucide-react';
-import { useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import { useAddTeamMember, useRemoveTeamMember } from '@/lib/admin-queries';
 import { fieldErrorsFromError } from '@/lib/field-errors';
 import { Button } from '../ui/button';
 import { ErrorNotice } from '../ui/error-notice';
-import { Table, Td, Th } from '../ui/table';
+import { ResourceTable, type Column } from '../ui/resource-table';
 import { SelectField } from '../ui/select-field';
+
+type TeamMember = TTeam['members'][number];
+
+const ROW_HEIGHT = 45;
 
 interface TeamMembersProps {
   team: TTeam;
@@ -23,6 +27,45 @@ export function TeamMembers({ team, users }: TeamMembersProps) {
   const memberIds = new Set(team.members.map((member) => member.userId));
   const candidates = users.filter((user) => !memberIds.has(user.id));
   const addError = fieldErrorsFromError(add.error).userId;
+  const removing = remove.isPending;
+  const removeMember = remove.mutate;
+  const columns = useMemo(
+    (): readonly Column<TeamMember>[] => [
+      {
+        id: 'username',
+        header: 'Username',
+        className: 'truncate font-mono text-[13px]',
+        title: (member) => member.username,
+        cell: (member) => member.username,
+      },
+      {
+        id: 'displayName',
+        header: 'Display name',
+        className: 'truncate',
+        title: (member) => member.displayName,
+        cell: (member) => member.displayName,
+      },
+      {
+        id: 'actions',
+        header: <span className="sr-only">Actions</span>,
+        width: 'w-16',
+        className: 'text-right',
+        cell: (member) => (
+          <Button
+            variant="ghost"
+            size="sm"
+            aria-label={`Remove ${member.username} from ${team.name}`}
+            title="Remove from team"
+            disabled={removing}
+            onClick={() => removeMember(member.userId)}
+          >
+            <UserMinus aria-hidden />
+          </Button>
+        ),
+      },
+    ],
+    [team.name, removing, removeMember],
+  );
 
   function onAdd(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -34,40 +77,15 @@ export function TeamMembers({ team, users }: TeamMembersProps) {
     <div className="flex flex-col gap-4">
       {team.members.length > 0 ? (
         <div className="overflow-hidden rounded-md border border-border">
-          <Table label={`Members of ${team.name}`}>
-            <thead>
-              <tr>
-                <Th>Username</Th>
-                <Th>Display name</Th>
-                <Th>
-                  <span className="sr-only">Actions</span>
-                </Th>
-              </tr>
-            </thead>
-            <tbody>
-              {team.members.map((member) => (
-                <tr
-                  key={member.userId}
-                  className="hover:bg-surface-2/50 [&:last-child>td]:border-0"
-                >
-                  <Td className="font-mono text-[13px]">{member.username}</Td>
-                  <Td>{member.displayName}</Td>
-                  <Td className="text-right">
-                    <Button
-                      variant="ghost"
-                      size="sm"
-                      aria-label={`Remove ${member.username} from ${team.name}`}
-                      title="Remove from team"
-                      disabled={remove.isPending}
-                      onClick={() => remove.mutate(member.userId)}
-                    >
-                      <UserMinus aria-hidden />
-                    </Button>
-                  </Td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
+          <ResourceTable
+            label={`Members of ${team.name}`}
+            scrollClassName="max-h-96"
+            tableClassName="min-w-[28rem]"
+            columns={columns}
+            rows={team.members}
+            rowKey={(member) => member.userId}
+            rowHeight={ROW_HEIGHT}
+          />
         </div>
       ) : (
         <p className="text-sm text-muted">No members yet.</p>

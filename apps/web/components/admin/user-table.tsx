@@ -1,7 +1,11 @@
+'use client';
+
 import type { TUserAccount } from '@berth/shared';
 import { Pencil, Trash2 } from 'lucide-react';
+import { useMemo } from 'react';
 import { Button } from '../ui/button';
-import { NoValue, Table, Td, Th } from '../ui/table';
+import { ResourceTable, type Column } from '../ui/resource-table';
+import { NoValue } from '../ui/table';
 import { RelativeTime } from '../hosts/relative-time';
 import { Tag } from './tag';
 
@@ -13,74 +17,116 @@ interface UserTableProps {
   onDelete: (user: TUserAccount) => void;
 }
 
+const ROW_HEIGHT = 45;
+
 export function UserTable({ users, selfId, onEdit, onDelete }: UserTableProps) {
+  const columns = useMemo(
+    (): readonly Column<TUserAccount>[] => [
+      {
+        id: 'username',
+        header: 'Username',
+        width: 'w-48',
+        className: 'truncate font-mono text-[13px] whitespace-nowrap',
+        title: (user) => user.username,
+        cell: (user) => (
+          <>
+            {user.username}
+            {user.id === selfId ? (
+              <span className="ml-2 font-sans text-xs text-muted">(you)</span>
+            ) : null}
+          </>
+        ),
+      },
+      {
+        id: 'displayName',
+        header: 'Display name',
+        className: 'truncate',
+        title: (user) => user.displayName,
+        cell: (user) => user.displayName,
+      },
+      {
+        id: 'teams',
+        header: 'Teams',
+        className: 'truncate',
+        title: (user) => user.teams.map((team) => team.name).join(', ') || undefined,
+        cell: (user) =>
+          user.teams.length > 0 ? (
+            <span className="text-xs text-muted">
+              {user.teams.map((team) => team.name).join(', ')}
+            </span>
+          ) : (
+            <NoValue />
+          ),
+      },
+      {
+        id: 'admin',
+        header: 'Admin',
+        width: 'w-24',
+        cell: (user) => (user.isAdmin ? <Tag tone="accent">admin</Tag> : <NoValue />),
+      },
+      {
+        id: 'account',
+        header: 'Account',
+        width: 'w-28',
+        cell: (user) =>
+          user.disabled ? <Tag tone="danger">disabled</Tag> : <Tag tone="ok">active</Tag>,
+      },
+      {
+        id: 'totp',
+        header: 'Two-factor',
+        width: 'w-28',
+        cell: (user) =>
+          user.totpEnabled ? <Tag tone="ok">on</Tag> : <Tag tone="neutral">off</Tag>,
+      },
+      {
+        id: 'created',
+        header: 'Created',
+        width: 'w-32',
+        className: 'truncate text-xs',
+        cell: (user) => <RelativeTime iso={user.createdAt} />,
+      },
+      {
+        id: 'actions',
+        header: <span className="sr-only">Actions</span>,
+        width: 'w-24',
+        className: 'text-right whitespace-nowrap',
+        cell: (user) => (
+          <>
+            <Button
+              variant="ghost"
+              size="sm"
+              aria-label={`Edit ${user.username}`}
+              title="Edit user"
+              onClick={() => onEdit(user)}
+            >
+              <Pencil aria-hidden />
+            </Button>
+            <Button
+              variant="ghost"
+              size="sm"
+              aria-label={`Delete ${user.username}`}
+              title={user.id === selfId ? 'You cannot delete your own account' : 'Delete user'}
+              disabled={user.id === selfId}
+              onClick={() => onDelete(user)}
+            >
+              <Trash2 aria-hidden />
+            </Button>
+          </>
+        ),
+      },
+    ],
+    [selfId, onEdit, onDelete],
+  );
+
   return (
-    <Table label="Users">
-      <thead>
-        <tr>
-          <Th>Username</Th>
-          <Th>Display name</Th>
-          <Th>Teams</Th>
-          <Th>Admin</Th>
-          <Th>Account</Th>
-          <Th>Two-factor</Th>
-          <Th>Created</Th>
-          <Th>
-            <span className="sr-only">Actions</span>
-          </Th>
-        </tr>
-      </thead>
-      <tbody>
-        {users.map((user) => (
-          <tr key={user.id} className="hover:bg-surface-2/50">
-            <Td className="font-mono text-[13px] whitespace-nowrap">
-              {user.username}
-              {user.id === selfId ? (
-                <span className="ml-2 font-sans text-xs text-muted">(you)</span>
-              ) : null}
-            </Td>
-            <Td>{user.displayName}</Td>
-            <Td className="max-w-64">
-              {user.teams.length > 0 ? (
-                <span className="text-xs text-muted">
-                  {user.teams.map((team) => team.name).join(', ')}
-                </span>
-              ) : (
-                <NoValue />
-              )}
-            </Td>
-            <Td>{user.isAdmin ? <Tag tone="accent">admin</Tag> : <NoValue />}</Td>
-            <Td>
-              {user.disabled ? <Tag tone="danger">disabled</Tag> : <Tag tone="ok">active</Tag>}
-            </Td>
-            <Td>{user.totpEnabled ? <Tag tone="ok">on</Tag> : <Tag tone="neutral">off</Tag>}</Td>
-            <Td className="text-xs">
-              <RelativeTime iso={user.createdAt} />
-            </Td>
-            <Td className="text-right whitespace-nowrap">
-              <Button
-                variant="ghost"
-                size="sm"
-                aria-label={`Edit ${user.username}`}
-                title="Edit user"
-                onClick={() => onEdit(user)}
-              >
-                <Pencil aria-hidden />
-              </Button>
-              <Button
-                variant="ghost"
-                size="sm"
-                aria-label={`Delete ${user.username}`}
-                title={user.id === selfId ? 'You cannot delete your own account' : 'Delete user'}
-                disabled={user.id === selfId}
-                onClick={() => onDelete(user)}
-              >
-                <Trash2 aria-hidden />
-              </Button>
-            </Td>
-          </tr>
-        ))}
-      </tbody>
-    </Table>
+    <ResourceTable
+      label="Users"
+      scrollClassName="max-h-[min(70vh,48rem)]"
+      tableClassName="min-w-[60rem]"
+      columns={columns}
+      rows={users}
+      rowKey={(user) => user.id}
+      rowHeight={ROW_HEIGHT}
+    />
   );
 }

@@ -1,8 +1,12 @@
+'use client';
+
 import type { THost } from '@berth/shared';
 import { Trash2 } from 'lucide-react';
 import Link from 'next/link';
+import { useMemo } from 'react';
 import { Button } from '../ui/button';
-import { NoValue, Table, Td, Th } from '../ui/table';
+import { ResourceTable, type Column } from '../ui/resource-table';
+import { NoValue } from '../ui/table';
 import { ContainerCounts } from './container-counts';
 import { HostLabels } from './host-labels';
 import { HostStatus } from './host-status';
@@ -14,95 +18,129 @@ interface HostTableProps {
   onRemove?: ((host: THost) => void) | undefined;
 }
 
+/** Name, address and labels stack in the first cell; the row is tall enough for the three. */
+const ROW_HEIGHT = 84;
+
 export function HostTable({ hosts, onRemove }: HostTableProps) {
+  const columns = useMemo((): readonly Column<THost>[] => {
+    const shown: Column<THost>[] = [
+      {
+        id: 'host',
+        header: 'Host',
+        width: 'w-[26%]',
+        className: 'py-2',
+        cell: (host) => (
+          <>
+            <div className="flex items-baseline gap-2">
+              <Link
+                href={`/hosts/${encodeURIComponent(host.id)}`}
+                className="truncate font-medium text-fg hover:text-accent hover:underline"
+              >
+                {host.name}
+              </Link>
+              <span className="font-mono text-[11px] text-muted" title="Connection kind">
+                {host.kind}
+              </span>
+            </div>
+            <div className="truncate font-mono text-xs text-muted" title={host.url}>
+              {host.url}
+            </div>
+            <div className="mt-1 max-h-5 overflow-hidden empty:hidden">
+              <HostLabels host={host} />
+            </div>
+          </>
+        ),
+      },
+      {
+        id: 'status',
+        header: 'Status',
+        width: 'w-44',
+        cell: (host) => <HostStatus host={host} />,
+      },
+      {
+        id: 'engine',
+        header: 'Engine',
+        width: 'w-36',
+        className: 'truncate font-mono text-xs whitespace-nowrap',
+        cell: (host) =>
+          host.engine ? (
+            <>
+              {host.engine.version}
+              <div className="text-muted">API {host.engine.apiVersion}</div>
+            </>
+          ) : (
+            <NoValue />
+          ),
+      },
+      {
+        id: 'system',
+        header: 'System',
+        className: 'text-xs',
+        cell: (host) =>
+          host.engine ? (
+            <>
+              <div className="truncate" title={host.engine.os}>
+                {host.engine.os}
+              </div>
+              <div className="truncate font-mono text-muted">{host.engine.storageDriver}</div>
+            </>
+          ) : (
+            <NoValue />
+          ),
+      },
+      {
+        id: 'containers',
+        header: 'Containers',
+        width: 'w-36',
+        cell: (host) =>
+          host.engine ? <ContainerCounts containers={host.engine.containers} /> : <NoValue />,
+      },
+      {
+        id: 'images',
+        header: <span className="block text-right">Images</span>,
+        width: 'w-20',
+        className: 'text-right font-mono text-xs tabular-nums',
+        cell: (host) => host.engine?.images ?? <NoValue />,
+      },
+      {
+        id: 'lastSeen',
+        header: 'Last seen',
+        width: 'w-32',
+        className: 'truncate text-xs',
+        cell: (host) => <RelativeTime iso={host.lastSeenAt} />,
+      },
+    ];
+    if (onRemove) {
+      shown.push({
+        id: 'actions',
+        header: <span className="sr-only">Actions</span>,
+        width: 'w-16',
+        className: 'text-right',
+        cell: (host) => (
+          <Button
+            variant="ghost"
+            size="sm"
+            aria-label={`Remove ${host.name}`}
+            title="Remove host"
+            onClick={() => onRemove(host)}
+          >
+            <Trash2 aria-hidden />
+          </Button>
+        ),
+      });
+    }
+    return shown;
+  }, [onRemove]);
+
   return (
-    <Table label="Hosts">
-      <thead>
-        <tr>
-          <Th>Host</Th>
-          <Th>Status</Th>
-          <Th>Engine</Th>
-          <Th>System</Th>
-          <Th>Containers</Th>
-          <Th className="text-right">Images</Th>
-          <Th>Last seen</Th>
-          {onRemove ? (
-            <Th>
-              <span className="sr-only">Actions</span>
-            </Th>
-          ) : null}
-        </tr>
-      </thead>
-      <tbody>
-        {hosts.map((host) => (
-          <tr key={host.id} className="hover:bg-surface-2/50">
-            <Td className="min-w-60">
-              <div className="flex items-baseline gap-2">
-                <Link
-                  href={`/hosts/${encodeURIComponent(host.id)}`}
-                  className="font-medium text-fg hover:text-accent hover:underline"
-                >
-                  {host.name}
-                </Link>
-                <span className="font-mono text-[11px] text-muted" title="Connection kind">
-                  {host.kind}
-                </span>
-              </div>
-              <div className="font-mono text-xs break-all text-muted">{host.url}</div>
-              <div className="mt-1 empty:hidden">
-                <HostLabels host={host} />
-              </div>
-            </Td>
-            <Td className="min-w-40">
-              <HostStatus host={host} />
-            </Td>
-            <Td className="font-mono text-xs whitespace-nowrap">
-              {host.engine ? (
-                <>
-                  {host.engine.version}
-                  <div className="text-muted">API {host.engine.apiVersion}</div>
-                </>
-              ) : (
-                <NoValue />
-              )}
-            </Td>
-            <Td className="max-w-48 text-xs">
-              {host.engine ? (
-                <>
-                  <div className="truncate" title={host.engine.os}>
-                    {host.engine.os}
-                  </div>
-                  <div className="font-mono text-muted">{host.engine.storageDriver}</div>
-                </>
-              ) : (
-                <NoValue />
-              )}
-            </Td>
-            <Td>
-              {host.engine ? <ContainerCounts containers={host.engine.containers} /> : <NoValue />}
-            </Td>
-            <Td className="text-right font-mono text-xs tabular-nums">
-              {host.engine?.images ?? <NoValue />}
-            </Td>
-            <Td className="text-xs">
-              <RelativeTime iso={host.lastSeenAt} />
-            </Td>
-            {onRemove ? (
-              <Td className="text-right">
-                <Button
-                  variant="ghost"
-                  size="sm"
-                  aria-label={`Remove ${host.name}`}
-                  title="Remove host"
-                  onClick={() => onRemove(host)}
-                >
-                  <Trash2 aria-hidden />
-                </Button>
-              </Td>
-            ) : null}
-          </tr>
-        ))}
-      </tbody>
-    </Table>
+    <ResourceTable
+      label="Hosts"
+      scrollClassName="max-h-[min(75vh,56rem)]"
+      tableClassName="min-w-[64rem]"
+      columns={columns}
+      rows={hosts}
+      rowKey={(host) => host.id}
+      rowHeight={ROW_HEIGHT}
+    />
   );
 }
