@@ -1,35 +1,9 @@
 import { BERTH_LABELS, SECRET_MASK, type TContainerInspect } from '@berth/shared';
 
 /*
- * The engine's inspect answer is passed through as it is (ZContainerInspect is a plain record);
- * this reads the parts the dashboard shows, tolerating anything missing or of another shape.
+ * The parts of the engine's inspect answer the dashboard shows, read from the typed answer
+ * (ZContainerInspect): fields the engine leaves out or sends as null read as empty.
  */
-
-type Json = Record<string, unknown>;
-
-function record(value: unknown): Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Json)
-    : {};
-}
-
-function text(value: unknown): string {
-  return typeof value === 'string' ? value : '';
-}
-
-function num(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
-}
-
-function strings(value: unknown): string[] | null {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : null;
-}
-
-function stringRecord(value: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, v] of Object.entries(record(value))) if (typeof v === 'string') out[key] = v;
-  return out;
-}
 
 export interface InspectEnv {
   name: string;
@@ -118,46 +92,45 @@ export interface InspectView {
 }
 
 /** Docker's zero time (`0001-01-01T00:00:00Z`) means "never". */
-function time(value: unknown): string | null {
-  const iso = text(value);
+function time(iso: string | null | undefined): string | null {
   return iso && !iso.startsWith('0001-') ? iso : null;
 }
 
-function seconds(nanos: unknown): number | null {
-  const value = num(nanos);
-  return value > 0 ? value / 1e9 : null;
+function seconds(nanos: number | null | undefined): number | null {
+  return nanos && nanos > 0 ? nanos / 1e9 : null;
 }
 
-function portsOf(map: unknown): InspectPort[] {
+type PortMap = NonNullable<TContainerInspect['HostConfig']['PortBindings']>;
+
+function portsOf(map: PortMap | null | undefined): InspectPort[] {
   const ports: InspectPort[] = [];
-  for (const [key, bindings] of Object.entries(record(map))) {
+  for (const [key, bindings] of Object.entries(map ?? {})) {
     const [port = '', protocol = 'tcp'] = key.split('/');
     const containerPort = Number(port);
     if (!Number.isInteger(containerPort)) continue;
-    const list = Array.isArray(bindings) ? bindings : [];
+    const list = bindings ?? [];
     if (list.length === 0) ports.push({ containerPort, protocol, hostIp: '', hostPort: null });
     for (const binding of list) {
-      const b = record(binding);
-      const hostPort = Number(text(b.HostPort));
+      const hostPort = Number(binding.HostPort ?? '');
       ports.push({
         containerPort,
         protocol,
-        hostIp: text(b.HostIp),
-        hostPort: text(b.HostPort) && Number.isInteger(hostPort) ? hostPort : null,
+        hostIp: binding.HostIp ?? '',
+        hostPort: binding.HostPort && Number.isInteger(hostPort) ? hostPort : null,
       });
     }
   }
   return ports.sort((a, b) => a.containerPort - b.containerPort);
 }
 
-function envOf(config: Json, labels: Record<string, string>): InspectEnv[] {
+function envOf(env: readonly string[], labels: Record<string, string>): InspectEnv[] {
   const secret = new Set(
     (labels[BERTH_LABELS.secretEnv] ?? '')
       .split(',')
       .map((name) => name.trim())
       .filter(Boolean),
   );
-  return (strings(config.Env) ?? []).map((entry) => {
+  return env.map((entry) => {
     const eq = entry.indexOf('=');
     const name = eq === -1 ? entry : entry.slice(0, eq);
     const value = eq === -1 ? '' : entry.slice(eq + 1);
@@ -166,81 +139,73 @@ function envOf(config: Json, labels: Record<string, string>): InspectEnv[] {
 }
 
 export function readInspect(raw: TContainerInspect): InspectView {
-  const config = record(raw.Config);
-  const host = record(raw.HostConfig);
-  const state = record(raw.State);
-  const settings = record(raw.NetworkSettings);
-  const labels = stringRecord(config.Labels);
-  const restart = record(host.RestartPolicy);
-  const log = record(host.LogConfig);
-  const check = record(config.Healthcheck);
-  const test = strings(check.Test);
+  const { Config: config, HostConfig: host, State: state } = raw;
+  const labels = config.Labels ?? {};
+  const check = config.Healthcheck;
+  const test = check?.Test ?? null;
   return {
-    id: text(raw.Id),
-    name: text(raw.Name).replace(/^\//, ''),
-    createdAt: text(raw.Created),
-    image: text(config.Image),
-    imageId: text(raw.Image),
-    command: [text(raw.Path), ...(strings(raw.Args) ?? [])].filter(Boolean),
-    cmd: strings(config.Cmd),
-    entrypoint: strings(config.Entrypoint),
+    id: raw.Id,
+    name: raw.Name.replace(/^\//, ''),
+    createdAt: raw.Created,
+    image: config.Image,
+    imageId: raw.Image,
+    command: [raw.Path ?? '', ...(raw.Args ?? [])].filter(Boolean),
+    cmd: config.Cmd ?? null,
+    entrypoint: config.Entrypoint ?? null,
     state: {
-      status: text(state.Status),
-      running: state.Running === true,
+      status: state.Status,
+      running: state.Running,
       paused: state.Paused === true,
       restarting: state.Restarting === true,
       oomKilled: state.OOMKilled === true,
-      pid: num(state.Pid),
-      exitCode: num(state.ExitCode),
-      error: text(state.Error),
+      pid: state.Pid ?? 0,
+      exitCode: state.ExitCode ?? 0,
+      error: state.Error ?? '',
       startedAt: time(state.StartedAt),
       finishedAt: time(state.FinishedAt),
-      health: text(record(state.Health).Status) || null,
+      health: state.Health?.Status || null,
     },
-    restartCount: num(raw.RestartCount),
-    env: envOf(config, labels),
+    restartCount: raw.RestartCount ?? 0,
+    env: envOf(config.Env ?? [], labels),
     labels,
-    user: text(config.User),
-    workingDir: text(config.WorkingDir),
-    hostname: text(config.Hostname),
+    user: config.User ?? '',
+    workingDir: config.WorkingDir ?? '',
+    hostname: config.Hostname ?? '',
     tty: config.Tty === true,
     openStdin: config.OpenStdin === true,
-    restartPolicy: { name: text(restart.Name), maximumRetryCount: num(restart.MaximumRetryCount) },
-    nanoCpus: num(host.NanoCpus),
-    memory: num(host.Memory),
-    logDriver: { name: text(log.Type), options: stringRecord(log.Config) },
+    restartPolicy: {
+      name: host.RestartPolicy?.Name ?? '',
+      maximumRetryCount: host.RestartPolicy?.MaximumRetryCount ?? 0,
+    },
+    nanoCpus: host.NanoCpus ?? 0,
+    memory: host.Memory ?? 0,
+    logDriver: { name: host.LogConfig?.Type ?? '', options: host.LogConfig?.Config ?? {} },
     portBindings: portsOf(host.PortBindings),
-    ports: portsOf(settings.Ports),
-    mounts: (Array.isArray(raw.Mounts) ? raw.Mounts : []).map((value) => {
-      const mount = record(value);
-      return {
-        type: text(mount.Type),
-        name: text(mount.Name),
-        source: text(mount.Source),
-        destination: text(mount.Destination),
-        readOnly: mount.RW === false,
-      };
-    }),
-    networkMode: text(host.NetworkMode),
-    networks: Object.entries(record(settings.Networks)).map(([name, value]) => {
-      const network = record(value);
-      return {
-        name,
-        ipAddress: text(network.IPAddress),
-        ipv4Address: text(record(network.IPAMConfig).IPv4Address),
-        aliases: strings(network.Aliases) ?? [],
-        gateway: text(network.Gateway),
-        macAddress: text(network.MacAddress),
-      };
-    }),
+    ports: portsOf(raw.NetworkSettings?.Ports),
+    mounts: (raw.Mounts ?? []).map((mount) => ({
+      type: mount.Type ?? '',
+      name: mount.Name ?? '',
+      source: mount.Source ?? '',
+      destination: mount.Destination,
+      readOnly: mount.RW === false,
+    })),
+    networkMode: host.NetworkMode ?? '',
+    networks: Object.entries(raw.NetworkSettings?.Networks ?? {}).map(([name, network]) => ({
+      name,
+      ipAddress: network.IPAddress ?? '',
+      ipv4Address: network.IPAMConfig?.IPv4Address ?? '',
+      aliases: network.Aliases ?? [],
+      gateway: network.Gateway ?? '',
+      macAddress: network.MacAddress ?? '',
+    })),
     healthcheck:
-      test && test.length > 0
+      check && test && test.length > 0
         ? {
             test,
             intervalSeconds: seconds(check.Interval),
             timeoutSeconds: seconds(check.Timeout),
             startPeriodSeconds: seconds(check.StartPeriod),
-            retries: typeof check.Retries === 'number' ? check.Retries : null,
+            retries: check.Retries ?? null,
           }
         : null,
   };

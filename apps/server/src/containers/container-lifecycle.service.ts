@@ -16,8 +16,10 @@ import {
   type TStopQuery,
   type TUpdateContainerRequest,
   type TUpdateContainerResponse,
+  ZContainerInspect,
 } from '@berth/shared';
 import { AppError } from '../common/app-error.js';
+import { readEngineAnswer } from '../docker/engine-answer.js';
 import { EngineError } from '../docker/engine-error.js';
 import type { Caller } from './caller.js';
 import { ContainerAccess, type ContainerRef, type HostPermit } from './container-access.js';
@@ -161,7 +163,7 @@ export class ContainerLifecycleService {
     const inspect = await this.engine(permit, () =>
       permit.engine.client.inspectContainer(container.id),
     );
-    return maskSecretEnv(inspect as unknown as TContainerInspect);
+    return maskSecretEnv(readEngineAnswer(ZContainerInspect, inspect, 'container inspect'));
   }
 
   async top(caller: Caller, hostId: string, ref: string): Promise<TContainerTop> {

@@ -566,7 +566,104 @@ export const ZRecreateContainerResponse = z.object({
 export type TRecreateContainerResponse = z.infer<typeof ZRecreateContainerResponse>;
 
 /** The engine's inspect answer, with the values of secret environment variables masked. */
-export const ZContainerInspect = z.record(z.string(), z.unknown());
+/** `{"80/tcp": [{HostIp, HostPort}]}`; null bindings: exposed, not published. */
+const ZPortMap = z.record(
+  z.string(),
+  z
+    .array(z.looseObject({ HostIp: z.string().nullish(), HostPort: z.string().nullish() }))
+    .nullish(),
+);
+const ZStringMap = z.record(z.string(), z.string());
+const strings = z.array(z.string()).nullish();
+
+/**
+ * A container as the engine's inspect describes it (Docker Engine API `ContainerInspectResponse`):
+ * the fields Berth and the dashboard read are typed, everything else passes through as the engine
+ * sent it. Arrays and maps the engine leaves out or sends as null are nullish.
+ */
+export const ZContainerInspect = z.looseObject({
+  Id: z.string(),
+  Name: z.string(),
+  Created: z.string(),
+  Path: z.string().nullish(),
+  Args: strings,
+  Image: z.string(),
+  RestartCount: z.number().nullish(),
+  State: z.looseObject({
+    Status: z.string(),
+    Running: z.boolean(),
+    Paused: z.boolean().nullish(),
+    Restarting: z.boolean().nullish(),
+    OOMKilled: z.boolean().nullish(),
+    Pid: z.number().nullish(),
+    ExitCode: z.number().nullish(),
+    Error: z.string().nullish(),
+    StartedAt: z.string().nullish(),
+    FinishedAt: z.string().nullish(),
+    Health: z.looseObject({ Status: z.string() }).nullish(),
+  }),
+  Config: z.looseObject({
+    Image: z.string(),
+    Hostname: z.string().nullish(),
+    User: z.string().nullish(),
+    WorkingDir: z.string().nullish(),
+    Tty: z.boolean().nullish(),
+    OpenStdin: z.boolean().nullish(),
+    Env: strings,
+    Cmd: strings,
+    Entrypoint: strings,
+    Labels: ZStringMap.nullish(),
+    Healthcheck: z
+      .looseObject({
+        Test: strings,
+        Interval: z.number().nullish(),
+        Timeout: z.number().nullish(),
+        StartPeriod: z.number().nullish(),
+        Retries: z.number().nullish(),
+      })
+      .nullish(),
+  }),
+  HostConfig: z.looseObject({
+    NetworkMode: z.string().nullish(),
+    PortBindings: ZPortMap.nullish(),
+    RestartPolicy: z
+      .looseObject({ Name: z.string().nullish(), MaximumRetryCount: z.number().nullish() })
+      .nullish(),
+    NanoCpus: z.number().nullish(),
+    Memory: z.number().nullish(),
+    LogConfig: z
+      .looseObject({ Type: z.string().nullish(), Config: ZStringMap.nullish() })
+      .nullish(),
+  }),
+  NetworkSettings: z
+    .looseObject({
+      Ports: ZPortMap.nullish(),
+      Networks: z
+        .record(
+          z.string(),
+          z.looseObject({
+            IPAddress: z.string().nullish(),
+            Gateway: z.string().nullish(),
+            MacAddress: z.string().nullish(),
+            Aliases: strings,
+            IPAMConfig: z.looseObject({ IPv4Address: z.string().nullish() }).nullish(),
+          }),
+        )
+        .nullish(),
+    })
+    .nullish(),
+  Mounts: z
+    .array(
+      z.looseObject({
+        Type: z.string().nullish(),
+        Name: z.string().nullish(),
+        Source: z.string().nullish(),
+        Destination: z.string(),
+        RW: z.boolean().nullish(),
+      }),
+    )
+    .nullish(),
+});
 export type TContainerInspect = z.infer<typeof ZContainerInspect>;
 
 export const ZContainerTop = z.object({
