@@ -9,6 +9,7 @@ import { type Logger, pino } from 'pino';
 import { startServer, type RunningServer } from '../../src/bootstrap.js';
 import { createLogger } from '../../src/common/logger.js';
 import { loadConfig } from '../../src/config/config.js';
+import { type ApiCallOptions, callApi } from './call-api.js';
 
 export const ADMIN_PASSWORD = 'test-admin-password-1';
 
@@ -78,27 +79,8 @@ export class TestBerth {
   }
 
   /** Calls the REST API; `auth` is a bearer token or nothing. */
-  async api<T = unknown>(
-    method: string,
-    path: string,
-    options: { body?: unknown; token?: string; headers?: Record<string, string> } = {},
-  ): Promise<ApiAnswer<T>> {
-    const headers: Record<string, string> = { ...options.headers };
-    if (options.token) headers.authorization = `Bearer ${options.token}`;
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${this.url}${path}`, {
-      method,
-      headers,
-      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-    });
-    const text = await res.text();
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : null;
-    } catch {
-      // not JSON: keep the text
-    }
-    return { status: res.status, body: body as T, headers: res.headers };
+  api<T = unknown>(method: string, path: string, options?: ApiCallOptions): Promise<ApiAnswer<T>> {
+    return callApi<T>(this.url, method, path, options);
   }
 
   /** Signs in through the login route, as the dashboard does: the session cookie and CSRF token. */

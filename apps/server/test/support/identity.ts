@@ -1,6 +1,7 @@
 import type { TLoginResponse, TUserAccount } from '@berth/shared';
 import { TOTP } from 'otpauth';
 import type { ApiAnswer, TestBerth } from './berth.js';
+import { type ApiCallOptions, callApi } from './call-api.js';
 
 /** Anything that calls the REST API as TestBerth.api does (a TestBerth, or a server started apart). */
 export type ApiClient = Pick<TestBerth, 'api'>;
@@ -8,28 +9,8 @@ export type ApiClient = Pick<TestBerth, 'api'>;
 /** An ApiClient for a server at `url`, such as one spawned from the build. */
 export function apiAt(url: string): ApiClient {
   return {
-    async api<T = unknown>(
-      method: string,
-      path: string,
-      options: { body?: unknown; token?: string; headers?: Record<string, string> } = {},
-    ): Promise<ApiAnswer<T>> {
-      const headers: Record<string, string> = { ...options.headers };
-      if (options.token) headers.authorization = `Bearer ${options.token}`;
-      if (options.body !== undefined) headers['content-type'] = 'application/json';
-      const res = await fetch(`${url}${path}`, {
-        method,
-        headers,
-        ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-      });
-      const text = await res.text();
-      let body: unknown = text;
-      try {
-        body = text ? JSON.parse(text) : null;
-      } catch {
-        // not JSON: keep the text
-      }
-      return { status: res.status, body: body as T, headers: res.headers };
-    },
+    api: <T = unknown>(method: string, path: string, options?: ApiCallOptions) =>
+      callApi<T>(url, method, path, options),
   };
 }
 
