@@ -1,4 +1,6 @@
-import type { TCreateGrantRequest, TGrant } from '@berth/shared';
+import { ZCreateGrantRequest, type TCreateGrantRequest, type TGrant } from '@berth/shared';
+import type { Resolver } from 'react-hook-form';
+import { requestResolver, withFormChecks } from './form-errors';
 
 export type GrantSubjectKind = 'user' | 'team';
 export type GrantScopeKind = 'host' | 'group' | 'all';
@@ -63,3 +65,7 @@ export function missingGrantChoices(values: GrantFormValues): Record<string, str
   if (values.role === '') missing.role = 'choose a role';
   return missing;
 }
+
+/** The shared schema over the request the values make, plus the selections still missing. */
+export const grantFormResolver: Resolver<GrantFormValues, unknown, TCreateGrantRequest> =
+  withFormChecks(requestResolver(ZCreateGrantRequest, toCreateGrantRequest), missingGrantChoices);

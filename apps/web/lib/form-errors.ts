@@ -1,3 +1,4 @@
+import { zodResolver } from '@hookform/resolvers/zod';
 import {
   set,
   type FieldError,
@@ -8,6 +9,7 @@ import {
   type UseFormSetError,
 } from 'react-hook-form';
 import { ApiError } from './api';
+import type { z } from 'zod';
 import type { FieldErrors } from './field-errors';
 
 /*
@@ -76,4 +78,27 @@ export function withFormChecks<T extends FieldValues, Context, Output>(
 /** Sends the focus to the first field marked invalid, once React has painted the errors. */
 export function focusFirstError(form: HTMLFormElement | null): void {
   requestAnimationFrame(() => form?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+}
+
+/**
+ * A resolver for a form whose values are not yet the request: it checks the request `toRequest`
+ * makes with the shared schema. The request's paths must be the fields' paths, so the schema's
+ * issues show at the fields they are about.
+ */
+export function requestResolver<T extends FieldValues, S extends z.ZodType<FieldValues>>(
+  schema: S,
+  toRequest: (values: T) => z.input<S>,
+): Resolver<T, unknown, z.output<S>> {
+  const resolveRequest = zodResolver(schema as z.ZodType<FieldValues, FieldValues>);
+  return async (values, context, options) => {
+    const result = await resolveRequest(
+      toRequest(values) as FieldValues,
+      context,
+      // Its options name the form's fields; the request's paths are the same ones.
+      options as unknown as Parameters<typeof resolveRequest>[2],
+    );
+    return Object.keys(result.errors).length > 0
+      ? { values: {}, errors: result.errors as unknown as HookFormErrors<T> }
+      : { values: result.values as z.output<S>, errors: {} };
+  };
 }

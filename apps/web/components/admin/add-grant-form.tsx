@@ -1,23 +1,23 @@
 'use client';
 
 import {
-  ZCreateGrantRequest,
+  type TCreateGrantRequest,
   type THost,
   type TRole,
   type TTeam,
   type TUserAccount,
 } from '@berth/shared';
-import { useState, type FormEvent } from 'react';
+import { useRef } from 'react';
+import { useForm, useWatch } from 'react-hook-form';
 import {
   emptyGrantForm,
-  missingGrantChoices,
-  toCreateGrantRequest,
+  grantFormResolver,
   type GrantFormValues,
   type GrantScopeKind,
   type GrantSubjectKind,
 } from '@/lib/admin-grant-form';
 import { useCreateGrant } from '@/lib/admin-queries';
-import { fieldErrorsFromError, fieldErrorsFromIssues, type FieldErrors } from '@/lib/field-errors';
+import { flattenErrors, focusFirstError, setServerErrors } from '@/lib/form-errors';
 import { Button } from '../ui/button';
 import { ErrorNotice } from '../ui/error-notice';
 import { Panel } from '../ui/panel';
@@ -47,10 +47,16 @@ const SCOPES = [
 ] as const satisfies readonly { value: GrantScopeKind; label: string }[];
 
 export function AddGrantForm({ hostId, hosts, users, teams, roles, onDone }: AddGrantFormProps) {
-  const [values, setValues] = useState<GrantFormValues>(() => emptyGrantForm(hostId));
-  const [invalid, setInvalid] = useState<FieldErrors>({});
+  const formRef = useRef<HTMLFormElement>(null);
+  const form = useForm<GrantFormValues, unknown, TCreateGrantRequest>({
+    defaultValues: emptyGrantForm(hostId),
+    resolver: grantFormResolver,
+    // Errors stay until the next submit, as the server's do.
+    reValidateMode: 'onSubmit',
+  });
+  const values = useWatch({ control: form.control }) as GrantFormValues;
   const create = useCreateGrant();
-  const errors = { ...fieldErrorsFromError(create.error), ...invalid };
+  const errors = flattenErrors(form.formState.errors);
   const groups = [...new Set(hosts.flatMap((host) => (host.group ? [host.group] : [])))].sort();
   const builtIn = roles.filter((role) => role.builtIn);
   const custom = roles.filter((role) => !role.builtIn);
@@ -60,25 +66,32 @@ export function AddGrantForm({ hostId, hosts, users, teams, roles, onDone }: Add
 
   function set<K extends keyof GrantFormValues>(key: K, value: GrantFormValues[K]) {
     create.reset();
-    setValues((previous) => ({ ...previous, [key]: value }));
+    form.setValue(key, value as never, { shouldDirty: true });
   }
 
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const parsed = ZCreateGrantRequest.safeParse(toCreateGrantRequest(values));
-    const missing = missingGrantChoices(values);
-    setInvalid({
-      ...(parsed.success ? {} : fieldErrorsFromIssues(parsed.error.issues)),
-      ...missing,
+  function onValid(body: TCreateGrantRequest) {
+    create.reset();
+    create.mutate(body, {
+      onSuccess: onDone,
+      onError: (error) => {
+        if (setServerErrors(form.setError, error)) focusFirstError(formRef.current);
+      },
     });
-    if (parsed.success && Object.keys(missing).length === 0) {
-      create.mutate(parsed.data, { onSuccess: onDone });
-    }
   }
 
   return (
     <Panel title="Add grant">
-      <form onSubmit={onSubmit} noValidate className="flex flex-col gap-5">
+      <form
+        ref={formRef}
+        onSubmit={(event) =>
+          void form.handleSubmit(onValid, () => {
+            create.reset();
+            focusFirstError(formRef.current);
+          })(event)
+        }
+        noValidate
+        className="flex flex-col gap-5"
+      >
         {/* Column by column on wide screens, so the three selects line up in the second row. */}
         <div className="grid items-start gap-x-5 gap-y-3 lg:grid-flow-col lg:grid-cols-3 lg:grid-rows-[auto_auto]">
           <RadioGroup

@@ -1,38 +1,56 @@
 'use client';
 
-import { ZCreateTeamRequest, type TTeam } from '@berth/shared';
-import { useState, type FormEvent } from 'react';
+import { ZCreateTeamRequest, type TCreateTeamRequest, type TTeam } from '@berth/shared';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useRef } from 'react';
+import { useForm, useWatch } from 'react-hook-form';
 import { useCreateTeam } from '@/lib/admin-queries';
-import { fieldErrorsFromError, fieldErrorsFromIssues, type FieldErrors } from '@/lib/field-errors';
-import { ApiError } from '@/lib/api';
+import { flattenErrors, focusFirstError, setServerErrors } from '@/lib/form-errors';
 import { Button } from '../ui/button';
 import { ErrorNotice } from '../ui/error-notice';
 import { TextField } from '../ui/text-field';
 
-export function CreateTeamForm({ onCreated }: { onCreated: (team: TTeam) => void }) {
-  const [name, setName] = useState('');
-  const [invalid, setInvalid] = useState<FieldErrors>({});
-  const create = useCreateTeam();
-  const errors = { ...fieldErrorsFromError(create.error), ...invalid };
-  // A field error says it all; anything else (a conflict without issues, a network failure) not.
-  const showNotice =
-    create.error && !(create.error instanceof ApiError && errors.name !== undefined);
+const resolver = zodResolver(ZCreateTeamRequest);
 
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const parsed = ZCreateTeamRequest.safeParse({ name });
-    setInvalid(parsed.success ? {} : fieldErrorsFromIssues(parsed.error.issues));
-    if (!parsed.success) return;
-    create.mutate(parsed.data, {
+export function CreateTeamForm({ onCreated }: { onCreated: (team: TTeam) => void }) {
+  const formRef = useRef<HTMLFormElement>(null);
+  const form = useForm<TCreateTeamRequest>({
+    defaultValues: { name: '' },
+    resolver,
+    // Errors stay until the next submit, as the server's do.
+    reValidateMode: 'onSubmit',
+  });
+  const name = useWatch({ control: form.control, name: 'name' });
+  const create = useCreateTeam();
+  const errors = flattenErrors(form.formState.errors);
+  // A field error says it all; anything else (a conflict without issues, a network failure) not.
+  const showNotice = create.isError && errors.name === undefined;
+
+  function onValid(body: TCreateTeamRequest) {
+    create.reset();
+    create.mutate(body, {
       onSuccess: (team) => {
-        setName('');
+        form.reset({ name: '' });
         onCreated(team);
+      },
+      onError: (error) => {
+        if (setServerErrors(form.setError, error)) focusFirstError(formRef.current);
       },
     });
   }
 
   return (
-    <form onSubmit={onSubmit} noValidate className="flex flex-col gap-2">
+    <form
+      ref={formRef}
+      onSubmit={(event) =>
+        void form.handleSubmit(onValid, () => {
+          create.reset();
+          focusFirstError(formRef.current);
+        })(event)
+      }
+      noValidate
+      className="flex flex-col gap-2"
+    >
       <div className="flex items-start gap-2">
         <div className="flex-1">
           <TextField
@@ -40,7 +58,7 @@ export function CreateTeamForm({ onCreated }: { onCreated: (team: TTeam) => void
             autoComplete="off"
             placeholder="platform"
             value={name}
-            onValueChange={setName}
+            onValueChange={(value) => form.setValue('name', value, { shouldDirty: true })}
             error={errors.name}
           />
         </div>

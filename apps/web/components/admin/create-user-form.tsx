@@ -1,9 +1,17 @@
 'use client';
 
-import { PASSWORD_MIN_LENGTH, ZCreateUserRequest, type TUserAccount } from '@berth/shared';
-import { useState, type FormEvent } from 'react';
+import {
+  PASSWORD_MIN_LENGTH,
+  ZCreateUserRequest,
+  type TCreateUserRequest,
+  type TUserAccount,
+} from '@berth/shared';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useRef } from 'react';
+import { useForm, useWatch } from 'react-hook-form';
+import type { z } from 'zod';
 import { useCreateUser } from '@/lib/admin-queries';
-import { fieldErrorsFromError, fieldErrorsFromIssues, type FieldErrors } from '@/lib/field-errors';
+import { flattenErrors, focusFirstError, setServerErrors } from '@/lib/form-errors';
 import { Button } from '../ui/button';
 import { CheckboxField } from '../ui/checkbox-field';
 import { ErrorNotice } from '../ui/error-notice';
@@ -15,46 +23,71 @@ interface CreateUserFormProps {
   onCancel: () => void;
 }
 
-export function CreateUserForm({ onCreated, onCancel }: CreateUserFormProps) {
-  const [username, setUsername] = useState('');
-  const [displayName, setDisplayName] = useState('');
-  const [password, setPassword] = useState('');
-  const [isAdmin, setIsAdmin] = useState(false);
-  const [invalid, setInvalid] = useState<FieldErrors>({});
-  const create = useCreateUser();
-  const errors = { ...fieldErrorsFromError(create.error), ...invalid };
+type CreateUserValues = z.input<typeof ZCreateUserRequest>;
 
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const parsed = ZCreateUserRequest.safeParse({
-      username,
-      password,
-      displayName: displayName.trim() === '' ? undefined : displayName,
-      isAdmin,
+const resolver = zodResolver(ZCreateUserRequest);
+const EMPTY: Required<CreateUserValues> = {
+  username: '',
+  displayName: '',
+  password: '',
+  isAdmin: false,
+};
+
+export function CreateUserForm({ onCreated, onCancel }: CreateUserFormProps) {
+  const formRef = useRef<HTMLFormElement>(null);
+  const form = useForm<CreateUserValues, unknown, TCreateUserRequest>({
+    defaultValues: EMPTY,
+    resolver,
+    // Errors stay until the next submit, as the server's do.
+    reValidateMode: 'onSubmit',
+  });
+  const { username, displayName, password, isAdmin } = useWatch({ control: form.control });
+  const create = useCreateUser();
+  const errors = flattenErrors(form.formState.errors);
+  const set = <K extends keyof CreateUserValues>(key: K, value: NonNullable<CreateUserValues[K]>) =>
+    form.setValue(key, value as never, { shouldDirty: true });
+
+  function onValid(body: TCreateUserRequest) {
+    create.reset();
+    // An empty display name means "the username", which the server fills in when it is left out.
+    const request = body.displayName === '' ? { ...body, displayName: undefined } : body;
+    create.mutate(request, {
+      onSuccess: onCreated,
+      onError: (error) => {
+        if (setServerErrors(form.setError, error)) focusFirstError(formRef.current);
+      },
     });
-    setInvalid(parsed.success ? {} : fieldErrorsFromIssues(parsed.error.issues));
-    if (parsed.success) create.mutate(parsed.data, { onSuccess: onCreated });
   }
 
   return (
     <Panel title="New user">
-      <form onSubmit={onSubmit} noValidate className="flex flex-col gap-4">
+      <form
+        ref={formRef}
+        onSubmit={(event) =>
+          void form.handleSubmit(onValid, () => {
+            create.reset();
+            focusFirstError(formRef.current);
+          })(event)
+        }
+        noValidate
+        className="flex flex-col gap-4"
+      >
         <div className="grid gap-3 md:grid-cols-3">
           <TextField
             label="Username"
             autoFocus
             autoComplete="off"
             spellCheck={false}
-            value={username}
-            onValueChange={setUsername}
+            value={username ?? ''}
+            onValueChange={(value) => set('username', value)}
             error={errors.username}
             hint="Letters, digits, dot, dash and underscore. Used to sign in."
           />
           <TextField
             label="Display name (optional)"
             autoComplete="off"
-            value={displayName}
-            onValueChange={setDisplayName}
+            value={displayName ?? ''}
+            onValueChange={(value) => set('displayName', value)}
             error={errors.displayName}
             hint="Shown in the console; the username when empty."
           />
@@ -62,16 +95,16 @@ export function CreateUserForm({ onCreated, onCancel }: CreateUserFormProps) {
             label="Initial password"
             type="password"
             autoComplete="new-password"
-            value={password}
-            onValueChange={setPassword}
+            value={password ?? ''}
+            onValueChange={(value) => set('password', value)}
             error={errors.password}
             hint={`At least ${PASSWORD_MIN_LENGTH} characters. Hand it over privately.`}
           />
         </div>
         <CheckboxField
           label="Global administrator"
-          checked={isAdmin}
-          onCheckedChange={setIsAdmin}
+          checked={isAdmin ?? false}
+          onCheckedChange={(value) => set('isAdmin', value)}
           hint="Full control of every host, every user and this admin area. Grants do not apply to administrators."
         />
         {create.error ? <ErrorNotice error={create.error} /> : null}
