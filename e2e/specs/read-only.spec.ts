@@ -106,6 +106,8 @@ test('a read-only user is offered only what they may do, and every page they ope
     await test.step('every page in their navigation opens without an error', async () => {
       await page.goto('/');
       const links = page.getByRole('navigation', { name: 'Main' }).getByRole('link');
+      // The navigation renders once the user's capabilities are in; read it after that.
+      await expect(links.first()).toBeVisible();
       const hrefs = await links.evaluateAll((anchors) =>
         anchors.map((a) => a.getAttribute('href') ?? ''),
       );
