@@ -1,58 +1,52 @@
-import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Req, Res } from '@nestjs/common';
 import {
   type TLoginResponse,
   type TMeResponse,
   type TSetupStatus,
-  ZLoginRequest,
-  ZSetupRequest,
   type TLoginRequest,
   type TSetupRequest,
+  ROUTES,
 } from '@berth/shared';
+import { Route } from '../common/route.decorator.js';
 import type { Request, Response } from 'express';
-import { Access } from './access.decorator.js';
+
 import { AuthService, type SignedIn, toUser } from './auth.service.js';
 import { Authenticator } from './authenticator.js';
 import { CurrentPrincipal } from './current-principal.decorator.js';
 import type { Principal } from './principal.js';
 import { clearedSessionCookie, sessionCookie } from './session-cookie.js';
 
-@Controller('auth')
+@Controller()
 export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly authenticator: Authenticator,
   ) {}
 
-  @Get('setup')
-  @Access('public')
+  @Route(ROUTES.setupStatus)
   async setupStatus(): Promise<TSetupStatus> {
     return { needsSetup: await this.auth.needsSetup() };
   }
 
-  @Post('setup')
-  @Access('public')
+  @Route(ROUTES.setup)
   async setup(
-    @Body({ schema: ZSetupRequest }) body: TSetupRequest,
+    @Body() body: TSetupRequest,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<TLoginResponse> {
     return this.signIn(await this.auth.setup(body, req), req, res);
   }
 
-  @Post('login')
-  @HttpCode(200)
-  @Access('public')
+  @Route(ROUTES.login)
   async login(
-    @Body({ schema: ZLoginRequest }) body: TLoginRequest,
+    @Body() body: TLoginRequest,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<TLoginResponse> {
     return this.signIn(await this.auth.login(body, req), req, res);
   }
 
-  @Post('logout')
-  @HttpCode(204)
-  @Access('user')
+  @Route(ROUTES.logout)
   async logout(
     @CurrentPrincipal() principal: Principal,
     @Req() req: Request,
@@ -62,8 +56,7 @@ export class AuthController {
     res.setHeader('Set-Cookie', clearedSessionCookie(req.secure));
   }
 
-  @Get('me')
-  @Access('user')
+  @Route(ROUTES.me)
   me(@CurrentPrincipal() principal: Principal): TMeResponse {
     return {
       user: toUser(principal.user),

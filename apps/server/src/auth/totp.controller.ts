@@ -1,28 +1,26 @@
-import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, Req } from '@nestjs/common';
 import {
   type TTotpCodeRequest,
   type TTotpSetupResponse,
   type TTotpStatus,
-  ZTotpCodeRequest,
+  ROUTES,
 } from '@berth/shared';
 import type { Request } from 'express';
-import { Access } from './access.decorator.js';
+import { Route } from '../common/route.decorator.js';
 import { CurrentPrincipal } from './current-principal.decorator.js';
 import type { Principal } from './principal.js';
 import { TotpService } from './totp.service.js';
 
-@Controller('auth/totp')
-@Access('user')
+@Controller()
 export class TotpController {
   constructor(private readonly totp: TotpService) {}
 
-  @Get()
+  @Route(ROUTES.totpStatus)
   status(@CurrentPrincipal() principal: Principal): Promise<TTotpStatus> {
     return this.totp.status(principal);
   }
 
-  @Post('setup')
-  @HttpCode(200)
+  @Route(ROUTES.setupTotp)
   setup(
     @CurrentPrincipal() principal: Principal,
     @Req() req: Request,
@@ -30,21 +28,19 @@ export class TotpController {
     return this.totp.setup(principal, req);
   }
 
-  @Post('enable')
-  @HttpCode(204)
+  @Route(ROUTES.enableTotp)
   enable(
     @CurrentPrincipal() principal: Principal,
-    @Body({ schema: ZTotpCodeRequest }) body: TTotpCodeRequest,
+    @Body() body: TTotpCodeRequest,
     @Req() req: Request,
   ): Promise<void> {
     return this.totp.enable(principal, body.code, req);
   }
 
-  @Post('disable')
-  @HttpCode(204)
+  @Route(ROUTES.disableTotp)
   disable(
     @CurrentPrincipal() principal: Principal,
-    @Body({ schema: ZTotpCodeRequest }) body: TTotpCodeRequest,
+    @Body() body: TTotpCodeRequest,
     @Req() req: Request,
   ): Promise<void> {
     return this.totp.disable(principal, body.code, req);

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Param, Query } from '@nestjs/common';
 import {
   type TContainerChange,
   type TContainerInspect,
@@ -13,15 +13,9 @@ import {
   type TStopQuery,
   type TUpdateContainerRequest,
   type TUpdateContainerResponse,
-  ZCreateContainerRequest,
-  ZKillQuery,
-  ZRecreateContainerRequest,
-  ZRemoveQuery,
-  ZRenameContainerRequest,
-  ZStopQuery,
-  ZUpdateContainerRequest,
+  ROUTES,
 } from '@berth/shared';
-import { Access } from '../auth/access.decorator.js';
+import { Route } from '../common/route.decorator.js';
 import type { Caller } from './caller.js';
 import { ContainerCreateService } from './container-create.service.js';
 import { ContainerLifecycleService } from './container-lifecycle.service.js';
@@ -29,8 +23,7 @@ import { ContainerRecreateService } from './container-recreate.service.js';
 import { CurrentCaller } from './current-caller.decorator.js';
 
 /** One host's containers; every route checks its own permission from the catalog. */
-@Controller('hosts/:hostId/containers')
-@Access('user')
+@Controller()
 export class HostContainersController {
   constructor(
     private readonly lifecycle: ContainerLifecycleService,
@@ -38,16 +31,16 @@ export class HostContainersController {
     private readonly recreator: ContainerRecreateService,
   ) {}
 
-  @Post()
+  @Route(ROUTES.createContainer)
   create(
     @Param('hostId') hostId: string,
-    @Body({ schema: ZCreateContainerRequest }) body: TCreateContainerRequest,
+    @Body() body: TCreateContainerRequest,
     @CurrentCaller() caller: Caller,
   ): Promise<TCreateContainerResponse> {
     return this.creator.create(caller, hostId, body);
   }
 
-  @Get(':id/json')
+  @Route(ROUTES.inspectContainer)
   inspect(
     @Param('hostId') hostId: string,
     @Param('id') id: string,
@@ -56,7 +49,7 @@ export class HostContainersController {
     return this.lifecycle.inspect(caller, hostId, id);
   }
 
-  @Get(':id/top')
+  @Route(ROUTES.containerTop)
   top(
     @Param('hostId') hostId: string,
     @Param('id') id: string,
@@ -65,7 +58,7 @@ export class HostContainersController {
     return this.lifecycle.top(caller, hostId, id);
   }
 
-  @Get(':id/changes')
+  @Route(ROUTES.containerChanges)
   changes(
     @Param('hostId') hostId: string,
     @Param('id') id: string,
@@ -74,8 +67,7 @@ export class HostContainersController {
     return this.lifecycle.changes(caller, hostId, id);
   }
 
-  @Post(':id/start')
-  @HttpCode(204)
+  @Route(ROUTES.startContainer)
   start(
     @Param('hostId') hostId: string,
     @Param('id') id: string,
@@ -84,41 +76,37 @@ export class HostContainersController {
     return this.lifecycle.act(caller, hostId, id, 'start');
   }
 
-  @Post(':id/stop')
-  @HttpCode(204)
+  @Route(ROUTES.stopContainer)
   stop(
     @Param('hostId') hostId: string,
     @Param('id') id: string,
-    @Query({ schema: ZStopQuery }) query: TStopQuery,
+    @Query() query: TStopQuery,
     @CurrentCaller() caller: Caller,
   ): Promise<void> {
     return this.lifecycle.act(caller, hostId, id, 'stop', query);
   }
 
-  @Post(':id/restart')
-  @HttpCode(204)
+  @Route(ROUTES.restartContainer)
   restart(
     @Param('hostId') hostId: string,
     @Param('id') id: string,
-    @Query({ schema: ZStopQuery }) query: TStopQuery,
+    @Query() query: TStopQuery,
     @CurrentCaller() caller: Caller,
   ): Promise<void> {
     return this.lifecycle.act(caller, hostId, id, 'restart', query);
   }
 
-  @Post(':id/kill')
-  @HttpCode(204)
+  @Route(ROUTES.killContainer)
   kill(
     @Param('hostId') hostId: string,
     @Param('id') id: string,
-    @Query({ schema: ZKillQuery }) query: TKillQuery,
+    @Query() query: TKillQuery,
     @CurrentCaller() caller: Caller,
   ): Promise<void> {
     return this.lifecycle.act(caller, hostId, id, 'kill', query);
   }
 
-  @Post(':id/pause')
-  @HttpCode(204)
+  @Route(ROUTES.pauseContainer)
   pause(
     @Param('hostId') hostId: string,
     @Param('id') id: string,
@@ -127,8 +115,7 @@ export class HostContainersController {
     return this.lifecycle.act(caller, hostId, id, 'pause');
   }
 
-  @Post(':id/unpause')
-  @HttpCode(204)
+  @Route(ROUTES.unpauseContainer)
   unpause(
     @Param('hostId') hostId: string,
     @Param('id') id: string,
@@ -137,45 +124,41 @@ export class HostContainersController {
     return this.lifecycle.act(caller, hostId, id, 'unpause');
   }
 
-  @Delete(':id')
-  @HttpCode(204)
+  @Route(ROUTES.removeContainer)
   remove(
     @Param('hostId') hostId: string,
     @Param('id') id: string,
-    @Query({ schema: ZRemoveQuery }) query: TRemoveQuery,
+    @Query() query: TRemoveQuery,
     @CurrentCaller() caller: Caller,
   ): Promise<void> {
     return this.lifecycle.remove(caller, hostId, id, query);
   }
 
-  @Post(':id/rename')
-  @HttpCode(204)
+  @Route(ROUTES.renameContainer)
   rename(
     @Param('hostId') hostId: string,
     @Param('id') id: string,
-    @Body({ schema: ZRenameContainerRequest }) body: TRenameContainerRequest,
+    @Body() body: TRenameContainerRequest,
     @CurrentCaller() caller: Caller,
   ): Promise<void> {
     return this.lifecycle.rename(caller, hostId, id, body);
   }
 
-  @Post(':id/update')
-  @HttpCode(200)
+  @Route(ROUTES.updateContainer)
   update(
     @Param('hostId') hostId: string,
     @Param('id') id: string,
-    @Body({ schema: ZUpdateContainerRequest }) body: TUpdateContainerRequest,
+    @Body() body: TUpdateContainerRequest,
     @CurrentCaller() caller: Caller,
   ): Promise<TUpdateContainerResponse> {
     return this.lifecycle.update(caller, hostId, id, body);
   }
 
-  @Post(':id/recreate')
-  @HttpCode(200)
+  @Route(ROUTES.recreateContainer)
   recreate(
     @Param('hostId') hostId: string,
     @Param('id') id: string,
-    @Body({ schema: ZRecreateContainerRequest }) body: TRecreateContainerRequest,
+    @Body() body: TRecreateContainerRequest,
     @CurrentCaller() caller: Caller,
   ): Promise<TRecreateContainerResponse> {
     return this.recreator.recreate(caller, hostId, id, body);

@@ -1,16 +1,15 @@
-import { Controller, Get } from '@nestjs/common';
-import type { TFleetSummary } from '@berth/shared';
-import { Access } from '../auth/access.decorator.js';
+import { Controller } from '@nestjs/common';
+import { ROUTES, type TFleetSummary } from '@berth/shared';
+import { Route } from '../common/route.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import { FleetSummaryService } from './fleet-summary.service.js';
 
-@Controller('fleet')
-@Access('user')
+@Controller()
 export class FleetSummaryController {
   constructor(private readonly fleet: FleetSummaryService) {}
 
-  @Get('summary')
+  @Route(ROUTES.fleetSummary)
   summary(@CurrentPrincipal() principal: Principal): Promise<TFleetSummary> {
     return this.fleet.summary(principal.user);
   }
