@@ -6,8 +6,10 @@ import {
   type FieldValues,
   type Path,
   type Resolver,
+  type UseFormReturn,
   type UseFormSetError,
 } from 'react-hook-form';
+import type { FormEvent } from 'react';
 import { ApiError } from './api';
 import type { z } from 'zod';
 import type { FieldErrors } from './field-errors';
@@ -101,4 +103,23 @@ export function requestResolver<T extends FieldValues, S extends z.ZodType<Field
       ? { values: {}, errors: result.errors as unknown as HookFormErrors<T> }
       : { values: result.values as z.output<S>, errors: {} };
   };
+}
+
+/**
+ * Submits a form element's event through react-hook-form: `onValid` with the checked request; on
+ * invalid input, `onInvalid` (a stale server answer goes) and the focus moves to the first field
+ * in error.
+ */
+export function submitForm<T extends FieldValues, Output>(
+  event: FormEvent<HTMLFormElement>,
+  form: UseFormReturn<T, unknown, Output>,
+  onValid: (request: Output) => void,
+  onInvalid: () => void,
+): void {
+  // React clears `currentTarget` once the event is handled; the check ends after that.
+  const element = event.currentTarget;
+  void form.handleSubmit(onValid, () => {
+    onInvalid();
+    focusFirstError(element);
+  })(event);
 }

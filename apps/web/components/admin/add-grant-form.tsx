@@ -17,7 +17,7 @@ import {
   type GrantSubjectKind,
 } from '@/lib/admin-grant-form';
 import { useCreateGrant } from '@/lib/admin-queries';
-import { flattenErrors, focusFirstError, setServerErrors } from '@/lib/form-errors';
+import { flattenErrors, focusFirstError, setServerErrors, submitForm } from '@/lib/form-errors';
 import { Button } from '../ui/button';
 import { ErrorNotice } from '../ui/error-notice';
 import { Panel } from '../ui/panel';
@@ -83,12 +83,7 @@ export function AddGrantForm({ hostId, hosts, users, teams, roles, onDone }: Add
     <Panel title="Add grant">
       <form
         ref={formRef}
-        onSubmit={(event) =>
-          void form.handleSubmit(onValid, () => {
-            create.reset();
-            focusFirstError(formRef.current);
-          })(event)
-        }
+        onSubmit={(event) => submitForm(event, form, onValid, create.reset)}
         noValidate
         className="flex flex-col gap-5"
       >

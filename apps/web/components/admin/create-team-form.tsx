@@ -5,7 +5,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useRef } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 import { useCreateTeam } from '@/lib/admin-queries';
-import { flattenErrors, focusFirstError, setServerErrors } from '@/lib/form-errors';
+import { flattenErrors, focusFirstError, setServerErrors, submitForm } from '@/lib/form-errors';
 import { Button } from '../ui/button';
 import { ErrorNotice } from '../ui/error-notice';
 import { TextField } from '../ui/text-field';
@@ -42,12 +42,7 @@ export function CreateTeamForm({ onCreated }: { onCreated: (team: TTeam) => void
   return (
     <form
       ref={formRef}
-      onSubmit={(event) =>
-        void form.handleSubmit(onValid, () => {
-          create.reset();
-          focusFirstError(formRef.current);
-        })(event)
-      }
+      onSubmit={(event) => submitForm(event, form, onValid, create.reset)}
       noValidate
       className="flex flex-col gap-2"
     >

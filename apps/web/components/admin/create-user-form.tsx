@@ -11,7 +11,7 @@ import { useRef } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 import type { z } from 'zod';
 import { useCreateUser } from '@/lib/admin-queries';
-import { flattenErrors, focusFirstError, setServerErrors } from '@/lib/form-errors';
+import { flattenErrors, focusFirstError, setServerErrors, submitForm } from '@/lib/form-errors';
 import { Button } from '../ui/button';
 import { CheckboxField } from '../ui/checkbox-field';
 import { ErrorNotice } from '../ui/error-notice';
@@ -63,12 +63,7 @@ export function CreateUserForm({ onCreated, onCancel }: CreateUserFormProps) {
     <Panel title="New user">
       <form
         ref={formRef}
-        onSubmit={(event) =>
-          void form.handleSubmit(onValid, () => {
-            create.reset();
-            focusFirstError(formRef.current);
-          })(event)
-        }
+        onSubmit={(event) => submitForm(event, form, onValid, create.reset)}
         noValidate
         className="flex flex-col gap-4"
       >
