@@ -75,6 +75,11 @@ test('an admin creates a user, a team, a custom role and a grant, then audits th
   await page.getByLabel('Team name').fill(teamName);
   await page.getByRole('button', { name: 'Create team' }).click();
   await expect(page.getByRole('heading', { name: teamName, exact: true })).toBeVisible();
+  // The same name again: the server's refusal is shown at the field it is about.
+  await page.getByLabel('Team name').fill(teamName);
+  await page.getByRole('button', { name: 'Create team' }).click();
+  await expect(page.getByLabel('Team name')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByText('already taken', { exact: true })).toBeVisible();
   await page.getByLabel('User to add').selectOption({ label: `${username} (${displayName})` });
   await page.getByRole('button', { name: 'Add member' }).click();
   await expect(page.getByRole('table', { name: `Members of ${teamName}` })).toContainText(username);
