@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -13,6 +13,7 @@ import { AppModule } from './app.module.js';
 import { AuthService } from './auth/auth.service.js';
 import { NestPinoLogger } from './common/logger.js';
 import { assignRequestId, requestIdFrom } from './common/request-id.js';
+import { settlesWithin } from './common/settles-within.js';
 import { type Config, redactUrl } from './config/config.js';
 import { migratePostgres, migrateSqlite } from './database/migration-runner.js';
 import { DockerGateway } from './gateway/docker-gateway.js';
@@ -39,6 +40,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   app.setGlobalPrefix('api');
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  // Counted from the start, so stopping can close every one (`stop`).
+  const sockets = openSockets(app.getHttpServer());
 
   const gateway = app.get(DockerGateway);
   app.use(
@@ -87,15 +90,65 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   return {
     app,
     url: `http://127.0.0.1:${port}`,
-    close: async () => {
-      server.closeIdleConnections();
-      // Streams (logs -f, events, attach) would hold the close open; they are cut after a grace period.
-      const force = setTimeout(() => server.closeAllConnections(), 3000);
-      await app.close();
-      await closeDashboard();
-      clearTimeout(force);
-    },
+    close: () => stop(app, server, sockets, closeDashboard, logger),
   };
+}
+
+/** How long open streams (logs -f, events, attach, consoles) may go on once stopping starts. */
+const STREAM_GRACE_MS = 3_000;
+/** How long stopping may take in all; past it, what is still closing is left behind. */
+const STOP_DEADLINE_MS = 10_000;
+
+/**
+ * Stops within STOP_DEADLINE_MS whatever the database, the engines and the clients do: streams
+ * are cut after a grace period, the database and replica connections drop what does not close
+ * in time (and say so), and if the rest still has not finished by the deadline, stopping ends
+ * anyway and says what it was waiting for.
+ */
+async function stop(
+  app: NestExpressApplication,
+  server: Server,
+  sockets: Set<Socket>,
+  closeDashboard: () => Promise<void>,
+  logger: Logger,
+): Promise<void> {
+  server.closeIdleConnections();
+  const force = setTimeout(() => {
+    if (sockets.size > 0) {
+      logger.warn(
+        `stop: ${sockets.size} client connection(s) (streams, consoles, sockets) still open after ${STREAM_GRACE_MS / 1000} s; closed them`,
+      );
+    }
+    server.closeAllConnections();
+    // Upgraded connections (attach, exec, websockets) are no longer the HTTP server's to close.
+    for (const socket of sockets) socket.destroy();
+  }, STREAM_GRACE_MS);
+  let phase = 'the application modules (database, engines, replica messages)';
+  const closing = app.close().then(() => {
+    phase = 'the dashboard';
+    return closeDashboard();
+  });
+  try {
+    if (!(await settlesWithin(closing, STOP_DEADLINE_MS))) {
+      logger.error(
+        `stop: gave up after ${STOP_DEADLINE_MS / 1000} s waiting for ${phase} to close`,
+      );
+      return;
+    }
+    await closing;
+  } finally {
+    clearTimeout(force);
+  }
+}
+
+/** Every connection clients have open, upgraded ones included. */
+function openSockets(server: Server): Set<Socket> {
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  return sockets;
 }
 
 /**

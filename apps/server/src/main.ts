@@ -3,6 +3,9 @@ import { createLogger } from './common/logger.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { DashboardNotBuilt } from './web/dashboard.js';
 
+/** Past the server's own stop deadline (10 s), the process ends whatever is still running. */
+const EXIT_DEADLINE_MS = 15_000;
+
 /** `npm start` ends here. A problem a person can fix is one line on stderr and exit code 1. */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -14,9 +17,18 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // A second Ctrl-C: the person does not want to wait.
+      logger.warn(`${signal}: stopping at once`);
+      process.exit(1);
+    }
     stopping = true;
     logger.info(`${signal}: stopping`);
+    // `close` ends within its own deadline; this holds even if something keeps it from returning.
+    setTimeout(() => {
+      logger.error(`stop: still not done after ${EXIT_DEADLINE_MS / 1000} s; exiting anyway`);
+      process.exit(1);
+    }, EXIT_DEADLINE_MS).unref();
     server.close().then(
       () => process.exit(0),
       (error: unknown) => {

@@ -3,6 +3,7 @@ import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } fro
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { LOGGER } from '../common/logger.js';
+import { settlesWithin } from '../common/settles-within.js';
 import { CONFIG, type Config } from '../config/config.js';
 
 /** What one replica tells the others: cached credentials or grants that no longer hold. */
@@ -14,18 +15,26 @@ export type ClusterMessage =
 
 const CHANNEL = 'berth_cluster';
 const RECONNECT_MS = 2_000;
+/** A connection attempt that gets no answer is given up after this long (and tried again). */
+const CONNECT_TIMEOUT_MS = 5_000;
+/** How long stopping waits for the connection to say goodbye before dropping it. */
+const END_MS = 1_000;
 
 /**
  * Lets replicas that share a PostgreSQL database drop each other's stale caches at once, over
  * LISTEN/NOTIFY on a connection of its own (no Redis needed for this). With SQLite there is one
  * server and nothing to tell. While the connection is down, caches still expire within seconds;
  * after it comes back every cache is dropped, since messages may have been missed meanwhile.
+ * Once the server stops, nothing is tried again, and a connection (or an attempt) that does not
+ * close within a second is dropped.
  */
 @Injectable()
 export class ClusterBus implements OnModuleInit, OnApplicationShutdown {
   private readonly origin = randomUUID();
   private readonly listeners: ((message: ClusterMessage) => void)[] = [];
   private client: pg.Client | null = null;
+  /** A connection being made (first, or after a drop). */
+  private dialing: pg.Client | null = null;
   private reconnect: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -41,7 +50,9 @@ export class ClusterBus implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     this.closed = true;
     clearTimeout(this.reconnect);
-    await this.client?.end().catch(() => undefined);
+    const open = [this.client, this.dialing].filter((client) => client !== null);
+    this.client = null;
+    await Promise.all(open.map((client) => this.end(client)));
   }
 
   /** Called for messages from other replicas (never for this replica's own). */
@@ -58,14 +69,35 @@ export class ClusterBus implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async connect(): Promise<pg.Client> {
-    const client = new pg.Client({ connectionString: this.config.database.url });
+    const client = new pg.Client({
+      connectionString: this.config.database.url,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    });
     client.on('notification', (note) => this.receive(note.payload));
     // A broken connection also ends; that is where it is replaced.
     client.on('error', () => undefined);
-    await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
+    this.dialing = client;
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+    } catch (error) {
+      // A failed attempt (refused, timed out, LISTEN refused) leaves nothing to say goodbye to.
+      client.connection.stream.destroy();
+      throw error;
+    } finally {
+      if (this.dialing === client) this.dialing = null;
+    }
     client.once('end', () => this.lost(client));
     return client;
+  }
+
+  /** Says goodbye on the connection; one that gets no answer in time is dropped. */
+  private async end(client: pg.Client): Promise<void> {
+    if (await settlesWithin(client.end(), END_MS)) return;
+    this.log.warn(
+      `stop: the replica message connection did not close within ${END_MS / 1000} s; dropped it`,
+    );
+    client.connection.stream.destroy();
   }
 
   private lost(client: pg.Client): void {
@@ -76,11 +108,12 @@ export class ClusterBus implements OnModuleInit, OnApplicationShutdown {
   }
 
   private scheduleReconnect(): void {
+    if (this.closed) return;
     this.reconnect = setTimeout(() => {
       this.connect().then(
         (client) => {
           if (this.closed) {
-            void client.end();
+            void this.end(client);
             return;
           }
           this.client = client;
@@ -89,6 +122,7 @@ export class ClusterBus implements OnModuleInit, OnApplicationShutdown {
           this.deliver({ kind: 'access' });
         },
         (error: unknown) => {
+          if (this.closed) return;
           this.log.warn({ err: error }, 'the replica message connection failed; retrying');
           this.scheduleReconnect();
         },

@@ -1,7 +1,10 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
+import type { Logger } from 'pino';
+import { LOGGER } from '../common/logger.js';
+import { settlesWithin } from '../common/settles-within.js';
 import { CONFIG, type Config } from '../config/config.js';
 import { PrismaClient as PostgresClient } from '../generated/postgresql/client.js';
 import { PrismaClient as SqliteClient } from '../generated/sqlite/client.js';
@@ -13,18 +16,30 @@ import { connectionFailureOf } from './connection-error.js';
  */
 export type Db = SqliteClient;
 
+/** How long stopping waits for the database connections to close before dropping them. */
+const DISCONNECT_MS = 3_000;
+
 export function createDb(config: Config['database']): Db {
+  return openDb(config).db;
+}
+
+/**
+ * The client, and a way to drop its connections at once: closing them waits for the answers of
+ * queries under way, which a database that stopped answering never sends.
+ */
+function openDb(config: Config['database']): { db: Db; drop: () => void } {
   if (config.provider === 'sqlite') {
-    return retryingLostReads(
-      new SqliteClient({
-        adapter: new PrismaBetterSQLite3({ url: config.url, timeout: 10_000 }),
-      }),
-    );
+    const db = new SqliteClient({
+      adapter: new PrismaBetterSQLite3({ url: config.url, timeout: 10_000 }),
+    });
+    // A file: nothing to wait for.
+    return { db: retryingLostReads(db), drop: () => undefined };
   }
+  const pool = postgresPool(config.url);
   const client = new PostgresClient({
-    adapter: new PrismaPg(postgresPool(config.url), { disposeExternalPool: true }),
+    adapter: new PrismaPg(pool.pool, { disposeExternalPool: true }),
   });
-  return retryingLostReads(client as unknown as Db);
+  return { db: retryingLostReads(client as unknown as Db), drop: pool.drop };
 }
 
 /** Operations that only read: running one again cannot change anything twice. */
@@ -88,15 +103,19 @@ function inTransaction(params: object): boolean {
  * COMMIT) on its connection and only then hands the connection back; when that statement fails
  * because the connection is gone, the connection is never handed back. Each such loss took one
  * of the ten places for good: once they were gone every query waited for the connect timeout and
- * failed, and `$disconnect` (which waits for every connection) never returned.
+ * failed, and `$disconnect` (which waits for every connection) never returned. `drop` closes
+ * every open connection's socket at once, for a stop that cannot wait any longer.
  */
-function postgresPool(url: string): pg.Pool {
+function postgresPool(url: string): { pool: pg.Pool; drop: () => void } {
   const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+  const open = new Set<pg.PoolClient>();
   const handedOut = new Set<pg.PoolClient>();
   pool.on('acquire', (client: pg.PoolClient) => handedOut.add(client));
   pool.on('release', (_error: unknown, client: pg.PoolClient) => handedOut.delete(client));
   pool.on('connect', (client: pg.PoolClient) => {
+    open.add(client);
     client.once('end', () => {
+      open.delete(client);
       if (!handedOut.has(client)) return;
       const release = client.release.bind(client);
       // The transaction that still holds it may hand it back later: once is enough.
@@ -106,16 +125,23 @@ function postgresPool(url: string): pg.Pool {
   });
   // An idle connection that drops is removed by the pool; the next query opens another.
   pool.on('error', () => undefined);
-  return pool;
+  const drop = () => {
+    for (const client of open) client.connection.stream.destroy();
+  };
+  return { pool, drop };
 }
 
 /** The database, shared by every repository. Created and migrated before Nest starts. */
 @Injectable()
 export class PrismaService implements OnModuleDestroy {
   readonly db: Db;
+  private readonly drop: () => void;
 
-  constructor(@Inject(CONFIG) readonly config: Config) {
-    this.db = createDb(config.database);
+  constructor(
+    @Inject(CONFIG) readonly config: Config,
+    @Optional() @Inject(LOGGER) private readonly log?: Logger,
+  ) {
+    ({ db: this.db, drop: this.drop } = openDb(config.database));
   }
 
   async ping(): Promise<boolean> {
@@ -128,6 +154,12 @@ export class PrismaService implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.db.$disconnect();
+    const disconnected = this.db.$disconnect();
+    if (await settlesWithin(disconnected, DISCONNECT_MS)) return;
+    this.log?.warn(
+      `stop: the database connections did not close within ${DISCONNECT_MS / 1000} s (queries were still waiting for answers); dropped them`,
+    );
+    this.drop();
+    await settlesWithin(disconnected, DISCONNECT_MS);
   }
 }

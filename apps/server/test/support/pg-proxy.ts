@@ -5,9 +5,13 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
  * connections the way a failover or a network fault does, without touching the shared server.
  */
 export class PgProxy {
-  private readonly clients = new Set<Socket>();
-  private readonly server: Server = createServer((client) => this.relay(client));
+  /** Each client connection and its connection to PostgreSQL (none while held). */
+  private readonly clients = new Map<Socket, Socket | null>();
+  private readonly server: Server = createServer((client) => this.accept(client));
   private port = 0;
+  private answering = true;
+  /** Connections accepted so far. */
+  accepted = 0;
 
   private constructor(private readonly upstream: URL) {}
 
@@ -39,7 +43,7 @@ export class PgProxy {
    * with a TCP reset (ECONNRESET) instead of an orderly close.
    */
   breakOnNextUse(how: 'close' | 'reset' = 'close'): void {
-    for (const client of this.clients) {
+    for (const client of this.clients.keys()) {
       client.unpipe();
       client.once('data', () => (how === 'reset' ? client.resetAndDestroy() : client.destroy()));
       client.resume();
@@ -48,27 +52,58 @@ export class PgProxy {
 
   /** Closes every open connection now. */
   cut(how: 'close' | 'reset' = 'close'): void {
-    for (const client of this.clients) {
+    for (const client of this.clients.keys()) {
       if (how === 'reset') client.resetAndDestroy();
       else client.destroy();
     }
   }
 
+  /**
+   * The database stops answering, as when its machine vanishes from the network: open
+   * connections stay open but nothing passes either way any more, and new connections are
+   * accepted and never answered.
+   */
+  silence(): void {
+    this.answering = false;
+    for (const [client, peer] of this.clients) {
+      client.unpipe();
+      peer?.unpipe();
+      // Read and dropped: nothing passes, yet a side that hangs up is still noticed.
+      client.on('data', discard);
+      peer?.on('data', discard);
+    }
+  }
+
+  /** New connections are refused (existing ones are left as they are). */
+  refuse(): void {
+    this.server.close();
+  }
+
   async stop(): Promise<void> {
     this.cut();
+    if (!this.server.listening) return;
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private relay(client: Socket): void {
+  private accept(client: Socket): void {
+    this.accepted += 1;
+    client.on('error', () => undefined);
+    if (!this.answering) {
+      this.clients.set(client, null);
+      client.once('close', () => this.clients.delete(client));
+      client.on('data', discard);
+      return;
+    }
     const peer = connect(Number(this.upstream.port || 5432), this.upstream.hostname);
-    this.clients.add(client);
+    this.clients.set(client, peer);
     client.once('close', () => {
       this.clients.delete(client);
       peer.destroy();
     });
     peer.once('close', () => client.destroy());
-    client.on('error', () => undefined);
     peer.on('error', () => undefined);
     client.pipe(peer).pipe(client);
   }
 }
+
+function discard(): void {}
