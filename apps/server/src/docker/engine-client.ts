@@ -1,6 +1,8 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import Docker from 'dockerode';
+import { z } from 'zod';
+import { readEngineAnswer } from './engine-answer.js';
 import type { EngineConnection, EngineRequest } from './engine-connection.js';
 import { EngineError } from './engine-error.js';
 import { EngineEvents } from './engine-events.js';
@@ -10,6 +12,9 @@ import {
   openEngineUpgrade,
   readEngineJson,
 } from './engine-stream.js';
+
+/** `GET /containers/{id}/changes`: null when nothing changed. */
+const ZEngineChanges = z.array(z.object({ Path: z.string(), Kind: z.number() })).nullable();
 
 /** A container lifecycle change, as the REST API and the bulk actions name them. */
 export type ContainerAction =
@@ -186,10 +191,16 @@ export class EngineClient {
     };
   }
 
+  /**
+   * A container's filesystem changes. An unchanged container's answer is JSON `null`, which
+   * docker-modem hands over unparsed (a Buffer); it is read as the JSON it is.
+   */
   async containerChanges(id: string): Promise<{ Path: string; Kind: number }[]> {
-    const changes = (await classified(this.docker.getContainer(id).changes())) as
-      { Path: string; Kind: number }[] | null;
-    return changes ?? [];
+    const answer: unknown = await classified(this.docker.getContainer(id).changes());
+    const value: unknown = Buffer.isBuffer(answer)
+      ? JSON.parse(answer.toString('utf8') || 'null')
+      : answer;
+    return readEngineAnswer(ZEngineChanges, value, 'change list') ?? [];
   }
 
   resizeContainer(id: string, size: { h: number; w: number }): Promise<unknown> {
