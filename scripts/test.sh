@@ -71,7 +71,7 @@ jest --selectProjects integration --runInBand --json --outputFile="$RESULTS/inte
 
 step "integration tests (PostgreSQL)"
 BERTH_TEST_POSTGRES_URL=$POSTGRES_URL jest --selectProjects integration --runInBand \
-  --testPathPatterns 'test/(database|hosts|identity|audit|replicas)\.test\.ts' --json --outputFile="$RESULTS/integration-postgres.json"
+  --testPathPatterns 'test/(database|database-outage|hosts|identity|audit|audit-durability|audit-write-ahead|unique-conflicts|shutdown|replicas)\.test\.ts' --json --outputFile="$RESULTS/integration-postgres.json"
 
 step "browser tests (Chromium)"
 PLAYWRIGHT_JSON_OUTPUT_NAME="$PWD/$RESULTS/e2e.json" node scripts/run-e2e.mjs --reporter=list,json

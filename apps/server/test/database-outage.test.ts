@@ -17,6 +17,7 @@ import { TestBerth, waitFor } from './support/berth.js';
 import { type CliTarget, dockerOk } from './support/docker-cli.js';
 import { fleet, fleetHost } from './support/fleet.js';
 import { PgProxy } from './support/pg-proxy.js';
+import { createUser, signIn, USER_PASSWORD } from './support/identity.js';
 
 /**
  * What Berth does when its database connections drop or the database stops taking new ones:
@@ -306,11 +307,12 @@ onPostgres('a server whose database stops taking connections', () => {
   let berth: TestBerth;
   let token: string;
   let admin: pg.Client;
+  let hostId: string;
 
   beforeAll(async () => {
     berth = await TestBerth.start();
     token = await berth.adminToken();
-    await berth.addHost(token, fleetHost('a').registration);
+    hostId = (await berth.addHost(token, fleetHost('a').registration)).id;
     admin = await pgClient(POSTGRES!);
   });
 
@@ -323,6 +325,11 @@ onPostgres('a server whose database stops taking connections', () => {
   it('answers 503 with Retry-After at once while it is away, and serves again when it is back', async () => {
     const database = databaseOf(berth);
     const socket = await subscribedToSummary(berth, token);
+    // A read-only user's create through the gateway is refused, and the refusal is audited.
+    const readOnly = await readOnlyToken(berth, token, hostId);
+    const create = `/api/hosts/${hostId}/docker/v1.41/containers/create`;
+    const refused = await ask(berth, 'POST', create, readOnly, { Image: fleet().image });
+    expect([refused.status, refused.code]).toEqual([403, 'FORBIDDEN']);
     // CONNECTION LIMIT 0 does not hold for the superuser the tests connect as; this does.
     await admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS false`);
     await admin.query(
@@ -337,11 +344,12 @@ onPostgres('a server whose database stops taking connections', () => {
         ['GET', '/api/hosts'],
         ['POST', '/api/teams'],
         ['GET', '/api/health'],
+        ['POST', create],
+        ['GET', `/api/hosts/${hostId}/docker/v1.41/containers/json`],
       ] as const) {
         const started = Date.now();
-        const answer = await ask(berth, method, path, path === '/api/health' ? undefined : token, {
-          name: 'while-away',
-        });
+        const caller = path === '/api/health' ? undefined : path === create ? readOnly : token;
+        const answer = await ask(berth, method, path, caller, { name: 'while-away' });
         expect([path, answer.status, answer.code, answer.retryAfter]).toEqual([
           path,
           503,
@@ -363,6 +371,8 @@ onPostgres('a server whose database stops taking connections', () => {
     );
     expect(back).toBeLessThan(5_000);
     expect((await ask(berth, 'GET', '/api/health')).status).toBe(200);
+    const refusedAgain = await ask(berth, 'POST', create, readOnly, { Image: fleet().image });
+    expect([refusedAgain.status, refusedAgain.code]).toEqual([403, 'FORBIDDEN']);
     expect(socket.connected).toBe(true);
     socket.disconnect();
   });
@@ -390,16 +400,13 @@ async function ask(
   });
   const code = res.status >= 400 ? res.body?.error?.code : undefined;
   const retryAfter = res.headers.get('retry-after');
-  // The gateway's own answers carry no Retry-After yet; their status and code are the same.
-  const gateway = path.includes('/docker/');
   return {
     path,
     status: res.status,
     ...(code ? { code } : {}),
     retryAfter,
     normal: res.status < 400,
-    unavailable:
-      res.status === 503 && code === 'DATABASE_UNAVAILABLE' && (gateway || retryAfter === '2'),
+    unavailable: res.status === 503 && code === 'DATABASE_UNAVAILABLE' && retryAfter === '2',
   };
 }
 
@@ -454,4 +461,20 @@ function within(work: Promise<unknown>, ms: number): Promise<'done' | 'timed out
     work.then(() => 'done' as const),
     new Promise<'timed out'>((resolve) => setTimeout(() => resolve('timed out'), ms).unref()),
   ]);
+}
+
+/** A token of a new user with the Read-only role on the host. */
+async function readOnlyToken(
+  berth: TestBerth,
+  adminToken: string,
+  hostId: string,
+): Promise<string> {
+  const user = await createUser(berth, adminToken, `ro-${Math.random().toString(36).slice(2, 8)}`);
+  const grant = await berth.api('POST', '/api/grants', {
+    token: adminToken,
+    body: { userId: user.id, hostId, role: 'read-only' },
+  });
+  if (grant.status !== 201) throw new Error(`grant: ${grant.status}`);
+  const { session } = await signIn(berth, user.username, USER_PASSWORD);
+  return (await berth.createToken(session!)).token;
 }

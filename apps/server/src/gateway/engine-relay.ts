@@ -72,22 +72,23 @@ function forDockerClients(body: ErrorBody): ErrorBody & { message: string } {
 }
 
 /** Berth's own error answer; a response already under way can only be cut. */
-export function sendError(res: ServerResponse, { status, body }: ErrorResponse): void {
+export function sendError(res: ServerResponse, { status, body, headers }: ErrorResponse): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
   res
-    .writeHead(status, { 'content-type': 'application/json' })
+    .writeHead(status, { ...headers, 'content-type': 'application/json' })
     .end(JSON.stringify(forDockerClients(body)));
 }
 
 /** Berth's own error answer on a socket that left Node's HTTP handling (an upgrade request). */
-export function writeRawError(socket: Duplex, { status, body }: ErrorResponse): void {
+export function writeRawError(socket: Duplex, { status, body, headers }: ErrorResponse): void {
   const payload = JSON.stringify(forDockerClients(body));
+  const extra = Object.entries(headers ?? {}).map(([name, value]) => `${name}: ${value}\r\n`);
   // Whatever the client still sends is never read: the socket is cut shortly after the answer.
   socket.end(
-    `HTTP/1.1 ${status} Error\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\nConnection: close\r\n\r\n${payload}`,
+    `HTTP/1.1 ${status} Error\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(payload)}\r\n${extra.join('')}Connection: close\r\n\r\n${payload}`,
     () => setTimeout(() => socket.destroy(), 500).unref(),
   );
 }
