@@ -1,11 +1,11 @@
-import { Controller, Get, Inject } from '@nestjs/common';
-import type { THealth, THostStatus } from '@berth/shared';
-import { Access } from '../auth/access.decorator.js';
+import { Controller, Inject } from '@nestjs/common';
+import { ROUTES, type THealth, type THostStatus } from '@berth/shared';
 import { AppError } from '../common/app-error.js';
+import { Route } from '../common/route.decorator.js';
 import { CONFIG, type Config } from '../config/config.js';
 import { PrismaService } from '../database/prisma.service.js';
 
-@Controller('health')
+@Controller()
 export class HealthController {
   constructor(
     private readonly prisma: PrismaService,
@@ -13,8 +13,7 @@ export class HealthController {
   ) {}
 
   /** Public, for load balancers and `curl`: the database and each host's last known state. */
-  @Get()
-  @Access('public')
+  @Route(ROUTES.health)
   async health(): Promise<THealth> {
     if (!(await this.prisma.ping())) throw AppError.databaseUnavailable();
     const hosts = await this.prisma.db.host.findMany({
