@@ -5,7 +5,7 @@ import {
   type TContainerInspect,
   type TUpdateContainerRequest,
 } from '@berth/shared';
-import { fieldErrorsFromIssues, type FieldErrors } from '@/lib/field-errors';
+import { fieldErrorsFromIssues } from '@/lib/field-errors';
 
 /*
  * The Resources dialog edits what `docker update` can change. The form starts from the engine's
@@ -199,11 +199,4 @@ export function fieldOf(path: string): ResourceField {
     default:
       return 'form';
   }
-}
-
-/** Server field errors (VALIDATION_FAILED) onto the form's fields. */
-export function serverErrors(errors: FieldErrors): Partial<Record<ResourceField, string>> {
-  const mapped: Partial<Record<ResourceField, string>> = {};
-  for (const [path, message] of Object.entries(errors)) mapped[fieldOf(path)] ??= message;
-  return mapped;
 }
