@@ -107,6 +107,18 @@ test('an admin creates a user, a team, a custom role and a grant, then audits th
     matrix.getByRole('checkbox', { name: `container.exec for ${roleName}` }),
   ).not.toBeChecked();
   await page.screenshot({ path: artifactPath('admin-roles.png'), fullPage: true });
+  // Its name and description change in a dialog; an empty name is refused at the field.
+  await page.getByRole('button', { name: `Rename ${roleName}` }).click();
+  const rename = page.getByRole('dialog', { name: `Rename ${roleName}` });
+  await rename.getByLabel('Role name').fill(' ');
+  await rename.getByRole('button', { name: 'Save' }).click();
+  await expect(rename.getByLabel('Role name')).toHaveAccessibleDescription('required');
+  await expect(rename.getByLabel('Role name')).toBeFocused();
+  await rename.getByLabel('Role name').fill(roleName);
+  await rename.getByLabel('Description (optional)').fill('Reads logs and stats');
+  await rename.getByRole('button', { name: 'Save' }).click();
+  await expect(rename).toBeHidden();
+  await expect(page.getByText('Reads logs and stats').first()).toBeVisible();
 
   // Grants: give the role to the team on the e2e host.
   await sections.getByRole('link', { name: 'Grants', exact: true }).click();

@@ -1,9 +1,16 @@
 'use client';
 
-import { ZUpdateRoleRequest, type TRole } from '@berth/shared';
-import { useId, useState, type FormEvent } from 'react';
+import { ZUpdateRoleRequest, type TRole, type TUpdateRoleRequest } from '@berth/shared';
+import { useId, useRef } from 'react';
+import { useForm, useWatch } from 'react-hook-form';
 import { useUpdateRole } from '@/lib/admin-queries';
-import { fieldErrorsFromError, fieldErrorsFromIssues, type FieldErrors } from '@/lib/field-errors';
+import {
+  flattenErrors,
+  focusFirstError,
+  requestResolver,
+  setServerErrors,
+  submitForm,
+} from '@/lib/form-errors';
 import { Button } from '../ui/button';
 import { ErrorNotice } from '../ui/error-notice';
 import { TextField } from '../ui/text-field';
@@ -31,6 +38,14 @@ export function RoleEditDialog({ role, onClose }: RoleEditDialogProps) {
   );
 }
 
+interface RoleEditValues {
+  name: string;
+  description: string;
+}
+
+// The form's values are the request as they stand.
+const resolver = requestResolver(ZUpdateRoleRequest, (values: RoleEditValues) => values);
+
 function RoleEditForm({
   role,
   titleId,
@@ -40,21 +55,37 @@ function RoleEditForm({
   titleId: string;
   onClose: () => void;
 }) {
-  const [name, setName] = useState(role.name);
-  const [description, setDescription] = useState(role.description);
-  const [invalid, setInvalid] = useState<FieldErrors>({});
+  const formRef = useRef<HTMLFormElement>(null);
+  const form = useForm<RoleEditValues, unknown, TUpdateRoleRequest>({
+    defaultValues: { name: role.name, description: role.description },
+    resolver,
+    // Errors stay until the next submit, as the server's do.
+    reValidateMode: 'onSubmit',
+  });
+  const [name, description] = useWatch({ control: form.control, name: ['name', 'description'] });
   const update = useUpdateRole();
-  const errors = { ...fieldErrorsFromError(update.error), ...invalid };
+  const errors = flattenErrors(form.formState.errors);
 
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const parsed = ZUpdateRoleRequest.safeParse({ name, description });
-    setInvalid(parsed.success ? {} : fieldErrorsFromIssues(parsed.error.issues));
-    if (parsed.success) update.mutate({ id: role.id, body: parsed.data }, { onSuccess: onClose });
+  function onValid(body: TUpdateRoleRequest) {
+    update.reset();
+    update.mutate(
+      { id: role.id, body },
+      {
+        onSuccess: onClose,
+        onError: (error) => {
+          if (setServerErrors(form.setError, error)) focusFirstError(formRef.current);
+        },
+      },
+    );
   }
 
   return (
-    <form onSubmit={onSubmit} noValidate className="flex flex-col gap-3 p-5">
+    <form
+      ref={formRef}
+      onSubmit={(event) => submitForm(event, form, onValid, update.reset)}
+      noValidate
+      className="flex flex-col gap-3 p-5"
+    >
       <h2 id={titleId} className="text-base font-semibold">
         Rename {role.name}
       </h2>
@@ -63,14 +94,14 @@ function RoleEditForm({
         autoFocus
         autoComplete="off"
         value={name}
-        onValueChange={setName}
+        onValueChange={(value) => form.setValue('name', value, { shouldDirty: true })}
         error={errors.name}
       />
       <TextField
         label="Description (optional)"
         autoComplete="off"
         value={description}
-        onValueChange={setDescription}
+        onValueChange={(value) => form.setValue('description', value, { shouldDirty: true })}
         error={errors.description}
       />
       <p className="text-xs text-muted">Grants follow the role: they show the new name at once.</p>
