@@ -89,6 +89,13 @@ test('an admin creates a user, a team, a custom role and a grant, then audits th
   const matrix = page.getByRole('table', { name: 'Permission matrix' });
   await expect(matrix.getByRole('columnheader', { name: 'Operator' })).toBeVisible();
   await page.getByRole('button', { name: 'New role' }).click();
+  // Without a name or a permission it is refused at both, before anything is sent.
+  await page.getByRole('button', { name: 'Create role' }).click();
+  await expect(page.getByLabel('Role name')).toHaveAccessibleDescription('required');
+  await expect(page.getByLabel('Role name')).toBeFocused();
+  await expect(
+    page.getByText('Tick at least one permission in the highlighted column.'),
+  ).toBeVisible();
   await page.getByLabel('Role name').fill(roleName);
   const logs = matrix.getByRole('checkbox', { name: `container.logs for ${roleName}` });
   await logs.check();

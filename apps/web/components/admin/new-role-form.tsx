@@ -1,6 +1,6 @@
 'use client';
 
-import type { ReactNode } from 'react';
+import type { FormEvent, ReactNode, Ref } from 'react';
 import { Button } from '../ui/button';
 import { Panel } from '../ui/panel';
 import { TextField } from '../ui/text-field';
@@ -12,19 +12,21 @@ export interface NewRoleDraft {
 }
 
 interface NewRoleFormProps {
+  formRef: Ref<HTMLFormElement>;
   draft: NewRoleDraft;
-  onChange: (draft: NewRoleDraft) => void;
+  onChange: (field: 'name' | 'description', value: string) => void;
   errors: { name?: string | undefined; description?: string | undefined };
   /** A problem with the picked permissions, shown under the count. */
   permissionsError: string | undefined;
   notice: ReactNode;
   pending: boolean;
-  onSubmit: () => void;
+  onSubmit: (event: FormEvent<HTMLFormElement>) => void;
   onCancel: () => void;
 }
 
 /** Name and description of the role being created; its permissions are ticked in the matrix. */
 export function NewRoleForm({
+  formRef,
   draft,
   onChange,
   errors,
@@ -37,14 +39,7 @@ export function NewRoleForm({
   const count = draft.permissions.length;
   return (
     <Panel title="New custom role">
-      <form
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          onSubmit();
-        }}
-        className="flex flex-col gap-4"
-      >
+      <form ref={formRef} noValidate onSubmit={onSubmit} className="flex flex-col gap-4">
         <div className="grid gap-3 md:grid-cols-2">
           <TextField
             label="Role name"
@@ -52,7 +47,7 @@ export function NewRoleForm({
             autoComplete="off"
             placeholder="deployer"
             value={draft.name}
-            onValueChange={(name) => onChange({ ...draft, name })}
+            onValueChange={(name) => onChange('name', name)}
             error={errors.name}
           />
           <TextField
@@ -60,7 +55,7 @@ export function NewRoleForm({
             autoComplete="off"
             placeholder="Deploys stacks, reads logs"
             value={draft.description}
-            onValueChange={(description) => onChange({ ...draft, description })}
+            onValueChange={(description) => onChange('description', description)}
             error={errors.description}
           />
         </div>

@@ -3,19 +3,23 @@
 import {
   ZCreateRoleRequest,
   ZUpdateRoleRequest,
+  type TCreateRoleRequest,
   type TPermissionInfo,
   type TRole,
 } from '@berth/shared';
 import { Plus } from 'lucide-react';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
+import { useForm, useWatch } from 'react-hook-form';
 import { groupPermissions, samePermissions, withPermissions } from '@/lib/admin-permissions';
 import { useCreateRole, usePermissions, useRoles, useUpdateRole } from '@/lib/admin-queries';
+import { errorAt } from '@/lib/field-errors';
 import {
-  errorAt,
-  fieldErrorsFromError,
-  fieldErrorsFromIssues,
-  type FieldErrors,
-} from '@/lib/field-errors';
+  flattenErrors,
+  focusFirstError,
+  requestResolver,
+  setServerErrors,
+  submitForm,
+} from '@/lib/form-errors';
 import { Button } from '../ui/button';
 import { ErrorNotice } from '../ui/error-notice';
 import { Panel } from '../ui/panel';
@@ -39,6 +43,13 @@ export function RolesView() {
 
 const EMPTY_DRAFT: NewRoleDraft = { name: '', description: '', permissions: [] };
 
+// An empty description is left out of the request rather than sent as "".
+const newRoleResolver = requestResolver(ZCreateRoleRequest, (draft: NewRoleDraft) => ({
+  name: draft.name,
+  description: draft.description.trim() === '' ? undefined : draft.description,
+  permissions: draft.permissions,
+}));
+
 /** The permissions that differ between two lists. */
 function difference(a: readonly string[], b: readonly string[]): Set<string> {
   const inA = new Set(a);
@@ -60,8 +71,15 @@ function RoleMatrixEditor({
   const [edits, setEdits] = useState<Record<string, string[]>>({});
   const [failures, setFailures] = useState<Record<string, unknown>>({});
   const [saving, setSaving] = useState(false);
-  const [newRole, setNewRole] = useState<NewRoleDraft | null>(null);
-  const [newInvalid, setNewInvalid] = useState<FieldErrors>({});
+  const [creating, setCreating] = useState(false);
+  const newFormRef = useRef<HTMLFormElement>(null);
+  const newForm = useForm<NewRoleDraft, unknown, TCreateRoleRequest>({
+    defaultValues: EMPTY_DRAFT,
+    resolver: newRoleResolver,
+    // Errors stay until the next submit, as the server's do.
+    reValidateMode: 'onSubmit',
+  });
+  const newRole = useWatch({ control: newForm.control }) as NewRoleDraft;
   const [renaming, setRenaming] = useState<TRole | null>(null);
   const [deleting, setDeleting] = useState<TRole | null>(null);
   const create = useCreateRole();
@@ -87,7 +105,7 @@ function RoleMatrixEditor({
       failed: failures[role.id] !== undefined,
     };
   });
-  if (newRole) {
+  if (creating) {
     columns.push({
       key: 'new-role',
       name: newRole.name.trim() || 'new role',
@@ -102,11 +120,10 @@ function RoleMatrixEditor({
 
   function toggle(column: MatrixColumn, names: readonly string[], checked: boolean) {
     if (column.kind === 'new') {
-      setNewRole((draft) =>
-        draft
-          ? { ...draft, permissions: withPermissions(draft.permissions, names, checked, catalog) }
-          : draft,
-      );
+      const permissions = newForm.getValues('permissions');
+      newForm.setValue('permissions', withPermissions(permissions, names, checked, catalog), {
+        shouldDirty: true,
+      });
       return;
     }
     const role = column.role;
@@ -142,33 +159,33 @@ function RoleMatrixEditor({
     setFailures({});
   }
 
-  const newErrors = { ...fieldErrorsFromError(create.error), ...newInvalid };
+  const newErrors = flattenErrors(newForm.formState.errors);
   const permissionsError = errorAt(newErrors, 'permissions');
 
-  function createRole() {
-    if (!newRole) return;
-    const parsed = ZCreateRoleRequest.safeParse({
-      name: newRole.name,
-      description: newRole.description.trim() === '' ? undefined : newRole.description,
-      permissions: newRole.permissions,
+  function createRole(request: TCreateRoleRequest) {
+    create.reset();
+    create.mutate(request, {
+      onSuccess: () => setCreating(false),
+      onError: (error) => {
+        if (setServerErrors(newForm.setError, error)) focusFirstError(newFormRef.current);
+      },
     });
-    setNewInvalid(parsed.success ? {} : fieldErrorsFromIssues(parsed.error.issues));
-    if (parsed.success) create.mutate(parsed.data, { onSuccess: () => setNewRole(null) });
   }
 
   function startNewRole() {
     create.reset();
-    setNewInvalid({});
-    setNewRole(EMPTY_DRAFT);
+    newForm.reset(EMPTY_DRAFT);
+    setCreating(true);
   }
 
   const failedRoles = roles.filter((role) => failures[role.id] !== undefined);
   return (
     <div className="flex flex-col gap-5">
-      {newRole ? (
+      {creating ? (
         <NewRoleForm
+          formRef={newFormRef}
           draft={newRole}
-          onChange={setNewRole}
+          onChange={(key, value) => newForm.setValue(key, value, { shouldDirty: true })}
           errors={newErrors}
           permissionsError={
             permissionsError ? 'Tick at least one permission in the highlighted column.' : undefined
@@ -179,8 +196,8 @@ function RoleMatrixEditor({
             ) : null
           }
           pending={create.isPending}
-          onSubmit={createRole}
-          onCancel={() => setNewRole(null)}
+          onSubmit={(event) => submitForm(event, newForm, createRole, create.reset)}
+          onCancel={() => setCreating(false)}
         />
       ) : null}
       {failedRoles.map((role) => (
@@ -214,7 +231,7 @@ function RoleMatrixEditor({
                 </Button>
               </>
             ) : null}
-            {newRole ? null : (
+            {creating ? null : (
               <Button
                 size="sm"
                 variant={changedRoles.length > 0 ? 'secondary' : 'primary'}
