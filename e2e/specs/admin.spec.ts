@@ -150,6 +150,22 @@ test('an admin creates a user, a team, a custom role and a grant, then audits th
   await expect(page.getByRole('heading', { name: `Security policy of ${hostName}` })).toBeVisible();
   await expect(page.getByLabel('Forbid privileged containers')).toBeChecked();
   await expect(page.getByLabel('Forbid bind mounts')).toBeChecked();
+  // A relative prefix is refused at its row; an absolute one is saved, then the defaults again.
+  await page.getByLabel('Allow paths under listed prefixes').check();
+  await page.getByRole('button', { name: 'Add prefix' }).click();
+  const prefix = page.getByLabel('Allowed prefix 1');
+  await prefix.fill('srv/data');
+  await page.getByRole('button', { name: 'Save policy' }).click();
+  await expect(prefix).toHaveAttribute('aria-invalid', 'true');
+  await expect(prefix).toBeFocused();
+  await prefix.fill('/srv/data');
+  await page.getByRole('button', { name: 'Save policy' }).click();
+  await expect(page.getByText('Policy saved')).toBeVisible();
+  await expect(page.getByLabel('Allowed prefix 1')).toHaveValue('/srv/data');
+  await page.getByRole('button', { name: 'Restore safe defaults' }).click();
+  await page.getByRole('button', { name: 'Save policy' }).click();
+  await expect(page.getByLabel('Forbid bind mounts')).toBeChecked();
+  await expect(page.getByText('Policy saved')).toBeVisible();
 
   // Audit log: every change above is recorded.
   await sections.getByRole('link', { name: 'Audit log', exact: true }).click();

@@ -3,15 +3,18 @@
 import { DEFAULT_HOST_POLICY, ZHostPolicy, type THostPolicy } from '@berth/shared';
 import { ArrowLeft, KeyRound, Plus, X } from 'lucide-react';
 import Link from 'next/link';
-import { useState, type FormEvent } from 'react';
+import { useRef, type FormEvent } from 'react';
+import { useForm, useWatch } from 'react-hook-form';
 import { useHostPolicy, useSaveHostPolicy } from '@/lib/admin-queries';
 import { ApiError } from '@/lib/api';
+import { errorAt, type FieldErrors } from '@/lib/field-errors';
 import {
-  errorAt,
-  fieldErrorsFromError,
-  fieldErrorsFromIssues,
-  type FieldErrors,
-} from '@/lib/field-errors';
+  flattenErrors,
+  focusFirstError,
+  requestResolver,
+  setServerErrors,
+  submitForm,
+} from '@/lib/form-errors';
 import { useHost } from '@/lib/queries';
 import { Button, buttonClassName } from '../ui/button';
 import { CheckboxField } from '../ui/checkbox-field';
@@ -166,6 +169,9 @@ function PolicyBody({
   return <HostPolicyForm key={JSON.stringify(policy.data)} save={save} saved={policy.data} />;
 }
 
+// The form's values are the policy as it will be stored.
+const policyResolver = requestResolver(ZHostPolicy, (values: THostPolicy) => values);
+
 function HostPolicyForm({
   save,
   saved,
@@ -173,15 +179,21 @@ function HostPolicyForm({
   save: ReturnType<typeof useSaveHostPolicy>;
   saved: THostPolicy;
 }) {
-  const [values, setValues] = useState<THostPolicy>(saved);
-  const [invalid, setInvalid] = useState<FieldErrors>({});
-  const errors = { ...fieldErrorsFromError(save.error), ...invalid };
+  const formRef = useRef<HTMLFormElement>(null);
+  const form = useForm<THostPolicy, unknown, THostPolicy>({
+    defaultValues: saved,
+    resolver: policyResolver,
+    // Errors stay until the next submit, as the server's do.
+    reValidateMode: 'onSubmit',
+  });
+  const values = useWatch({ control: form.control }) as THostPolicy;
+  const errors = flattenErrors(form.formState.errors);
   const dirty = JSON.stringify(values) !== JSON.stringify(saved);
   const isDefault = JSON.stringify(values) === JSON.stringify(DEFAULT_HOST_POLICY);
 
   function set<K extends keyof THostPolicy>(key: K, value: THostPolicy[K]) {
     save.reset();
-    setValues((previous) => ({ ...previous, [key]: value }));
+    form.setValue(key, value as never, { shouldDirty: true });
   }
 
   function setPrefix(index: number, value: string) {
@@ -191,22 +203,26 @@ function HostPolicyForm({
     );
   }
 
+  function onValid(policy: THostPolicy) {
+    save.mutate(policy, {
+      onError: (error) => {
+        if (setServerErrors(form.setError, error)) focusFirstError(formRef.current);
+      },
+    });
+  }
+
   function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
     // An empty row is an unfinished edit, not a prefix. It goes from the form too, so the
     // positions in error messages (allowedBindPrefixes.2) match the rows on screen.
-    const cleaned = {
-      ...values,
-      allowedBindPrefixes: values.allowedBindPrefixes.filter((prefix) => prefix.trim() !== ''),
-    };
-    setValues(cleaned);
-    const parsed = ZHostPolicy.safeParse(cleaned);
-    setInvalid(parsed.success ? {} : fieldErrorsFromIssues(parsed.error.issues));
-    if (parsed.success) save.mutate(parsed.data);
+    form.setValue(
+      'allowedBindPrefixes',
+      values.allowedBindPrefixes.filter((prefix) => prefix.trim() !== ''),
+    );
+    submitForm(event, form, onValid, save.reset);
   }
 
   return (
-    <form onSubmit={onSubmit} noValidate className="flex flex-col gap-5">
+    <form ref={formRef} onSubmit={onSubmit} noValidate className="flex flex-col gap-5">
       <Panel title="Container privileges">
         <div className="flex flex-col gap-4">
           {TOGGLES.map((toggle) => (
@@ -265,8 +281,8 @@ function HostPolicyForm({
           disabled={isDefault}
           onClick={() => {
             save.reset();
-            setInvalid({});
-            setValues(DEFAULT_HOST_POLICY);
+            // Compared with what is stored, not made the new starting point.
+            form.reset(DEFAULT_HOST_POLICY, { keepDefaultValues: true });
           }}
         >
           Restore safe defaults
@@ -274,9 +290,8 @@ function HostPolicyForm({
         <Button
           disabled={!dirty || save.isPending}
           onClick={() => {
-            setInvalid({});
             save.reset();
-            setValues(saved);
+            form.reset(saved);
           }}
         >
           Discard
