@@ -53,6 +53,25 @@ test('an admin creates a user, a team, a custom role and a grant, then audits th
   // Disabling asks first and says what ends; the edit drawer stays open on the user.
   await page.getByRole('button', { name: `Edit ${username}` }).click();
   const editor = page.getByRole('dialog', { name: `Edit ${username}` });
+  // A short password is refused at its field; a long enough one is set.
+  const newPassword = editor.getByLabel('New password');
+  await newPassword.fill('short');
+  await editor.getByRole('button', { name: 'Set password' }).click();
+  await expect(newPassword).toHaveAttribute('aria-invalid', 'true');
+  await expect(newPassword).toBeFocused();
+  await newPassword.fill('e2e-member-password-2');
+  await editor.getByRole('button', { name: 'Set password' }).click();
+  await expect(editor.getByText('Password changed')).toBeVisible();
+  await expect(newPassword).toHaveValue('');
+  // So is the profile: a display name of 101 characters is refused, a shorter one saved.
+  const shownName = editor.getByLabel('Display name');
+  await shownName.fill('x'.repeat(101));
+  await editor.getByRole('button', { name: 'Save profile' }).click();
+  await expect(shownName).toHaveAttribute('aria-invalid', 'true');
+  await expect(shownName).toBeFocused();
+  await shownName.fill(`${displayName} ops`);
+  await editor.getByRole('button', { name: 'Save profile' }).click();
+  await expect(editor.getByText('Saved', { exact: true })).toBeVisible();
   await editor.getByRole('button', { name: 'Disable account' }).click();
   const confirm = page.getByRole('dialog', { name: `Disable ${username}?` });
   await expect(confirm).toContainText('sessions and API tokens end at once');
@@ -80,7 +99,7 @@ test('an admin creates a user, a team, a custom role and a grant, then audits th
   await page.getByRole('button', { name: 'Create team' }).click();
   await expect(page.getByLabel('Team name')).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByText('already taken', { exact: true })).toBeVisible();
-  await page.getByLabel('User to add').selectOption({ label: `${username} (${displayName})` });
+  await page.getByLabel('User to add').selectOption({ label: `${username} (${displayName} ops)` });
   await page.getByRole('button', { name: 'Add member' }).click();
   await expect(page.getByRole('table', { name: `Members of ${teamName}` })).toContainText(username);
 

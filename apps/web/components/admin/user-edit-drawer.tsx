@@ -6,9 +6,23 @@ import {
   type TUpdateUserRequest,
   type TUserAccount,
 } from '@berth/shared';
-import { useState, type FormEvent } from 'react';
+import { useRef, useState } from 'react';
+import {
+  useForm,
+  useWatch,
+  type FieldValues,
+  type Path,
+  type UseFormReturn,
+} from 'react-hook-form';
 import { useUpdateUser } from '@/lib/admin-queries';
 import { fieldErrorsFromError, fieldErrorsFromIssues, type FieldErrors } from '@/lib/field-errors';
+import {
+  flattenErrors,
+  focusFirstError,
+  requestResolver,
+  setServerErrors,
+  submitForm,
+} from '@/lib/form-errors';
 import { Button } from '../ui/button';
 import { CheckboxField } from '../ui/checkbox-field';
 import { ConfirmDialog } from '../ui/confirm-dialog';
@@ -61,40 +75,65 @@ function useUserChange(user: TUserAccount) {
   return { update, errors, send };
 }
 
+interface ProfileValues {
+  displayName: string;
+  isAdmin: boolean;
+}
+
 function ProfileSection({ user, self }: { user: TUserAccount; self: boolean }) {
-  const [displayName, setDisplayName] = useState(user.displayName);
-  const [isAdmin, setIsAdmin] = useState(user.isAdmin);
-  const { update, errors, send } = useUserChange(user);
+  const formRef = useRef<HTMLFormElement>(null);
+  const update = useUpdateUser(user.id);
+  const form = useForm<ProfileValues, unknown, TUpdateUserRequest>({
+    defaultValues: { displayName: user.displayName, isAdmin: user.isAdmin },
+    // Only what changed is sent.
+    resolver: requestResolver(ZUpdateUserRequest, (values: ProfileValues) => ({
+      displayName: values.displayName !== user.displayName ? values.displayName : undefined,
+      isAdmin: values.isAdmin !== user.isAdmin ? values.isAdmin : undefined,
+    })),
+    // Errors stay until the next submit, as the server's do.
+    reValidateMode: 'onSubmit',
+  });
+  const [displayName, isAdmin] = useWatch({
+    control: form.control,
+    name: ['displayName', 'isAdmin'],
+  });
+  const errors = flattenErrors(form.formState.errors);
   const changed = displayName !== user.displayName || isAdmin !== user.isAdmin;
 
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    send({
-      displayName: displayName !== user.displayName ? displayName : undefined,
-      isAdmin: isAdmin !== user.isAdmin ? isAdmin : undefined,
+  function edit<K extends keyof ProfileValues>(key: K, value: ProfileValues[K]) {
+    // An edit answers the server: its notice and field errors go.
+    update.reset();
+    clearServerErrors(form);
+    form.setValue(key, value as never, { shouldDirty: true });
+  }
+
+  function onValid(change: TUpdateUserRequest) {
+    update.mutate(change, {
+      onError: (error) => {
+        if (setServerErrors(form.setError, error)) focusFirstError(formRef.current);
+      },
     });
   }
 
   return (
     <DrawerSection title="Profile">
-      <form onSubmit={onSubmit} noValidate className="flex flex-col gap-3">
+      <form
+        ref={formRef}
+        onSubmit={(event) => submitForm(event, form, onValid, update.reset)}
+        noValidate
+        className="flex flex-col gap-3"
+      >
         <TextField
           label="Display name"
           autoComplete="off"
           value={displayName}
-          onValueChange={(value) => {
-            update.reset();
-            setDisplayName(value);
-          }}
+          onValueChange={(value) => edit('displayName', value)}
           error={errors.displayName}
         />
         <CheckboxField
           label="Global administrator"
           checked={isAdmin}
-          onCheckedChange={(checked) => {
-            update.reset();
-            setIsAdmin(checked);
-          }}
+          onCheckedChange={(checked) => edit('isAdmin', checked)}
           hint="Full control of every host, every user and this admin area."
         />
         {errors.isAdmin ? (
@@ -117,13 +156,31 @@ function ProfileSection({ user, self }: { user: TUserAccount; self: boolean }) {
   );
 }
 
-function PasswordSection({ user }: { user: TUserAccount }) {
-  const [password, setPassword] = useState('');
-  const { update, errors, send } = useUserChange(user);
+interface PasswordValues {
+  password: string;
+}
 
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    send({ password }, () => setPassword(''));
+const passwordResolver = requestResolver(ZUpdateUserRequest, (values: PasswordValues) => values);
+
+function PasswordSection({ user }: { user: TUserAccount }) {
+  const formRef = useRef<HTMLFormElement>(null);
+  const update = useUpdateUser(user.id);
+  const form = useForm<PasswordValues, unknown, TUpdateUserRequest>({
+    defaultValues: { password: '' },
+    resolver: passwordResolver,
+    // Errors stay until the next submit, as the server's do.
+    reValidateMode: 'onSubmit',
+  });
+  const password = useWatch({ control: form.control, name: 'password' });
+  const errors = flattenErrors(form.formState.errors);
+
+  function onValid(change: TUpdateUserRequest) {
+    update.mutate(change, {
+      onSuccess: () => form.reset({ password: '' }),
+      onError: (error) => {
+        if (setServerErrors(form.setError, error)) focusFirstError(formRef.current);
+      },
+    });
   }
 
   return (
@@ -131,15 +188,22 @@ function PasswordSection({ user }: { user: TUserAccount }) {
       title="Reset password"
       description="Their other sessions end; their API tokens keep working."
     >
-      <form onSubmit={onSubmit} noValidate className="flex flex-col gap-3">
+      <form
+        ref={formRef}
+        onSubmit={(event) => submitForm(event, form, onValid, update.reset)}
+        noValidate
+        className="flex flex-col gap-3"
+      >
         <TextField
           label="New password"
           type="password"
           autoComplete="new-password"
           value={password}
           onValueChange={(value) => {
+            // An edit answers the server: its notice and field error go.
             update.reset();
-            setPassword(value);
+            clearServerErrors(form);
+            form.setValue('password', value, { shouldDirty: true });
           }}
           error={errors.password}
           hint={`At least ${PASSWORD_MIN_LENGTH} characters.`}
@@ -154,6 +218,17 @@ function PasswordSection({ user }: { user: TUserAccount }) {
       </form>
     </DrawerSection>
   );
+}
+
+/** Drops the errors the server gave; those found before sending stay until the next submit. */
+function clearServerErrors<T extends FieldValues>(
+  form: UseFormReturn<T, unknown, TUpdateUserRequest>,
+) {
+  const errors = flattenErrors(form.formState.errors);
+  for (const path of Object.keys(errors)) {
+    const field = path as Path<T>;
+    if (form.getFieldState(field).error?.type === 'server') form.clearErrors(field);
+  }
 }
 
 function TwoFactorSection({ user }: { user: TUserAccount }) {
