@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { ChunkCoalescer } from './chunk-coalescer.js';
 
 /** Collects what comes out of a coalescer: each output chunk as a string. */
@@ -8,7 +8,20 @@ function collect(stream: ChunkCoalescer): string[] {
   return out;
 }
 
-const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * The coalescer's windows run on a fake clock, so a busy machine cannot stretch them; the stream's
+ * own events still go out on real ticks.
+ */
+beforeEach(() => jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] }));
+afterEach(() => jest.useRealTimers());
+
+/** Lets the stream deliver what it pushed. */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+/** `ms` pass on the coalescer's clock, then its output is delivered. */
+const tick = async (ms: number) => {
+  jest.advanceTimersByTime(ms);
+  await settle();
+};
 
 describe('ChunkCoalescer', () => {
   it('sends the first chunk at once and gathers the ones that follow into one', async () => {
