@@ -12,8 +12,12 @@ function collect(stream: ChunkCoalescer): string[] {
  * The coalescer's windows run on a fake clock, so a busy machine cannot stretch them; the stream's
  * own events still go out on real ticks.
  */
-beforeEach(() => jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] }));
-afterEach(() => jest.useRealTimers());
+beforeEach(() => {
+  jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+});
+afterEach(() => {
+  jest.useRealTimers();
+});
 
 /** Lets the stream deliver what it pushed. */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
