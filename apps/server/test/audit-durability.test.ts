@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import { AuditLog } from '../src/audit/audit-log.js';
 import { loadConfig } from '../src/config/config.js';
 import { PrismaService } from '../src/database/prisma.service.js';
 import { ADMIN_PASSWORD, TestDatabase } from './support/berth.js';
+import { type BuiltServer, startBuilt } from './support/built-server.js';
 import { type CliTarget, docker, removeLabelled } from './support/docker-cli.js';
 import { fleet, fleetHost } from './support/fleet.js';
 import { apiAt, signIn, tokenFor, unique } from './support/identity.js';
@@ -22,8 +23,6 @@ import { apiAt, signIn, tokenFor, unique } from './support/identity.js';
  */
 jest.setTimeout(180_000);
 
-const MAIN =
-  process.env.BERTH_TEST_SERVER_MAIN ?? new URL('../dist/main.js', import.meta.url).pathname;
 const BURST = 200;
 const KILL_AFTER = 40;
 /** Engine changes answered before the kill; the rest are in flight or not sent yet. */
@@ -55,43 +54,17 @@ afterAll(async () => {
   }
 });
 
-/** Starts the built server on a fresh port and waits until it answers. */
-async function startServer(): Promise<{
-  url: string;
-  child: ChildProcess;
-  exited: Promise<unknown>;
-}> {
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const child = spawn(process.execPath, [MAIN], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'production',
-      PORT: String(port),
-      BERTH_BIND: '127.0.0.1',
-      BERTH_WEB: 'off',
-      BERTH_LOCAL_SOCKET: '',
-      BERTH_DATA_DIR: store.dataDir,
-      DATABASE_URL: store.database.url,
-      BERTH_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
+/** Starts the built server on this test's database and waits until it answers. */
+async function startServer(): Promise<BuiltServer> {
+  const server = await startBuilt({
+    BERTH_LOCAL_SOCKET: '',
+    BERTH_DATA_DIR: store.dataDir,
+    DATABASE_URL: store.database.url,
+    BERTH_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    LOG_LEVEL: 'warn',
   });
-  children.push(child);
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 150; i += 1) {
-    if (child.exitCode !== null) throw new Error(`server exited: ${stderr}`);
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) return { url, child, exited };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`server did not start: ${stderr}`);
+  children.push(server.child);
+  return server;
 }
 
 async function withDb<T>(work: (prisma: PrismaService) => Promise<T>): Promise<T> {
@@ -139,7 +112,7 @@ describe('audit log durability', () => {
         }
       }),
     );
-    await server.exited;
+    await server.exited(30_000);
     // The kill landed in the middle of the burst.
     expect(answered.length).toBeGreaterThanOrEqual(KILL_AFTER);
     expect(failed).toBeGreaterThan(0);
@@ -164,7 +137,7 @@ describe('audit log durability', () => {
     });
     expect(((await verified.json()) as TAuditVerifyResult).ok).toBe(true);
     again.child.kill('SIGKILL');
-    await again.exited;
+    await again.exited(30_000);
 
     // One row edited by hand breaks the chain at that row.
     await withDb(async (prisma) => {
@@ -282,7 +255,7 @@ async function crashDuringEngineBurst(burst: EngineBurst): Promise<void> {
     }),
   );
   await kill;
-  await server.exited;
+  await server.exited(30_000);
   expect(answered.length).toBeGreaterThanOrEqual(ENGINE_KILL_AFTER);
   expect(answered.length).toBeLessThan(BURST);
 
@@ -316,7 +289,7 @@ async function crashDuringEngineBurst(burst: EngineBurst): Promise<void> {
   });
   expect(((await verified.json()) as TAuditVerifyResult).ok).toBe(true);
   again.child.kill('SIGKILL');
-  await again.exited;
+  await again.exited(30_000);
 }
 
 describe('engine changes under a crash', () => {

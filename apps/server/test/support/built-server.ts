@@ -2,8 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { type AddressInfo, createServer } from 'node:net';
 import { waitFor } from './berth.js';
 
-// The built server (`npx tsc -p apps/server/tsconfig.build.json`), as `npm start` runs it.
-const MAIN = new URL('../../dist/main.js', import.meta.url).pathname;
+// The built server (`npx tsc -p apps/server/tsconfig.build.json`), as `npm start` runs it;
+// BERTH_TEST_SERVER_MAIN names another build (to run a test against an earlier commit).
+const MAIN =
+  process.env.BERTH_TEST_SERVER_MAIN ?? new URL('../../dist/main.js', import.meta.url).pathname;
 
 /** The built server running as its own process, as `npm start` runs it. */
 export interface BuiltServer {
