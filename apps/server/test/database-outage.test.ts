@@ -11,7 +11,7 @@ import { io, type Socket } from 'socket.io-client';
 import { toErrorResponse } from '../src/common/error-response.js';
 import { type ConnectionFailure, connectionFailureOf } from '../src/database/connection-error.js';
 import { migratePostgres, migrateSqlite } from '../src/database/migration-runner.js';
-import { createDb, type Db, PrismaService } from '../src/database/prisma.service.js';
+import { createDb, type Db, PrismaService, postgresPool } from '../src/database/prisma.service.js';
 import { PrismaClient as SqliteClient } from '../src/generated/sqlite/client.js';
 import { TestBerth, waitFor } from './support/berth.js';
 import { type CliTarget, dockerOk } from './support/docker-cli.js';
@@ -219,6 +219,25 @@ onPostgres(
       expect(typeof (await own.user.count())).toBe('number');
       expect(Date.now() - started).toBeLessThan(2_000);
       await expect(within(own.$disconnect(), 3_000)).resolves.toBe('done');
+    });
+
+    it('keeps running when PostgreSQL ends a connection that is handed out but runs nothing', async () => {
+      // The pool listens for errors only on idle connections, and Prisma's adapter only during a
+      // transaction: a FATAL 57P01 arriving between the two is an 'error' event nobody else hears.
+      const { pool } = postgresPool(databaseUrl(POSTGRES!, name));
+      try {
+        const client = await pool.connect();
+        const { rows: own } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+        const ended = new Promise((resolve) => client.once('end', resolve));
+        await terminate(own[0]!.pid);
+        expect(await within(ended, 5_000)).toBe('done');
+        await expect(client.query('SELECT 1')).rejects.toThrow();
+        client.release();
+        const { rows } = await pool.query<{ one: number }>('SELECT 1 AS one');
+        expect(rows).toEqual([{ one: 1 }]);
+      } finally {
+        await pool.end();
+      }
     });
   },
 );

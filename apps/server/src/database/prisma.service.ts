@@ -106,7 +106,7 @@ function inTransaction(params: object): boolean {
  * failed, and `$disconnect` (which waits for every connection) never returned. `drop` closes
  * every open connection's socket at once, for a stop that cannot wait any longer.
  */
-function postgresPool(url: string): { pool: pg.Pool; drop: () => void } {
+export function postgresPool(url: string): { pool: pg.Pool; drop: () => void } {
   const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
   const open = new Set<pg.PoolClient>();
   const handedOut = new Set<pg.PoolClient>();
@@ -114,6 +114,11 @@ function postgresPool(url: string): { pool: pg.Pool; drop: () => void } {
   pool.on('release', (_error: unknown, client: pg.PoolClient) => handedOut.delete(client));
   pool.on('connect', (client: pg.PoolClient) => {
     open.add(client);
+    // The pool listens for errors only while a connection is idle, Prisma's adapter only inside
+    // a transaction. A connection handed out and running nothing when PostgreSQL ends it (57P01,
+    // a restart) reports that as an 'error' event; unheard, it would end the process. Its next
+    // statement fails instead, and 'end' below gives it back.
+    client.on('error', () => undefined);
     client.once('end', () => {
       open.delete(client);
       if (!handedOut.has(client)) return;
