@@ -1,0 +1,1 @@
+export { ComposeError, type ComposeIssue } from './compose-issue.js';
