@@ -1,4 +1,4 @@
-import { ZErrorBody, type ErrorCode, type FieldIssue } from '@berth/shared';
+import { ZErrorBody, type ApiRoute, type ErrorCode, type FieldIssue } from '@berth/shared';
 import { loginPath } from './redirects';
 
 /** Any zod schema; typed structurally so the web app does not depend on zod itself. */
@@ -46,13 +46,15 @@ interface RequestOptions<T> {
   method?: Method;
   body?: unknown;
   schema?: ResponseSchema<T>;
+  /** The answer is a file (a route that `produces` a download): it comes back as a Blob. */
+  download?: boolean;
   /** Sign-in forms handle 401 themselves (wrong password) instead of being sent to /login. */
   redirectOnUnauthenticated?: boolean;
 }
 
 async function request<T>(path: string, options: RequestOptions<T> = {}): Promise<T> {
   const method = options.method ?? 'GET';
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: options.download ? '*/*' : 'application/json' };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
 
@@ -68,6 +70,7 @@ async function request<T>(path: string, options: RequestOptions<T> = {}): Promis
     followErrorRedirect(error, options.redirectOnUnauthenticated ?? true);
     throw error;
   }
+  if (options.download) return (await response.blob()) as T;
   if (response.status === 204 || !options.schema) return undefined as T;
   try {
     return options.schema.parse(await response.json());
@@ -142,3 +145,110 @@ export const api = {
     request(path, { ...options, method: 'PATCH' }),
   delete: (path: string) => request<void>(path, { method: 'DELETE' }),
 };
+
+/* ----------------------------------------------------------- calls by route name ---- */
+
+/** The names in a path's `{braces}`: `/api/hosts/{hostId}/containers/{id}` gives `hostId | id`. */
+type PathParamNames<P extends string> = P extends `${string}{${infer Name}}${infer Rest}`
+  ? Name | PathParamNames<Rest>
+  : never;
+
+/** What a zod schema takes and gives, read structurally (`z.input` / `z.output`). */
+type SchemaInput<S> = S extends { _zod: { input: infer I } } ? I : never;
+type SchemaOutput<S> = S extends { _zod: { output: infer O } } ? O : never;
+
+type ParamsOption<R extends ApiRoute> = string extends R['path']
+  ? { params: Record<string, string> }
+  : [PathParamNames<R['path']>] extends [never]
+    ? { params?: never }
+    : { params: Record<PathParamNames<R['path']>, string> };
+type QueryOption<R> = R extends { query: infer Q } ? { query?: SchemaInput<Q> } : { query?: never };
+type BodyOption<R> = R extends { body: infer B } ? { body: SchemaInput<B> } : { body?: never };
+
+/** The path parameters, query and body a route takes; a missing parameter or body fails to compile. */
+export type RouteInput<R extends ApiRoute> = ParamsOption<R> & QueryOption<R> & BodyOption<R>;
+
+export type RouteCallOptions<R extends ApiRoute> = RouteInput<R> & {
+  /** Sign-in forms handle 401 themselves (wrong password) instead of being sent to /login. */
+  redirectOnUnauthenticated?: boolean;
+};
+
+/** A download's file, a JSON answer as the route's `response` schema gives it, or nothing (204). */
+export type RouteResult<R extends ApiRoute> = R extends { produces: readonly string[] }
+  ? Blob
+  : R extends { response: infer S }
+    ? SchemaOutput<S>
+    : void;
+
+/** The options argument may be left out when a route needs none of them. */
+type OptionsArgument<T> = object extends T ? [options?: T] : [options: T];
+
+/**
+ * Calls a route of the contract (`ROUTES`): its method and path come from the route, `{params}`
+ * are filled in URL-encoded, the query is serialised and the answer parsed with the route's
+ * `response` schema. Failures throw ApiError as every call here does.
+ */
+export function callRoute<R extends ApiRoute>(
+  route: R,
+  ...[options]: OptionsArgument<RouteCallOptions<R>>
+): Promise<RouteResult<R>> {
+  const call = (options ?? {}) as {
+    params?: Record<string, string>;
+    query?: Record<string, unknown>;
+    body?: unknown;
+    redirectOnUnauthenticated?: boolean;
+  };
+  return request<RouteResult<R>>(urlOf(route, call.params, call.query), {
+    method: route.method.toUpperCase() as Method,
+    body: call.body,
+    schema: route.response as ResponseSchema<RouteResult<R>> | undefined,
+    download: route.produces !== undefined,
+    redirectOnUnauthenticated: call.redirectOnUnauthenticated,
+  });
+}
+
+/**
+ * A route's URL with its parameters and query, for calls and for links the browser follows itself
+ * (a download served with `Content-Disposition`).
+ */
+export function routeUrl<R extends ApiRoute>(
+  route: R,
+  ...[input]: OptionsArgument<Omit<RouteInput<R>, 'body'>>
+): string {
+  const { params, query } = (input ?? {}) as {
+    params?: Record<string, string>;
+    query?: Record<string, unknown>;
+  };
+  return urlOf(route, params, query);
+}
+
+function urlOf(
+  route: ApiRoute,
+  params: Record<string, string> = {},
+  query: Record<string, unknown> = {},
+): string {
+  const path = route.path.replace(/\{(\w+)\}/g, (_match, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`${route.path} needs the parameter ${name}`);
+    return encodeURIComponent(value);
+  });
+  const search = queryString(query);
+  return search ? `${path}?${search}` : path;
+}
+
+/** Query values as the API's query schemas read them; unset and empty values are left out. */
+function queryString(query: Record<string, unknown>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === '') continue;
+    const values: unknown[] = Array.isArray(value) ? value : [value];
+    search.set(key, values.map(queryValue).join(','));
+  }
+  return search.toString();
+}
+
+function queryValue(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  throw new Error(`a query value must be a string, number or boolean, not ${typeof value}`);
+}

@@ -42,7 +42,8 @@ export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 /** One REST route of the API: what it takes and answers. The OpenAPI document is made from these. */
 export interface ApiRoute {
   method: HttpMethod;
-  path: string;
+  /** Typed as a template so each route keeps its literal path: clients derive its `{params}` from it. */
+  path: `/api/${string}`;
   tag: string;
   summary: string;
   /** `public`: no sign-in; `user`: any signed-in user; `admin`: global administrators. */
