@@ -1,9 +1,10 @@
-import { AUDIT_ACTIONS, ZAuditFilter, type TAuditFilter } from '@berth/shared';
+import { AUDIT_ACTIONS, ROUTES, ZAuditFilter, type TAuditFilter } from '@berth/shared';
+import { routeUrl } from './api';
 
 /** The filter keys, in the order they appear in URLs. */
 const FILTER_KEYS = ['actor', 'hostId', 'action', 'outcome', 'from', 'to'] as const;
 
-/** The filter as query parameters, shared by the page's URL, the API call and the export links. */
+/** The filter as the page's URL keeps it. */
 export function auditSearchParams(filter: TAuditFilter): URLSearchParams {
   const params = new URLSearchParams();
   for (const key of FILTER_KEYS) {
@@ -31,10 +32,9 @@ export function auditFilterFromSearchParams(params: {
   return ZAuditFilter.safeParse(raw).data ?? {};
 }
 
+/** A link to `exportAudit`; the server sends it as a file, so the browser downloads it itself. */
 export function auditExportPath(filter: TAuditFilter, format: 'csv' | 'jsonl'): string {
-  const params = auditSearchParams(filter);
-  params.set('format', format);
-  return `/api/audit/export?${params.toString()}`;
+  return routeUrl(ROUTES.exportAudit, { query: { ...filter, format } });
 }
 
 /** A `datetime-local` input's value (local time, no zone) as the API's ISO time, or undefined. */

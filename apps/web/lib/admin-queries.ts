@@ -1,12 +1,5 @@
 import {
-  ZAuditPage,
-  ZAuditVerifyResult,
-  ZGrant,
-  ZHostPolicy,
-  ZPermissionInfo,
-  ZRole,
-  ZTeam,
-  ZUserAccount,
+  ROUTES,
   type TAuditFilter,
   type TCreateGrantRequest,
   type TCreateRoleRequest,
@@ -24,8 +17,7 @@ import {
   useQueryClient,
   type QueryClient,
 } from '@tanstack/react-query';
-import { auditSearchParams } from './admin-audit';
-import { api } from './api';
+import { callRoute } from './api';
 
 /*
  * Everything the admin area reads sits under one key prefix: every admin change can touch more
@@ -43,13 +35,6 @@ export const adminKeys = {
   audit: (filter: TAuditFilter, limit: number) => ['admin', 'audit', filter, limit] as const,
 };
 
-const ZUserList = ZUserAccount.array();
-const ZTeamList = ZTeam.array();
-const ZRoleList = ZRole.array();
-const ZPermissionList = ZPermissionInfo.array();
-const ZGrantList = ZGrant.array();
-
-const segment = encodeURIComponent;
 const AUDIT_PAGE_SIZE = 100;
 
 function adminChanged(queryClient: QueryClient) {
@@ -84,67 +69,63 @@ function roleApplied(role: TRole, queryClient: QueryClient) {
 }
 
 export function useUsers() {
-  return useQuery({ queryKey: adminKeys.users, queryFn: () => api.get('/api/users', ZUserList) });
+  return useQuery({ queryKey: adminKeys.users, queryFn: () => callRoute(ROUTES.listUsers) });
 }
 
 export function useCreateUser() {
-  return useAdminMutation((body: TCreateUserRequest) =>
-    api.post('/api/users', { body, schema: ZUserAccount }),
-  );
+  return useAdminMutation((body: TCreateUserRequest) => callRoute(ROUTES.createUser, { body }));
 }
 
 export function useUpdateUser(id: string) {
   return useAdminMutation((body: TUpdateUserRequest) =>
-    api.patch(`/api/users/${segment(id)}`, { body, schema: ZUserAccount }),
+    callRoute(ROUTES.updateUser, { params: { id }, body }),
   );
 }
 
 export function useDeleteUser() {
-  return useAdminMutation((id: string) => api.delete(`/api/users/${segment(id)}`));
+  return useAdminMutation((id: string) => callRoute(ROUTES.removeUser, { params: { id } }));
 }
 
 export function useTeams() {
-  return useQuery({ queryKey: adminKeys.teams, queryFn: () => api.get('/api/teams', ZTeamList) });
+  return useQuery({ queryKey: adminKeys.teams, queryFn: () => callRoute(ROUTES.listTeams) });
 }
 
 export function useCreateTeam() {
-  return useAdminMutation((body: TCreateTeamRequest) =>
-    api.post('/api/teams', { body, schema: ZTeam }),
-  );
+  return useAdminMutation((body: TCreateTeamRequest) => callRoute(ROUTES.createTeam, { body }));
 }
 
 export function useDeleteTeam() {
-  return useAdminMutation((id: string) => api.delete(`/api/teams/${segment(id)}`));
+  return useAdminMutation((id: string) => callRoute(ROUTES.removeTeam, { params: { id } }));
 }
 
 export function useAddTeamMember(teamId: string) {
   return useAdminMutation((userId: string) =>
-    api.post(`/api/teams/${segment(teamId)}/members`, { body: { userId }, schema: ZTeam }),
+    callRoute(ROUTES.addTeamMember, { params: { id: teamId }, body: { userId } }),
   );
 }
 
 export function useRemoveTeamMember(teamId: string) {
   return useAdminMutation((userId: string) =>
-    api.delete(`/api/teams/${segment(teamId)}/members/${segment(userId)}`),
+    callRoute(ROUTES.removeTeamMember, { params: { id: teamId, userId } }),
   );
 }
 
 export function usePermissions() {
   return useQuery({
     queryKey: adminKeys.permissions,
-    queryFn: () => api.get('/api/permissions', ZPermissionList),
+    queryFn: () => callRoute(ROUTES.listPermissions),
     // The catalog changes only with a server upgrade.
     staleTime: Infinity,
   });
 }
 
 export function useRoles() {
-  return useQuery({ queryKey: adminKeys.roles, queryFn: () => api.get('/api/roles', ZRoleList) });
+  return useQuery({ queryKey: adminKeys.roles, queryFn: () => callRoute(ROUTES.listRoles) });
 }
 
 export function useCreateRole() {
   return useAdminMutation(
-    (body: TCreateRoleRequest) => api.post('/api/roles', { body, schema: ZRole }),
+    (body: TCreateRoleRequest) => callRoute(ROUTES.createRole, { body }),
     roleApplied,
   );
 }
@@ -152,50 +133,43 @@ export function useCreateRole() {
 export function useUpdateRole() {
   return useAdminMutation(
     ({ id, body }: { id: string; body: TUpdateRoleRequest }) =>
-      api.patch(`/api/roles/${segment(id)}`, { body, schema: ZRole }),
+      callRoute(ROUTES.updateRole, { params: { id }, body }),
     roleApplied,
   );
 }
 
 export function useDeleteRole() {
-  return useAdminMutation((id: string) => api.delete(`/api/roles/${segment(id)}`));
+  return useAdminMutation((id: string) => callRoute(ROUTES.removeRole, { params: { id } }));
 }
 
 /** Every grant, or (with a host) those reaching it: on the host, on its group, on all hosts. */
 export function useGrants(hostId: string | null) {
   return useQuery({
     queryKey: adminKeys.grants(hostId),
-    queryFn: () =>
-      api.get(
-        hostId === null ? '/api/grants' : `/api/grants?hostId=${segment(hostId)}`,
-        ZGrantList,
-      ),
+    queryFn: () => callRoute(ROUTES.listGrants, { query: { hostId: hostId ?? undefined } }),
   });
 }
 
 export function useCreateGrant() {
-  return useAdminMutation((body: TCreateGrantRequest) =>
-    api.post('/api/grants', { body, schema: ZGrant }),
-  );
+  return useAdminMutation((body: TCreateGrantRequest) => callRoute(ROUTES.createGrant, { body }));
 }
 
 export function useDeleteGrant() {
-  return useAdminMutation((id: string) => api.delete(`/api/grants/${segment(id)}`));
+  return useAdminMutation((id: string) => callRoute(ROUTES.removeGrant, { params: { id } }));
 }
-
-const policyPath = (hostId: string) => `/api/hosts/${segment(hostId)}/policy`;
 
 export function useHostPolicy(hostId: string) {
   return useQuery({
     queryKey: adminKeys.policy(hostId),
-    queryFn: () => api.get(policyPath(hostId), ZHostPolicy),
+    queryFn: () => callRoute(ROUTES.getHostPolicy, { params: { hostId } }),
   });
 }
 
 export function useSaveHostPolicy(hostId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: THostPolicy) => api.put(policyPath(hostId), { body, schema: ZHostPolicy }),
+    mutationFn: (body: THostPolicy) =>
+      callRoute(ROUTES.setHostPolicy, { params: { hostId }, body }),
     onSuccess: (policy) => {
       queryClient.setQueryData(adminKeys.policy(hostId), policy);
       return adminChanged(queryClient);
@@ -207,17 +181,15 @@ export function useSaveHostPolicy(hostId: string) {
 export function useAuditLog(filter: TAuditFilter, limit = AUDIT_PAGE_SIZE) {
   return useInfiniteQuery({
     queryKey: adminKeys.audit(filter, limit),
-    queryFn: ({ pageParam }) => {
-      const params = auditSearchParams(filter);
-      params.set('limit', String(limit));
-      if (pageParam !== null) params.set('cursor', pageParam);
-      return api.get(`/api/audit?${params.toString()}`, ZAuditPage);
-    },
+    queryFn: ({ pageParam }) =>
+      callRoute(ROUTES.listAudit, {
+        query: { ...filter, limit, cursor: pageParam ?? undefined },
+      }),
     initialPageParam: null as string | null,
     getNextPageParam: (page) => page.nextCursor,
   });
 }
 
 export function useVerifyAuditChain() {
-  return useMutation({ mutationFn: () => api.get('/api/audit/verify', ZAuditVerifyResult) });
+  return useMutation({ mutationFn: () => callRoute(ROUTES.verifyAudit) });
 }

@@ -2,7 +2,7 @@ import { ZErrorBody, type ApiRoute, type ErrorCode, type FieldIssue } from '@ber
 import { loginPath } from './redirects';
 
 /** Any zod schema; typed structurally so the web app does not depend on zod itself. */
-export interface ResponseSchema<T> {
+interface ResponseSchema<T> {
   parse(data: unknown): T;
 }
 
@@ -134,18 +134,6 @@ function isFieldIssueList(value: unknown): value is FieldIssue[] {
   );
 }
 
-type SendOptions<T> = Omit<RequestOptions<T>, 'method'>;
-
-export const api = {
-  get: <T>(path: string, schema: ResponseSchema<T>) => request(path, { schema }),
-  post: <T = void>(path: string, options: SendOptions<T> = {}) =>
-    request(path, { ...options, method: 'POST' }),
-  put: <T>(path: string, options: SendOptions<T>) => request(path, { ...options, method: 'PUT' }),
-  patch: <T>(path: string, options: SendOptions<T>) =>
-    request(path, { ...options, method: 'PATCH' }),
-  delete: (path: string) => request<void>(path, { method: 'DELETE' }),
-};
-
 /* ----------------------------------------------------------- calls by route name ---- */
 
 /** The names in a path's `{braces}`: `/api/hosts/{hostId}/containers/{id}` gives `hostId | id`. */
@@ -164,6 +152,9 @@ type ParamsOption<R extends ApiRoute> = string extends R['path']
     : { params: Record<PathParamNames<R['path']>, string> };
 type QueryOption<R> = R extends { query: infer Q } ? { query?: SchemaInput<Q> } : { query?: never };
 type BodyOption<R> = R extends { body: infer B } ? { body: SchemaInput<B> } : { body?: never };
+
+/** The query parameters a route takes, as its query schema reads them. */
+export type RouteQuery<R extends ApiRoute> = R extends { query: infer Q } ? SchemaInput<Q> : never;
 
 /** The path parameters, query and body a route takes; a missing parameter or body fails to compile. */
 export type RouteInput<R extends ApiRoute> = ParamsOption<R> & QueryOption<R> & BodyOption<R>;

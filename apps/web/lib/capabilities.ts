@@ -1,6 +1,6 @@
-import { ZCapabilities, type Permission, type TCapabilities } from '@berth/shared';
+import { ROUTES, type Permission, type TCapabilities } from '@berth/shared';
 import { useQuery } from '@tanstack/react-query';
-import { api } from './api';
+import { callRoute } from './api';
 
 export const capabilitiesKey = ['auth', 'capabilities'] as const;
 
@@ -14,7 +14,7 @@ const CAPABILITIES_STALE_MS = 60_000;
 export function useCapabilities() {
   return useQuery({
     queryKey: capabilitiesKey,
-    queryFn: () => api.get('/api/me/capabilities', ZCapabilities),
+    queryFn: () => callRoute(ROUTES.capabilities),
     staleTime: CAPABILITIES_STALE_MS,
   });
 }

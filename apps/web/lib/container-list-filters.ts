@@ -1,4 +1,5 @@
-import { CONTAINER_SORTS, CONTAINER_STATES, type TContainerSort } from '@berth/shared';
+import { CONTAINER_SORTS, CONTAINER_STATES, type ROUTES, type TContainerSort } from '@berth/shared';
+import type { RouteQuery } from './api';
 
 /** What the containers page filters and sorts by; also kept in its URL. */
 export interface ContainerListFilters {
@@ -50,17 +51,19 @@ export function filtersSearch(filters: ContainerListFilters): string {
   return text ? `?${text}` : '';
 }
 
-/** `GET /api/containers` query for one page. */
-export function listQueryString(
+/** The `listContainers` query for one page. */
+export function listQuery(
   filters: ContainerListFilters,
   cursor: string | null,
   limit: number,
-): string {
-  const query = new URLSearchParams({ sort: filters.sort, order: filters.order });
-  if (filters.hostId) query.set('hostId', filters.hostId);
-  if (filters.state) query.set('state', filters.state);
-  if (filters.q.trim()) query.set('q', filters.q.trim());
-  if (cursor) query.set('cursor', cursor);
-  query.set('limit', String(limit));
-  return query.toString();
+): RouteQuery<typeof ROUTES.listContainers> {
+  return {
+    sort: filters.sort,
+    order: filters.order,
+    hostId: filters.hostId || undefined,
+    state: filters.state || undefined,
+    q: filters.q.trim() || undefined,
+    cursor: cursor ?? undefined,
+    limit,
+  };
 }

@@ -1,6 +1,6 @@
-import { ZContainerListResponse, type TContainerSummary } from '@berth/shared';
-import { api } from './api';
-import { listQueryString, type ContainerListFilters } from './container-list-filters';
+import { ROUTES, type TContainerSummary } from '@berth/shared';
+import { callRoute } from './api';
+import { listQuery, type ContainerListFilters } from './container-list-filters';
 import { CONTAINER_PAGE_SIZE, containerKeys } from './container-queries';
 import { useLiveList } from './use-live-list';
 
@@ -18,10 +18,9 @@ export function useLiveContainerList(filters: ContainerListFilters) {
     queryKey: containerKeys.list(filters),
     listsKey: containerKeys.lists,
     fetchPage: (cursor) =>
-      api.get(
-        `/api/containers?${listQueryString(filters, cursor, CONTAINER_PAGE_SIZE)}`,
-        ZContainerListResponse,
-      ),
+      callRoute(ROUTES.listContainers, {
+        query: listQuery(filters, cursor, CONTAINER_PAGE_SIZE),
+      }),
     event: 'containers.subscribe',
     request: ALL_HOSTS,
     onPush: (pushed, rows) => {

@@ -1,12 +1,5 @@
 import {
-  ZBulkContainerResponse,
-  ZContainerChange,
-  ZContainerInspect,
-  ZContainerTop,
-  ZCreateContainerResponse,
-  ZFleetSummary,
-  ZRecreateContainerResponse,
-  ZUpdateContainerResponse,
+  ROUTES,
   type TBulkAction,
   type TBulkContainerRequest,
   type TBulkItemResult,
@@ -15,7 +8,7 @@ import {
   type TUpdateContainerRequest,
 } from '@berth/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api } from './api';
+import { callRoute } from './api';
 import type { ContainerListFilters } from './container-list-filters';
 
 export const containerKeys = {
@@ -33,15 +26,11 @@ export const containerKeys = {
 export const CONTAINER_PAGE_SIZE = 200;
 /** The bulk route takes at most this many containers per call. */
 const BULK_CHUNK = 500;
-const ZContainerChanges = ZContainerChange.array();
-
-export const containerPath = (hostId: string, id: string) =>
-  `/api/hosts/${encodeURIComponent(hostId)}/containers/${encodeURIComponent(id)}`;
 
 export function useFleetSummary() {
   return useQuery({
     queryKey: containerKeys.fleetSummary,
-    queryFn: () => api.get('/api/fleet/summary', ZFleetSummary),
+    queryFn: () => callRoute(ROUTES.fleetSummary),
     // The socket pushes changes; this only covers a dropped connection.
     refetchInterval: 60_000,
   });
@@ -50,7 +39,7 @@ export function useFleetSummary() {
 export function useContainerInspect(hostId: string, id: string) {
   return useQuery({
     queryKey: containerKeys.inspect(hostId, id),
-    queryFn: () => api.get(`${containerPath(hostId, id)}/json`, ZContainerInspect),
+    queryFn: () => callRoute(ROUTES.inspectContainer, { params: { hostId, id } }),
     refetchInterval: 15_000,
   });
 }
@@ -58,7 +47,7 @@ export function useContainerInspect(hostId: string, id: string) {
 export function useContainerTop(hostId: string, id: string, enabled: boolean) {
   return useQuery({
     queryKey: containerKeys.top(hostId, id),
-    queryFn: () => api.get(`${containerPath(hostId, id)}/top`, ZContainerTop),
+    queryFn: () => callRoute(ROUTES.containerTop, { params: { hostId, id } }),
     enabled,
     refetchInterval: enabled ? 5_000 : false,
   });
@@ -67,7 +56,7 @@ export function useContainerTop(hostId: string, id: string, enabled: boolean) {
 export function useContainerChanges(hostId: string, id: string, enabled: boolean) {
   return useQuery({
     queryKey: containerKeys.changes(hostId, id),
-    queryFn: () => api.get(`${containerPath(hostId, id)}/changes`, ZContainerChanges),
+    queryFn: () => callRoute(ROUTES.containerChanges, { params: { hostId, id } }),
     enabled,
   });
 }
@@ -87,19 +76,28 @@ export type LifecycleRequest =
   | { action: 'stop' | 'restart'; t?: number | undefined }
   | { action: 'kill'; signal?: string | undefined };
 
-function lifecycleQuery(request: LifecycleRequest): string {
-  const query = new URLSearchParams();
-  if ('t' in request && request.t !== undefined) query.set('t', String(request.t));
-  if ('signal' in request && request.signal) query.set('signal', request.signal);
-  const text = query.toString();
-  return text ? `?${text}` : '';
+/** The route of each lifecycle action and the query it takes. */
+function callLifecycle(params: { hostId: string; id: string }, request: LifecycleRequest) {
+  switch (request.action) {
+    case 'start':
+      return callRoute(ROUTES.startContainer, { params });
+    case 'pause':
+      return callRoute(ROUTES.pauseContainer, { params });
+    case 'unpause':
+      return callRoute(ROUTES.unpauseContainer, { params });
+    case 'stop':
+      return callRoute(ROUTES.stopContainer, { params, query: { t: request.t } });
+    case 'restart':
+      return callRoute(ROUTES.restartContainer, { params, query: { t: request.t } });
+    case 'kill':
+      return callRoute(ROUTES.killContainer, { params, query: { signal: request.signal } });
+  }
 }
 
 export function useContainerAction(hostId: string, id: string) {
   const invalidate = useInvalidateContainer();
   return useMutation({
-    mutationFn: (request: LifecycleRequest) =>
-      api.post(`${containerPath(hostId, id)}/${request.action}${lifecycleQuery(request)}`),
+    mutationFn: (request: LifecycleRequest) => callLifecycle({ hostId, id }, request),
     onSettled: () => invalidate(hostId, id),
   });
 }
@@ -108,7 +106,7 @@ export function useRenameContainer(hostId: string, id: string) {
   const invalidate = useInvalidateContainer();
   return useMutation({
     mutationFn: (name: string) =>
-      api.post(`${containerPath(hostId, id)}/rename`, { body: { name } }),
+      callRoute(ROUTES.renameContainer, { params: { hostId, id }, body: { name } }),
     onSuccess: () => invalidate(hostId, id),
   });
 }
@@ -118,18 +116,21 @@ export function useUpdateContainer(hostId: string, id: string) {
   const invalidate = useInvalidateContainer();
   return useMutation({
     mutationFn: (body: TUpdateContainerRequest) =>
-      api.post(`${containerPath(hostId, id)}/update`, { body, schema: ZUpdateContainerResponse }),
+      callRoute(ROUTES.updateContainer, { params: { hostId, id }, body }),
     onSuccess: () => invalidate(hostId, id),
   });
 }
+
+const queryFlag = (value: boolean) => (value ? 'true' : 'false');
 
 export function useRemoveContainer(hostId: string, id: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (options: { force: boolean; volumes: boolean }) =>
-      api.delete(
-        `${containerPath(hostId, id)}?force=${String(options.force)}&volumes=${String(options.volumes)}`,
-      ),
+      callRoute(ROUTES.removeContainer, {
+        params: { hostId, id },
+        query: { force: queryFlag(options.force), volumes: queryFlag(options.volumes) },
+      }),
     onSuccess: () => {
       queryClient.removeQueries({ queryKey: containerKeys.container(hostId, id) });
       return queryClient.invalidateQueries({ queryKey: containerKeys.lists });
@@ -141,10 +142,7 @@ export function useRecreateContainer(hostId: string, id: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (body: TRecreateContainerRequest) =>
-      api.post(`${containerPath(hostId, id)}/recreate`, {
-        body,
-        schema: ZRecreateContainerResponse,
-      }),
+      callRoute(ROUTES.recreateContainer, { params: { hostId, id }, body }),
     onSuccess: () => {
       queryClient.removeQueries({ queryKey: containerKeys.container(hostId, id) });
       return queryClient.invalidateQueries({ queryKey: containerKeys.lists });
@@ -156,10 +154,7 @@ export function useCreateContainer() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ hostId, body }: { hostId: string; body: TCreateContainerRequest }) =>
-      api.post(`/api/hosts/${encodeURIComponent(hostId)}/containers`, {
-        body,
-        schema: ZCreateContainerResponse,
-      }),
+      callRoute(ROUTES.createContainer, { params: { hostId }, body }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: containerKeys.lists }),
   });
 }
@@ -180,9 +175,8 @@ export function useBulkContainerAction() {
     mutationFn: async ({ items, ...options }: BulkRequest): Promise<TBulkItemResult[]> => {
       const results: TBulkItemResult[] = [];
       for (let start = 0; start < items.length; start += BULK_CHUNK) {
-        const answer = await api.post('/api/containers/bulk', {
+        const answer = await callRoute(ROUTES.bulkContainers, {
           body: { ...options, items: items.slice(start, start + BULK_CHUNK) },
-          schema: ZBulkContainerResponse,
         });
         results.push(...answer.results);
       }

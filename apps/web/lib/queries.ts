@@ -1,10 +1,5 @@
 import {
-  ZHealth,
-  ZHost,
-  ZHostTestResult,
-  ZLoginResponse,
-  ZMeResponse,
-  ZSetupStatus,
+  ROUTES,
   type TCreateHostRequest,
   type THost,
   type TLoginRequest,
@@ -13,7 +8,7 @@ import {
   type TUpdateHostRequest,
 } from '@berth/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, ApiError, setCsrfToken } from './api';
+import { ApiError, callRoute, setCsrfToken } from './api';
 
 export const queryKeys = {
   health: ['health'] as const,
@@ -23,16 +18,13 @@ export const queryKeys = {
   host: (id: string) => ['hosts', id] as const,
 };
 
-const ZHostList = ZHost.array();
 /** Socket events report status changes; this catches engine facts (container counts) drifting. */
 const HOSTS_REFRESH_MS = 30_000;
-
-const hostPath = (id: string) => `/api/hosts/${encodeURIComponent(id)}`;
 
 export function useHealth() {
   return useQuery({
     queryKey: queryKeys.health,
-    queryFn: () => api.get('/api/health', ZHealth),
+    queryFn: () => callRoute(ROUTES.health),
     staleTime: 60_000,
     refetchInterval: 60_000,
   });
@@ -41,7 +33,7 @@ export function useHealth() {
 export function useSetupStatus() {
   return useQuery({
     queryKey: queryKeys.setupStatus,
-    queryFn: () => api.get('/api/auth/setup', ZSetupStatus),
+    queryFn: () => callRoute(ROUTES.setupStatus),
     staleTime: 60_000,
   });
 }
@@ -50,7 +42,7 @@ export function useMe() {
   return useQuery({
     queryKey: queryKeys.me,
     queryFn: async () => {
-      const me = await api.get('/api/auth/me', ZMeResponse);
+      const me = await callRoute(ROUTES.me);
       setCsrfToken(me.csrfToken);
       return me;
     },
@@ -71,11 +63,7 @@ export function useLogin() {
   const signedIn = useSignedIn();
   return useMutation({
     mutationFn: (body: TLoginRequest) =>
-      api.post('/api/auth/login', {
-        body,
-        schema: ZLoginResponse,
-        redirectOnUnauthenticated: false,
-      }),
+      callRoute(ROUTES.login, { body, redirectOnUnauthenticated: false }),
     onSuccess: signedIn,
   });
 }
@@ -84,11 +72,7 @@ export function useSetup() {
   const signedIn = useSignedIn();
   return useMutation({
     mutationFn: (body: TSetupRequest) =>
-      api.post('/api/auth/setup', {
-        body,
-        schema: ZLoginResponse,
-        redirectOnUnauthenticated: false,
-      }),
+      callRoute(ROUTES.setup, { body, redirectOnUnauthenticated: false }),
     onSuccess: signedIn,
   });
 }
@@ -97,7 +81,7 @@ export function useLogout() {
   return useMutation({
     mutationFn: async () => {
       try {
-        await api.post('/api/auth/logout', { redirectOnUnauthenticated: false });
+        await callRoute(ROUTES.logout, { redirectOnUnauthenticated: false });
       } catch (error) {
         // A session that already ended is as signed out as it gets.
         if (!(error instanceof ApiError && error.status === 401)) throw error;
@@ -114,7 +98,7 @@ export function useLogout() {
 export function useHosts() {
   return useQuery({
     queryKey: queryKeys.hosts,
-    queryFn: () => api.get('/api/hosts', ZHostList),
+    queryFn: () => callRoute(ROUTES.listHosts),
     refetchInterval: HOSTS_REFRESH_MS,
   });
 }
@@ -123,7 +107,7 @@ export function useHost(id: string) {
   const queryClient = useQueryClient();
   return useQuery({
     queryKey: queryKeys.host(id),
-    queryFn: () => api.get(hostPath(id), ZHost),
+    queryFn: () => callRoute(ROUTES.getHost, { params: { id } }),
     // Coming from the list, show what it already knows while the detail loads.
     placeholderData: () =>
       queryClient.getQueryData<THost[]>(queryKeys.hosts)?.find((host) => host.id === id),
@@ -134,7 +118,7 @@ export function useHost(id: string) {
 export function useCreateHost() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: TCreateHostRequest) => api.post('/api/hosts', { body, schema: ZHost }),
+    mutationFn: (body: TCreateHostRequest) => callRoute(ROUTES.createHost, { body }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.hosts }),
   });
 }
@@ -142,8 +126,7 @@ export function useCreateHost() {
 /** Tries a connection that is not saved yet. */
 export function useTestHostDraft() {
   return useMutation({
-    mutationFn: (body: TCreateHostRequest) =>
-      api.post('/api/hosts/test', { body, schema: ZHostTestResult }),
+    mutationFn: (body: TCreateHostRequest) => callRoute(ROUTES.testNewHost, { body }),
   });
 }
 
@@ -151,7 +134,7 @@ export function useTestHostDraft() {
 export function useCheckHost(id: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => api.post(`${hostPath(id)}/test`, { schema: ZHostTestResult }),
+    mutationFn: () => callRoute(ROUTES.testHost, { params: { id } }),
     onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.hosts }),
   });
 }
@@ -159,7 +142,8 @@ export function useCheckHost(id: string) {
 export function useUpdateHost(id: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: TUpdateHostRequest) => api.patch(hostPath(id), { body, schema: ZHost }),
+    mutationFn: (body: TUpdateHostRequest) =>
+      callRoute(ROUTES.updateHost, { params: { id }, body }),
     onSuccess: (host) => {
       queryClient.setQueryData(queryKeys.host(id), host);
       return queryClient.invalidateQueries({ queryKey: queryKeys.hosts });
@@ -170,7 +154,7 @@ export function useUpdateHost(id: string) {
 export function useRemoveHost() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => api.delete(hostPath(id)),
+    mutationFn: (id: string) => callRoute(ROUTES.removeHost, { params: { id } }),
     onSuccess: (_result, id) => {
       queryClient.removeQueries({ queryKey: queryKeys.host(id) });
       return queryClient.invalidateQueries({ queryKey: queryKeys.hosts, exact: true });
