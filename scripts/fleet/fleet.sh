@@ -17,6 +17,14 @@ readonly HOSTS=(a b c d)
 readonly IMAGE=local/busybox:latest
 readonly REGISTRY_ADDR=127.0.0.1:5000
 readonly REGISTRY_USER=berth
+# A second registry that uses bearer-token auth, with the fleet's own token
+# service (token-service.mjs) as its `auth.token` realm.
+readonly TOKEN_REGISTRY_ADDR=127.0.0.1:5001
+readonly TOKEN_SERVICE_ADDR=127.0.0.1:5002
+readonly TOKEN_REGISTRY_USER=berth
+readonly TOKEN_REGISTRY_READER=reader
+TOKEN_SERVICE_SCRIPT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/token-service.mjs
+readonly TOKEN_SERVICE_SCRIPT
 readonly SSH_USER=berth-fleet
 readonly SSH_USER_HOME=/var/lib/berth-fleet
 readonly C_ROOT_IP=10.231.3.1 C_NS_IP=10.231.3.2
@@ -591,6 +599,14 @@ write_env() {
     echo "BERTH_FLEET_REGISTRY=$REGISTRY_ADDR"
     echo "BERTH_FLEET_REGISTRY_USER=$REGISTRY_USER"
     echo "BERTH_FLEET_REGISTRY_PASSWORD=$(<"$FLEET_DIR/registry/password")"
+    if [[ -s $FLEET_DIR/token-registry/password ]]; then
+      echo "BERTH_FLEET_TOKEN_REGISTRY=$TOKEN_REGISTRY_ADDR"
+      echo "BERTH_FLEET_TOKEN_REGISTRY_USER=$TOKEN_REGISTRY_USER"
+      echo "BERTH_FLEET_TOKEN_REGISTRY_PASSWORD=$(<"$FLEET_DIR/token-registry/password")"
+      echo "BERTH_FLEET_TOKEN_REGISTRY_READER=$TOKEN_REGISTRY_READER"
+      echo "BERTH_FLEET_TOKEN_REGISTRY_READER_PASSWORD=$(<"$FLEET_DIR/token-registry/reader-password")"
+      echo "BERTH_FLEET_TOKEN_SERVICE=$TOKEN_SERVICE_ADDR"
+    fi
   } >"$tmp"
   # Every value must stay sourceable by bash and trivially parseable by Node.
   if grep -v '^#' "$tmp" | grep -qvE '^[A-Z0-9_]+=[A-Za-z0-9_./:@,+=-]*$'; then
@@ -598,6 +614,110 @@ write_env() {
   fi
   chmod 600 "$tmp"
   mv "$tmp" "$ENV_FILE"
+}
+
+# ------------------------------------------------------ token registry ----
+
+# The token registry's state: passwords, the token service's key and users,
+# the registry config. Made once; later `up`s keep it (and the passwords).
+make_token_registry_config() {
+  local r=$FLEET_DIR/token-registry
+  mkdir -p "$r/data"
+  [[ -s $r/password ]] || openssl rand -hex 16 >"$r/password"
+  [[ -s $r/reader-password ]] || openssl rand -hex 16 >"$r/reader-password"
+  chmod 600 "$r/password" "$r/reader-password"
+  printf '%s:%s:all\n%s:%s:pull\n' "$TOKEN_REGISTRY_USER" "$(<"$r/password")" \
+    "$TOKEN_REGISTRY_READER" "$(<"$r/reader-password")" >"$r/users"
+  chmod 600 "$r/users"
+  if [[ ! -s $r/token-cert.pem ]]; then
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout "$r/token-key.pem" -out "$r/token-cert.pem" \
+      -days 30 -subj '/CN=berth-fleet token service' 2>/dev/null
+  fi
+  cat >"$r/config.yml" <<EOF
+version: 0.1
+log:
+  level: info
+  fields:
+    service: berth-fleet-token-registry
+storage:
+  filesystem:
+    rootdirectory: $r/data
+  delete:
+    enabled: true
+  cache:
+    blobdescriptor: inmemory
+http:
+  addr: $TOKEN_REGISTRY_ADDR
+  secret: $(openssl rand -hex 16)
+  headers:
+    X-Content-Type-Options: [nosniff]
+auth:
+  token:
+    realm: http://$TOKEN_SERVICE_ADDR/token
+    service: berth-fleet-token-registry
+    issuer: berth-fleet-token-service
+    rootcertbundle: $r/token-cert.pem
+health:
+  storagedriver:
+    enabled: false
+EOF
+}
+
+token_registry_healthy() {
+  local r=$FLEET_DIR/token-registry h f
+  for f in registry token-service relay token-relay; do
+    is_ours "$(read_pid "$r/$f.pid")" || return 1
+  done
+  for h in "${HOSTS[@]}"; do
+    is_ours "$(read_pid "$(hdir "$h")/token-registry-relay.pid")" || return 1
+    is_ours "$(read_pid "$(hdir "$h")/token-service-relay.pid")" || return 1
+  done
+  port_open 127.0.0.1 "${TOKEN_REGISTRY_ADDR##*:}" && port_open 127.0.0.1 "${TOKEN_SERVICE_ADDR##*:}"
+}
+
+# Starts the token registry, its token service and their relays into the
+# engines' namespaces (as for the password registry) when any of it is not
+# running; touches nothing else of a running fleet.
+ensure_token_registry() {
+  local r=$FLEET_DIR/token-registry h d node p
+  token_registry_healthy && return 0
+  node=$(command -v node) || die "node is needed for the token service"
+  # Whatever part of it still runs is stopped, so that it starts whole.
+  local pids=()
+  for p in "$r"/*.pid "$FLEET_DIR"/?/token-*-relay.pid; do
+    [[ -e $p ]] || continue
+    p=$(read_pid "$p")
+    if is_ours "$p"; then pids+=("$p"); fi
+  done
+  ((${#pids[@]} == 0)) || stop_pids 5 "${pids[@]}"
+  for p in "${TOKEN_REGISTRY_ADDR##*:}" "${TOKEN_SERVICE_ADDR##*:}"; do
+    if port_open 127.0.0.1 "$p"; then
+      die "127.0.0.1:$p is already taken by another program (ss -ltnp 'sport = :$p')"
+    fi
+  done
+  make_token_registry_config
+  spawn "$r/token-service.log" "$r/token-service.pid" "$node" "$TOKEN_SERVICE_SCRIPT" \
+    "$TOKEN_SERVICE_ADDR" "$r/users" "$r/token-key.pem" "$r/token-cert.pem" \
+    berth-fleet-token-service berth-fleet-token-registry
+  spawn "$r/registry.log" "$r/registry.pid" docker-registry serve "$r/config.yml"
+  spawn "$r/relay.log" "$r/relay.pid" \
+    socat UNIX-LISTEN:"$r/relay.sock",fork,unlink-early,mode=600 TCP:"$TOKEN_REGISTRY_ADDR"
+  spawn "$r/token-relay.log" "$r/token-relay.pid" \
+    socat UNIX-LISTEN:"$r/token-relay.sock",fork,unlink-early,mode=600 TCP:"$TOKEN_SERVICE_ADDR"
+  for h in "${HOSTS[@]}"; do
+    d=$(hdir "$h")
+    spawn "$d/token-registry-relay.log" "$d/token-registry-relay.pid" \
+      nsenter --net="$(nspath "$h")" \
+      socat TCP-LISTEN:"${TOKEN_REGISTRY_ADDR##*:}",bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:"$r/relay.sock"
+    spawn "$d/token-service-relay.log" "$d/token-service-relay.pid" \
+      nsenter --net="$(nspath "$h")" \
+      socat TCP-LISTEN:"${TOKEN_SERVICE_ADDR##*:}",bind=127.0.0.1,fork,reuseaddr UNIX-CONNECT:"$r/token-relay.sock"
+  done
+  wait_port "token service" 127.0.0.1 "${TOKEN_SERVICE_ADDR##*:}"
+  wait_port "token registry" 127.0.0.1 "${TOKEN_REGISTRY_ADDR##*:}"
+  wait_port "token registry relay in berth-a" 127.0.0.1 "${TOKEN_REGISTRY_ADDR##*:}" "$(nspath a)"
+  wait_port "token service relay in berth-a" 127.0.0.1 "${TOKEN_SERVICE_ADDR##*:}" "$(nspath a)"
+  log "token registry up on $TOKEN_REGISTRY_ADDR (token service $TOKEN_SERVICE_ADDR)"
 }
 
 # -------------------------------------------------------------------- up ----
@@ -622,6 +742,11 @@ cmd_up() {
   check_fleet_dir
   take_lock
   if fleet_healthy; then
+    # Parts added to the fleet later start on their own, beside what runs.
+    if ! token_registry_healthy; then
+      ensure_token_registry
+      write_env
+    fi
     log "fleet already up and healthy"
     echo "$ENV_FILE"
     return 0
@@ -682,6 +807,7 @@ cmd_up() {
   wait_port registry 127.0.0.1 5000
   wait_port "registry relay in berth-a" 127.0.0.1 5000 "$(nspath a)"
   wait_port sshd "$D_NS_IP" 22
+  ensure_token_registry
   # sshd -D also writes its PidFile; keep the launch pid as the reference.
   write_env
   log "fleet up in $((SECONDS - t0))s"
@@ -701,7 +827,7 @@ leftover_pids() {
     p=${p#/proc/}
     exe=$(readlink "/proc/$p/exe" 2>/dev/null) || continue
     case ${exe##*/} in
-      dockerd | containerd | containerd-shim* | socat | sshd | docker-registry | docker-proxy)
+      dockerd | containerd | containerd-shim* | socat | sshd | docker-registry | docker-proxy | node)
         is_ours "$p" && echo "$p" ;;
     esac
   done
