@@ -19,6 +19,7 @@ import { ApiTokensController } from './auth/api-tokens.controller.js';
 import { ApiTokensService } from './auth/api-tokens.service.js';
 import { AuthController } from './auth/auth.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
+import { RoutePermission } from './auth/route-permission.js';
 import { AuthService } from './auth/auth.service.js';
 import { Authenticator } from './auth/authenticator.js';
 import { CredentialWatch } from './auth/credential-watch.js';
@@ -45,7 +46,14 @@ import { HostEvents } from './hosts/host-events.js';
 import { HostHealthMonitor } from './hosts/host-health-monitor.js';
 import { HostsController } from './hosts/hosts.controller.js';
 import { HostsService } from './hosts/hosts.service.js';
+import { NetworkCreateService } from './networks/network-create.service.js';
+import { NetworksController } from './networks/networks.controller.js';
+import { NetworksService } from './networks/networks.service.js';
 import { OpenApiController } from './openapi/openapi.controller.js';
+import { VolumeBrowser } from './volumes/volume-browser.js';
+import { VolumeCreateService } from './volumes/volume-create.service.js';
+import { VolumesController } from './volumes/volumes.controller.js';
+import { VolumesService } from './volumes/volumes.service.js';
 import { RealtimeGateway } from './realtime/realtime.gateway.js';
 import { ContainerAccess } from './containers/container-access.js';
 import { ContainerAudit } from './containers/container-audit.js';
@@ -60,6 +68,8 @@ import { ImagePuller } from './containers/image-puller.js';
 import { ContainerInventory } from './inventory/container-inventory.js';
 import { FleetSummaryController } from './inventory/fleet-summary.controller.js';
 import { FleetSummaryService } from './inventory/fleet-summary.service.js';
+import { ResourceListService } from './inventory/resource-list.service.js';
+import { ResourceListsController } from './inventory/resource-lists.controller.js';
 import { ConsoleHandlers } from './realtime/console-handlers.js';
 import { ConsoleSessions } from './realtime/console-sessions.js';
 import { ContainerFeed } from './realtime/container-feed.js';
@@ -71,6 +81,9 @@ import { SubscriptionHandlers } from './realtime/subscription-handlers.js';
 import { SummaryFeed } from './realtime/summary-feed.js';
 import { RegistriesController } from './registries/registries.controller.js';
 import { RegistriesService } from './registries/registries.service.js';
+import { EcrTokens } from './registries/ecr-tokens.js';
+import { RegistryBrowser } from './registries/registry-browser.js';
+import { RegistryCredentialsService } from './registries/registry-credentials.js';
 import { TeamsController } from './teams/teams.controller.js';
 import { TeamsService } from './teams/teams.service.js';
 import { UsersController } from './users/users.controller.js';
@@ -104,6 +117,9 @@ export class AppModule {
         FleetContainersController,
         HostContainersController,
         FleetSummaryController,
+        NetworksController,
+        VolumesController,
+        ResourceListsController,
       ],
       providers: [
         { provide: CONFIG, useValue: config },
@@ -117,6 +133,7 @@ export class AppModule {
         AuditIntentRecovery,
         PasswordHasher,
         Authenticator,
+        RoutePermission,
         AuthService,
         ApiTokensService,
         LoginThrottle,
@@ -142,6 +159,7 @@ export class AppModule {
         ConsoleHandlers,
         ContainerInventory,
         FleetSummaryService,
+        ResourceListService,
         ContainerAccess,
         ContainerAudit,
         ContainerListService,
@@ -162,6 +180,14 @@ export class AppModule {
         GatewayAuthoriser,
         RegistryAuth,
         RegistriesService,
+        RegistryCredentialsService,
+        RegistryBrowser,
+        EcrTokens,
+        NetworksService,
+        NetworkCreateService,
+        VolumesService,
+        VolumeCreateService,
+        VolumeBrowser,
       ],
       exports: [CONFIG, LOGGER],
     };

@@ -21,7 +21,13 @@ import {
   ZUpdateContainerResponse,
 } from './schemas/containers.js';
 import { IDENTITY_ROUTES } from './identity-routes.js';
+import { NETWORK_ROUTES } from './network-routes.js';
+import { VOLUME_ROUTES } from './volume-routes.js';
+import { REGISTRY_ROUTES } from './registry-routes.js';
+import { IMAGE_ROUTES } from './image-routes.js';
+import { INVENTORY_ROUTES } from './inventory-routes.js';
 import type { Permission } from './permissions.js';
+import type { AuditAction } from './audit.js';
 import {
   ZApiToken,
   ZCreateTokenRequest,
@@ -34,7 +40,6 @@ import {
 } from './schemas/auth.js';
 import { ZCapabilities } from './schemas/capabilities.js';
 import { ZHealth } from './schemas/health.js';
-import { ZCreateRegistryRequest, ZRegistry, ZUpdateRegistryRequest } from './schemas/registries.js';
 import { ZCreateHostRequest, ZHost, ZHostTestResult, ZUpdateHostRequest } from './schemas/hosts.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -48,8 +53,14 @@ export interface ApiRoute {
   summary: string;
   /** `public`: no sign-in; `user`: any signed-in user; `admin`: global administrators. */
   access: 'public' | 'user' | 'admin';
-  /** The catalog permission a host-scoped route needs on its host, where one permission applies. */
+  /**
+   * The catalog permission a host-scoped route needs on its host (path parameter `hostId`), where
+   * one permission applies. The server checks it before the handler runs: 404 when the caller has
+   * no grant on the host at all, 403 naming the permission otherwise.
+   */
   permission?: Permission;
+  /** The audit action a change through this route is recorded under; a refusal is recorded so too. */
+  audit?: AuditAction;
   body?: z.ZodType;
   /** Query parameters, each a property of this object. */
   query?: z.ZodObject;
@@ -69,7 +80,7 @@ export const ZErrorBody = z.object({
 });
 
 /** A lifecycle action without options (start, pause, unpause). */
-function lifecycleRoute(action: string, permission: Permission) {
+function lifecycleRoute(action: 'start' | 'pause' | 'unpause', permission: Permission) {
   return {
     method: 'post',
     path: `/api/hosts/{hostId}/containers/{id}/${action}`,
@@ -77,12 +88,13 @@ function lifecycleRoute(action: string, permission: Permission) {
     summary: `${action[0]!.toUpperCase()}${action.slice(1)} a container`,
     access: 'user',
     permission,
+    audit: `container.${action}`,
     status: 204,
   } as const satisfies ApiRoute;
 }
 
 /** A lifecycle action that stops the container first (stop, restart): `t` seconds before the kill. */
-function stopRoute(action: string, permission: Permission) {
+function stopRoute(action: 'stop' | 'restart', permission: Permission) {
   return {
     method: 'post',
     path: `/api/hosts/{hostId}/containers/{id}/${action}`,
@@ -90,6 +102,7 @@ function stopRoute(action: string, permission: Permission) {
     summary: `${action[0]!.toUpperCase()}${action.slice(1)} a container; t: seconds before it is killed`,
     access: 'user',
     permission,
+    audit: `container.${action}`,
     query: ZStopQuery,
     status: 204,
   } as const satisfies ApiRoute;
@@ -129,6 +142,7 @@ const CONTAINER_ROUTES = {
     method: 'post',
     path: '/api/hosts/{hostId}/containers',
     permission: 'container.create',
+    audit: 'container.create',
     tag: 'containers',
     summary:
       'Create (and start) a container; pulls the image when missing (progress over socket.io)',
@@ -173,6 +187,7 @@ const CONTAINER_ROUTES = {
     method: 'post',
     path: '/api/hosts/{hostId}/containers/{id}/kill',
     permission: 'container.stop',
+    audit: 'container.kill',
     tag: 'containers',
     summary: 'Send a signal to a container (SIGKILL by default)',
     access: 'user',
@@ -183,6 +198,7 @@ const CONTAINER_ROUTES = {
     method: 'delete',
     path: '/api/hosts/{hostId}/containers/{id}',
     permission: 'container.delete',
+    audit: 'container.remove',
     tag: 'containers',
     summary: 'Remove a container; force: even if running, volumes: its anonymous volumes too',
     access: 'user',
@@ -193,6 +209,7 @@ const CONTAINER_ROUTES = {
     method: 'post',
     path: '/api/hosts/{hostId}/containers/{id}/rename',
     permission: 'container.update',
+    audit: 'container.rename',
     tag: 'containers',
     summary: 'Rename a container',
     access: 'user',
@@ -203,6 +220,7 @@ const CONTAINER_ROUTES = {
     method: 'post',
     path: '/api/hosts/{hostId}/containers/{id}/update',
     permission: 'container.update',
+    audit: 'container.update',
     tag: 'containers',
     summary: "Change a container's CPU and memory limits and restart policy",
     access: 'user',
@@ -373,48 +391,22 @@ const CORE_ROUTES = {
     access: 'admin',
     status: 204,
   },
-  listRegistries: {
-    method: 'get',
-    path: '/api/registries',
-    tag: 'registries',
-    summary: 'Stored registries (never the passwords)',
-    access: 'admin',
-    response: z.array(ZRegistry),
-  },
-  createRegistry: {
-    method: 'post',
-    path: '/api/registries',
-    tag: 'registries',
-    summary: 'Store registry credentials for pulls and pushes through the gateway',
-    access: 'admin',
-    body: ZCreateRegistryRequest,
-    response: ZRegistry,
-    status: 201,
-  },
-  updateRegistry: {
-    method: 'patch',
-    path: '/api/registries/{id}',
-    tag: 'registries',
-    summary: 'Edit a registry; the password is kept unless a new one is given',
-    access: 'admin',
-    body: ZUpdateRegistryRequest,
-    response: ZRegistry,
-  },
-  removeRegistry: {
-    method: 'delete',
-    path: '/api/registries/{id}',
-    tag: 'registries',
-    summary: 'Remove a registry',
-    access: 'admin',
-    status: 204,
-  },
 } satisfies Record<string, ApiRoute>;
 
 /**
  * Every REST route by name: controllers bind their methods to these (`@Route(ROUTES.createTeam)`)
  * and clients call them by name, so a path, access level or permission is written only here.
  */
-export const ROUTES = { ...CORE_ROUTES, ...IDENTITY_ROUTES, ...CONTAINER_ROUTES };
+export const ROUTES = {
+  ...CORE_ROUTES,
+  ...IDENTITY_ROUTES,
+  ...REGISTRY_ROUTES,
+  ...CONTAINER_ROUTES,
+  ...INVENTORY_ROUTES,
+  ...IMAGE_ROUTES,
+  ...NETWORK_ROUTES,
+  ...VOLUME_ROUTES,
+};
 
 export type RouteName = keyof typeof ROUTES;
 

@@ -17,6 +17,8 @@ export const AUDIT_ACTIONS = [
   'registry.create',
   'registry.update',
   'registry.delete',
+  'registry.access',
+  'registry.tag_delete',
   'engine.call',
   'user.create',
   'user.update',
@@ -50,6 +52,19 @@ export const AUDIT_ACTIONS = [
   'container.exec_end',
   'container.attach_start',
   'container.attach_end',
+  'image.pull',
+  'image.push',
+  'image.tag',
+  'image.remove',
+  'image.prune',
+  'network.create',
+  'network.remove',
+  'network.prune',
+  'network.connect',
+  'network.disconnect',
+  'volume.create',
+  'volume.remove',
+  'volume.prune',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

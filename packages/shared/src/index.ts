@@ -20,3 +20,8 @@ export * from './schemas/sessions.js';
 export * from './schemas/audit-log.js';
 export * from './engine-json.js';
 export * from './image-reference.js';
+export * from './cidr.js';
+export * from './schemas/networks.js';
+export * from './schemas/volumes.js';
+export * from './schemas/inventory.js';
+export * from './schemas/images.js';

@@ -201,6 +201,8 @@ export interface ServerToClientEvents {
   'subscription.end': (event: { subscriptionId: string; reason: string }) => void;
   'console.output': (event: { sessionId: string; data: string }) => void;
   'console.exit': (event: { sessionId: string; exitCode: number | null; reason: string }) => void;
-  /** Progress of an image pull started by one of your REST calls (container create). */
+  /** Progress of an image pull started by one of your REST calls (container create, image pull). */
   'image.pull': (event: TPullProgress) => void;
+  /** Progress of an image push started by one of your REST calls; `image` is the tag pushed. */
+  'image.push': (event: TPullProgress) => void;
 }

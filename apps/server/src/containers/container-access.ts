@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Permission } from '@berth/shared';
 import { AccessService } from '../access/access.service.js';
-import type { Reach } from '../access/host-access.js';
+import type { HostGrant, Reach } from '../access/host-access.js';
 import { type Owner, withinReach } from '../access/ownership.js';
 import type { Principal, PrincipalUser } from '../auth/principal.js';
 import { AppError } from '../common/app-error.js';
@@ -35,10 +35,12 @@ export interface ListReach {
 }
 
 /**
- * The permission check of every container route and socket subscription: the host must be visible
- * to the caller (else 404, as if it did not exist), the permission granted (else 403 naming it),
- * and for owner-limited grants the container must be the caller's or their team's (else 404).
- * Global administrators may do everything.
+ * The engine and reach behind every container route and socket subscription. The permission is
+ * the route's own, checked before the handler by `RoutePermission` (its grant handed on as
+ * `granted`); bulk actions and socket subscriptions have it checked here, with the same answer
+ * (`AccessService.require`: host hidden 404, permission missing 403). For owner-limited grants the
+ * container must be the caller's or their team's (else 404). Global administrators may do
+ * everything.
  */
 @Injectable()
 export class ContainerAccess {
@@ -48,24 +50,19 @@ export class ContainerAccess {
     private readonly inventory: ContainerInventory,
   ) {}
 
-  async require(principal: Principal, hostId: string, permission: Permission): Promise<HostPermit> {
-    const user = principal.user;
-    if (user.isAdmin) {
-      const engine = await this.engines.get(hostId);
-      if (!engine) throw AppError.notFound('host');
-      return { engine, user, reach: 'all', teamIds: [] };
-    }
-    const access = await this.access.forHost(user, hostId);
-    if (!access.visible) throw AppError.notFound('host');
-    const reach = access.reachOf(permission);
-    if (!reach) {
-      throw new AppError('FORBIDDEN', `this needs permission ${permission} on the host`, {
-        missing: permission,
-      });
-    }
+  async require(
+    principal: Principal,
+    hostId: string,
+    permission: Permission,
+    granted?: HostGrant,
+  ): Promise<HostPermit> {
+    const grant =
+      granted?.hostId === hostId && granted.permission === permission
+        ? granted
+        : await this.access.require(principal.user, hostId, permission);
     const engine = await this.engines.get(hostId);
     if (!engine) throw AppError.notFound('host');
-    return { engine, user, reach, teamIds: access.teamIds };
+    return { engine, user: principal.user, reach: grant.reach, teamIds: grant.teamIds };
   }
 
   /** `require`, then the container itself: found, and the caller's own when the grant says so. */
@@ -74,8 +71,9 @@ export class ContainerAccess {
     hostId: string,
     ref: string,
     permission: Permission,
+    granted?: HostGrant,
   ): Promise<{ permit: HostPermit; container: ContainerRef }> {
-    const permit = await this.require(principal, hostId, permission);
+    const permit = await this.require(principal, hostId, permission, granted);
     const container = await this.lookup(permit.engine, ref);
     if (!withinReach(container.labels, permit.reach, permit.user.id, permit.teamIds))
       throw AppError.notFound('container');
@@ -93,14 +91,15 @@ export class ContainerAccess {
     return { userId: permit.user.id, teamIds };
   }
 
-  /** Hosts whose containers the user may list, with how far that reaches. */
+  /** Hosts whose containers (or images, networks, volumes) the user may list, with how far that reaches. */
   async listReach(
     user: PrincipalUser,
     hostIds: readonly string[],
+    permission: Permission = 'container.list',
   ): Promise<Map<string, ListReach>> {
     const reach = new Map<string, ListReach>();
     for (const hostId of hostIds) {
-      const listed = await this.reachOn(user, hostId, 'container.list');
+      const listed = await this.reachOn(user, hostId, permission);
       if (listed) reach.set(hostId, listed);
     }
     return reach;

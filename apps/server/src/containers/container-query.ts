@@ -5,12 +5,10 @@ import type {
   TContainerState,
 } from '@berth/shared';
 import type { Reach } from '../access/host-access.js';
-import { AppError } from '../common/app-error.js';
 import type { HostInventory } from '../inventory/host-inventory.js';
 import type { InventoryEntry } from '../inventory/inventory-entry.js';
+import { compareKeys, decodeCursor, encodeCursor, type SortKey } from '../inventory/list-cursor.js';
 import { withinReach } from './container-access.js';
-
-type SortKey = [primary: string | number, name: string, hostId: string, id: string];
 
 export interface SortedRow {
   host: HostInventory;
@@ -106,41 +104,4 @@ function primaryOf(
     case 'host':
       return hostName;
   }
-}
-
-function compareKeys(a: SortKey, b: SortKey): number {
-  for (let i = 0; i < 4; i += 1) {
-    const x = a[i] as string | number;
-    const y = b[i] as string | number;
-    if (x < y) return -1;
-    if (x > y) return 1;
-  }
-  return 0;
-}
-
-function encodeCursor(sort: TContainerSort, order: string, key: SortKey): string {
-  return Buffer.from(JSON.stringify({ s: sort, o: order, k: key })).toString('base64url');
-}
-
-function decodeCursor(cursor: string, sort: TContainerSort, order: string): SortKey {
-  let parsed: { s?: unknown; o?: unknown; k?: unknown };
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as typeof parsed;
-  } catch {
-    throw AppError.validation([{ path: 'cursor', message: 'not a cursor from this list' }]);
-  }
-  const key = parsed.k;
-  const valid =
-    Array.isArray(key) &&
-    key.length === 4 &&
-    (typeof key[0] === 'string' || typeof key[0] === 'number') &&
-    key.slice(1).every((part) => typeof part === 'string');
-  if (!valid)
-    throw AppError.validation([{ path: 'cursor', message: 'not a cursor from this list' }]);
-  if (parsed.s !== sort || parsed.o !== order) {
-    throw AppError.validation([
-      { path: 'cursor', message: 'made for another sort order: start again without a cursor' },
-    ]);
-  }
-  return key as SortKey;
 }

@@ -5,8 +5,16 @@ import { EngineError } from '../docker/engine-error.js';
 import type { EngineEventMessage } from '../docker/engine-events.js';
 import type { EngineRegistry } from '../hosts/engine-registry.js';
 import { type EngineContainer, type InventoryEntry, toInventoryEntry } from './inventory-entry.js';
+import {
+  type ImageEntry,
+  type NetworkEntry,
+  toImageEntry,
+  toNetworkEntry,
+  toVolumeEntry,
+  type VolumeEntry,
+} from './resource-entry.js';
 
-/** What the inventory tells its listeners: container changes, and image/volume/network counts. */
+/** What the inventory tells its listeners: container changes, and that images, volumes or networks changed. */
 export type InventoryChange = TInventoryChange | { kind: 'counts'; hostId: string };
 
 export interface HostInventoryDeps {
@@ -29,7 +37,7 @@ interface Subscription {
   leave: () => void;
 }
 
-/** Containers are followed for the list; the other types only move the summary's counts. */
+/** Containers are followed one by one; an event of another type lists that type's objects again. */
 const WATCHED_TYPES = new Set(['container', 'image', 'volume', 'network']);
 /** Container events that change nothing the list shows. */
 const IGNORED_ACTIONS =
@@ -50,7 +58,8 @@ const REFRESH_RETRY_MS = 1_000;
 const INSPECT_CONCURRENCY = 4;
 const RETRY_MIN_MS = 500;
 const RETRY_MAX_MS = 30_000;
-const COUNT_DEBOUNCE_MS = 1_000;
+/** Image, volume and network events within this long cost one listing of all three. */
+const RESOURCES_DEBOUNCE_MS = 250;
 
 /** What the inventory has asked the engine, for tests and diagnostics. */
 export interface HostInventoryActivity {
@@ -87,6 +96,10 @@ export class HostInventory {
   /** When the engine last confirmed the list. */
   updatedAt: Date | null = null;
   counts: HostCounts | null = null;
+  /** The host's images, networks and volumes by id (volumes by name); replaced whole on each listing. */
+  images = new Map<string, ImageEntry>();
+  networks = new Map<string, NetworkEntry>();
+  volumes = new Map<string, VolumeEntry>();
   readonly activity: HostInventoryActivity = { events: 0, lists: 0, fullLists: 0, inspects: 0 };
 
   private events: Subscription | null = null;
@@ -96,6 +109,9 @@ export class HostInventory {
   private retryMs = RETRY_MIN_MS;
   private retryTimer: NodeJS.Timeout | undefined;
   private countTimer: NodeJS.Timeout | undefined;
+  /** The last image/volume/network listing started, and the last one applied. */
+  private resourcesSeq = 0;
+  private resourcesApplied = 0;
   /** Containers named by events since the last refresh began; true when one must be inspected first. */
   private readonly dirty = new Map<string, boolean>();
   /** The list under way (the full list on connect, or a refresh); null when none is. */
@@ -222,7 +238,15 @@ export class HostInventory {
   private apply(event: EngineEventMessage): void {
     if (!WATCHED_TYPES.has(event.Type ?? '')) return;
     if (event.Type !== 'container') {
-      if (this.client) this.scheduleCount(this.client, COUNT_DEBOUNCE_MS);
+      if (this.client) this.scheduleCount(this.client, RESOURCES_DEBOUNCE_MS);
+      // A container joining or leaving a network changes what its list entry says it uses.
+      const container = event.Actor?.Attributes?.container;
+      if (
+        event.Type === 'network' &&
+        container &&
+        /^(connect|disconnect)$/.test(event.Action ?? '')
+      )
+        this.markDirty(container, false);
       return;
     }
     const id = event.Actor?.ID ?? event.id;
@@ -384,22 +408,35 @@ export class HostInventory {
     if (this.countTimer) return;
     this.countTimer = setTimeout(() => {
       this.countTimer = undefined;
-      void this.count(client);
+      void this.listResources(client);
     }, delay);
     this.countTimer.unref();
   }
 
-  private async count(client: EngineClient): Promise<void> {
+  /**
+   * Lists the host's images, volumes and networks again, whole: they change seldom and one list
+   * each is cheaper than following every event. A listing that started before a newer one ended is
+   * dropped, so an old answer never replaces a newer one.
+   */
+  private async listResources(client: EngineClient): Promise<void> {
+    const seq = ++this.resourcesSeq;
     try {
       const [images, volumes, networks] = await Promise.all([
         client.listImages(),
         client.listVolumes(),
         client.listNetworks(),
       ]);
+      if (seq < this.resourcesApplied) return;
+      this.resourcesApplied = seq;
+      this.images = new Map(images.map((raw) => [raw.Id, toImageEntry(raw, this.hostId)]));
+      this.networks = new Map(networks.map((raw) => [raw.Id, toNetworkEntry(raw, this.hostId)]));
+      this.volumes = new Map(volumes.map((raw) => [raw.Name, toVolumeEntry(raw, this.hostId)]));
       this.counts = { images: images.length, volumes: volumes.length, networks: networks.length };
       this.deps.changed({ kind: 'counts', hostId: this.hostId });
     } catch (error) {
-      this.deps.log.debug({ err: error, hostId: this.hostId }, 'inventory: counting failed');
+      this.deps.log.debug({ err: error, hostId: this.hostId }, 'inventory: listing failed');
+      // Tried again while the stream is up; a reconnect lists them anyway.
+      if (this.client === client) this.scheduleCount(client, REFRESH_RETRY_MS);
     }
   }
 
@@ -412,5 +449,5 @@ export class HostInventory {
 function sameContent(a: InventoryEntry, b: InventoryEntry): boolean {
   const { updatedAt: _a, ...left } = a.summary;
   const { updatedAt: _b, ...right } = b.summary;
-  return JSON.stringify(left) === JSON.stringify(right);
+  return JSON.stringify([left, a.uses]) === JSON.stringify([right, b.uses]);
 }

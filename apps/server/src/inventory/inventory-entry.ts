@@ -4,6 +4,7 @@ import {
   type TContainerState,
   type TContainerSummary,
 } from '@berth/shared';
+import type { ContainerUses } from './resource-entry.js';
 
 /** One container as `GET /containers/json` describes it (the fields Berth reads). */
 export interface EngineContainer {
@@ -16,6 +17,9 @@ export interface EngineContainer {
   Status?: string;
   Ports?: { IP?: string; PrivatePort: number; PublicPort?: number; Type: string }[];
   Labels?: Record<string, string> | null;
+  ImageID?: string;
+  Mounts?: { Type?: string; Name?: string }[] | null;
+  NetworkSettings?: { Networks?: Record<string, { NetworkID?: string }> | null } | null;
 }
 
 /**
@@ -27,6 +31,8 @@ export interface InventoryEntry {
   /** Lower-cased name, image, label keys and values, for `q`. */
   search: string;
   createdMs: number;
+  /** The image, networks and volumes it uses, for the other lists' "used by" counts. */
+  uses: ContainerUses;
 }
 
 export function toInventoryEntry(raw: EngineContainer, hostId: string, at: Date): InventoryEntry {
@@ -57,6 +63,16 @@ export function toInventoryEntry(raw: EngineContainer, hostId: string, at: Date)
     },
     search,
     createdMs,
+    uses: usesOf(raw),
+  };
+}
+
+function usesOf(raw: EngineContainer): ContainerUses {
+  const networks = Object.values(raw.NetworkSettings?.Networks ?? {});
+  return {
+    imageId: raw.ImageID ?? '',
+    networkIds: networks.flatMap((n) => (n.NetworkID ? [n.NetworkID] : [])),
+    volumeNames: (raw.Mounts ?? []).flatMap((m) => (m.Type === 'volume' && m.Name ? [m.Name] : [])),
   };
 }
 

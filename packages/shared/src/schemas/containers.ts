@@ -55,7 +55,7 @@ export const CONTAINER_SORTS = ['name', 'image', 'state', 'created', 'host'] as 
 export type TContainerSort = (typeof CONTAINER_SORTS)[number];
 
 /** A query value that may list several values, comma-separated. */
-const commaList = <T extends z.ZodType<unknown, string>>(item: T) =>
+export const commaList = <T extends z.ZodType<unknown, string>>(item: T) =>
   z
     .string()
     .transform((value) =>
@@ -301,7 +301,7 @@ export const ZHealthcheck = z
     }
   });
 
-const ZLabels = z
+export const ZLabels = z
   .record(z.string(), z.string().max(4096, 'at most 4096 characters'))
   .superRefine((labels, ctx) => {
     for (const key of Object.keys(labels)) {

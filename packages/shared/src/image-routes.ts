@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import type { ApiRoute } from './api-contract.js';
+import {
+  ZImageInspect,
+  ZImageLayer,
+  ZPruneImagesRequest,
+  ZPruneImagesResponse,
+  ZPullImagesRequest,
+  ZPullImagesResponse,
+  ZPushImageRequest,
+  ZPushImageResponse,
+  ZRemoveImageQuery,
+  ZRemoveImageResponse,
+  ZTagImageRequest,
+} from './schemas/images.js';
+
+/** Image operations on one host, and pulls to several hosts at once. */
+export const IMAGE_ROUTES = {
+  pullImages: {
+    method: 'post',
+    path: '/api/images/pull',
+    tag: 'images',
+    summary:
+      'Pull an image to one or several hosts (image.pull on each); stored registry logins are added by the server; progress over socket.io (image.pull)',
+    access: 'user',
+    body: ZPullImagesRequest,
+    response: ZPullImagesResponse,
+    status: 200,
+  },
+  pruneImages: {
+    method: 'post',
+    path: '/api/hosts/{hostId}/images/prune',
+    permission: 'image.delete',
+    tag: 'images',
+    summary: 'Remove dangling (or all unused) images of a host; answers the space reclaimed',
+    access: 'user',
+    body: ZPruneImagesRequest,
+    response: ZPruneImagesResponse,
+    status: 200,
+  },
+  pushImage: {
+    method: 'post',
+    path: '/api/hosts/{hostId}/images/push',
+    permission: 'image.push',
+    tag: 'images',
+    summary:
+      'Push a tag to its registry with the stored login; progress over socket.io (image.push)',
+    access: 'user',
+    body: ZPushImageRequest,
+    response: ZPushImageResponse,
+    status: 200,
+  },
+  inspectImage: {
+    method: 'get',
+    path: '/api/hosts/{hostId}/images/{id}',
+    permission: 'image.list',
+    tag: 'images',
+    summary: 'Inspect an image (by id, or a name URL-encoded)',
+    access: 'user',
+    response: ZImageInspect,
+  },
+  imageHistory: {
+    method: 'get',
+    path: '/api/hosts/{hostId}/images/{id}/history',
+    permission: 'image.list',
+    tag: 'images',
+    summary: 'The layers of an image, newest first: size, instruction, empty layers marked',
+    access: 'user',
+    response: z.array(ZImageLayer),
+  },
+  tagImage: {
+    method: 'post',
+    path: '/api/hosts/{hostId}/images/{id}/tag',
+    permission: 'image.push',
+    tag: 'images',
+    summary: 'Give an image another name and tag',
+    access: 'user',
+    body: ZTagImageRequest,
+    status: 204,
+  },
+  removeImage: {
+    method: 'delete',
+    path: '/api/hosts/{hostId}/images/{id}',
+    permission: 'image.delete',
+    tag: 'images',
+    summary: 'Remove an image or one of its tags; force, noprune as the engine takes them',
+    access: 'user',
+    query: ZRemoveImageQuery,
+    response: ZRemoveImageResponse,
+    status: 200,
+  },
+} satisfies Record<string, ApiRoute>;

@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { ZImageReference } from './containers.js';
+import { ZQueryFlag } from './inventory.js';
+
+/** Image operations on one host, and pulls to several at once. */
+
+const strings = z.array(z.string()).nullish();
+
+/** `GET /api/hosts/{hostId}/images/{id}`: the engine's inspect; secret environment values masked. */
+export const ZImageInspect = z.looseObject({
+  Id: z.string(),
+  RepoTags: strings,
+  RepoDigests: strings,
+  Created: z.string(),
+  Size: z.number(),
+  Architecture: z.string().nullish(),
+  Os: z.string().nullish(),
+  Author: z.string().nullish(),
+  Config: z
+    .looseObject({
+      Env: strings,
+      Cmd: strings,
+      Entrypoint: strings,
+      WorkingDir: z.string().nullish(),
+      User: z.string().nullish(),
+      Labels: z.record(z.string(), z.string()).nullish(),
+      ExposedPorts: z.record(z.string(), z.unknown()).nullish(),
+    })
+    .nullish(),
+  RootFS: z.looseObject({ Type: z.string(), Layers: strings }).nullish(),
+});
+export type TImageInspect = z.infer<typeof ZImageInspect>;
+
+/** One layer of an image's history, newest first. */
+export const ZImageLayer = z.object({
+  /** The layer's image id, or `<missing>` for layers pulled as part of another image. */
+  id: z.string(),
+  /** The instruction that made the layer (`RUN …`, `COPY …`, `ENV …`). */
+  createdBy: z.string(),
+  size: z.number(),
+  createdAt: z.string(),
+  /** Adds no files (metadata only: ENV, CMD, LABEL…). */
+  empty: z.boolean(),
+  tags: z.array(z.string()),
+  comment: z.string(),
+});
+export type TImageLayer = z.infer<typeof ZImageLayer>;
+
+/** A name with a tag (`:latest` when none is given), never a digest: what tag and push take. */
+const ZTagReference = ZImageReference.refine(
+  (v) => !v.includes('@'),
+  'a name and tag, not a digest',
+);
+
+export const ZTagImageRequest = z.object({
+  /** The new name: `repository:tag`. */
+  reference: ZTagReference,
+});
+export type TTagImageRequest = z.infer<typeof ZTagImageRequest>;
+
+export const ZRemoveImageQuery = z.object({
+  /** Remove even if a stopped container uses it, and every tag of it. */
+  force: ZQueryFlag.optional(),
+  /** Keep untagged parent images. */
+  noprune: ZQueryFlag.optional(),
+});
+export type TRemoveImageQuery = z.infer<typeof ZRemoveImageQuery>;
+
+export const ZRemoveImageResponse = z.object({
+  untagged: z.array(z.string()),
+  deleted: z.array(z.string()),
+});
+export type TRemoveImageResponse = z.infer<typeof ZRemoveImageResponse>;
+
+export const ZPruneImagesRequest = z.object({
+  /** `dangling`: untagged images only; `unused`: every image no container uses. */
+  mode: z.enum(['dangling', 'unused']).default('dangling'),
+});
+export type TPruneImagesRequest = z.input<typeof ZPruneImagesRequest>;
+
+export const ZPruneImagesResponse = z.object({
+  deleted: z.array(z.string()),
+  untagged: z.array(z.string()),
+  /** Bytes freed on the host. */
+  spaceReclaimed: z.number(),
+});
+export type TPruneImagesResponse = z.infer<typeof ZPruneImagesResponse>;
+
+export const ZPullImagesRequest = z.object({
+  reference: ZImageReference,
+  hostIds: z
+    .array(z.string().min(1))
+    .min(1, 'choose at least one host')
+    .max(100, 'at most 100 hosts')
+    .refine((ids) => new Set(ids).size === ids.length, 'each host once'),
+});
+export type TPullImagesRequest = z.infer<typeof ZPullImagesRequest>;
+
+const ZHostResultError = z.object({ code: z.string(), message: z.string() });
+
+/** One host's pull: the image's id when it worked, the error when not. */
+export const ZPullResult = z.object({
+  hostId: z.string(),
+  ok: z.boolean(),
+  id: z.string().nullable(),
+  error: ZHostResultError.optional(),
+});
+export type TPullResult = z.infer<typeof ZPullResult>;
+
+/** Progress comes over socket.io (`image.pull`) while the pulls run; this answers once all ended. */
+export const ZPullImagesResponse = z.object({
+  reference: z.string(),
+  results: z.array(ZPullResult),
+});
+export type TPullImagesResponse = z.infer<typeof ZPullImagesResponse>;
+
+export const ZPushImageRequest = z.object({
+  /** The tag to push, naming its registry (`registry:5000/team/app:1.0`); tag it first. */
+  reference: ZTagReference,
+});
+export type TPushImageRequest = z.infer<typeof ZPushImageRequest>;
+
+export const ZPushImageResponse = z.object({
+  reference: z.string(),
+  /** The manifest digest the registry stored, when the engine reported it. */
+  digest: z.string().nullable(),
+});
+export type TPushImageResponse = z.infer<typeof ZPushImageResponse>;
