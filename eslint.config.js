@@ -31,7 +31,7 @@ export default tseslint.config(
             'bench/*.mjs',
             'bench/*/*.mjs',
             // Shared package tests are outside its build tsconfig (they are not shipped).
-            'packages/*/src/*.test.ts',
+            'packages/shared/src/*.test.ts',
             'prisma/*.ts',
           ],
         },

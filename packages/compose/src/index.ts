@@ -1,1 +1,12 @@
 export { ComposeError, type ComposeIssue } from './compose-issue.js';
+export {
+  loadProject,
+  type ComposeSource,
+  type LoadOptions,
+  type LoadResult,
+} from './load-project.js';
+export type * from './model.js';
+export { containerName } from './normalize.js';
+export { parseDotEnv, DotEnvError } from './dotenv.js';
+export { substitute, InterpolationError, type VariableLookup } from './interpolation.js';
+export { parseBytes, parseDuration } from './units.js';

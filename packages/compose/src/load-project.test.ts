@@ -1,0 +1,401 @@
+import { describe, expect, it } from '@jest/globals';
+import { loadProject, type LoadOptions, type LoadResult } from './load-project.js';
+import { type ComposeProject } from './model.js';
+
+const yaml = (lines: string[]) => lines.join('\n') + '\n';
+
+function load(content: string | string[], options: Partial<LoadOptions> = {}): LoadResult {
+  const files = (Array.isArray(content) ? content : [content]).map((text, i) => ({
+    name: i === 0 ? 'compose.yaml' : `override-${i}.yaml`,
+    content: text,
+  }));
+  return loadProject({ projectName: 'demo', workingDir: '/srv/demo', files, ...options });
+}
+
+function project(content: string | string[], options: Partial<LoadOptions> = {}): ComposeProject {
+  const result = load(content, options);
+  if (!result.ok) throw new Error(JSON.stringify(result.issues));
+  return result.project;
+}
+
+function issues(content: string | string[], options: Partial<LoadOptions> = {}) {
+  const result = load(content, options);
+  if (result.ok) throw new Error('expected the project to be invalid');
+  return result.issues;
+}
+
+describe('loadProject: YAML', () => {
+  it('reports a syntax error at its line', () => {
+    const content = yaml(['services:', '  web:', '    image: busybox', '   command: [sh', '']);
+    expect(issues(content)).toEqual([
+      {
+        path: '',
+        line: 4,
+        file: 'compose.yaml',
+        message: 'All mapping items must start at the same column',
+      },
+      {
+        path: '',
+        line: 6,
+        file: 'compose.yaml',
+        message: 'Flow sequence in block collection must be sufficiently indented and end with a ]',
+      },
+    ]);
+  });
+
+  it('reports a duplicate key at its line', () => {
+    const content = yaml(['services:', '  web:', '    image: a', '    image: b']);
+    expect(issues(content)).toEqual([
+      { path: '', line: 4, file: 'compose.yaml', message: 'Map keys must be unique' },
+    ]);
+  });
+
+  it('resolves anchors and merge keys, and ignores x- extension fields', () => {
+    const p = project(
+      yaml([
+        'x-defaults: &defaults',
+        '  restart: unless-stopped',
+        '  labels: { team: core }',
+        'services:',
+        '  web:',
+        '    <<: *defaults',
+        '    image: busybox',
+        '    x-note: ignored',
+        '    restart: always',
+      ]),
+    );
+    expect(p.services.web?.restart).toBe('always');
+    expect(p.services.web?.labels).toEqual({ team: 'core' });
+  });
+});
+
+describe('loadProject: interpolation', () => {
+  const content = yaml([
+    'services:',
+    '  web:',
+    '    image: ${IMAGE:-busybox}:${TAG?set a tag}',
+    '    command: echo $$HOME ${GREETING:+hello}',
+    '    deploy:',
+    '      replicas: ${REPLICAS}',
+    '    privileged: ${PRIV:-false}',
+    '    environment:',
+    '      FROM_ENV:',
+    '      LITERAL: $${NOT}',
+  ]);
+
+  it('substitutes from the environment over .env, casting typed fields', () => {
+    const p = project(content, {
+      dotEnv: 'TAG=1.0\nREPLICAS=2\nGREETING=x\nFROM_ENV=dotenv\n',
+      environment: { TAG: '2.0', PRIV: 'yes' },
+    });
+    const web = p.services.web;
+    expect(web?.image).toBe('busybox:2.0');
+    expect(web?.command).toEqual(['echo', '$HOME', 'hello']);
+    expect(web?.replicas).toBe(2);
+    expect(web?.privileged).toBe(true);
+    expect(web?.environment).toEqual({ FROM_ENV: 'dotenv', LITERAL: '${NOT}' });
+    expect(web?.containerNames).toEqual(['demo-web-1', 'demo-web-2']);
+  });
+
+  it('names the path and line of a required variable and of a bad cast', () => {
+    expect(issues(content, { environment: { REPLICAS: 'two' } })).toEqual([
+      {
+        path: 'services.web.image',
+        line: 3,
+        file: 'compose.yaml',
+        message: 'required variable TAG is missing a value: set a tag',
+      },
+      {
+        path: 'services.web.deploy.replicas',
+        line: 6,
+        file: 'compose.yaml',
+        message: 'must be an integer, got "two"',
+      },
+    ]);
+  });
+
+  it('warns about unset variables', () => {
+    const result = load(yaml(['services:', '  web:', '    image: busybox:${TAG}${SUFFIX}']), {
+      environment: { SUFFIX: '' },
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      warnings: ['The "TAG" variable is not set. Defaulting to a blank string.'],
+    });
+  });
+
+  it('reports a bad .env line', () => {
+    expect(issues(content, { dotEnv: 'A=1\nB="open\n' })).toEqual([
+      { path: '', line: 2, file: '.env', message: 'line 2: unterminated quoted value' },
+    ]);
+  });
+});
+
+describe('loadProject: extends', () => {
+  const base = yaml([
+    'services:',
+    '  base:',
+    '    image: busybox',
+    '    environment: { A: "1", B: "2" }',
+    '    ports: ["80"]',
+    '    command: sleep 1',
+    '  mid:',
+    '    extends: base',
+    '    environment: { B: "20" }',
+    '  web:',
+    '    extends: { service: mid }',
+    '    ports: ["81"]',
+    '    command: sleep 2',
+  ]);
+
+  it('follows a chain, merging by the override rules', () => {
+    const web = project(base).services.web;
+    expect(web?.environment).toEqual({ A: '1', B: '20' });
+    expect(web?.ports.map((p) => p.target)).toEqual([80, 81]);
+    expect(web?.command).toEqual(['sleep', '2']);
+  });
+
+  it('extends a service of another file given as content', () => {
+    const p = project(
+      yaml(['services:', '  app:', '    extends: { file: common.yaml, service: shared }']),
+      {
+        readFile: (path) =>
+          path === '/srv/demo/common.yaml'
+            ? yaml(['services:', '  shared:', '    image: busybox', '    user: "1000"'])
+            : undefined,
+      },
+    );
+    expect(p.services.app?.user).toBe('1000');
+  });
+
+  it('reports a missing base and a cycle at the extends key', () => {
+    expect(
+      issues(
+        yaml([
+          'services:',
+          '  a:',
+          '    extends: b',
+          '  b:',
+          '    extends: a',
+          '  c:',
+          '    extends: nowhere',
+        ]),
+      ),
+    ).toEqual([
+      {
+        path: 'services.b.extends',
+        line: 5,
+        file: 'compose.yaml',
+        message: 'circular extends: compose.yaml:a -> compose.yaml:b -> compose.yaml:a',
+      },
+      {
+        path: 'services.c.extends',
+        line: 7,
+        file: 'compose.yaml',
+        message: 'cannot extend service c: service nowhere not found',
+      },
+    ]);
+  });
+});
+
+describe('loadProject: profiles', () => {
+  const content = yaml([
+    'services:',
+    '  web: { image: busybox }',
+    '  debug: { image: busybox, profiles: [debug] }',
+    '  tools: { image: busybox, profiles: [tools, debug] }',
+  ]);
+
+  it('leaves out services whose profiles are not active', () => {
+    const p = project(content);
+    expect(Object.keys(p.services)).toEqual(['web']);
+    expect(p.disabledServices).toEqual(['debug', 'tools']);
+  });
+
+  it('enables a profile from the options or COMPOSE_PROFILES', () => {
+    expect(Object.keys(project(content, { profiles: ['tools'] }).services)).toEqual([
+      'web',
+      'tools',
+    ]);
+    expect(
+      Object.keys(project(content, { environment: { COMPOSE_PROFILES: 'debug' } }).services),
+    ).toEqual(['web', 'debug', 'tools']);
+  });
+
+  it('refuses a dependency on a disabled service', () => {
+    const withDependency = content + '  app: { image: busybox, depends_on: [debug] }\n';
+    expect(issues(withDependency)).toEqual([
+      {
+        path: 'services.app.depends_on.debug',
+        line: 5,
+        file: 'compose.yaml',
+        message: 'depends on service debug, which is disabled by its profiles',
+      },
+    ]);
+  });
+});
+
+describe('loadProject: several files', () => {
+  const base = yaml([
+    'services:',
+    '  web:',
+    '    image: busybox',
+    '    command: [sleep, "1"]',
+    '    ports: ["8080:80", "9000:9000"]',
+    '    expose: ["3000"]',
+    '    dns: [1.1.1.1]',
+    '    environment: [A=1, B=2]',
+    '    labels: { keep: "yes", change: old }',
+    '    volumes: [data:/data, ./a:/conf]',
+    '    depends_on: [db]',
+    '    logging: { driver: json-file, options: { max-size: 1m } }',
+    '  db: { image: busybox }',
+    'volumes: { data: {}, other: {} }',
+  ]);
+  const override = yaml([
+    'services:',
+    '  web:',
+    '    image: busybox:2',
+    '    command: [sleep, "2"]',
+    '    ports: ["8080:80", "8443:443"]',
+    '    expose: ["3000", "3001"]',
+    '    dns: 8.8.8.8',
+    '    environment: { B: "20", C: "3" }',
+    '    labels: [change=new]',
+    '    volumes: [other:/data]',
+    '    depends_on: { db: { condition: service_healthy } }',
+    '    logging: { options: { max-file: "3" } }',
+  ]);
+
+  it('merges in order: scalars replaced, sequences appended, unique keys and mappings merged', () => {
+    const web = project([base, override]).services.web;
+    expect(web?.image).toBe('busybox:2');
+    expect(web?.command).toEqual(['sleep', '2']);
+    expect(web?.ports.map((p) => `${p.published}:${p.target}`)).toEqual([
+      '8080:80',
+      '9000:9000',
+      '8443:443',
+    ]);
+    expect(web?.expose).toEqual(['3000', '3001']);
+    expect(web?.dns).toEqual(['1.1.1.1', '8.8.8.8']);
+    expect(web?.environment).toEqual({ A: '1', B: '20', C: '3' });
+    expect(web?.labels).toEqual({ keep: 'yes', change: 'new' });
+    expect(
+      web?.volumes.map((v) => (v.type === 'volume' ? `${v.source}:${v.target}` : v.target)),
+    ).toEqual(['other:/data', '/conf']);
+    expect(web?.dependsOn.db?.condition).toBe('service_healthy');
+    expect(web?.logging).toEqual({
+      driver: 'json-file',
+      options: { 'max-size': '1m', 'max-file': '3' },
+    });
+  });
+
+  it('points an error in an override file at that file and line', () => {
+    expect(issues([base, yaml(['services:', '  web:', '    mem_limit: 1g'])])).toEqual([
+      {
+        path: 'services.web.mem_limit',
+        line: 3,
+        file: 'override-1.yaml',
+        message: 'mem_limit is not supported by Berth',
+      },
+    ]);
+  });
+});
+
+describe('loadProject: validation', () => {
+  it('reports the most specific schema error and every key outside the subset', () => {
+    const content = yaml([
+      'services:',
+      '  web:',
+      '    image: busybox',
+      '    imgae: typo',
+      '    cpus: 2',
+      '    ports:',
+      '      - target: 80',
+      '        published: 8080',
+      '        protocl: tcp',
+      '    healthcheck:',
+      '      test: [CMD, "true"]',
+      '      interval: soon',
+    ]);
+    expect(issues(content)).toEqual([
+      {
+        path: 'services.web.imgae',
+        line: 4,
+        file: 'compose.yaml',
+        message: 'additional property imgae is not allowed',
+      },
+      {
+        path: 'services.web.cpus',
+        line: 5,
+        file: 'compose.yaml',
+        message: 'cpus is not supported by Berth',
+      },
+      {
+        path: 'services.web.ports.0.protocl',
+        line: 9,
+        file: 'compose.yaml',
+        message: 'additional property protocl is not allowed',
+      },
+      {
+        path: 'services.web.healthcheck.interval',
+        line: 12,
+        file: 'compose.yaml',
+        message: 'must be a duration such as 1m30s',
+      },
+    ]);
+  });
+
+  it('reports references to undefined services, networks and volumes', () => {
+    const content = yaml([
+      'services:',
+      '  web:',
+      '    image: busybox',
+      '    depends_on: [db]',
+      '    networks: [front]',
+      '    volumes: [cache:/cache]',
+      '  worker:',
+      '    command: sleep 1',
+    ]);
+    expect(issues(content)).toEqual([
+      {
+        path: 'services.web.depends_on.db',
+        line: 4,
+        file: 'compose.yaml',
+        message: 'depends on undefined service db',
+      },
+      {
+        path: 'services.web.networks.front',
+        line: 5,
+        file: 'compose.yaml',
+        message: 'refers to undefined network front',
+      },
+      {
+        path: 'services.web.volumes.0',
+        line: 6,
+        file: 'compose.yaml',
+        message: 'refers to undefined volume cache',
+      },
+      {
+        path: 'services.worker',
+        line: 7,
+        file: 'compose.yaml',
+        message: 'has neither an image nor a build context specified',
+      },
+    ]);
+  });
+
+  it('needs a valid project name', () => {
+    expect(
+      issues(yaml(['services:', '  web: { image: busybox }']), { projectName: 'My App' }),
+    ).toEqual([
+      {
+        path: 'name',
+        line: 1,
+        file: 'compose.yaml',
+        message:
+          'project name "My App" must contain only lowercase letters, digits, dashes and underscores, and start with a letter or digit',
+      },
+    ]);
+  });
+});

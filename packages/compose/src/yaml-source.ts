@@ -1,0 +1,110 @@
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Document,
+  type Node,
+} from 'yaml';
+import { type ComposeIssue } from './compose-issue.js';
+import {
+  childLocation,
+  setChildLocation,
+  setOwnLocation,
+  type SourceLocation,
+} from './source-map.js';
+
+export interface ParsedYaml {
+  value: unknown;
+  issues: ComposeIssue[];
+}
+
+/**
+ * Parses one YAML file into plain values, recording the line of every key and sequence item.
+ * Anchors, aliases and `<<` merge keys are resolved as YAML 1.2 with merge keys, as Compose reads
+ * them; duplicate keys and syntax errors are issues at their line.
+ */
+export function parseYamlSource(file: string, content: string): ParsedYaml {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(content, { lineCounter, merge: true, uniqueKeys: true });
+  const issues: ComposeIssue[] = doc.errors.map((error) => ({
+    path: '',
+    line: error.linePos?.[0].line ?? 0,
+    file,
+    message: (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, ''),
+  }));
+  if (issues.length > 0) return { value: undefined, issues };
+  const at = (node: { range?: [number, number, number] | null } | null | undefined) =>
+    node?.range ? { file, line: lineCounter.linePos(node.range[0]).line } : undefined;
+  const value = convert(doc, doc.contents, at, issues, new Set());
+  return { value, issues };
+}
+
+type Locator = (
+  node: { range?: [number, number, number] | null } | null | undefined,
+) => SourceLocation | undefined;
+
+function convert(
+  doc: Document,
+  node: unknown,
+  at: Locator,
+  issues: ComposeIssue[],
+  resolving: Set<unknown>,
+): unknown {
+  if (node === null || node === undefined) return null;
+  if (isAlias(node)) {
+    const target = node.resolve(doc);
+    if (!target || resolving.has(target)) return null;
+    resolving.add(target);
+    try {
+      return convert(doc, target, at, issues, resolving);
+    } finally {
+      resolving.delete(target);
+    }
+  }
+  if (isScalar(node)) return node.value;
+  if (isSeq(node)) {
+    const list: unknown[] = [];
+    setOwnLocation(list, at(node));
+    node.items.forEach((item, index) => {
+      list.push(convert(doc, item, at, issues, resolving));
+      setChildLocation(list, index, at(item as Node));
+    });
+    return list;
+  }
+  if (isMap(node)) {
+    const mapping: Record<string, unknown> = {};
+    setOwnLocation(mapping, at(node));
+    const merged: Record<string, unknown>[] = [];
+    for (const pair of node.items) {
+      const keyNode = pair.key;
+      const key = isScalar(keyNode) ? keyNode.value : keyNode;
+      // With `merge: true` the parser marks a `<<` merge key with a symbol.
+      if (typeof key === 'symbol') {
+        const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+        for (const source of sources) {
+          const resolved = convert(doc, source, at, issues, resolving);
+          if (resolved && typeof resolved === 'object' && !Array.isArray(resolved)) {
+            merged.push(resolved as Record<string, unknown>);
+          }
+        }
+        continue;
+      }
+      const name = typeof key === 'string' ? key : String(key);
+      mapping[name] = convert(doc, pair.value, at, issues, resolving);
+      setChildLocation(mapping, name, at(keyNode as Node));
+    }
+    // Explicit keys win over merged ones, and earlier merge sources over later ones.
+    for (const source of merged) {
+      for (const [key, value] of Object.entries(source)) {
+        if (key in mapping) continue;
+        mapping[key] = value;
+        setChildLocation(mapping, key, childLocation(source, key));
+      }
+    }
+    return mapping;
+  }
+  return null;
+}
