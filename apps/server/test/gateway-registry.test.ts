@@ -72,8 +72,14 @@ describe('registry credentials stored in Berth reach the engine, never a client'
     expect(stored.body).toEqual({
       id: expect.any(String),
       name: 'fleet',
+      kind: 'v2',
       serverAddress: address,
       username,
+      hasPassword: true,
+      insecure: false,
+      caCert: null,
+      region: null,
+      access: { users: [], teams: [], hostIds: [] },
       createdAt: expect.any(String),
     });
 

@@ -29,6 +29,8 @@ export function errorTitle(code: ErrorCode): string {
       return 'The host connection failed';
     case 'ENGINE_ERROR':
       return 'The Docker engine returned an error';
+    case 'REGISTRY_ERROR':
+      return 'The registry returned an error';
     case 'DATABASE_UNAVAILABLE':
       return 'The database is unavailable — try again in a moment';
     case 'INTERNAL':

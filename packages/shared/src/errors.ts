@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'HOST_UNREACHABLE',
   'HOST_ERROR',
   'ENGINE_ERROR',
+  'REGISTRY_ERROR',
   'DATABASE_UNAVAILABLE',
   'INTERNAL',
 ] as const;
@@ -45,6 +46,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'HOST_ERROR':
       return 502;
     case 'ENGINE_ERROR':
+    case 'REGISTRY_ERROR':
       return 502;
     case 'DATABASE_UNAVAILABLE':
       return 503;

@@ -39,6 +39,7 @@ const ZEnv = z.object({
   BERTH_WEB: z.enum(['on', 'off']).default('on'),
   BERTH_WEB_DIR: z.string().optional(),
   BERTH_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  BERTH_ECR_ENDPOINT: z.url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -59,6 +60,8 @@ export interface Config {
   auditRetentionDays: number;
   web: { enabled: boolean; dir: string };
   trustProxy: boolean;
+  /** Where ECR's API is asked for registry passwords instead of AWS's regional endpoint. */
+  ecrEndpoint: string | null;
   logLevel: z.infer<typeof ZEnv>['LOG_LEVEL'];
   version: string;
 }
@@ -98,6 +101,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       dir: resolve(cwd, e.BERTH_WEB_DIR ?? defaultWebDir(cwd)),
     },
     trustProxy: e.BERTH_TRUST_PROXY === 'true',
+    ecrEndpoint: e.BERTH_ECR_ENDPOINT ?? null,
     logLevel: e.LOG_LEVEL,
     version: BERTH_VERSION,
   };

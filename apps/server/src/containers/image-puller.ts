@@ -5,9 +5,9 @@ import type { RegisteredEngine } from '../hosts/engine-registry.js';
 import { EngineError } from '../docker/engine-error.js';
 import { onJsonLines } from '../docker/json-lines.js';
 import { RealtimePublisher } from '../realtime/realtime-publisher.js';
-import { RegistriesService } from '../registries/registries.service.js';
-import { registryOfImage } from '../registries/registry-address.js';
+import { PrismaService } from '../database/prisma.service.js';
 import { authConfigOf, encodeAuthHeader } from '../registries/registry-auth-header.js';
+import { RegistryCredentialsService } from '../registries/registry-credentials.js';
 import { engineError } from './engine-error.js';
 
 /** Pulls can take minutes; only the first answer has a deadline. */
@@ -36,7 +36,8 @@ export interface PullWatcher {
 @Injectable()
 export class ImagePuller {
   constructor(
-    private readonly registries: RegistriesService,
+    private readonly credentials: RegistryCredentialsService,
+    private readonly prisma: PrismaService,
     private readonly publisher: RealtimePublisher,
   ) {}
 
@@ -50,10 +51,18 @@ export class ImagePuller {
     }
   }
 
+  /** The stored login the user watching the pull may use for it on this host, if any. */
+  private async loginFor(reference: string, userId: string, hostId: string) {
+    const user = await this.prisma.db.user.findUnique({
+      where: { id: userId },
+      select: { id: true, username: true, displayName: true, isAdmin: true },
+    });
+    return user ? this.credentials.forImage(reference, user, hostId) : null;
+  }
+
   async pull(engine: RegisteredEngine, image: string, watcher: PullWatcher): Promise<void> {
     const reference = withDefaultTag(image);
-    const registry = registryOfImage(reference);
-    const credentials = registry === null ? null : await this.registries.credentialsFor(registry);
+    const credentials = await this.loginFor(reference, watcher.userId, engine.hostId);
     const headers: Record<string, string> = credentials
       ? { 'x-registry-auth': encodeAuthHeader(authConfigOf(credentials)) }
       : {};

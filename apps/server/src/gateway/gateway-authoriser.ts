@@ -96,7 +96,10 @@ export class GatewayAuthoriser {
       throw error;
     }
     const headers = forwardHeaders(req);
-    Object.assign(headers, await this.registryAuth.headersFor(method, path, req.headers));
+    Object.assign(
+      headers,
+      await this.registryAuth.headersFor(method, path, req.headers, principal.user),
+    );
     const { owned } = decision;
     const mask = route?.masksSecrets && !this.policy.seesSecrets(principal);
     const rewrite = mask

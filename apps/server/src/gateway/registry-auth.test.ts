@@ -1,16 +1,29 @@
 import { describe, expect, it } from '@jest/globals';
-import type { RegistriesService, RegistryCredentials } from '../registries/registries.service.js';
+import type { IncomingHttpHeaders } from 'node:http';
+import { matchRegistry } from '../registries/registry-address.js';
+import type {
+  RegistryCredentials,
+  RegistryCredentialsService,
+} from '../registries/registry-credentials.js';
 import { type EnginePath, parseEnginePath } from './engine-path.js';
 import { RegistryAuth } from './registry-auth.js';
 
-/** Stored logins; the service's database side is covered by the gateway integration tests. */
-function authWith(stored: RegistryCredentials[]): RegistryAuth {
-  const registries = {
-    credentialsFor: (address: string) =>
-      Promise.resolve(stored.find((c) => c.serverAddress === address) ?? null),
-    allCredentials: () => Promise.resolve(stored),
+const CALLER = { id: 'u1', username: 'u1', displayName: '', isAdmin: true };
+
+/**
+ * Logins the caller may use; who may use which is `RegistryCredentialsService`'s, covered by the
+ * registries integration tests.
+ */
+function authWith(stored: RegistryCredentials[]) {
+  const credentials = {
+    forImage: (reference: string) => Promise.resolve(matchRegistry(stored, reference)),
+    forBuild: () => Promise.resolve(stored),
   };
-  return new RegistryAuth(registries as unknown as RegistriesService);
+  const auth = new RegistryAuth(credentials as unknown as RegistryCredentialsService);
+  return {
+    headersFor: (method: string, path: EnginePath, headers: IncomingHttpHeaders) =>
+      auth.headersFor(method, path, headers, CALLER),
+  };
 }
 
 function path(url: string): EnginePath {

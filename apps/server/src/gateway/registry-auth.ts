@@ -1,12 +1,12 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Injectable } from '@nestjs/common';
-import { RegistriesService } from '../registries/registries.service.js';
+import type { PrincipalUser } from '../auth/principal.js';
 import {
   type AuthConfig,
   authConfigOf,
   encodeAuthHeader,
 } from '../registries/registry-auth-header.js';
-import { registryOfImage } from '../registries/registry-address.js';
+import { RegistryCredentialsService } from '../registries/registry-credentials.js';
 import type { EnginePath } from './engine-path.js';
 import { matchEngineRoute } from './engine-routes.js';
 
@@ -23,40 +23,43 @@ const CREDENTIAL_FIELDS = new Set([
 
 /**
  * Puts stored registry credentials into pulls, pushes and builds on their way to the engine, so
- * the client never holds the password. Credentials the client sent itself are left alone.
+ * the client never holds the password: only the logins the caller may use on that host (see
+ * `RegistryCredentialsService`); others go anonymously and get the registry's own refusal.
+ * Credentials the client sent itself are left alone.
  */
 @Injectable()
 export class RegistryAuth {
-  constructor(private readonly registries: RegistriesService) {}
+  constructor(private readonly credentials: RegistryCredentialsService) {}
 
   async headersFor(
     method: string,
     path: EnginePath,
     headers: IncomingHttpHeaders,
+    caller: PrincipalUser,
   ): Promise<Record<string, string>> {
     const match = matchEngineRoute(method, path.route);
     const wants = match?.route.credentials;
     if (!wants) return {};
-    if (wants === 'build') return this.buildConfig(headers['x-registry-config']);
+    if (wants === 'build') return this.buildConfig(headers['x-registry-config'], caller, path);
     const image = wants === 'pull' ? pulledImage(path, headers) : match.named;
     if (image !== null) {
       if (isCredential(decode(headers['x-registry-auth']))) return {};
-      const registry = registryOfImage(image);
-      if (registry === null) return {};
-      const credentials = await this.registries.credentialsFor(registry);
-      return credentials ? { 'x-registry-auth': encodeAuthHeader(authConfigOf(credentials)) } : {};
+      const login = await this.credentials.forImage(image, caller, path.hostId);
+      return login ? { 'x-registry-auth': encodeAuthHeader(authConfigOf(login)) } : {};
     }
     return {};
   }
 
   /**
-   * A build may pull its base images from any registry, so it gets every stored login. Logins the
-   * client sent win for their registry; stored ones fill in the rest.
+   * A build may pull its base images from any registry, so it gets every login the caller may
+   * use. Logins the client sent win for their registry; stored ones fill in the rest.
    */
   private async buildConfig(
     header: string | string[] | undefined,
+    caller: PrincipalUser,
+    path: EnginePath,
   ): Promise<Record<string, string>> {
-    const all = await this.registries.allCredentials();
+    const all = await this.credentials.forBuild(caller, path.hostId);
     if (all.length === 0) return {};
     const sent = decode(header) ?? {};
     const merged: Record<string, unknown> = {};

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { normaliseRegistryAddress, registryOfImage } from './registry-address.js';
+import { matchRegistry, normaliseRegistryAddress, registryOfImage } from './registry-address.js';
 
 describe('registryOfImage', () => {
   it.each([
@@ -43,5 +43,41 @@ describe('normaliseRegistryAddress', () => {
     );
     expect(normaliseRegistryAddress('https://index.docker.io/v1/')).toBe('docker.io');
     expect(normaliseRegistryAddress('registry.hub.docker.com')).toBe('docker.io');
+  });
+});
+
+describe('matchRegistry', () => {
+  const stored = [
+    { serverAddress: 'ghcr.io' },
+    { serverAddress: 'ghcr.io/team' },
+    { serverAddress: 'ghcr.io/team/sub' },
+    { serverAddress: 'docker.io' },
+    { serverAddress: 'docker.io/acme' },
+    { serverAddress: '127.0.0.1:5000' },
+  ];
+  it.each([
+    ['ghcr.io/team/app:1', 'ghcr.io/team'],
+    ['ghcr.io/team/sub/app', 'ghcr.io/team/sub'],
+    ['ghcr.io/teamx/app', 'ghcr.io'],
+    ['ghcr.io/team', 'ghcr.io/team'],
+    ['busybox', 'docker.io'],
+    ['acme/app', 'docker.io/acme'],
+    ['index.docker.io/acme/app', 'docker.io/acme'],
+    ['registry-1.docker.io/library/busybox', 'docker.io'],
+    ['127.0.0.1:5000/x/y:1', '127.0.0.1:5000'],
+  ])('%s uses the login stored for %s', (image, address) => {
+    expect(matchRegistry(stored, image)?.serverAddress).toBe(address);
+  });
+
+  it.each(['quay.io/team/app', 'not a reference', '127.0.0.1:5001/x'])('%s uses none', (image) => {
+    expect(matchRegistry(stored, image)).toBeNull();
+  });
+});
+
+describe('normaliseRegistryAddress with a path prefix', () => {
+  it('keeps the prefix and drops the API version', () => {
+    expect(normaliseRegistryAddress('https://ghcr.io/team/')).toBe('ghcr.io/team');
+    expect(normaliseRegistryAddress('https://index.docker.io/acme')).toBe('docker.io/acme');
+    expect(normaliseRegistryAddress('registry.example.com/v2')).toBe('registry.example.com');
   });
 });

@@ -1,4 +1,4 @@
-import type { RegistryCredentials } from './registries.service.js';
+import type { RegistryCredentials } from './registry-credentials.js';
 
 /** The auth config the engine reads from `X-Registry-Auth` (and per registry in `X-Registry-Config`). */
 export type AuthConfig = Record<string, unknown>;

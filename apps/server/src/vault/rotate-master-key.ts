@@ -21,11 +21,14 @@ export async function rotateMasterKey(
         data: { secret: to.seal(from.open(host.secret ?? '')) },
       });
     }
-    const registries = await tx.registry.findMany({ select: { id: true, secret: true } });
+    const registries = await tx.registry.findMany({
+      where: { secret: { not: null } },
+      select: { id: true, secret: true },
+    });
     for (const registry of registries) {
       await tx.registry.update({
         where: { id: registry.id },
-        data: { secret: to.seal(from.open(registry.secret)) },
+        data: { secret: to.seal(from.open(registry.secret ?? '')) },
       });
     }
     return { hosts: hosts.length, registries: registries.length };

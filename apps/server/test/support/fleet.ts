@@ -24,6 +24,18 @@ export interface Fleet {
     hostKeyFingerprint: string;
   };
   registry: { address: string; username: string; password: string };
+  /**
+   * The registry with bearer-token auth and its token service; `reader` may pull but not push,
+   * delete or list the catalog. Null in a fleet started before it was added.
+   */
+  tokenRegistry: {
+    address: string;
+    username: string;
+    password: string;
+    reader: string;
+    readerPassword: string;
+    tokenService: string;
+  } | null;
   script: string;
 }
 
@@ -78,6 +90,16 @@ export function fleet(): Fleet {
       username: get('REGISTRY_USER'),
       password: get('REGISTRY_PASSWORD'),
     },
+    tokenRegistry: env.BERTH_FLEET_TOKEN_REGISTRY
+      ? {
+          address: get('TOKEN_REGISTRY'),
+          username: get('TOKEN_REGISTRY_USER'),
+          password: get('TOKEN_REGISTRY_PASSWORD'),
+          reader: get('TOKEN_REGISTRY_READER'),
+          readerPassword: get('TOKEN_REGISTRY_READER_PASSWORD'),
+          tokenService: get('TOKEN_SERVICE'),
+        }
+      : null,
     script: new URL('../../../../scripts/fleet/fleet.sh', import.meta.url).pathname,
   };
   return cached;
