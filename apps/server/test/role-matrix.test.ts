@@ -2,7 +2,7 @@ import { AsyncResource } from 'node:async_hooks';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { BERTH_LABELS, BUILT_IN_ROLES, PERMISSION_NAMES } from '@berth/shared';
+import { API_ROUTES, BERTH_LABELS, BUILT_IN_ROLES, PERMISSION_NAMES } from '@berth/shared';
 import { ENGINE_ROUTES } from '../src/gateway/engine-routes.js';
 import { type Cell, readRoleMatrix } from './role-matrix.js';
 import { PROBES, type Probe, type Seen } from './role-matrix.probes.js';
@@ -40,6 +40,13 @@ function sourceFiles(dir: string): string[] {
     if (entry.isDirectory()) return sourceFiles(path);
     return entry.name.endsWith('.ts') ? [path] : [];
   });
+}
+
+/** REST routes that declare the permission: the server checks it before their handlers run. */
+function restRoutesNeeding(permission: string): string[] {
+  return API_ROUTES.filter((route) => route.permission === permission).map(
+    (route) => `${route.method} ${route.path}`,
+  );
 }
 
 function engineRoutesNeeding(permission: string): string[] {
@@ -89,7 +96,8 @@ describe('the expected matrix (role-matrix.md)', () => {
   it('marks REST or socket.io for every permission the server checks outside the gateway', () => {
     const unmarked = PERMISSION_NAMES.filter((permission) => {
       const channels = rowOf(permission)?.channels ?? [];
-      const checked = serverFilesNaming(permission).length > 0;
+      const checked =
+        serverFilesNaming(permission).length > 0 || restRoutesNeeding(permission).length > 0;
       return checked && !channels.includes('rest') && !channels.includes('socket');
     });
     expect(unmarked).toEqual([]);
@@ -123,8 +131,9 @@ describe('every role × permission on a real engine', () => {
         // `none yet`: nothing may check it, or this cell would be claimed without being tested.
         expect({
           engineRoutes: engineRoutesNeeding(permission),
+          restRoutes: restRoutesNeeding(permission),
           server: serverFilesNaming(permission),
-        }).toEqual({ engineRoutes: [], server: [] });
+        }).toEqual({ engineRoutes: [], restRoutes: [], server: [] });
         return;
       }
       const seen: Record<string, string> = {};

@@ -224,7 +224,7 @@ export const IDENTITY_ROUTES = {
   },
   getHostPolicy: {
     method: 'get',
-    path: '/api/hosts/{id}/policy',
+    path: '/api/hosts/{hostId}/policy',
     permission: 'host.manage',
     tag: 'hosts',
     summary: "The host's security policy (global administrators or host.manage)",
@@ -233,7 +233,7 @@ export const IDENTITY_ROUTES = {
   },
   setHostPolicy: {
     method: 'put',
-    path: '/api/hosts/{id}/policy',
+    path: '/api/hosts/{hostId}/policy',
     permission: 'host.manage',
     tag: 'hosts',
     summary: "Replace the host's security policy; omitted fields take the safe default",

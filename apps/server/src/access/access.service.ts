@@ -3,7 +3,7 @@ import { isBuiltInRole, isPermission, type Permission, ROLE_DEFINITIONS } from '
 import type { PrincipalUser } from '../auth/principal.js';
 import { ClusterBus } from '../database/cluster-bus.js';
 import { PrismaService } from '../database/prisma.service.js';
-import { HostAccess, type Reach } from './host-access.js';
+import { HostAccess, type HostGrant, type Reach } from './host-access.js';
 
 const CACHE_TTL_MS = 2_000;
 
@@ -43,6 +43,16 @@ export class AccessService {
       if (this.cache.get(key) === entry) this.cache.delete(key);
     });
     return access;
+  }
+
+  /**
+   * Whether the user holds `permission` on the host (`HostAccess.require`: 404 when the host is
+   * hidden, 403 naming the permission). Global administrators hold every permission everywhere;
+   * whether the host exists is then for the caller to find out.
+   */
+  async require(user: PrincipalUser, hostId: string, permission: Permission): Promise<HostGrant> {
+    if (user.isAdmin) return { hostId, permission, reach: 'all', teamIds: [] };
+    return (await this.forHost(user, hostId)).require(permission);
   }
 
   invalidate(): void {

@@ -6,23 +6,23 @@ import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import { HostPolicyService } from './host-policy.service.js';
 
-/** Signed-in users reach it; the service admits global administrators and `host.manage`. */
+/** Global administrators and holders of `host.manage` on the host (the routes' permission). */
 @Controller()
 export class HostPolicyController {
   constructor(private readonly policies: HostPolicyService) {}
 
   @Route(ROUTES.getHostPolicy)
-  get(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<THostPolicy> {
-    return this.policies.get(id, principal);
+  get(@Param('hostId') hostId: string): Promise<THostPolicy> {
+    return this.policies.get(hostId);
   }
 
   @Route(ROUTES.setHostPolicy)
   put(
-    @Param('id') id: string,
+    @Param('hostId') hostId: string,
     @Body() body: THostPolicyInput,
     @CurrentPrincipal() principal: Principal,
     @Req() req: Request,
   ): Promise<THostPolicy> {
-    return this.policies.put(id, body, principal, req);
+    return this.policies.put(hostId, body, principal, req);
   }
 }

@@ -13,7 +13,6 @@ import type { Principal } from '../auth/principal.js';
 import { AppError } from '../common/app-error.js';
 import { LOGGER } from '../common/logger.js';
 import { PrismaService } from '../database/prisma.service.js';
-import { AccessService } from './access.service.js';
 
 /**
  * Each host's security policy (what containers created by anyone but a global administrator may
@@ -23,7 +22,6 @@ import { AccessService } from './access.service.js';
 export class HostPolicyService {
   constructor(
     private readonly prisma: PrismaService,
-    private readonly access: AccessService,
     private readonly audit: AuditLog,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
@@ -39,8 +37,9 @@ export class HostPolicyService {
     return DEFAULT_HOST_POLICY;
   }
 
-  async get(hostId: string, principal: Principal): Promise<THostPolicy> {
-    await this.authorise(hostId, principal);
+  /** Who may read or replace it is the routes' `host.manage`, checked before these run. */
+  async get(hostId: string): Promise<THostPolicy> {
+    await this.requireHost(hostId);
     return this.of(hostId);
   }
 
@@ -50,7 +49,7 @@ export class HostPolicyService {
     principal: Principal,
     req: IncomingMessage,
   ): Promise<THostPolicy> {
-    await this.authorise(hostId, principal);
+    await this.requireHost(hostId);
     const policy = ZHostPolicy.parse(input);
     const before = await this.of(hostId);
     await this.audit.change(async (tx) => {
@@ -75,21 +74,13 @@ export class HostPolicyService {
     return policy;
   }
 
-  /** Global administrators, or `host.manage` on this host; a host the caller cannot see is a 404. */
-  private async authorise(hostId: string, principal: Principal): Promise<void> {
+  /** A global administrator may name a host that does not exist; nobody else gets this far. */
+  private async requireHost(hostId: string): Promise<void> {
     const host = await this.prisma.db.host.findUnique({
       where: { id: hostId },
       select: { id: true },
     });
     if (!host) throw AppError.notFound('host');
-    if (principal.user.isAdmin) return;
-    const access = await this.access.forHost(principal.user, hostId);
-    if (!access.visible) throw AppError.notFound('host');
-    if (!access.can('host.manage')) {
-      throw new AppError('FORBIDDEN', 'requires host.manage on this host', {
-        missing: 'host.manage',
-      });
-    }
   }
 }
 

@@ -27,9 +27,14 @@ const METHODS: Record<HttpMethod, RequestMethod> = {
  * Binds a handler to its contract route, so its path, status, access level and schemas are
  * written once, in `packages/shared`: `@Route(ROUTES.createTeam)` on a method of a controller
  * that has no prefix of its own. `@Body()` and `@Query()` of the handler are parsed with the
- * route's schemas and answer 400 naming every failing field, as `@Body({ schema })` does.
+ * route's schemas and answer 400 naming every failing field, as `@Body({ schema })` does. The
+ * route's `permission` is checked on its `{hostId}` by `AuthGuard` before the handler runs.
  */
 export function Route(route: ApiRoute): MethodDecorator {
+  // The guard reads the host from `hostId`: a permission on a route without it could not be checked.
+  if (route.permission && !route.path.includes('{hostId}')) {
+    throw new Error(`contract route ${route.path} declares a permission but has no {hostId}`);
+  }
   return applyDecorators(
     RequestMapping({ method: METHODS[route.method], path: nestPath(route.path) }),
     // The contract's default is 200 for every method; Nest's would be 201 for a POST.

@@ -49,7 +49,12 @@ export class ContainerCreateService {
       caller,
       entry,
       async (beforeEngine) => {
-        const permit = await this.access.require(caller.principal, hostId, 'container.create');
+        const permit = await this.access.require(
+          caller.principal,
+          hostId,
+          'container.create',
+          caller.grant,
+        );
         const owner = await this.access.ownerOf(permit);
         const body = toCreateBody(request, { owner: owner.userId, team: soleTeam(owner.teamIds) });
         await this.policy.check(permit.user, permit.engine, body, requestFieldOf);

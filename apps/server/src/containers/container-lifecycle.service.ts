@@ -55,9 +55,9 @@ export interface ActionOptions {
 
 /**
  * Start, stop, restart, kill, pause, unpause, remove, rename, update; inspect, top and changes.
- * Each checks its permission on the host and the container's ownership, and each change is
- * audited with its own action, whatever the outcome: journaled before the engine is asked, and
- * settled with the engine's answer.
+ * Each needs its permission on the host (checked by its route, or here for bulk actions) and the
+ * container's ownership, and each change is audited with its own action, whatever the outcome:
+ * journaled before the engine is asked, and settled with the engine's answer.
  */
 @Injectable()
 export class ContainerLifecycleService {
@@ -159,6 +159,7 @@ export class ContainerLifecycleService {
       hostId,
       ref,
       'container.inspect',
+      caller.grant,
     );
     const inspect = await this.engine(permit, () =>
       permit.engine.client.inspectContainer(container.id),
@@ -172,6 +173,7 @@ export class ContainerLifecycleService {
       hostId,
       ref,
       'container.inspect',
+      caller.grant,
     );
     const top = await this.engine(permit, () => permit.engine.client.topContainer(container.id));
     return { titles: top?.Titles ?? [], processes: top?.Processes ?? [] };
@@ -183,6 +185,7 @@ export class ContainerLifecycleService {
       hostId,
       ref,
       'container.inspect',
+      caller.grant,
     );
     const changes = await this.engine(permit, () =>
       permit.engine.client.containerChanges(container.id),
@@ -224,7 +227,13 @@ export class ContainerLifecycleService {
     permission: Permission,
     entry: { target: string; details?: Record<string, unknown> },
   ): Promise<{ permit: HostPermit; container: ContainerRef }> {
-    const found = await this.access.requireContainer(caller.principal, hostId, ref, permission);
+    const found = await this.access.requireContainer(
+      caller.principal,
+      hostId,
+      ref,
+      permission,
+      caller.grant,
+    );
     entry.target = found.container.name;
     entry.details = { ...entry.details, id: found.container.id };
     return found;
