@@ -6,7 +6,7 @@ import { copyMapping, deepCopy, isMapping } from './source-map.js';
 /** Reads another compose file named by `extends.file`, already parsed and interpolated. */
 export type ExtendsFileLoader = (
   file: string,
-) => { tree: Record<string, unknown> } | { issues: ComposeIssue[] };
+) => { tree: Record<string, unknown> } | { issues: ComposeIssue[] } | { missing: true };
 
 /**
  * Resolves `extends` in one file's services, in place: each extending service becomes its base
@@ -46,6 +46,10 @@ export function applyExtends(
     let base: Record<string, unknown> | undefined;
     if (typeof spec.file === 'string') {
       const loaded = loadFile(spec.file);
+      if ('missing' in loaded) {
+        issues.push(issueAt(tree, file, where, `extends file ${spec.file} not found`));
+        return undefined;
+      }
       if ('issues' in loaded) {
         issues.push(...loaded.issues);
         return undefined;

@@ -57,6 +57,9 @@ export function loadProject(options: LoadOptions): LoadResult {
   const unset = new Set<string>();
 
   const issues: ComposeIssue[] = [];
+  // A file whose YAML parses goes on to the later steps even when a variable is missing, so that
+  // one answer lists every problem; values that failed to interpolate are not reported again.
+  const interpolationIssues: ComposeIssue[] = [];
   type Loaded = { tree: Record<string, unknown> } | { issues: ComposeIssue[] };
   const loadTree = (name: string, content: string): Loaded => {
     const parsed = parseYamlSource(name, content);
@@ -66,20 +69,16 @@ export function loadProject(options: LoadOptions): LoadResult {
         issues: [{ path: '', line: 1, file: name, message: 'a compose file must be a mapping' }],
       };
     }
-    const found = interpolateTree(parsed.value, name, lookup, unset);
-    if (found.length > 0) return { issues: found };
+    interpolationIssues.push(...interpolateTree(parsed.value, name, lookup, unset));
     return { tree: parsed.value };
   };
-  const extendsFiles = new Map<string, Loaded>();
+  const extendsFiles = new Map<string, Loaded | { missing: true }>();
   const loadExtendsFile = (file: string) => {
     const cached = extendsFiles.get(file);
     if (cached) return cached;
     const given = options.files.find((source) => source.name === file);
     const content = given?.content ?? readFile(posix.resolve(workingDir, file));
-    const loaded: Loaded =
-      content === undefined
-        ? { issues: [{ path: '', line: 0, file, message: `extends file ${file} not found` }] }
-        : loadTree(file, content);
+    const loaded = content === undefined ? { missing: true as const } : loadTree(file, content);
     extendsFiles.set(file, loaded);
     return loaded;
   };
@@ -97,19 +96,30 @@ export function loadProject(options: LoadOptions): LoadResult {
   if (options.files.length === 0) {
     issues.push({ path: '', line: 0, message: 'no compose file given' });
   }
-  if (issues.length > 0) return { ok: false, issues, warnings: unsetWarnings(unset) };
+  if (issues.length > 0) {
+    return {
+      ok: false,
+      issues: [...issues, ...interpolationIssues],
+      warnings: unsetWarnings(unset),
+    };
+  }
 
   const tree = trees
     .slice(1)
     .reduce<unknown>((merged, next) => mergeTrees(merged, next), enforceUnicity(trees[0], []));
   warnings.push(...unsetWarnings(unset));
 
+  issues.push(...interpolationIssues);
+  const reported = new Set(interpolationIssues.map((issue) => issue.path));
   const { violation, unknownKeys } = validateComposeSpec(tree);
-  if (violation) issues.push(issueAt(tree, undefined, violation.path, violation.message));
+  if (violation && !reported.has(formatPath(violation.path))) {
+    issues.push(issueAt(tree, undefined, violation.path, violation.message));
+    reported.add(formatPath(violation.path));
+  }
   const unknownToSpec = new Set(unknownKeys.map(formatPath));
   for (const problem of validateSubset(tree)) {
     const path = formatPath(problem.path);
-    if (violation && path === formatPath(violation.path)) continue;
+    if (reported.has(path)) continue;
     // A key the specification does not know is a mistake, not a feature Berth lacks.
     const message =
       problem.unknownKey !== undefined && unknownToSpec.has(path)

@@ -64,7 +64,13 @@ function convert(
       resolving.delete(target);
     }
   }
-  if (isScalar(node)) return node.value;
+  if (isScalar(node)) {
+    // `0440` is octal to Compose (Go's YAML reads a leading zero as YAML 1.1 did): file modes.
+    if (node.type === 'PLAIN' && typeof node.source === 'string' && /^0[0-7]+$/.test(node.source)) {
+      return parseInt(node.source, 8);
+    }
+    return node.value;
+  }
   if (isSeq(node)) {
     const list: unknown[] = [];
     setOwnLocation(list, at(node));
