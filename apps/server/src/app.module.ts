@@ -69,6 +69,10 @@ import { ContainerInventory } from './inventory/container-inventory.js';
 import { FleetSummaryController } from './inventory/fleet-summary.controller.js';
 import { FleetSummaryService } from './inventory/fleet-summary.service.js';
 import { ResourceListService } from './inventory/resource-list.service.js';
+import { ImageAccess } from './images/image-access.js';
+import { ImageTransferService } from './images/image-transfer.service.js';
+import { ImagesController } from './images/images.controller.js';
+import { ImagesService } from './images/images.service.js';
 import { ResourceListsController } from './inventory/resource-lists.controller.js';
 import { ConsoleHandlers } from './realtime/console-handlers.js';
 import { ConsoleSessions } from './realtime/console-sessions.js';
@@ -120,6 +124,7 @@ export class AppModule {
         NetworksController,
         VolumesController,
         ResourceListsController,
+        ImagesController,
       ],
       providers: [
         { provide: CONFIG, useValue: config },
@@ -160,6 +165,9 @@ export class AppModule {
         ContainerInventory,
         FleetSummaryService,
         ResourceListService,
+        ImageAccess,
+        ImagesService,
+        ImageTransferService,
         ContainerAccess,
         ContainerAudit,
         ContainerListService,

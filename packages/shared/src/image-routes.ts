@@ -19,6 +19,7 @@ export const IMAGE_ROUTES = {
   pullImages: {
     method: 'post',
     path: '/api/images/pull',
+    audit: 'image.pull',
     tag: 'images',
     summary:
       'Pull an image to one or several hosts (image.pull on each); stored registry logins are added by the server; progress over socket.io (image.pull)',
@@ -31,6 +32,7 @@ export const IMAGE_ROUTES = {
     method: 'post',
     path: '/api/hosts/{hostId}/images/prune',
     permission: 'image.delete',
+    audit: 'image.prune',
     tag: 'images',
     summary: 'Remove dangling (or all unused) images of a host; answers the space reclaimed',
     access: 'user',
@@ -42,6 +44,7 @@ export const IMAGE_ROUTES = {
     method: 'post',
     path: '/api/hosts/{hostId}/images/push',
     permission: 'image.push',
+    audit: 'image.push',
     tag: 'images',
     summary:
       'Push a tag to its registry with the stored login; progress over socket.io (image.push)',
@@ -72,6 +75,7 @@ export const IMAGE_ROUTES = {
     method: 'post',
     path: '/api/hosts/{hostId}/images/{id}/tag',
     permission: 'image.push',
+    audit: 'image.tag',
     tag: 'images',
     summary: 'Give an image another name and tag',
     access: 'user',
@@ -82,6 +86,7 @@ export const IMAGE_ROUTES = {
     method: 'delete',
     path: '/api/hosts/{hostId}/images/{id}',
     permission: 'image.delete',
+    audit: 'image.remove',
     tag: 'images',
     summary: 'Remove an image or one of its tags; force, noprune as the engine takes them',
     access: 'user',

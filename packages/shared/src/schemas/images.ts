@@ -75,6 +75,8 @@ export type TRemoveImageResponse = z.infer<typeof ZRemoveImageResponse>;
 export const ZPruneImagesRequest = z.object({
   /** `dangling`: untagged images only; `unused`: every image no container uses. */
   mode: z.enum(['dangling', 'unused']).default('dangling'),
+  /** Only images carrying each of these labels (`key` or `key=value`), as `--filter label=`. */
+  labels: z.array(z.string().min(1).max(512)).max(20).optional(),
 });
 export type TPruneImagesRequest = z.input<typeof ZPruneImagesRequest>;
 
