@@ -91,7 +91,7 @@ describe('fixtures', () => {
         target: '/etc/site-index.html',
         readOnly: true,
         propagation: 'rprivate',
-        createHostPath: true,
+        createHostPath: false,
       },
       { type: 'tmpfs', target: '/run/scratch', readOnly: false, sizeBytes: 16 * 1024 ** 2 },
     ]);

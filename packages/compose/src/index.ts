@@ -10,3 +10,14 @@ export { containerName } from './normalize.js';
 export { parseDotEnv, DotEnvError } from './dotenv.js';
 export { substitute, InterpolationError, type VariableLookup } from './interpolation.js';
 export { parseBytes, parseDuration } from './units.js';
+export { serviceConfigHash, canonicalJson } from './service-hash.js';
+export {
+  containerCreatePlan,
+  COMPOSE_LABEL,
+  type ContainerCreateBody,
+  type ContainerCreateOptions,
+  type ContainerCreatePlan,
+  type EndpointSettings,
+  type HostConfig,
+  type Mount,
+} from './container-create.js';

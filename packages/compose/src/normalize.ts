@@ -328,7 +328,7 @@ function normalizeVolume(
         readOnly,
         ...(v.bind?.propagation ? { propagation: v.bind.propagation } : {}),
         ...(v.bind?.selinux ? { selinux: v.bind.selinux } : {}),
-        createHostPath: v.bind?.create_host_path ?? true,
+        createHostPath: v.bind?.create_host_path ?? false,
       };
     case 'tmpfs': {
       const tmpfs = 'tmpfs' in v ? v.tmpfs : undefined;
