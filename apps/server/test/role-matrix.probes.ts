@@ -378,6 +378,130 @@ const restProbes: Probe[] = [
   },
 ];
 
+/** The network and volume REST routes of one host. */
+const resourceProbes: Probe[] = [
+  {
+    permission: 'network.list',
+    channel: 'rest',
+    name: 'GET /api/hosts/:host/networks/:id',
+    on: 'network',
+    run: async (w, as, target) =>
+      fromRest(await rest(w, as, 'GET', `/api/hosts/:host/networks/${target!.id}`)),
+  },
+  {
+    permission: 'network.create',
+    channel: 'rest',
+    name: 'POST /api/hosts/:host/networks',
+    on: 'create',
+    run: async (w, as) => {
+      const answer = await rest(w, as, 'POST', '/api/hosts/:host/networks', {
+        name: w.name('rest-net'),
+        labels: { 'test.run': w.run },
+      });
+      return created(w, fromRest(answer), 'network', (answer.body as { id?: string }).id);
+    },
+  },
+  {
+    permission: 'network.connect',
+    channel: 'rest',
+    name: 'POST /api/hosts/:host/networks/:id/connect',
+    on: 'fresh-network',
+    run: async (w, as, target, whose) => {
+      const container = await w.target('fresh', whose);
+      const path = `/api/hosts/:host/networks/${target!.id}/connect`;
+      const answer = await rest(w, as, 'POST', path, { container: container.id });
+      await w.engine.getNetwork(target!.id).remove();
+      return fromRest(answer);
+    },
+  },
+  {
+    permission: 'network.delete',
+    channel: 'rest',
+    name: 'DELETE /api/hosts/:host/networks/:id',
+    on: 'fresh-network',
+    run: async (w, as, target) =>
+      fromRest(await rest(w, as, 'DELETE', `/api/hosts/:host/networks/${target!.id}`)),
+  },
+  {
+    permission: 'volume.list',
+    channel: 'rest',
+    name: 'GET /api/hosts/:host/volumes/:name',
+    on: 'volume',
+    run: async (w, as, target) =>
+      fromRest(await rest(w, as, 'GET', `/api/hosts/:host/volumes/${target!.id}`)),
+  },
+  {
+    permission: 'volume.create',
+    channel: 'rest',
+    name: 'POST /api/hosts/:host/volumes',
+    on: 'create',
+    run: async (w, as) => {
+      const name = w.name('rest-vol');
+      const answer = await rest(w, as, 'POST', '/api/hosts/:host/volumes', {
+        name,
+        labels: { 'test.run': w.run },
+      });
+      return created(w, fromRest(answer), 'volume', name);
+    },
+  },
+  {
+    permission: 'volume.delete',
+    channel: 'rest',
+    name: 'DELETE /api/hosts/:host/volumes/:name',
+    on: 'fresh-volume',
+    run: async (w, as, target) =>
+      fromRest(await rest(w, as, 'DELETE', `/api/hosts/:host/volumes/${target!.id}`)),
+  },
+  {
+    permission: 'volume.browse',
+    channel: 'rest',
+    name: 'GET /api/hosts/:host/volumes/:name/files?path=/',
+    on: 'volume',
+    run: async (w, as, target) =>
+      fromRest(await rest(w, as, 'GET', `/api/hosts/:host/volumes/${target!.id}/files?path=/`)),
+  },
+];
+
+/** The image REST routes of one host; images belong to nobody, so every probe acts on the host. */
+const imageProbes: Probe[] = [
+  {
+    permission: 'image.list',
+    channel: 'rest',
+    name: 'GET /api/hosts/:host/images/:image/history',
+    on: 'host',
+    run: async (w, as) =>
+      fromRest(
+        await rest(w, as, 'GET', `/api/hosts/:host/images/${encodeURIComponent(w.image)}/history`),
+      ),
+  },
+  {
+    permission: 'image.push',
+    channel: 'rest',
+    name: 'POST /api/hosts/:host/images/:image/tag',
+    on: 'host',
+    run: async (w, as) => {
+      const reference = `${w.name('rest-tag')}:1`;
+      const path = `/api/hosts/:host/images/${encodeURIComponent(w.image)}/tag`;
+      const seen = fromRest(await rest(w, as, 'POST', path, { reference }));
+      if (seen.kind === 'allowed') await w.engine.getImage(reference).remove();
+      return seen;
+    },
+  },
+  {
+    permission: 'image.delete',
+    channel: 'rest',
+    name: 'POST /api/hosts/:host/images/prune (only images of a label no image has)',
+    on: 'host',
+    run: async (w, as) =>
+      fromRest(
+        await rest(w, as, 'POST', '/api/hosts/:host/images/prune', {
+          mode: 'unused',
+          labels: [`berth-matrix-none=${w.run}`],
+        }),
+      ),
+  },
+];
+
 function lifecycle(
   permission: Permission,
   action: string,
@@ -747,6 +871,8 @@ function consoleProbe(event: 'console.exec' | 'console.attach'): Probe {
 
 export const PROBES: readonly Probe[] = [
   ...restProbes,
+  ...imageProbes,
+  ...resourceProbes,
   ...gatewayProbes,
   ...cliProbes,
   ...socketProbes,

@@ -29,6 +29,7 @@ export const PERMISSIONS = {
   'volume.list': 'List and inspect volumes',
   'volume.create': 'Create volumes',
   'volume.delete': 'Remove and prune volumes',
+  'volume.browse': "Browse and download a volume's files (read-only)",
   'plugin.list': 'List and inspect plugins',
   'plugin.install': 'Install, enable, disable, configure and remove plugins',
   'system.info': 'Read engine info, version, disk usage and events',

@@ -85,6 +85,7 @@ export const ROLE_DEFINITIONS: Record<BuiltInRole, RoleDefinition> = {
       'network.delete',
       'volume.create',
       'volume.delete',
+      'volume.browse',
       'stack.deploy',
       'stack.delete',
       'registry.use',

@@ -6,6 +6,7 @@ import { readEngineAnswer } from './engine-answer.js';
 import type { EngineConnection, EngineRequest } from './engine-connection.js';
 import { EngineError } from './engine-error.js';
 import { EngineEvents } from './engine-events.js';
+import { type HijackOutcome, hijackEngine } from './engine-hijack.js';
 import {
   type EngineCall,
   openEngineStream,
@@ -50,7 +51,7 @@ export interface EngineInfo {
   ContainersStopped?: number;
   Images?: number;
   CgroupVersion?: string;
-  Swarm?: { LocalNodeState?: string };
+  Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean };
 }
 
 /**
@@ -111,6 +112,14 @@ export class EngineClient {
   /** A hijacked call (exec start, attach): the raw socket once the engine switched protocols. */
   upgrade(call: EngineCall): Promise<{ socket: Duplex; head: Buffer }> {
     return openEngineUpgrade(this.connection, call);
+  }
+
+  /** A hijacked call relayed as it comes (the gateway): `hijackEngine` on this host's connection. */
+  hijack(
+    request: EngineRequest & { body?: Buffer | string | undefined },
+    outcome: HijackOutcome,
+  ): ClientRequest {
+    return hijackEngine(this.connection, request, outcome);
   }
 
   // Host facts.
@@ -244,6 +253,29 @@ export class EngineClient {
     return classified(this.docker.getNetwork(network).connect(body));
   }
 
+  /** `POST /networks/create`; the new network's id. */
+  async createNetwork(body: Docker.NetworkCreateOptions): Promise<string> {
+    const network = await classified(this.docker.createNetwork(body));
+    return network.id;
+  }
+
+  removeNetwork(ref: string): Promise<unknown> {
+    return classified(this.docker.getNetwork(ref).remove());
+  }
+
+  disconnectNetwork(
+    network: string,
+    body: { Container: string; Force?: boolean },
+  ): Promise<unknown> {
+    return classified(this.docker.getNetwork(network).disconnect(body));
+  }
+
+  /** `POST /networks/prune`: the names of the networks removed. */
+  async pruneNetworks(filters: Record<string, string[]> = {}): Promise<string[]> {
+    const answer = await classified(this.docker.pruneNetworks({ filters }));
+    return answer.NetworksDeleted ?? [];
+  }
+
   async listVolumes(): Promise<Docker.VolumeInspectInfo[]> {
     const { Volumes } = await classified(this.docker.listVolumes());
     return Volumes ?? [];
@@ -253,8 +285,25 @@ export class EngineClient {
     return classified(this.docker.getVolume(name).inspect());
   }
 
-  createVolume(body: { Name: string; Labels: Record<string, string> }): Promise<unknown> {
+  createVolume(body: {
+    Name: string;
+    Labels: Record<string, string>;
+    Driver?: string;
+    DriverOpts?: Record<string, string>;
+  }): Promise<unknown> {
     return classified(this.docker.createVolume(body));
+  }
+
+  removeVolume(name: string, force = false): Promise<unknown> {
+    return classified(this.docker.getVolume(name).remove({ force }));
+  }
+
+  /** `POST /volumes/prune`: the names of the volumes removed and the bytes given back. */
+  async pruneVolumes(
+    filters: Record<string, string[]> = {},
+  ): Promise<{ removed: string[]; spaceReclaimed: number }> {
+    const answer = await classified(this.docker.pruneVolumes({ filters }));
+    return { removed: answer.VolumesDeleted ?? [], spaceReclaimed: answer.SpaceReclaimed ?? 0 };
   }
 }
 
