@@ -1,6 +1,8 @@
 import { type ComposeIssue } from './compose-issue.js';
 import { issueAt } from './interpolate-tree.js';
 import { extendService } from './merge.js';
+import { posix } from 'node:path';
+import { parseShortVolume } from './short-syntax.js';
 import { copyMapping, deepCopy, isMapping } from './source-map.js';
 
 /** Reads another compose file named by `extends.file`, already parsed and interpolated. */
@@ -86,11 +88,50 @@ export function applyExtends(
     }
     const own = copyMapping(service);
     delete own.extends;
-    const merged = extendService(deepCopy(base), own, name) as Record<string, unknown>;
+    const inherited = deepCopy(base);
+    if (typeof spec.file === 'string') rebasePaths(inherited, posix.dirname(spec.file));
+    const merged = extendService(inherited, own, name) as Record<string, unknown>;
     services[name] = merged;
     done.add(name);
     return merged;
   };
   for (const name of Object.keys(services)) resolve(name, [`${file}:${name}`]);
   return issues;
+}
+
+/**
+ * Relative paths in a service taken from another file are relative to that file: rebase the build
+ * context, env files and bind sources onto its folder, as Compose does.
+ */
+function rebasePaths(service: Record<string, unknown>, dir: string): void {
+  if (dir === '.' || dir === '') return;
+  const rebase = (path: string) => {
+    if (path.startsWith('/') || path.startsWith('~') || path.includes('://')) return path;
+    const joined = posix.join(dir, path);
+    // Keep the leading `./` that marks a short-syntax bind source.
+    return joined.startsWith('.') ? joined : `./${joined}`;
+  };
+  if (typeof service.build === 'string') service.build = rebase(service.build);
+  else if (isMapping(service.build) && typeof service.build.context === 'string') {
+    service.build.context = rebase(service.build.context);
+  } else if (isMapping(service.build)) service.build.context = dir;
+  if (typeof service.env_file === 'string') service.env_file = rebase(service.env_file);
+  else if (Array.isArray(service.env_file)) {
+    service.env_file.forEach((entry, i, list) => {
+      if (typeof entry === 'string') list[i] = rebase(entry);
+      else if (isMapping(entry) && typeof entry.path === 'string') entry.path = rebase(entry.path);
+    });
+  }
+  if (Array.isArray(service.volumes)) {
+    service.volumes.forEach((entry, i, list) => {
+      if (typeof entry === 'string') {
+        const parsed = parseShortVolume(entry);
+        if (parsed?.type === 'bind' && parsed.source) {
+          list[i] = [rebase(parsed.source), ...entry.split(':').slice(1)].join(':');
+        }
+      } else if (isMapping(entry) && entry.type === 'bind' && typeof entry.source === 'string') {
+        entry.source = rebase(entry.source);
+      }
+    });
+  }
 }

@@ -50,6 +50,13 @@ describe('loadProject: YAML', () => {
     ]);
   });
 
+  it('refuses YAML tags it does not implement rather than reading them as values', () => {
+    const content = yaml(['services:', '  web:', '    image: busybox', '    ports: !reset []']);
+    expect(issues(content)).toEqual([
+      { path: '', line: 4, file: 'compose.yaml', message: 'the YAML tag !reset is not supported' },
+    ]);
+  });
+
   it('resolves anchors and merge keys, and ignores x- extension fields', () => {
     const p = project(
       yaml([
@@ -166,6 +173,36 @@ describe('loadProject: extends', () => {
       },
     );
     expect(p.services.app?.user).toBe('1000');
+  });
+
+  it('rebases the relative paths of a service taken from another folder', () => {
+    const p = project(
+      yaml(['services:', '  app:', '    extends: { file: common/base.yaml, service: base }']),
+      {
+        readFile: (path) =>
+          ({
+            '/srv/demo/common/base.yaml': yaml([
+              'services:',
+              '  base:',
+              '    build: ./ctx',
+              '    env_file: [base.env]',
+              '    volumes: [./conf:/conf:ro]',
+            ]),
+            '/srv/demo/common/base.env': 'FROM_BASE=1\n',
+          })[path],
+      },
+    );
+    expect(p.services.app?.build?.context).toBe('/srv/demo/common/ctx');
+    expect(p.services.app?.environment).toEqual({ FROM_BASE: '1' });
+    expect(p.services.app?.volumes).toEqual([
+      {
+        type: 'bind',
+        source: '/srv/demo/common/conf',
+        target: '/conf',
+        readOnly: true,
+        createHostPath: true,
+      },
+    ]);
   });
 
   it('reports a missing base and a cycle at the extends key', () => {
@@ -303,6 +340,33 @@ describe('loadProject: several files', () => {
 });
 
 describe('loadProject: validation', () => {
+  it('picks the most specific error among oneOf branches, as compose-go does', () => {
+    // build is a string or a mapping: the mapping branch's unknown key is the real mistake.
+    const content = yaml([
+      'services:',
+      '  web:',
+      '    build:',
+      '      context: .',
+      '      dockerfil: x',
+    ]);
+    expect(issues(content)).toEqual([
+      {
+        path: 'services.web.build.dockerfil',
+        line: 5,
+        file: 'compose.yaml',
+        message: 'additional property dockerfil is not allowed',
+      },
+    ]);
+  });
+
+  it('warns that version is obsolete', () => {
+    const result = load(yaml(["version: '3.9'", 'services:', '  web: { image: busybox }']));
+    expect(result).toMatchObject({
+      ok: true,
+      warnings: ['the attribute `version` is obsolete, it will be ignored'],
+    });
+  });
+
   it('reports the most specific schema error and every key outside the subset', () => {
     const content = yaml([
       'services:',

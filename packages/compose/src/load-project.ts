@@ -130,6 +130,9 @@ export function loadProject(options: LoadOptions): LoadResult {
   if (issues.length > 0) return { ok: false, issues: byLine(issues), warnings };
 
   const root = tree as Record<string, unknown>;
+  if ('version' in root) {
+    warnings.push('the attribute `version` is obsolete, it will be ignored');
+  }
   const projectName =
     options.projectName ??
     variables.values.COMPOSE_PROJECT_NAME ??

@@ -33,8 +33,19 @@ export function parseYamlSource(file: string, content: string): ParsedYaml {
     path: '',
     line: error.linePos?.[0].line ?? 0,
     file,
-    message: (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, ''),
+    message: firstLine(error.message),
   }));
+  // An unknown tag (`!reset`, `!override` and the like) would otherwise be read as a plain value.
+  for (const warning of doc.warnings) {
+    const message = firstLine(warning.message);
+    const tag = /^Unresolved tag: (.*)$/.exec(message)?.[1];
+    issues.push({
+      path: '',
+      line: warning.linePos?.[0].line ?? 0,
+      file,
+      message: tag ? `the YAML tag ${tag} is not supported` : message,
+    });
+  }
   if (issues.length > 0) return { value: undefined, issues };
   const at = (node: { range?: [number, number, number] | null } | null | undefined) =>
     node?.range ? { file, line: lineCounter.linePos(node.range[0]).line } : undefined;
@@ -113,4 +124,9 @@ function convert(
     return mapping;
   }
   return null;
+}
+
+/** The yaml package's message without the position and code excerpt it appends. */
+function firstLine(message: string): string {
+  return (message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
 }
