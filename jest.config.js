@@ -18,6 +18,7 @@ const common = {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
     '^@berth/shared$': '<rootDir>/packages/shared/src/index.ts',
+    '^@berth/compose$': '<rootDir>/packages/compose/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
 };

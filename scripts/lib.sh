@@ -13,10 +13,10 @@ ensure_node_modules() {
   fi
 }
 
-# Builds shared, server and web when any of their sources is newer than the last build.
+# Builds shared, compose, server and web when any of their sources is newer than the last build.
 build_if_stale() {
   local stamp=.build-stamp
-  if [ -f "$stamp" ] && [ -z "$(find packages/shared/src apps/server/src apps/web/app apps/web/components apps/web/lib \
+  if [ -f "$stamp" ] && [ -z "$(find packages/shared/src packages/compose/src apps/server/src apps/web/app apps/web/components apps/web/lib \
         prisma/models.prisma apps/web/next.config.ts package-lock.json -newer "$stamp" -print -quit 2>/dev/null)" ] &&
      [ -f apps/server/dist/main.js ] && [ -f apps/web/.next/BUILD_ID ]; then
     return 0
