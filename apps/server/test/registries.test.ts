@@ -324,6 +324,16 @@ describe('registries of every kind, browsed and used by who may use them', () =>
         });
         expect(access.status).toBe(200);
         expect(access.body.access).toEqual({ users: [allowed.id], teams: [], hostIds: [] });
+        const db = berth.server.app.get(PrismaService).db;
+        const record = await db.auditEvent.findFirst({
+          where: { action: 'registry.access', target: name },
+          orderBy: { id: 'desc' },
+        });
+        expect(JSON.parse(record?.details ?? '{}')).toMatchObject({
+          users: [allowed.id],
+          teams: [],
+          hostIds: [],
+        });
 
         await dockerOk(allowed.gw, ['tag', fleet().image, ref]);
         expect(await dockerOk(allowed.gw, ['push', ref])).toMatch(/1: digest: sha256:/);
@@ -344,6 +354,21 @@ describe('registries of every kind, browsed and used by who may use them', () =>
           serverAddress: target.address,
           username: target.username,
         });
+        // Access through a team: the stranger joins one that is given it.
+        const team = await api<{ id: string }>('POST', '/api/teams', {
+          body: { name: `team-${kind}-${RUN}` },
+        });
+        const joined = await api('POST', `/api/teams/${team.body.id}/members`, {
+          body: { userId: stranger.id },
+        });
+        expect(joined.status).toBe(200);
+        await api('PUT', `/api/registries/${registry.id}/access`, {
+          body: { users: [], teams: [team.body.id] },
+        });
+        expect(await credentials.forImage(ref, await asUser(stranger.id), hostId)).toMatchObject({
+          username: target.username,
+        });
+        expect(await credentials.forImage(ref, await asUser(allowed.id), hostId)).toBeNull();
         await api('PUT', `/api/registries/${registry.id}/access`, {
           body: { users: [allowed.id], teams: [], hostIds: [otherHostId] },
         });

@@ -12,7 +12,13 @@ import { AppError } from '../common/app-error.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { EngineRegistry } from '../hosts/engine-registry.js';
 import { RegistriesService } from './registries.service.js';
-import { hostOf, matchRegistry, normaliseRegistryAddress, prefixOf } from './registry-address.js';
+import {
+  hostOf,
+  matchRegistry,
+  normaliseRegistryAddress,
+  prefixOf,
+  repositoryOfImage,
+} from './registry-address.js';
 import { RegistryClient, RegistryError, type ManifestBody } from './registry-client.js';
 import { RegistryCredentialsService, type StoredRegistry } from './registry-credentials.js';
 import { EcrTokens } from './ecr-tokens.js';
@@ -239,26 +245,13 @@ export class RegistryBrowser {
         ];
         for (const reference of references) {
           if (matchRegistry([registry], reference) !== registry) continue;
-          const name = repositoryName(reference);
+          const name = repositoryOfImage(reference)?.path;
           if (name) seen.add(name);
         }
       }),
     );
     return [...seen].sort();
   }
-}
-
-/** The repository path of a reference (`host/team/app:1@sha256:…` → `team/app`). */
-function repositoryName(reference: string): string | null {
-  const withoutDigest = reference.split('@')[0] ?? '';
-  const slash = withoutDigest.indexOf('/');
-  const afterHost =
-    slash > 0 && /[.:]|^localhost$/.test(withoutDigest.slice(0, slash))
-      ? withoutDigest.slice(slash + 1)
-      : withoutDigest;
-  const name = afterHost.replace(/:[\w][\w.-]*$/, '');
-  if (name === '' || name === '<none>') return null;
-  return name.includes('/') || afterHost !== withoutDigest ? name : `library/${name}`;
 }
 
 async function createdOf(
