@@ -10,13 +10,3 @@ export interface ComposeIssue {
   message: string;
   file?: string;
 }
-
-/** Thrown by the loader when a project cannot be built; carries every issue found. */
-export class ComposeError extends Error {
-  constructor(readonly issues: ComposeIssue[]) {
-    super(
-      issues.map((issue) => `${issue.path || '(root)'}:${issue.line}: ${issue.message}`).join('\n'),
-    );
-    this.name = 'ComposeError';
-  }
-}

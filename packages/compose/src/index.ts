@@ -1,4 +1,4 @@
-export { ComposeError, type ComposeIssue } from './compose-issue.js';
+export { type ComposeIssue } from './compose-issue.js';
 export {
   loadProject,
   type ComposeSource,

@@ -138,6 +138,51 @@ describe('loadProject: interpolation', () => {
   });
 });
 
+describe('loadProject: env_file', () => {
+  const envFiles: Record<string, string> = {
+    '/srv/demo/app.env': 'FROM_FILE=1\nOVERRIDDEN=file\nREF=${TAG:-none}\n',
+    '/srv/demo/raw.env': 'RAW="kept as is" # not a comment\nDOLLAR=$HOME\n',
+  };
+  const content = yaml([
+    'services:',
+    '  web:',
+    '    image: busybox',
+    '    env_file:',
+    '      - app.env',
+    '      - path: raw.env',
+    '        format: raw',
+    '      - path: optional.env',
+    '        required: false',
+    '    environment: { OVERRIDDEN: service }',
+  ]);
+
+  it('reads env files in order under the service environment, raw ones as written', () => {
+    const web = project(content, { readFile: (path) => envFiles[path] }).services.web;
+    expect(web?.environment).toEqual({
+      FROM_FILE: '1',
+      OVERRIDDEN: 'service',
+      REF: 'none',
+      RAW: '"kept as is" # not a comment',
+      DOLLAR: '$HOME',
+    });
+  });
+
+  it('reports a required env file that is missing', () => {
+    expect(
+      issues(content, {
+        readFile: (path) => (path === '/srv/demo/app.env' ? undefined : envFiles[path]),
+      }),
+    ).toEqual([
+      {
+        path: 'services.web.env_file.0',
+        line: 5,
+        file: 'compose.yaml',
+        message: 'env file /srv/demo/app.env not found',
+      },
+    ]);
+  });
+});
+
 describe('loadProject: extends', () => {
   const base = yaml([
     'services:',

@@ -227,6 +227,10 @@ function resolveEnvironment(
       if (file.required !== false) report(at('env_file', i), `env file ${path} not found`);
       return;
     }
+    if (file.format === 'raw') {
+      Object.assign(environment, parseRawEnv(content));
+      return;
+    }
     try {
       Object.assign(environment, parseDotEnv(content, ctx.lookup));
     } catch (error) {
@@ -236,6 +240,16 @@ function resolveEnvironment(
   });
   Object.assign(environment, resolveDictionary(s.environment, ctx.lookup));
   return environment;
+}
+
+/** `format: raw`: every `KEY=VALUE` line taken as written, no quotes, comments or variables. */
+function parseRawEnv(content: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of content.split(/\r?\n/)) {
+    const eq = line.indexOf('=');
+    if (eq > 0) out[line.slice(0, eq)] = line.slice(eq + 1);
+  }
+  return out;
 }
 
 /** A list or mapping of KEY=VALUE; a key without a value is taken from the variables or dropped. */
