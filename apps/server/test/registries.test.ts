@@ -1,6 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, request, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type {
   TRegistry,
@@ -181,6 +186,71 @@ describe('registries of every kind, browsed and used by who may use them', () =>
       body: { name: 'nowhere', kind: 'v2', serverAddress: `no-such-registry-${RUN}.invalid:5000` },
     });
     expect(unknown.body).toEqual({ ok: false, message: expect.stringMatching(/unknown host/) });
+  });
+
+  it('a registry behind TLS with a CA of its own: refused without the CA, verified with it', async () => {
+    // The password registry behind a TLS front whose self-signed certificate names 127.0.0.1.
+    const dir = mkdtempSync(join(tmpdir(), 'berth-registry-tls-'));
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-subj',
+        '/CN=berth test registry',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
+    const cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
+    const [host, port] = fleet().registry.address.split(':');
+    const front = createTlsServer({ key: readFileSync(join(dir, 'key.pem')), cert }, (req, res) => {
+      const upstream = request(
+        { host, port: Number(port), path: req.url, method: req.method, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      req.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+    try {
+      const { username, password } = fleet().registry;
+      const body = {
+        name: 'tls front',
+        kind: 'v2',
+        serverAddress: `127.0.0.1:${(front.address() as AddressInfo).port}`,
+        username,
+        password,
+      };
+      const test = async (extra: Record<string, unknown>) =>
+        (
+          await api<TRegistryTestResult>('POST', '/api/registries/test', {
+            body: { ...body, ...extra },
+          })
+        ).body;
+      const unverified = await test({});
+      expect(unverified.ok).toBe(false);
+      expect(unverified.message).toMatch(/certificate/i);
+      expect(await test({ caCert: cert.trim() })).toMatchObject({ ok: true });
+      expect(await test({ insecure: true })).toMatchObject({ ok: true });
+      // Another CA (host c's) does not vouch for it.
+      expect(await test({ caCert: fleet().c.ca.trim() })).toMatchObject({ ok: false });
+    } finally {
+      front.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   describe.each(CASES)(

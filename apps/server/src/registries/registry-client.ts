@@ -47,7 +47,8 @@ const TOKENS = new LRUCache<string, string>({ max: 2_000, ttlAutopurge: false })
  * A client of one registry's distribution API (`/v2/`): basic auth, or the bearer-token flow of
  * the `WWW-Authenticate: Bearer realm,service,scope` challenge with tokens cached until they
  * expire. TLS is verified against the system's roots plus the registry's own CA; `insecure` allows
- * unverified TLS and plain HTTP, which loopback registries get as the engine gives them.
+ * unverified TLS and plain HTTP. Loopback registries may answer plain HTTP, as the engine lets
+ * them, but a certificate they present is still verified unless the registry is insecure.
  */
 export class RegistryClient {
   private readonly agent: Agent;
@@ -248,6 +249,9 @@ export class RegistryClient {
         return response;
       } catch (error) {
         lastError = error;
+        // A registry that speaks TLS with a certificate that does not verify is not retried
+        // over plain HTTP: its certificate is the answer.
+        if (isCertificateError(error)) break;
       }
     }
     throw new RegistryError(`${this.endpoint.host}: ${reachError(lastError)}`, null);
@@ -347,6 +351,14 @@ function reachError(error: unknown): string {
   if (code === 'ECONNREFUSED') return 'connection refused';
   if (error instanceof Error && error.name === 'TimeoutError') return 'no answer in time';
   return code ? `${message} (${code})` : message;
+}
+
+function isCertificateError(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: string; message?: string } } | null)?.cause;
+  return (
+    /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(cause?.code ?? '') ||
+    /certificate/i.test(cause?.message ?? '')
+  );
 }
 
 function isLoopback(host: string): boolean {
