@@ -1,21 +1,32 @@
-import type { TCreateHostRequest, THost, TUpdateHostRequest } from '@berth/shared';
+import {
+  ZCreateHostRequest,
+  ZUpdateHostRequest,
+  type TCreateHostRequest,
+  type THost,
+  type TUpdateHostRequest,
+} from '@berth/shared';
+import type { Resolver } from 'react-hook-form';
+import { requestResolver } from './form-errors';
+
+/*
+ * The host forms (react-hook-form) hold plain strings shaped like the request (`tls.cert`,
+ * `ssh.privateKey`), so the schema's and the API's field errors land on the fields they name.
+ * `toCreateHostRequest` / `toUpdateHostRequest` make the request, which the resolvers check with
+ * ZCreateHostRequest / ZUpdateHostRequest before anything is sent.
+ */
 
 export type HostScheme = 'unix' | 'tcp' | 'ssh';
 
-/** What the host forms hold: plain strings, turned into a request only on submit. */
 export interface HostFormValues {
   name: string;
   url: string;
+  /** Comma-separated. */
   tags: string;
   group: string;
   /** tcp:// only: connect with client certificates instead of plain TCP. */
   useTls: boolean;
-  tlsCa: string;
-  tlsCert: string;
-  tlsKey: string;
-  tlsSkipVerify: boolean;
-  sshPrivateKey: string;
-  sshPassphrase: string;
+  tls: { ca: string; cert: string; key: string; skipVerify: boolean };
+  ssh: { privateKey: string; passphrase: string };
   /** Fingerprint or public key line to pin; empty pins the key presented first (or keeps it). */
   sshHostKey: string;
 }
@@ -26,12 +37,8 @@ export const EMPTY_HOST_FORM: HostFormValues = {
   tags: '',
   group: '',
   useTls: true,
-  tlsCa: '',
-  tlsCert: '',
-  tlsKey: '',
-  tlsSkipVerify: false,
-  sshPrivateKey: '',
-  sshPassphrase: '',
+  tls: { ca: '', cert: '', key: '', skipVerify: false },
+  ssh: { privateKey: '', passphrase: '' },
   sshHostKey: '',
 };
 
@@ -44,7 +51,7 @@ export function hostFormValuesOf(host: THost): HostFormValues {
     tags: host.tags.join(', '),
     group: host.group ?? '',
     useTls: host.kind === 'tls',
-    tlsSkipVerify: host.tlsSkipVerify,
+    tls: { ...EMPTY_HOST_FORM.tls, skipVerify: host.tlsSkipVerify },
   };
 }
 
@@ -62,20 +69,15 @@ function parseTags(tags: string): string[] {
 
 const optional = (value: string) => (value.trim() === '' ? undefined : value);
 
-function tlsOf(values: HostFormValues): TCreateHostRequest['tls'] {
-  return {
-    ca: optional(values.tlsCa),
-    cert: values.tlsCert,
-    key: values.tlsKey,
-    skipVerify: values.tlsSkipVerify,
-  };
+function tlsOf({ tls }: HostFormValues): TCreateHostRequest['tls'] {
+  return { ca: optional(tls.ca), cert: tls.cert, key: tls.key, skipVerify: tls.skipVerify };
 }
 
-function sshOf(values: HostFormValues): TCreateHostRequest['ssh'] {
-  return { privateKey: values.sshPrivateKey, passphrase: optional(values.sshPassphrase) };
+function sshOf({ ssh }: HostFormValues): TCreateHostRequest['ssh'] {
+  return { privateKey: ssh.privateKey, passphrase: optional(ssh.passphrase) };
 }
 
-/** The create/test body; still to be validated with ZCreateHostRequest. */
+/** The create/test body; the resolver checks it with ZCreateHostRequest. */
 export function toCreateHostRequest(values: HostFormValues): TCreateHostRequest {
   const scheme = schemeOf(values.url);
   return {
@@ -90,14 +92,14 @@ export function toCreateHostRequest(values: HostFormValues): TCreateHostRequest 
 }
 
 /**
- * The edit body; still to be validated with ZUpdateHostRequest. Secrets are sent only when new
+ * The edit body; the resolver checks it with ZUpdateHostRequest. Secrets are sent only when new
  * ones were typed, because leaving them out keeps the stored ones.
  */
 export function toUpdateHostRequest(values: HostFormValues, host: THost): TUpdateHostRequest {
   const replacesTls =
     (host.kind === 'tls' || host.kind === 'tcp') &&
-    (values.tlsCert.trim() !== '' || values.tlsKey.trim() !== '');
-  const replacesSsh = host.kind === 'ssh' && values.sshPrivateKey.trim() !== '';
+    (values.tls.cert.trim() !== '' || values.tls.key.trim() !== '');
+  const replacesSsh = host.kind === 'ssh' && values.ssh.privateKey.trim() !== '';
   return {
     name: values.name,
     tags: parseTags(values.tags),
@@ -106,4 +108,15 @@ export function toUpdateHostRequest(values: HostFormValues, host: THost): TUpdat
     ssh: replacesSsh ? sshOf(values) : undefined,
     sshHostKey: host.kind === 'ssh' ? optional(values.sshHostKey) : undefined,
   };
+}
+
+export const createHostResolver: Resolver<HostFormValues, unknown, TCreateHostRequest> =
+  requestResolver(ZCreateHostRequest, toCreateHostRequest);
+
+export function updateHostResolver(
+  host: THost,
+): Resolver<HostFormValues, unknown, TUpdateHostRequest> {
+  return requestResolver(ZUpdateHostRequest, (values: HostFormValues) =>
+    toUpdateHostRequest(values, host),
+  );
 }

@@ -1,96 +1,85 @@
 'use client';
 
-import { ZCreateHostRequest, type TCreateHostRequest } from '@berth/shared';
+import type { TCreateHostRequest } from '@berth/shared';
 import { PlugZap } from 'lucide-react';
-import { useState, type FormEvent } from 'react';
-import {
-  errorAt,
-  fieldErrorsFromError,
-  fieldErrorsFromIssues,
-  type FieldErrors,
-} from '@/lib/field-errors';
-import { EMPTY_HOST_FORM, schemeOf, toCreateHostRequest } from '@/lib/host-form';
+import { useRef } from 'react';
+import { focusFirstError, setServerErrors, submitForm } from '@/lib/form-errors';
+import { createHostResolver, EMPTY_HOST_FORM, schemeOf } from '@/lib/host-form';
 import { useCreateHost, useTestHostDraft } from '@/lib/queries';
 import { Button } from '../ui/button';
 import { ErrorNotice } from '../ui/error-notice';
 import { Panel } from '../ui/panel';
 import { TextField } from '../ui/text-field';
 import { ConnectionSecretsFields } from './connection-secrets-fields';
+import { HostLabelFields } from './host-label-fields';
 import { HostTestResultView } from './host-test-result-view';
-import { useHostFormValues } from './use-host-form-values';
+import { useHostForm } from './use-host-form';
 
 export function AddHostForm({ onDone }: { onDone: () => void }) {
-  const [values, set] = useHostFormValues(EMPTY_HOST_FORM);
-  const [invalid, setInvalid] = useState<FieldErrors>({});
+  const formRef = useRef<HTMLFormElement>(null);
+  const { form, values, set, errors } = useHostForm(EMPTY_HOST_FORM, createHostResolver);
   const create = useCreateHost();
   const test = useTestHostDraft();
-  const scheme = schemeOf(values.url);
   const failure = create.error ?? test.error;
-  const errors = { ...fieldErrorsFromError(failure), ...invalid };
 
-  /** Validates with the API's own schema; the request goes out only when it would pass. */
-  function validRequest(): TCreateHostRequest | null {
-    const parsed = ZCreateHostRequest.safeParse(toCreateHostRequest(values));
-    setInvalid(parsed.success ? {} : fieldErrorsFromIssues(parsed.error.issues));
-    return parsed.success ? parsed.data : null;
+  function answered() {
+    create.reset();
+    test.reset();
+  }
+
+  /** The API's field errors go on their fields, and the focus to the first of them. */
+  function onError(error: unknown) {
+    if (setServerErrors(form.setError, error)) focusFirstError(formRef.current);
   }
 
   function onTest() {
-    create.reset();
-    const request = validRequest();
-    if (request) test.mutate(request);
+    // Checked with the same schema as Save; nothing is sent while a field is invalid.
+    void form.handleSubmit(
+      (request: TCreateHostRequest) => {
+        answered();
+        test.mutate(request, { onError });
+      },
+      () => {
+        answered();
+        focusFirstError(formRef.current);
+      },
+    )();
   }
 
-  function onSave(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    test.reset();
-    const request = validRequest();
-    if (request) create.mutate(request, { onSuccess: onDone });
+  function onSave(request: TCreateHostRequest) {
+    answered();
+    create.mutate(request, { onSuccess: onDone, onError });
   }
 
   return (
     <Panel title="Add host">
-      <form onSubmit={onSave} noValidate className="flex flex-col gap-4">
+      <form
+        ref={formRef}
+        onSubmit={(event) => submitForm(event, form, onSave, answered)}
+        noValidate
+        className="flex flex-col gap-4"
+      >
         <div className="grid gap-3 md:grid-cols-2">
-          <TextField
-            label="Name"
-            autoFocus
-            autoComplete="off"
-            value={values.name}
-            onValueChange={(value) => set('name', value)}
-            error={errors.name}
-            placeholder="build-01"
-          />
-          <TextField
-            label="URL"
-            mono
-            autoComplete="off"
-            spellCheck={false}
-            value={values.url}
-            onValueChange={(value) => set('url', value)}
-            error={errors.url}
-            placeholder="tcp://10.0.0.5:2376"
-            hint="unix:///var/run/docker.sock, tcp://host:port or ssh://user@host[:port]"
-          />
-          <TextField
-            label="Tags"
-            autoComplete="off"
-            value={values.tags}
-            onValueChange={(value) => set('tags', value)}
-            error={errorAt(errors, 'tags')}
-            placeholder="prod, eu-west"
-            hint="Comma-separated."
-          />
-          <TextField
-            label="Group (optional)"
-            autoComplete="off"
-            value={values.group}
-            onValueChange={(value) => set('group', value)}
-            error={errors.group}
-            placeholder="production"
-          />
+          <HostLabelFields values={values} set={set} errors={errors} placeholders>
+            <TextField
+              label="URL"
+              mono
+              autoComplete="off"
+              spellCheck={false}
+              value={values.url}
+              onValueChange={(value) => set('url', value)}
+              error={errors.url}
+              placeholder="tcp://10.0.0.5:2376"
+              hint="unix:///var/run/docker.sock, tcp://host:port or ssh://user@host[:port]"
+            />
+          </HostLabelFields>
         </div>
-        <ConnectionSecretsFields scheme={scheme} values={values} onChange={set} errors={errors} />
+        <ConnectionSecretsFields
+          scheme={schemeOf(values.url)}
+          values={values}
+          onChange={set}
+          errors={errors}
+        />
         {test.data ? <HostTestResultView result={test.data} /> : null}
         {failure ? <ErrorNotice error={failure} /> : null}
         <div className="flex flex-wrap justify-end gap-2">

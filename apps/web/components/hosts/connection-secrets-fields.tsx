@@ -2,6 +2,7 @@
 
 import { errorAt, type FieldErrors } from '@/lib/field-errors';
 import type { HostFormValues, HostScheme } from '@/lib/host-form';
+import type { HostFieldSetter } from './use-host-form';
 import { CheckboxField } from '../ui/checkbox-field';
 import { TextField } from '../ui/text-field';
 import { PemField } from './pem-field';
@@ -10,7 +11,7 @@ import { WarningNote } from './warning-note';
 interface ConnectionSecretsFieldsProps {
   scheme: HostScheme | null;
   values: HostFormValues;
-  onChange: <K extends keyof HostFormValues>(key: K, value: HostFormValues[K]) => void;
+  onChange: HostFieldSetter;
   errors: FieldErrors;
   /** Editing: secrets are optional and replace the stored ones only when given. */
   replacing?: boolean;
@@ -43,8 +44,8 @@ export function ConnectionSecretsFields({
           <legend className="px-1 text-xs font-semibold text-muted">SSH</legend>
           <PemField
             label={replacing ? 'New private key' : 'Private key'}
-            value={values.sshPrivateKey}
-            onValueChange={(value) => onChange('sshPrivateKey', value)}
+            value={values.ssh.privateKey}
+            onValueChange={(value) => onChange('ssh.privateKey', value)}
             error={errorAt(errors, 'ssh.privateKey') ?? errors.ssh}
             hint={`OpenSSH or PEM format. The far side must have the docker CLI.${keep}`}
             placeholder="-----BEGIN OPENSSH PRIVATE KEY-----"
@@ -53,8 +54,8 @@ export function ConnectionSecretsFields({
             label="Passphrase (optional)"
             type="password"
             autoComplete="off"
-            value={values.sshPassphrase}
-            onValueChange={(value) => onChange('sshPassphrase', value)}
+            value={values.ssh.passphrase}
+            onValueChange={(value) => onChange('ssh.passphrase', value)}
             error={errorAt(errors, 'ssh.passphrase')}
           />
           <TextField
@@ -89,8 +90,8 @@ export function ConnectionSecretsFields({
             <>
               <PemField
                 label="CA certificate (optional)"
-                value={values.tlsCa}
-                onValueChange={(value) => onChange('tlsCa', value)}
+                value={values.tls.ca}
+                onValueChange={(value) => onChange('tls.ca', value)}
                 error={errorAt(errors, 'tls.ca')}
                 hint="Needed when the engine's certificate is not signed by a public CA."
                 placeholder={CERT_PLACEHOLDER}
@@ -98,16 +99,16 @@ export function ConnectionSecretsFields({
               <div className="grid gap-3 lg:grid-cols-2">
                 <PemField
                   label={replacing ? 'New client certificate' : 'Client certificate'}
-                  value={values.tlsCert}
-                  onValueChange={(value) => onChange('tlsCert', value)}
+                  value={values.tls.cert}
+                  onValueChange={(value) => onChange('tls.cert', value)}
                   error={errorAt(errors, 'tls.cert') ?? errors.tls}
                   hint={keep || undefined}
                   placeholder={CERT_PLACEHOLDER}
                 />
                 <PemField
                   label={replacing ? 'New client key' : 'Client key'}
-                  value={values.tlsKey}
-                  onValueChange={(value) => onChange('tlsKey', value)}
+                  value={values.tls.key}
+                  onValueChange={(value) => onChange('tls.key', value)}
                   error={errorAt(errors, 'tls.key')}
                   hint={keep || undefined}
                   placeholder={KEY_PLACEHOLDER}
@@ -115,11 +116,11 @@ export function ConnectionSecretsFields({
               </div>
               <CheckboxField
                 label="Skip server certificate verification"
-                checked={values.tlsSkipVerify}
-                onCheckedChange={(checked) => onChange('tlsSkipVerify', checked)}
+                checked={values.tls.skipVerify}
+                onCheckedChange={(checked) => onChange('tls.skipVerify', checked)}
                 hint={replacing ? 'Saved together with new certificates.' : undefined}
               />
-              {values.tlsSkipVerify ? (
+              {values.tls.skipVerify ? (
                 <WarningNote>
                   Any certificate will be accepted: whoever sits between Berth and this host can
                   impersonate it and take over the engine. Use only for testing.

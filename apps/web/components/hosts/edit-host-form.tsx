@@ -1,63 +1,45 @@
 'use client';
 
-import { ZUpdateHostRequest, type THost } from '@berth/shared';
-import { useState, type FormEvent } from 'react';
-import {
-  errorAt,
-  fieldErrorsFromError,
-  fieldErrorsFromIssues,
-  type FieldErrors,
-} from '@/lib/field-errors';
-import { hostFormValuesOf, schemeOf, toUpdateHostRequest } from '@/lib/host-form';
+import type { THost, TUpdateHostRequest } from '@berth/shared';
+import { useRef, useState } from 'react';
+import { focusFirstError, setServerErrors, submitForm } from '@/lib/form-errors';
+import { hostFormValuesOf, schemeOf, updateHostResolver } from '@/lib/host-form';
 import { useUpdateHost } from '@/lib/queries';
 import { Button } from '../ui/button';
 import { ErrorNotice } from '../ui/error-notice';
 import { Panel } from '../ui/panel';
-import { TextField } from '../ui/text-field';
 import { ConnectionSecretsFields } from './connection-secrets-fields';
-import { useHostFormValues } from './use-host-form-values';
+import { HostLabelFields } from './host-label-fields';
+import { useHostForm } from './use-host-form';
 
 /** Name, tags, group and, optionally, new credentials; the URL stays as registered. */
 export function EditHostForm({ host, onDone }: { host: THost; onDone: () => void }) {
-  const [values, set] = useHostFormValues(hostFormValuesOf(host));
-  const [invalid, setInvalid] = useState<FieldErrors>({});
+  const formRef = useRef<HTMLFormElement>(null);
+  // The host as the form opened on it: a refetch while editing does not reset what was typed.
+  const [resolver] = useState(() => updateHostResolver(host));
+  const { form, values, set, errors } = useHostForm(hostFormValuesOf(host), resolver);
   const update = useUpdateHost(host.id);
-  const errors = { ...fieldErrorsFromError(update.error), ...invalid };
 
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const parsed = ZUpdateHostRequest.safeParse(toUpdateHostRequest(values, host));
-    setInvalid(parsed.success ? {} : fieldErrorsFromIssues(parsed.error.issues));
-    if (parsed.success) update.mutate(parsed.data, { onSuccess: onDone });
+  function onSave(request: TUpdateHostRequest) {
+    update.reset();
+    update.mutate(request, {
+      onSuccess: onDone,
+      onError: (error) => {
+        if (setServerErrors(form.setError, error)) focusFirstError(formRef.current);
+      },
+    });
   }
 
   return (
     <Panel title="Edit host">
-      <form onSubmit={onSubmit} noValidate className="flex flex-col gap-4">
+      <form
+        ref={formRef}
+        onSubmit={(event) => submitForm(event, form, onSave, update.reset)}
+        noValidate
+        className="flex flex-col gap-4"
+      >
         <div className="grid gap-3 md:grid-cols-3">
-          <TextField
-            label="Name"
-            autoFocus
-            autoComplete="off"
-            value={values.name}
-            onValueChange={(value) => set('name', value)}
-            error={errors.name}
-          />
-          <TextField
-            label="Tags"
-            autoComplete="off"
-            value={values.tags}
-            onValueChange={(value) => set('tags', value)}
-            error={errorAt(errors, 'tags')}
-            hint="Comma-separated."
-          />
-          <TextField
-            label="Group (optional)"
-            autoComplete="off"
-            value={values.group}
-            onValueChange={(value) => set('group', value)}
-            error={errors.group}
-          />
+          <HostLabelFields values={values} set={set} errors={errors} />
         </div>
         <ConnectionSecretsFields
           scheme={schemeOf(host.url)}
