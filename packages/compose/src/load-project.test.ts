@@ -50,6 +50,25 @@ describe('loadProject: YAML', () => {
     ]);
   });
 
+  it('refuses a file whose aliases expand to billions of values', () => {
+    const levels = ['x-a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+    for (let i = 1; i < 9; i++) {
+      const previous = String.fromCharCode(96 + i);
+      const name = String.fromCharCode(97 + i);
+      levels.push(`x-${name}: &${name} [${Array(10).fill(`*${previous}`).join(', ')}]`);
+    }
+    const started = Date.now();
+    expect(issues(yaml([...levels, 'services: {}']))).toEqual([
+      {
+        path: '',
+        line: 1,
+        file: 'compose.yaml',
+        message: 'the file expands to more than 200000 values through its aliases',
+      },
+    ]);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
   it('refuses YAML tags it does not implement rather than reading them as values', () => {
     const content = yaml(['services:', '  web:', '    image: busybox', '    ports: !reset []']);
     expect(issues(content)).toEqual([

@@ -49,9 +49,20 @@ export function parseYamlSource(file: string, content: string): ParsedYaml {
   if (issues.length > 0) return { value: undefined, issues };
   const at = (node: { range?: [number, number, number] | null } | null | undefined) =>
     node?.range ? { file, line: lineCounter.linePos(node.range[0]).line } : undefined;
-  const value = convert(doc, doc.contents, at, issues, new Set());
+  const budget = { nodes: MAX_NODES };
+  const value = convert(doc, doc.contents, at, budget, new Set());
+  if (budget.nodes < 0) {
+    return {
+      value: undefined,
+      issues: [{ path: '', line: 1, file, message: ALIAS_BOMB }],
+    };
+  }
   return { value, issues };
 }
+
+// Aliases are expanded into copies: a few lines of anchors can stand for billions of values.
+const MAX_NODES = 200_000;
+const ALIAS_BOMB = `the file expands to more than ${MAX_NODES} values through its aliases`;
 
 type Locator = (
   node: { range?: [number, number, number] | null } | null | undefined,
@@ -61,16 +72,16 @@ function convert(
   doc: Document,
   node: unknown,
   at: Locator,
-  issues: ComposeIssue[],
+  budget: { nodes: number },
   resolving: Set<unknown>,
 ): unknown {
-  if (node === null || node === undefined) return null;
+  if (node === null || node === undefined || --budget.nodes < 0) return null;
   if (isAlias(node)) {
     const target = node.resolve(doc);
     if (!target || resolving.has(target)) return null;
     resolving.add(target);
     try {
-      return convert(doc, target, at, issues, resolving);
+      return convert(doc, target, at, budget, resolving);
     } finally {
       resolving.delete(target);
     }
@@ -86,7 +97,7 @@ function convert(
     const list: unknown[] = [];
     setOwnLocation(list, at(node));
     node.items.forEach((item, index) => {
-      list.push(convert(doc, item, at, issues, resolving));
+      list.push(convert(doc, item, at, budget, resolving));
       setChildLocation(list, index, at(item as Node));
     });
     return list;
@@ -102,7 +113,7 @@ function convert(
       if (typeof key === 'symbol') {
         const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
         for (const source of sources) {
-          const resolved = convert(doc, source, at, issues, resolving);
+          const resolved = convert(doc, source, at, budget, resolving);
           if (resolved && typeof resolved === 'object' && !Array.isArray(resolved)) {
             merged.push(resolved as Record<string, unknown>);
           }
@@ -110,7 +121,7 @@ function convert(
         continue;
       }
       const name = typeof key === 'string' ? key : String(key);
-      mapping[name] = convert(doc, pair.value, at, issues, resolving);
+      mapping[name] = convert(doc, pair.value, at, budget, resolving);
       setChildLocation(mapping, name, at(keyNode as Node));
     }
     // Explicit keys win over merged ones, and earlier merge sources over later ones.
