@@ -70,9 +70,14 @@ describe('loadProject: YAML', () => {
   });
 
   it('refuses YAML tags it does not implement rather than reading them as values', () => {
-    const content = yaml(['services:', '  web:', '    image: busybox', '    ports: !reset []']);
+    const content = yaml(['services:', '  web:', '    image: busybox', '    ports: !merge []']);
     expect(issues(content)).toEqual([
-      { path: '', line: 4, file: 'compose.yaml', message: 'the YAML tag !reset is not supported' },
+      {
+        path: '',
+        line: 4,
+        file: 'compose.yaml',
+        message: 'the YAML tag !merge is not supported',
+      },
     ]);
   });
 
@@ -389,6 +394,27 @@ describe('loadProject: several files', () => {
       driver: 'json-file',
       options: { 'max-size': '1m', 'max-file': '3' },
     });
+  });
+
+  it('applies !reset and !override from an override file (merge.md)', () => {
+    const web = project([
+      base,
+      yaml([
+        'services:',
+        '  web:',
+        '    ports: !override ["8443:443"]',
+        '    dns: !reset []',
+        '    environment:',
+        '      A: !reset null',
+        '    labels: !override { only: this }',
+        '    logging: !reset null',
+      ]),
+    ]).services.web;
+    expect(web?.ports.map((p) => `${p.published}:${p.target}`)).toEqual(['8443:443']);
+    expect(web?.dns).toEqual([]);
+    expect(web?.environment).toEqual({ B: '2' });
+    expect(web?.labels).toEqual({ only: 'this' });
+    expect(web?.logging).toBeUndefined();
   });
 
   it('points an error in an override file at that file and line', () => {

@@ -4,7 +4,7 @@ import { unknownKeyMessage, validateComposeSpec } from './compose-schema.js';
 import { DotEnvError, parseDotEnv } from './dotenv.js';
 import { applyExtends } from './extends.js';
 import { interpolateTree, issueAt } from './interpolate-tree.js';
-import { enforceUnicity, mergeTrees } from './merge.js';
+import { dropResets, enforceUnicity, mergeTrees } from './merge.js';
 import { type ComposeProject } from './model.js';
 import { normalizeProject } from './normalize.js';
 import { stripExtensions } from './extensions.js';
@@ -104,9 +104,11 @@ export function loadProject(options: LoadOptions): LoadResult {
     };
   }
 
-  const tree = trees
-    .slice(1)
-    .reduce<unknown>((merged, next) => mergeTrees(merged, next), enforceUnicity(trees[0], []));
+  const tree = dropResets(
+    trees
+      .slice(1)
+      .reduce<unknown>((merged, next) => mergeTrees(merged, next), enforceUnicity(trees[0], [])),
+  );
   warnings.push(...unsetWarnings(unset));
 
   issues.push(...interpolationIssues);

@@ -10,6 +10,11 @@ import { parseShortVolume } from './short-syntax.js';
 
 type Merger = (base: unknown, override: unknown, path: PathSegment[]) => unknown;
 
+/** A value tagged `!reset`: the key is removed from what the earlier files set. */
+export const RESET = Symbol('!reset');
+/** Mappings and sequences tagged `!override`: they replace the earlier value instead of merging. */
+export const OVERRIDDEN = new WeakSet<object>();
+
 /**
  * Merges an override file's tree into the base as compose-spec merge.md and compose-go's override
  * package do: mappings by key, sequences appended, scalars replaced; command, entrypoint and
@@ -50,6 +55,9 @@ export function pathMatches(path: readonly PathSegment[], pattern: string): bool
 }
 
 function mergeValue(base: unknown, override: unknown, path: PathSegment[]): unknown {
+  if (typeof override === 'object' && override !== null && OVERRIDDEN.has(override)) {
+    return override;
+  }
   const special = SPECIAL.find(([pattern]) => pathMatches(path, pattern));
   if (special) return special[1](base, override, path);
   if (override === null || override === undefined) return base;
@@ -70,6 +78,10 @@ function mergeMappings(
     setChildLocation(merged, key, childLocation(base, key));
   }
   for (const [key, value] of Object.entries(override)) {
+    if (value === RESET) {
+      delete merged[key];
+      continue;
+    }
     merged[key] = key in base ? mergeValue(base[key], value, [...path, key]) : value;
     setChildLocation(merged, key, childLocation(override, key) ?? childLocation(base, key));
   }
@@ -94,6 +106,7 @@ function toSequence(value: unknown): unknown[] {
   if (typeof value === 'string') return [value];
   if (!isMapping(value)) return [];
   const entries = Object.keys(value)
+    .filter((key) => value[key] !== RESET)
     .sort()
     .map((key) => {
       const item = value[key];
@@ -110,7 +123,45 @@ function scalar(value: unknown): string {
 }
 
 function toSequenceMerge(base: unknown, override: unknown): unknown {
-  return concat(toSequence(base), toSequence(override));
+  // `KEY: !reset null` in a mapping removes KEY from what the earlier files set.
+  const resets = isMapping(override)
+    ? Object.keys(override).filter((key) => override[key] === RESET)
+    : [];
+  const left = toSequence(base);
+  const kept = left.filter((entry) => !resets.includes(keyValue(entry) ?? ''));
+  const keptList = left.length === kept.length ? left : relocate(left, kept);
+  return concat(keptList, toSequence(override));
+}
+
+/** `subset` (items of `list`, in order) as a new list that keeps their locations. */
+function relocate(list: unknown[], subset: unknown[]): unknown[] {
+  const out: unknown[] = [];
+  let from = 0;
+  for (const item of subset) {
+    const index = list.indexOf(item, from);
+    setChildLocation(out, out.length, childLocation(list, index));
+    out.push(item);
+    from = index + 1;
+  }
+  setOwnLocation(out, ownLocation(list));
+  return out;
+}
+
+/** Removes what `!reset` left in a tree that had nothing earlier to reset. */
+export function dropResets(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    const kept = value.filter((item) => item !== RESET);
+    const list = kept.length === value.length ? value : relocate(value, kept);
+    list.forEach((item, i) => (list[i] = dropResets(item)));
+    return list;
+  }
+  if (isMapping(value)) {
+    for (const key of Object.keys(value)) {
+      if (value[key] === RESET) delete value[key];
+      else value[key] = dropResets(value[key]);
+    }
+  }
+  return value;
 }
 
 function mergeExtraHosts(base: unknown, override: unknown): unknown {

@@ -9,6 +9,7 @@ import {
   type Node,
 } from 'yaml';
 import { type ComposeIssue } from './compose-issue.js';
+import { OVERRIDDEN, RESET } from './merge.js';
 import {
   childLocation,
   setChildLocation,
@@ -39,6 +40,7 @@ export function parseYamlSource(file: string, content: string): ParsedYaml {
   for (const warning of doc.warnings) {
     const message = firstLine(warning.message);
     const tag = /^Unresolved tag: (.*)$/.exec(message)?.[1];
+    if (tag === '!reset' || tag === '!override') continue;
     issues.push({
       path: '',
       line: warning.linePos?.[0].line ?? 0,
@@ -74,8 +76,17 @@ function convert(
   at: Locator,
   budget: { nodes: number },
   resolving: Set<unknown>,
+  tagApplied = false,
 ): unknown {
   if (node === null || node === undefined || --budget.nodes < 0) return null;
+  // Compose's merge tags (merge.md): `!reset` removes, `!override` replaces instead of merging.
+  const tag = tagApplied ? undefined : (node as { tag?: string }).tag;
+  if (tag === '!reset') return RESET;
+  if (tag === '!override') {
+    const value = convert(doc, node, at, budget, resolving, true);
+    if (typeof value === 'object' && value !== null) OVERRIDDEN.add(value);
+    return value;
+  }
   if (isAlias(node)) {
     const target = node.resolve(doc);
     if (!target || resolving.has(target)) return null;
