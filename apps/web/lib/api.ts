@@ -145,8 +145,9 @@ type PathParamNames<P extends string> = P extends `${string}{${infer Name}}${inf
 type SchemaInput<S> = S extends { _zod: { input: infer I } } ? I : never;
 type SchemaOutput<S> = S extends { _zod: { output: infer O } } ? O : never;
 
-type ParamsOption<R extends ApiRoute> = string extends R['path']
-  ? { params: Record<string, string> }
+// A route whose path is not known literally (code over any route) may pass any parameters.
+type ParamsOption<R extends ApiRoute> = `/api/${string}` extends R['path']
+  ? { params?: Record<string, string> }
   : [PathParamNames<R['path']>] extends [never]
     ? { params?: never }
     : { params: Record<PathParamNames<R['path']>, string> };
