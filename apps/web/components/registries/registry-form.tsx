@@ -20,7 +20,12 @@ import {
   setServerErrors,
   submitForm,
 } from '@/lib/form-errors';
-import { useCreateRegistry, useTestRegistryDraft, useUpdateRegistry } from '@/lib/registry-queries';
+import {
+  useCreateRegistry,
+  useTestRegistry,
+  useTestRegistryDraft,
+  useUpdateRegistry,
+} from '@/lib/registry-queries';
 import { Button } from '../ui/button';
 import { CheckboxField } from '../ui/checkbox-field';
 import { ErrorNotice } from '../ui/error-notice';
@@ -118,6 +123,7 @@ function AddRegistryForm({ onDone }: { onDone: () => void }) {
 
 function EditRegistryForm({ registry, onDone }: { registry: TRegistry; onDone: () => void }) {
   const update = useUpdateRegistry(registry.id);
+  const testStored = useTestRegistry();
   const form = useForm<RegistryFormValues, unknown, TUpdateRegistryRequest>({
     defaultValues: {
       ...EMPTY,
@@ -136,7 +142,12 @@ function EditRegistryForm({ registry, onDone }: { registry: TRegistry; onDone: (
     <RegistryFields
       title={`Edit ${registry.name}`}
       form={form}
-      passwordHint={registry.hasPassword ? 'Stored; leave empty to keep it.' : undefined}
+      passwordHint={
+        registry.hasPassword
+          ? 'Stored; leave empty to keep it (Test connection then tests the saved registry).'
+          : undefined
+      }
+      stored={registry.hasPassword ? { test: testStored, id: registry.id } : undefined}
       saving={update.isPending}
       failure={update.error}
       onSave={(request, onError) => update.mutate(request, { onSuccess: onDone, onError })}
@@ -148,6 +159,8 @@ function EditRegistryForm({ registry, onDone }: { registry: TRegistry; onDone: (
 
 interface RegistryFieldsProps<Request> {
   title: string;
+  /** An edit whose password is stored: with no new one typed, the saved registry is tested. */
+  stored?: { test: ReturnType<typeof useTestRegistry>; id: string } | undefined;
   form: ReturnType<typeof useForm<RegistryFormValues, unknown, Request>>;
   passwordHint?: string | undefined;
   saving: boolean;
@@ -161,6 +174,7 @@ function RegistryFields<Request>({
   title,
   form,
   passwordHint,
+  stored,
   saving,
   failure,
   onSave,
@@ -168,8 +182,10 @@ function RegistryFields<Request>({
   onDone,
 }: RegistryFieldsProps<Request>) {
   const formRef = useRef<HTMLFormElement>(null);
-  const test = useTestRegistryDraft();
+  const draft = useTestRegistryDraft();
   const values = useWatch({ control: form.control }) as RegistryFormValues;
+  const testsStored = stored !== undefined && values.password === '';
+  const test = testsStored ? stored.test : draft;
   const errors = flattenErrors(form.formState.errors);
   const info = REGISTRY_KIND_INFO[values.kind];
   const set = <K extends keyof RegistryFormValues>(key: K, value: RegistryFormValues[K]) =>
@@ -177,7 +193,8 @@ function RegistryFields<Request>({
 
   function answered() {
     reset();
-    test.reset();
+    draft.reset();
+    stored?.test.reset();
   }
 
   function onError(error: unknown) {
@@ -194,14 +211,18 @@ function RegistryFields<Request>({
   }
 
   function onTest() {
-    const request = ZCreateRegistryRequest.safeParse(toCreate(values));
     answered();
+    if (testsStored) {
+      stored.test.mutate(stored.id);
+      return;
+    }
+    const request = ZCreateRegistryRequest.safeParse(toCreate(values));
     if (!request.success) {
       void form.trigger();
       focusFirstError(formRef.current);
       return;
     }
-    test.mutate(request.data, { onError });
+    draft.mutate(request.data, { onError });
   }
 
   return (
