@@ -73,6 +73,7 @@ import { ImageAccess } from './images/image-access.js';
 import { ImageTransferService } from './images/image-transfer.service.js';
 import { ImagesController } from './images/images.controller.js';
 import { ImagesService } from './images/images.service.js';
+import { PluginsModule } from './plugins/plugins.module.js';
 import { ResourceListsController } from './inventory/resource-lists.controller.js';
 import { ConsoleHandlers } from './realtime/console-handlers.js';
 import { ConsoleSessions } from './realtime/console-sessions.js';
@@ -101,7 +102,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [VaultModule],
+      imports: [VaultModule, PluginsModule],
       controllers: [
         HealthController,
         AuthController,

@@ -26,6 +26,7 @@ import { VOLUME_ROUTES } from './volume-routes.js';
 import { REGISTRY_ROUTES } from './registry-routes.js';
 import { IMAGE_ROUTES } from './image-routes.js';
 import { INVENTORY_ROUTES } from './inventory-routes.js';
+import { PLUGIN_ROUTES } from './plugin-routes.js';
 import type { Permission } from './permissions.js';
 import type { AuditAction } from './audit.js';
 import {
@@ -406,6 +407,7 @@ export const ROUTES = {
   ...IMAGE_ROUTES,
   ...NETWORK_ROUTES,
   ...VOLUME_ROUTES,
+  ...PLUGIN_ROUTES,
 };
 
 export type RouteName = keyof typeof ROUTES;

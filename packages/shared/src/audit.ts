@@ -65,6 +65,13 @@ export const AUDIT_ACTIONS = [
   'volume.create',
   'volume.remove',
   'volume.prune',
+  'plugin.install',
+  'plugin.enable',
+  'plugin.disable',
+  'plugin.configure',
+  'plugin.upgrade',
+  'plugin.remove',
+  'system.prune',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

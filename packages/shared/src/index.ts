@@ -25,3 +25,4 @@ export * from './schemas/networks.js';
 export * from './schemas/volumes.js';
 export * from './schemas/inventory.js';
 export * from './schemas/images.js';
+export * from './schemas/plugins.js';

@@ -205,4 +205,6 @@ export interface ServerToClientEvents {
   'image.pull': (event: TPullProgress) => void;
   /** Progress of an image push started by one of your REST calls; `image` is the tag pushed. */
   'image.push': (event: TPullProgress) => void;
+  /** Progress of a plugin install or upgrade started by one of your REST calls; `image` is the reference. */
+  'plugin.pull': (event: TPullProgress) => void;
 }
