@@ -1,13 +1,8 @@
-import { Network } from 'lucide-react';
 import type { Metadata } from 'next';
-import { NotAvailable } from '@/components/not-available';
+import { NetworksView } from '@/components/networks/networks-view';
 
 export const metadata: Metadata = { title: 'Networks' };
 
 export default function NetworksPage() {
-  return (
-    <NotAvailable title="Networks" icon={Network}>
-      Networks of every host will appear here.
-    </NotAvailable>
-  );
+  return <NetworksView />;
 }

@@ -1,13 +1,8 @@
-import { HardDrive } from 'lucide-react';
 import type { Metadata } from 'next';
-import { NotAvailable } from '@/components/not-available';
+import { VolumesView } from '@/components/volumes/volumes-view';
 
 export const metadata: Metadata = { title: 'Volumes' };
 
 export default function VolumesPage() {
-  return (
-    <NotAvailable title="Volumes" icon={HardDrive}>
-      Volumes of every host will appear here.
-    </NotAvailable>
-  );
+  return <VolumesView />;
 }
