@@ -1,11 +1,10 @@
 'use client';
 
 import { CONTAINER_SORTS, CONTAINER_STATES, type THostSummary } from '@berth/shared';
-import { ArrowDownWideNarrow, ArrowUpNarrowWide, Search } from 'lucide-react';
+import { ArrowDownWideNarrow, ArrowUpNarrowWide } from 'lucide-react';
 import type { ContainerListFilters } from '@/lib/container-list-filters';
 import { Button } from '../ui/button';
-import { inputClassName } from '../ui/input-class-name';
-import { compactInputClassName } from './compact-input';
+import { HostFilter, SearchBox, toolbarSelectClassName } from '../ui/list-filters';
 
 interface ContainerListToolbarProps {
   filters: ContainerListFilters;
@@ -18,7 +17,7 @@ interface ContainerListToolbarProps {
   hosts: readonly THostSummary[];
 }
 
-const select = `${compactInputClassName} h-8 py-0`;
+const select = toolbarSelectClassName;
 
 export function ContainerListToolbar({
   filters,
@@ -30,35 +29,18 @@ export function ContainerListToolbar({
 }: ContainerListToolbarProps) {
   return (
     <div className="flex flex-1 flex-wrap items-center gap-2">
-      <div className="relative min-w-56 flex-1 sm:max-w-sm">
-        <Search
-          aria-hidden
-          className="pointer-events-none absolute top-1/2 left-2.5 size-3.5 -translate-y-1/2 text-muted"
-        />
-        <input
-          type="search"
-          aria-label="Search containers by name, image or label"
-          placeholder="Name, image or label…  ( / )"
-          value={search}
-          onChange={(event) => onSearch(event.target.value)}
-          onBlur={onSearchDone}
-          className={`${inputClassName} h-8 pl-8`}
-        />
-      </div>
-      <select
-        aria-label="Host"
+      <SearchBox
+        label="Search containers by name, image or label"
+        placeholder="Name, image or label…  ( / )"
+        value={search}
+        onChange={onSearch}
+        onDone={onSearchDone}
+      />
+      <HostFilter
         value={filters.hostId}
-        onChange={(event) => onChange({ hostId: event.target.value })}
-        className={select}
-      >
-        <option value="">All hosts</option>
-        {hosts.map((host) => (
-          <option key={host.hostId} value={host.hostId}>
-            {host.name}
-            {host.status === 'up' ? '' : ` (${host.status})`}
-          </option>
-        ))}
-      </select>
+        onChange={(hostId) => onChange({ hostId })}
+        hosts={hosts}
+      />
       <select
         aria-label="State"
         value={filters.state}

@@ -1,13 +1,8 @@
-import { Layers } from 'lucide-react';
 import type { Metadata } from 'next';
-import { NotAvailable } from '@/components/not-available';
+import { ImagesView } from '@/components/images/images-view';
 
 export const metadata: Metadata = { title: 'Images' };
 
 export default function ImagesPage() {
-  return (
-    <NotAvailable title="Images" icon={Layers}>
-      Images of every host, with pull, tag and prune, will appear here.
-    </NotAvailable>
-  );
+  return <ImagesView />;
 }

@@ -1,0 +1,132 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from '@playwright/test';
+import { adminUser, apiCall, requiredEnv, signIn } from '../support/session';
+
+/** A value of the test fleet's settings file. */
+function fleetValue(key: string): string {
+  const file = process.env.BERTH_FLEET_ENV ?? '/tmp/berth-fleet/fleet.env';
+  const line = readFileSync(file, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${key}=`));
+  if (!line) throw new Error(`${file} has no ${key}`);
+  return line.slice(key.length + 1);
+}
+
+function artifactPath(name: string): string {
+  return fileURLToPath(new URL(`../artifacts/${name}`, import.meta.url));
+}
+
+const RUN = randomBytes(4).toString('hex');
+const registry = fleetValue('BERTH_FLEET_REGISTRY');
+const reference = `${registry}/e2e-${RUN}/images:1.0`;
+const label = `e2e.run=${RUN}`;
+const config = mkdtempSync(join(tmpdir(), 'berth-e2e-docker-'));
+
+function docker(host: string, args: string[], input?: string): string {
+  return execFileSync('/usr/bin/docker', ['-H', fleetValue(host), ...args], {
+    env: { ...process.env, DOCKER_CONFIG: config, DOCKER_BUILDKIT: '0' },
+    ...(input === undefined ? {} : { input }),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  }).toString();
+}
+
+/**
+ * An image with a 2 MB layer of its own, pushed to the password registry from host a outside
+ * Berth; the dashboard then pulls it to the registered host (fleet b), which has none of it.
+ */
+test.beforeAll(() => {
+  docker(
+    'BERTH_FLEET_A_URL',
+    ['build', '-q', '-t', reference, '-'],
+    `FROM ${fleetValue('BERTH_FLEET_IMAGE')}\nRUN head -c 2000000 /dev/urandom > /blob\nLABEL ${label}\n`,
+  );
+  docker(
+    'BERTH_FLEET_A_URL',
+    ['login', '-u', fleetValue('BERTH_FLEET_REGISTRY_USER'), '--password-stdin', registry],
+    fleetValue('BERTH_FLEET_REGISTRY_PASSWORD'),
+  );
+  docker('BERTH_FLEET_A_URL', ['push', reference]);
+  docker('BERTH_FLEET_A_URL', ['rmi', reference]);
+});
+
+test.afterAll(() => {
+  rmSync(config, { recursive: true, force: true });
+  for (const host of ['BERTH_FLEET_A_URL', 'BERTH_FLEET_B_URL']) {
+    try {
+      const ids = docker(host, ['images', '-q', '--filter', `label=${label}`]).split('\n');
+      const mine = [...new Set(ids.filter(Boolean))];
+      if (mine.length > 0) docker(host, ['rmi', '-f', ...mine]);
+    } catch {
+      // Already gone.
+    }
+  }
+});
+
+test('an image is pulled from the dashboard with a progress bar, its layers shown and removed', async ({
+  page,
+}) => {
+  const password = requiredEnv('BERTH_ADMIN_PASSWORD');
+  const hostName = requiredEnv('BERTH_E2E_HOST_NAME');
+  await signIn(page, adminUser, password);
+  const stored = await apiCall(page, 'POST', '/api/registries', {
+    name: `e2e-images-${RUN}`,
+    serverAddress: registry,
+    username: fleetValue('BERTH_FLEET_REGISTRY_USER'),
+    password: fleetValue('BERTH_FLEET_REGISTRY_PASSWORD'),
+  });
+  expect(stored.status()).toBe(201);
+  const registryId = ((await stored.json()) as { id: string }).id;
+
+  try {
+    await test.step('pull it to the host with the Pull dialog', async () => {
+      await page.goto('/images');
+      await expect(page.getByRole('heading', { name: 'Images', exact: true })).toBeVisible();
+      await page.getByRole('button', { name: 'Pull image' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Pull an image' });
+      await dialog.getByLabel('Image reference').fill('Not A Reference');
+      await dialog.getByRole('checkbox', { name: hostName }).check();
+      await dialog.getByRole('button', { name: 'Pull', exact: true }).click();
+      await expect(dialog.getByLabel('Image reference')).toHaveAttribute('aria-invalid', 'true');
+
+      await dialog.getByLabel('Image reference').fill(reference);
+      await dialog.getByRole('button', { name: 'Pull', exact: true }).click();
+      const bar = dialog.getByRole('progressbar', { name: `Pulling ${reference}` });
+      await expect(bar).toBeVisible();
+      await expect(dialog.getByText(`${hostName}: pulled`)).toBeVisible({ timeout: 60_000 });
+      await expect(bar).toHaveAttribute('aria-valuenow', '100');
+      await expect(dialog.getByText(`Pulled ${reference}`)).toBeVisible();
+      await page.screenshot({ path: artifactPath('images-pull.png') });
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+    });
+
+    await test.step('find it in the list and read its layers', async () => {
+      await page.getByRole('searchbox', { name: /Search images/ }).fill(`e2e-${RUN}`);
+      const table = page.getByTestId('image-table');
+      const row = table.getByRole('row', { name: new RegExp(`e2e-${RUN}/images:1.0`) });
+      await expect(row).toBeVisible();
+      await expect(row).toContainText(hostName);
+      await expect(row).toContainText('unused');
+      await row.click();
+      const layers = page.getByRole('table', { name: 'Layers' });
+      await expect(layers.getByText('RUN head -c 2000000 /dev/urandom > /blob')).toBeVisible();
+      await expect(layers.getByText(`LABEL ${label}`)).toBeVisible();
+      await expect(layers.locator('tr[data-empty]').first()).toContainText('empty');
+      await page.screenshot({ path: artifactPath('images-detail.png'), fullPage: true });
+    });
+
+    await test.step('remove it, confirmed first', async () => {
+      await page.getByRole('button', { name: 'Remove', exact: true }).click();
+      const confirm = page.getByRole('dialog', { name: `Remove ${reference}?` });
+      await confirm.getByRole('button', { name: 'Remove', exact: true }).click();
+      await expect(confirm).toBeHidden();
+      await expect(page.getByText('No image matches')).toBeVisible({ timeout: 10_000 });
+    });
+  } finally {
+    await apiCall(page, 'DELETE', `/api/registries/${registryId}`);
+  }
+});
