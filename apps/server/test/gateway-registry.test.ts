@@ -79,7 +79,7 @@ describe('registry credentials stored in Berth reach the engine, never a client'
       insecure: false,
       caCert: null,
       region: null,
-      access: { users: [], teams: [], hostIds: [] },
+      access: { users: [], teams: [], hostIds: [], hostGroups: [] },
       createdAt: expect.any(String),
     });
 

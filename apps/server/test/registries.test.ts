@@ -291,7 +291,7 @@ describe('registries of every kind, browsed and used by who may use them', () =>
           username: target.username,
           hasPassword: true,
           insecure: true,
-          access: { users: [], teams: [], hostIds: [] },
+          access: { users: [], teams: [], hostIds: [], hostGroups: [] },
         });
         const tested = await api<TRegistryTestResult>(
           'POST',
@@ -393,7 +393,12 @@ describe('registries of every kind, browsed and used by who may use them', () =>
           body: { users: [allowed.id], teams: [] },
         });
         expect(access.status).toBe(200);
-        expect(access.body.access).toEqual({ users: [allowed.id], teams: [], hostIds: [] });
+        expect(access.body.access).toEqual({
+          users: [allowed.id],
+          teams: [],
+          hostIds: [],
+          hostGroups: [],
+        });
         const db = berth.server.app.get(PrismaService).db;
         const record = await db.auditEvent.findFirst({
           where: { action: 'registry.access', target: name },
@@ -446,6 +451,20 @@ describe('registries of every kind, browsed and used by who may use them', () =>
         const limited = await docker(allowed.gw, ['pull', ref]);
         expect(limited.code).toBe(1);
         expect(limited.stderr).toMatch(anonymousRefusal);
+
+        // Limited to a host group: host a's group counts, another group does not.
+        const group = `registry-${kind}-${RUN}`;
+        expect((await api('PATCH', `/api/hosts/${hostId}`, { body: { group } })).status).toBe(200);
+        for (const [hostGroups, allowedThere] of [
+          [[group], true],
+          [[`${group}-other`], false],
+        ] as const) {
+          await api('PUT', `/api/registries/${registry.id}/access`, {
+            body: { users: [allowed.id], teams: [], hostGroups },
+          });
+          const login = await credentials.forImage(ref, await asUser(allowed.id), hostId);
+          expect(login !== null).toBe(allowedThere);
+        }
       });
 
       it('access names unknown users, teams and hosts', async () => {
@@ -537,6 +556,8 @@ describe('registries of every kind, browsed and used by who may use them', () =>
     expect(audit.length).toBeGreaterThan(5);
     for (const text of [...answers, ...berth.logs, ...audit]) {
       for (const secret of secrets) expect(text).not.toContain(secret);
+      // Nor a bearer token of the token service (a JWT: two base64url JSON parts).
+      expect(text).not.toMatch(/eyJ[\w-]{8,}\.eyJ[\w-]{8,}/);
     }
   });
 });

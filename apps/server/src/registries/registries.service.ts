@@ -126,11 +126,15 @@ export class RegistriesService {
     const users = [...new Set(input.users)];
     const teams = [...new Set(input.teams)];
     const hostIds = [...new Set(input.hostIds ?? [])];
+    const hostGroups = [...new Set(input.hostGroups ?? [])];
     await this.assertExist(users, teams, hostIds);
     const row = await this.audited(async (tx) => {
       const { count } = await tx.registry.updateMany({
         where: { id },
-        data: { accessHostIds: JSON.stringify(hostIds) },
+        data: {
+          accessHostIds: JSON.stringify(hostIds),
+          accessHostGroups: JSON.stringify(hostGroups),
+        },
       });
       if (count === 0) throw AppError.notFound('registry');
       await tx.registryAccess.deleteMany({ where: { registryId: id } });
@@ -147,7 +151,7 @@ export class RegistriesService {
       const record = entry('registry.access', current, principal, req);
       return {
         result: updated,
-        entry: { ...record, details: { ...record.details, users, teams, hostIds } },
+        entry: { ...record, details: { ...record.details, users, teams, hostIds, hostGroups } },
       };
     });
     return toRegistryDto(row);
@@ -262,6 +266,7 @@ export function toRegistryDto(row: StoredRegistry): TRegistry {
       users: row.access.flatMap((a) => (a.userId ? [a.userId] : [])),
       teams: row.access.flatMap((a) => (a.teamId ? [a.teamId] : [])),
       hostIds: JSON.parse(row.accessHostIds) as string[],
+      hostGroups: JSON.parse(row.accessHostGroups) as string[],
     },
     createdAt: row.createdAt.toISOString(),
   };

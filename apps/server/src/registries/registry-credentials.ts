@@ -24,7 +24,7 @@ export type StoredRegistry = Registry & { access: RegistryAccess[] };
  * The one place that decides which stored login goes with a pull, push or build: the registry
  * whose address matches the image reference best (host, then the longest path prefix), and only
  * when the caller may use it on that host (an administrator, or a user or team given access to it,
- * with `registry.use` on the host and the host within the registry's host limit). Everyone else
+ * with `registry.use` on the host and the host within the registry's hosts or host groups). Everyone else
  * gets null and pulls anonymously: never someone else's login.
  */
 @Injectable()
@@ -64,14 +64,27 @@ export class RegistryCredentialsService {
   /** Whether `caller` may use the registry's login on `hostId`. */
   async mayUse(registry: StoredRegistry, caller: RegistryCaller, hostId: string): Promise<boolean> {
     if (caller.isAdmin) return true;
-    const hostIds = JSON.parse(registry.accessHostIds) as string[];
-    if (hostIds.length > 0 && !hostIds.includes(hostId)) return false;
+    if (!(await this.withinHosts(registry, hostId))) return false;
     const onHost = await this.access.forHost(caller, hostId);
     if (!onHost.can('registry.use')) return false;
     return registry.access.some(
       (row) =>
         row.userId === caller.id || (row.teamId !== null && onHost.teamIds.includes(row.teamId)),
     );
+  }
+
+  /** Whether the host is one the registry's access is limited to, by id or by group. */
+  private async withinHosts(registry: Registry, hostId: string): Promise<boolean> {
+    const hostIds = JSON.parse(registry.accessHostIds) as string[];
+    const hostGroups = JSON.parse(registry.accessHostGroups) as string[];
+    if (hostIds.length === 0 && hostGroups.length === 0) return true;
+    if (hostIds.includes(hostId)) return true;
+    if (hostGroups.length === 0) return false;
+    const host = await this.prisma.db.host.findUnique({
+      where: { id: hostId },
+      select: { group: true },
+    });
+    return host?.group != null && hostGroups.includes(host.group);
   }
 
   /**

@@ -94,10 +94,10 @@ function AdminRegistries() {
         className: 'text-xs',
         cell: (r) => {
           const named = r.access.users.length + r.access.teams.length;
-          const hosts = r.access.hostIds.length;
+          const hosts = r.access.hostIds.length + r.access.hostGroups.length;
           return named === 0
             ? 'administrators'
-            : `${named} user${named === 1 ? '' : 's'}/team${named === 1 ? '' : 's'}${hosts ? ` on ${hosts} host${hosts === 1 ? '' : 's'}` : ''}`;
+            : `${named} user${named === 1 ? '' : 's'}/team${named === 1 ? '' : 's'}${hosts ? ` on ${hosts} host${hosts === 1 ? '' : 's'}/group${hosts === 1 ? '' : 's'}` : ''}`;
         },
       },
       {

@@ -32,7 +32,7 @@ export function RegistryAccessDialog({ registry, onClose }: RegistryAccessDialog
   const access = useWatch({ control: form.control }) as TRegistryAccess;
   const errors = flattenErrors(form.formState.errors);
 
-  function toggle(field: 'users' | 'teams' | 'hostIds', id: string, on: boolean) {
+  function toggle(field: 'users' | 'teams' | 'hostIds' | 'hostGroups', id: string, on: boolean) {
     const current = access[field] ?? [];
     form.setValue(field, on ? [...current, id] : current.filter((known) => known !== id), {
       shouldDirty: true,
@@ -52,8 +52,15 @@ export function RegistryAccessDialog({ registry, onClose }: RegistryAccessDialog
     },
     {
       field: 'hostIds' as const,
-      label: 'Only on these hosts (none: every host with registry.use)',
+      label: 'Only on these hosts… (no host nor group: every host with registry.use)',
       items: (hosts.data ?? []).map((h) => [h.id, h.name] as const),
+    },
+    {
+      field: 'hostGroups' as const,
+      label: '…and the hosts of these groups',
+      items: [...new Set((hosts.data ?? []).flatMap((h) => (h.group ? [h.group] : [])))]
+        .sort()
+        .map((group) => [group, group] as const),
     },
   ];
 

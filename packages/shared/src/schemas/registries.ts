@@ -162,8 +162,12 @@ export type TUpdateRegistryRequest = z.infer<typeof ZUpdateRegistryRequest>;
 export const ZRegistryAccess = z.object({
   users: z.array(z.string().min(1)).max(1000),
   teams: z.array(z.string().min(1)).max(1000),
-  /** Limits the use to these hosts; empty or absent: every host where `registry.use` is granted. */
+  /**
+   * Limits the use to these hosts and the hosts of these groups; both empty or absent: every host
+   * where `registry.use` is granted.
+   */
   hostIds: z.array(z.string().min(1)).max(1000).optional(),
+  hostGroups: z.array(z.string().trim().min(1).max(64)).max(1000).optional(),
 });
 export type TRegistryAccess = z.infer<typeof ZRegistryAccess>;
 

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Registry" ADD COLUMN     "accessHostGroups" TEXT NOT NULL DEFAULT '[]';
+
