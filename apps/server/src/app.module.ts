@@ -73,7 +73,12 @@ import { ImageAccess } from './images/image-access.js';
 import { ImageTransferService } from './images/image-transfer.service.js';
 import { ImagesController } from './images/images.controller.js';
 import { ImagesService } from './images/images.service.js';
-import { PluginsModule } from './plugins/plugins.module.js';
+import { HostStorageController } from './hosts/host-storage.controller.js';
+import { HostStorageService } from './hosts/host-storage.service.js';
+import { PluginAccess } from './plugins/plugin-access.js';
+import { PluginInstallService } from './plugins/plugin-install.service.js';
+import { PluginsController } from './plugins/plugins.controller.js';
+import { PluginsService } from './plugins/plugins.service.js';
 import { ResourceListsController } from './inventory/resource-lists.controller.js';
 import { ConsoleHandlers } from './realtime/console-handlers.js';
 import { ConsoleSessions } from './realtime/console-sessions.js';
@@ -102,7 +107,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [VaultModule, PluginsModule],
+      imports: [VaultModule],
       controllers: [
         HealthController,
         AuthController,
@@ -126,6 +131,8 @@ export class AppModule {
         VolumesController,
         ResourceListsController,
         ImagesController,
+        PluginsController,
+        HostStorageController,
       ],
       providers: [
         { provide: CONFIG, useValue: config },
@@ -134,6 +141,10 @@ export class AppModule {
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         PrismaService,
+        PluginAccess,
+        PluginsService,
+        PluginInstallService,
+        HostStorageService,
         ClusterBus,
         AuditLog,
         AuditIntentRecovery,
