@@ -534,6 +534,28 @@ describe('registries of every kind, browsed and used by who may use them', () =>
     expect((await test()).body.ok).toBe(true);
     expect((await test()).body.ok).toBe(true);
     expect(ecr.calls).toBe(2);
+
+    // The same password goes with a push through the gateway (the engine sees only the login
+    // ECR handed out), and an unsaved ECR registry is tested with a fresh exchange.
+    const ref = `${created.body.serverAddress}/berth-ecr-${RUN}/busybox:1`;
+    pushed.push(ref);
+    const gw: CliTarget = { host: gatewayHost(berth.url, hostId), token: admin };
+    await dockerOk(gw, ['tag', fleet().image, ref]);
+    expect(await dockerOk(gw, ['push', ref])).toMatch(/1: digest: sha256:/);
+    expect(ecr.calls).toBe(2);
+    const unsaved = await api<TRegistryTestResult>('POST', '/api/registries/test', {
+      body: {
+        name: 'ecr draft',
+        kind: 'ecr',
+        serverAddress: created.body.serverAddress,
+        username: 'AKIAFLEETSTANDIN',
+        password: ECR_SECRET_KEY,
+        region: 'eu-west-1',
+        insecure: true,
+      },
+    });
+    expect(unsaved.body.ok).toBe(true);
+    expect(ecr.calls).toBe(3);
   });
 
   it('no answer, log line or audit row of the suite holds a password or a login', async () => {
