@@ -125,9 +125,12 @@ class LiveChannel {
     socket.on('console.exit', (payload) =>
       this.dispatch(payload.sessionId, { name: 'console.exit', payload }),
     );
-    socket.on('image.pull', (progress) => {
+    // Plugin installs report their pull as image pulls do: the same listeners follow both.
+    const toPullListeners = (progress: TPullProgress) => {
       for (const listener of this.pullListeners) listener(progress);
-    });
+    };
+    socket.on('image.pull', toPullListeners);
+    socket.on('plugin.pull', toPullListeners);
     socket.on('disconnect', () => {
       // Subscriptions and sessions end with the connection; their owners start new ones.
       this.orphans.clear();

@@ -7,6 +7,7 @@ import {
   type LucideIcon,
   Network,
   Package,
+  Puzzle,
   Server,
   ShieldCheck,
 } from 'lucide-react';
@@ -28,6 +29,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/images', label: 'Images', icon: Layers, shortcut: 'i' },
   { href: '/networks', label: 'Networks', icon: Network, shortcut: 'n' },
   { href: '/volumes', label: 'Volumes', icon: HardDrive, shortcut: 'v' },
+  { href: '/plugins', label: 'Plugins', icon: Puzzle, shortcut: 'p' },
   { href: '/stacks', label: 'Stacks', icon: Box, shortcut: 's' },
   { href: '/registries', label: 'Registries', icon: Package, shortcut: 'r', adminOnly: true },
   { href: '/admin', label: 'Admin', icon: ShieldCheck, shortcut: 'a', adminOnly: true },
