@@ -15,6 +15,7 @@ import { Skeleton } from '../ui/skeleton';
 import { StatusBadge } from '../ui/status-badge';
 import { EditHostForm } from './edit-host-form';
 import { EngineFacts } from './engine-facts';
+import { HostStoragePanel } from './host-storage-panel';
 import { FactList } from './fact-list';
 import { HostLabels } from './host-labels';
 import { HostTestResultView } from './host-test-result-view';
@@ -191,6 +192,7 @@ function AdminHostDetailView({ id }: { id: string }) {
             </p>
           )}
         </Panel>
+        <HostStoragePanel hostId={data.id} />
       </div>
       <RemoveHostDialog
         host={removing ? data : null}
