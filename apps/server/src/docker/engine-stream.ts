@@ -1,7 +1,8 @@
-import type { ClientRequest, IncomingMessage } from 'node:http';
+import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { EngineConnection } from './engine-connection.js';
 import { EngineError } from './engine-error.js';
+import { hijackEngine } from './engine-hijack.js';
 
 export interface EngineCall {
   method?: string;
@@ -25,7 +26,7 @@ export function openEngineStream(
   call: EngineCall,
 ): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const req = send(connection, call, {});
+    const req = send(connection, call);
     const timer = deadline(req, call.timeoutMs);
     req.on('response', (res) => {
       clearTimeout(timer);
@@ -55,51 +56,62 @@ export async function readEngineJson<T>(
 }
 
 /**
- * Starts a hijacked engine call (exec start, attach): `Connection: Upgrade`, `Upgrade: tcp`, as the
- * gateway splices them. Resolves with the raw socket once the engine switched protocols.
+ * Starts a hijacked engine call (exec start, attach) through `hijackEngine`, as the gateway does.
+ * Resolves with the raw socket once the engine switched protocols; an answer instead rejects with
+ * its EngineError.
  */
 export function openEngineUpgrade(
   connection: EngineConnection,
   call: EngineCall,
 ): Promise<{ socket: Duplex; head: Buffer }> {
   return new Promise((resolve, reject) => {
-    const req = send(connection, call, { connection: 'Upgrade', upgrade: 'tcp' });
+    const body = bodyOf(call);
+    const req = hijackEngine(
+      connection,
+      { method: call.method ?? 'GET', path: call.path, headers: headersOf(call, body), body },
+      {
+        upgraded: (_res, socket, head) => {
+          clearTimeout(timer);
+          resolve({ socket, head });
+        },
+        refused: (res) => {
+          clearTimeout(timer);
+          void readError(res).then(reject);
+        },
+        failed: (error) => {
+          clearTimeout(timer);
+          reject(EngineError.from(error));
+        },
+      },
+    );
+    // The handlers run on later events, after the deadline is set.
     const timer = deadline(req, call.timeoutMs);
-    req.on('upgrade', (_res, socket, head) => {
-      clearTimeout(timer);
-      resolve({ socket, head });
-    });
-    req.on('response', (res) => {
-      clearTimeout(timer);
-      void readError(res).then(reject);
-    });
-    req.on('error', (error) => {
-      clearTimeout(timer);
-      reject(EngineError.from(error));
-    });
   });
 }
 
-function send(
-  connection: EngineConnection,
-  call: EngineCall,
-  extra: Record<string, string>,
-): ClientRequest {
-  const body = call.body === undefined ? undefined : JSON.stringify(call.body);
+function send(connection: EngineConnection, call: EngineCall): ClientRequest {
+  const body = bodyOf(call);
   const req = connection.request({
     method: call.method ?? 'GET',
     path: call.path,
-    headers: {
-      host: 'docker',
-      ...call.headers,
-      ...extra,
-      ...(body === undefined
-        ? {}
-        : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }),
-    },
+    headers: headersOf(call, body),
   });
   req.end(body);
   return req;
+}
+
+function bodyOf(call: EngineCall): string | undefined {
+  return call.body === undefined ? undefined : JSON.stringify(call.body);
+}
+
+function headersOf(call: EngineCall, body: string | undefined): OutgoingHttpHeaders {
+  return {
+    host: 'docker',
+    ...call.headers,
+    ...(body === undefined
+      ? {}
+      : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }),
+  };
 }
 
 function deadline(req: ClientRequest, ms: number): NodeJS.Timeout {

@@ -290,7 +290,7 @@ export class DockerGateway implements BeforeApplicationShutdown {
     await this.forward(req, Readable.from([body]), res, { ...call, headers: framed });
   }
 
-  /** Attach, exec start: the engine answers 101 and both sockets are spliced. */
+  /** Attach, exec start: the engine answers 101 (`hijackEngine`) and both sockets are spliced. */
   private async upgrade(
     req: IncomingMessage,
     socket: Duplex,
@@ -298,7 +298,49 @@ export class DockerGateway implements BeforeApplicationShutdown {
     call: GatewayCall,
   ): Promise<void> {
     const change = await this.audit.begin(req, call);
-    const upstream = this.open(req.method ?? 'POST', call, true);
+    const request = {
+      method: req.method ?? 'POST',
+      path: call.path.forward,
+      headers: call.headers,
+    };
+    const upstream = call.engine.client.hijack(
+      { ...request, body: body.body },
+      {
+        upgraded: (engineRes, engineSocket, engineHead) => {
+          void change.end({ status: 101 }).then(() => {
+            socket.once('close', () => engineSocket.destroy());
+            socket.write(rawHead(101, engineRes.statusMessage ?? 'UPGRADED', engineRes.rawHeaders));
+            if (engineHead.length > 0) socket.write(engineHead);
+            if (body.rest.length > 0) engineSocket.write(body.rest);
+            splice(socket, engineSocket);
+          });
+        },
+        refused: (engineRes) => {
+          // The engine refused to upgrade (no such container, not running…): pass its answer on.
+          void change.end({ status: engineRes.statusCode ?? 502 }).then(() => {
+            socket.write(
+              rawHead(
+                engineRes.statusCode ?? 502,
+                engineRes.statusMessage ?? '',
+                engineRes.rawHeaders,
+                true,
+              ),
+            );
+            engineRes.pipe(socket);
+          });
+        },
+        failed: (error) => {
+          if (!socket.writable) {
+            void change.end(CLIENT_LEFT);
+            return;
+          }
+          void change
+            .end(lostAnswer(error))
+            .then(() => writeRawError(socket, this.unreachable(req, call, error)));
+        },
+      },
+    );
+    connectDeadline(upstream);
     const unwatch = this.credentials.watch({
       request: req,
       principal: call.principal,
@@ -309,54 +351,16 @@ export class DockerGateway implements BeforeApplicationShutdown {
       },
     });
     socket.once('close', unwatch);
-    upstream.on('upgrade', (engineRes, engineSocket, engineHead) => {
-      void change.end({ status: 101 }).then(() => {
-        socket.once('close', () => engineSocket.destroy());
-        socket.write(rawHead(101, engineRes.statusMessage ?? 'UPGRADED', engineRes.rawHeaders));
-        if (engineHead.length > 0) socket.write(engineHead);
-        if (body.rest.length > 0) engineSocket.write(body.rest);
-        splice(socket, engineSocket);
-      });
-    });
-    upstream.on('response', (engineRes) => {
-      // The engine refused to upgrade (no such container, not running…): pass its answer on.
-      void change.end({ status: engineRes.statusCode ?? 502 }).then(() => {
-        socket.write(
-          rawHead(
-            engineRes.statusCode ?? 502,
-            engineRes.statusMessage ?? '',
-            engineRes.rawHeaders,
-            true,
-          ),
-        );
-        engineRes.pipe(socket);
-      });
-    });
-    upstream.on('error', (error) => {
-      if (!socket.writable) {
-        void change.end(CLIENT_LEFT);
-        return;
-      }
-      void change
-        .end(lostAnswer(error))
-        .then(() => writeRawError(socket, this.unreachable(req, call, error)));
-    });
     socket.once('close', () => upstream.destroy());
-    upstream.end(body.body);
   }
 
-  private open(method: string, call: GatewayCall, upgrade = false): ClientRequest {
-    const headers = upgrade
-      ? { ...call.headers, connection: 'Upgrade', upgrade: 'tcp' }
-      : call.headers;
-    const upstream = call.engine.client.request({ method, path: call.path.forward, headers });
-    upstream.on('socket', (socket) => {
-      if (!('connecting' in socket) || !socket.connecting) return;
-      socket.setTimeout(CONNECT_TIMEOUT_MS, () =>
-        upstream.destroy(Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' })),
-      );
-      socket.once('connect', () => socket.setTimeout(0));
+  private open(method: string, call: GatewayCall): ClientRequest {
+    const upstream = call.engine.client.request({
+      method,
+      path: call.path.forward,
+      headers: call.headers,
     });
+    connectDeadline(upstream);
     return upstream;
   }
 
@@ -452,4 +456,15 @@ function lostAnswer(error: unknown): ChangeEnd {
   return failedOutcome(error) === 'unknown'
     ? { status: null, outcome: 'unknown', failure: reason }
     : { status: 502, failure: reason };
+}
+
+/** An engine that takes no connection within CONNECT_TIMEOUT_MS fails the call (ETIMEDOUT). */
+function connectDeadline(upstream: ClientRequest): void {
+  upstream.on('socket', (socket) => {
+    if (!('connecting' in socket) || !socket.connecting) return;
+    socket.setTimeout(CONNECT_TIMEOUT_MS, () =>
+      upstream.destroy(Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' })),
+    );
+    socket.once('connect', () => socket.setTimeout(0));
+  });
 }
