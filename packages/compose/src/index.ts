@@ -21,3 +21,15 @@ export {
   type HostConfig,
   type Mount,
 } from './container-create.js';
+export {
+  planUp,
+  planDown,
+  dependencyOrder,
+  resourceLabels,
+  type ComposePlan,
+  type ObservedContainer,
+  type ObservedProject,
+  type PlanOptions,
+  type PlanStep,
+  type RecreateReason,
+} from './plan.js';
