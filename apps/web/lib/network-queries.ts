@@ -13,6 +13,7 @@ type ListQuery = RouteQuery<typeof ROUTES.listNetworks>;
 /** Networks of the fleet and of one host, under one prefix so a change refreshes both. */
 export const networkKeys = {
   all: ['networks'] as const,
+  lists: ['networks', 'list'] as const,
   list: (query: ListQuery) => ['networks', 'list', query] as const,
   detail: (hostId: string, id: string) => ['networks', 'detail', hostId, id] as const,
 };
@@ -30,13 +31,18 @@ export function useNetwork(hostId: string, id: string) {
   });
 }
 
+/**
+ * A change, then the lists (and, with `refresh` left as it is, the detail views) fetched again. A
+ * remove refreshes only the lists: its detail view is left, not asked for again.
+ */
 function useNetworkMutation<TVariables, TResult>(
   mutationFn: (input: TVariables) => Promise<TResult>,
+  refresh: readonly string[] = networkKeys.all,
 ) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn,
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: networkKeys.all }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: refresh }),
   });
 }
 
@@ -47,8 +53,9 @@ export function useCreateNetwork(hostId: string) {
 }
 
 export function useRemoveNetwork(hostId: string) {
-  return useNetworkMutation((id: string) =>
-    callRoute(ROUTES.removeNetwork, { params: { hostId, id } }),
+  return useNetworkMutation(
+    (id: string) => callRoute(ROUTES.removeNetwork, { params: { hostId, id } }),
+    networkKeys.lists,
   );
 }
 

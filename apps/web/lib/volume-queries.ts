@@ -8,6 +8,7 @@ type ListQuery = RouteQuery<typeof ROUTES.listVolumes>;
 /** Volumes of the fleet and of one host, under one prefix so a change refreshes both. */
 export const volumeKeys = {
   all: ['volumes'] as const,
+  lists: ['volumes', 'list'] as const,
   list: (query: ListQuery) => ['volumes', 'list', query] as const,
   detail: (hostId: string, name: string) => ['volumes', 'detail', hostId, name] as const,
   files: (hostId: string, name: string, path: string) =>
@@ -35,13 +36,18 @@ export function useVolumeFiles(hostId: string, name: string, path: string, enabl
   });
 }
 
+/**
+ * A change, then the lists (and, with `refresh` left as it is, the detail views) fetched again. A
+ * remove refreshes only the lists: its detail view is left, not asked for again.
+ */
 function useVolumeMutation<TVariables, TResult>(
   mutationFn: (input: TVariables) => Promise<TResult>,
+  refresh: readonly string[] = volumeKeys.all,
 ) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn,
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: volumeKeys.all }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: refresh }),
   });
 }
 
@@ -52,8 +58,9 @@ export function useCreateVolume(hostId: string) {
 }
 
 export function useRemoveVolume(hostId: string) {
-  return useVolumeMutation((name: string) =>
-    callRoute(ROUTES.removeVolume, { params: { hostId, name } }),
+  return useVolumeMutation(
+    (name: string) => callRoute(ROUTES.removeVolume, { params: { hostId, name } }),
+    volumeKeys.lists,
   );
 }
 
