@@ -117,6 +117,9 @@ test('an image is pulled from the dashboard with a progress bar, its layers show
       await expect(layers.getByText(`LABEL ${label}`)).toBeVisible();
       await expect(layers.locator('tr[data-empty]').first()).toContainText('empty');
       await page.screenshot({ path: artifactPath('images-detail.png'), fullPage: true });
+      const download = page.waitForEvent('download');
+      await page.getByRole('link', { name: 'Save' }).click();
+      expect((await download).suggestedFilename()).toMatch(/^sha256_[0-9a-f]{64}\.tar$/);
     });
 
     await test.step('remove it, confirmed first', async () => {

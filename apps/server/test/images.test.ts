@@ -229,6 +229,37 @@ describe('reading an image', () => {
   });
 });
 
+describe('saving', () => {
+  it('exports an image with its tags as one tar archive, and names a missing one', async () => {
+    const res = await fetch(
+      `${berth.url}/api/hosts/${hostA}/images/save?names=${encodeURIComponent(LOCAL)}`,
+      { headers: { authorization: `Bearer ${token}` } },
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/x-tar');
+    expect(res.headers.get('content-disposition')).toBe(
+      `attachment; filename="img-${RUN}_local_1.tar"`,
+    );
+    const archive = Buffer.from(await res.arrayBuffer());
+    // A tar of the image's config, layers and the manifest naming its tag.
+    expect(archive.length).toBeGreaterThan(2_000_000);
+    const manifestAt = archive.indexOf('manifest.json');
+    expect(manifestAt).not.toBe(-1);
+    const manifest = archive.subarray(Math.ceil((manifestAt + 1) / 512) * 512).toString('utf8');
+    expect(manifest).toContain(`"RepoTags":["${LOCAL}"]`);
+
+    const missing = await api<ErrorBody>(
+      'GET',
+      `/api/hosts/${hostA}/images/save?names=nope-${RUN}:1`,
+    );
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('NOT_FOUND');
+    const none = await api<ErrorBody>('GET', `/api/hosts/${hostA}/images/save?names=`);
+    expect(none.status).toBe(400);
+    expect(none.body.error.details?.issues?.[0]?.path).toBe('names');
+  });
+});
+
 describe('removing', () => {
   it('removes a tag, then prunes the dangling images of this run with the space reclaimed', async () => {
     // A rebuild under the same tag leaves the first image dangling.

@@ -11,6 +11,7 @@ import {
   ZPushImageResponse,
   ZRemoveImageQuery,
   ZRemoveImageResponse,
+  ZSaveImagesQuery,
   ZTagImageRequest,
 } from './schemas/images.js';
 
@@ -52,6 +53,16 @@ export const IMAGE_ROUTES = {
     body: ZPushImageRequest,
     response: ZPushImageResponse,
     status: 200,
+  },
+  saveImages: {
+    method: 'get',
+    path: '/api/hosts/{hostId}/images/save',
+    permission: 'image.list',
+    tag: 'images',
+    summary: 'Export images (and their tags) as one tar archive, as docker save makes it',
+    access: 'user',
+    query: ZSaveImagesQuery,
+    produces: ['application/x-tar'],
   },
   inspectImage: {
     method: 'get',

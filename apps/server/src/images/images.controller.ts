@@ -1,4 +1,5 @@
-import { Body, Controller, Param, Query } from '@nestjs/common';
+import { pipeline } from 'node:stream/promises';
+import { Body, Controller, Param, Query, Res } from '@nestjs/common';
 import {
   ROUTES,
   type TImageInspect,
@@ -11,8 +12,10 @@ import {
   type TPushImageResponse,
   type TRemoveImageQuery,
   type TRemoveImageResponse,
+  type TSaveImagesQuery,
   type TTagImageRequest,
 } from '@berth/shared';
+import type { Response } from 'express';
 import { Route } from '../common/route.decorator.js';
 import type { Caller } from '../containers/caller.js';
 import { CurrentCaller } from '../containers/current-caller.decorator.js';
@@ -51,6 +54,28 @@ export class ImagesController {
     @CurrentCaller() caller: Caller,
   ): Promise<TPruneImagesResponse> {
     return this.images.prune(caller, hostId, body);
+  }
+
+  /** Declared before inspect: `save` would otherwise be read as an image id. */
+  @Route(ROUTES.saveImages)
+  async save(
+    @Param('hostId') hostId: string,
+    @Query() query: TSaveImagesQuery,
+    @CurrentCaller() caller: Caller,
+    @Res() res: Response,
+  ): Promise<void> {
+    const archive = await this.images.save(caller, hostId, query.names);
+    const name = query.names.length === 1 ? query.names[0]!.replace(/[^\w.-]+/g, '_') : 'images';
+    try {
+      res.status(200);
+      res.setHeader('content-type', 'application/x-tar');
+      res.setHeader('content-disposition', `attachment; filename="${name}.tar"`);
+      await pipeline(archive, res);
+    } catch {
+      // The client went away or the engine broke off: the answer is already under way.
+      archive.destroy();
+      res.destroy();
+    }
   }
 
   @Route(ROUTES.inspectImage)

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   type TImageInspect,
@@ -56,6 +57,18 @@ export class ImagesService {
       }),
     );
     return entries.map(toImageLayer);
+  }
+
+  /** The engine's `docker save` archive of the images, streamed; the caller ends it. */
+  async save(caller: Caller, hostId: string, names: readonly string[]): Promise<IncomingMessage> {
+    const permit = await this.access.read(caller, hostId, 'image.list');
+    const query = names.map((name) => `names=${encodeURIComponent(name)}`).join('&');
+    return this.engine(permit, () =>
+      permit.engine.client.stream({
+        path: `/images/get?${query}`,
+        timeoutMs: this.config.engineTimeoutMs,
+      }),
+    );
   }
 
   async tag(caller: Caller, hostId: string, ref: string, body: TTagImageRequest): Promise<void> {

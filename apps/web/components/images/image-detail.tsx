@@ -1,12 +1,13 @@
 'use client';
 
-import type { TImageSummary } from '@berth/shared';
-import { Tag, Trash2, X } from 'lucide-react';
+import { ROUTES, type TImageSummary } from '@berth/shared';
+import { Download, Tag, Trash2, X } from 'lucide-react';
 import { useState } from 'react';
+import { routeUrl } from '@/lib/api';
 import { useCan } from '@/lib/capabilities';
 import { formatBytes, formatDateTime } from '@/lib/format';
 import { useImageHistory, useImageInspect } from '@/lib/image-queries';
-import { Button } from '../ui/button';
+import { Button, buttonClassName } from '../ui/button';
 import { ErrorNotice } from '../ui/error-notice';
 import { Panel } from '../ui/panel';
 import { Skeleton } from '../ui/skeleton';
@@ -29,6 +30,14 @@ export function ImageDetail({ image, onClose }: { image: TImageSummary; onClose:
       title={`${name} on ${image.hostName}`}
       actions={
         <div className="flex gap-2">
+          <a
+            href={routeUrl(ROUTES.saveImages, { params: { hostId }, query: { names: id } })}
+            download
+            className={buttonClassName('secondary')}
+          >
+            <Download aria-hidden />
+            Save
+          </a>
           {canTag ? (
             <Button onClick={() => setDialog('tag')}>
               <Tag aria-hidden />

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZImageReference } from './containers.js';
+import { commaList, ZImageReference } from './containers.js';
 import { ZQueryFlag } from './inventory.js';
 
 /** Image operations on one host, and pulls to several at once. */
@@ -128,3 +128,12 @@ export const ZPushImageResponse = z.object({
   digest: z.string().nullable(),
 });
 export type TPushImageResponse = z.infer<typeof ZPushImageResponse>;
+
+/** `GET /api/hosts/{hostId}/images/save`: the images to export as one tar archive. */
+export const ZSaveImagesQuery = z.object({
+  /** Image ids or names, comma-separated. */
+  names: commaList(z.string().min(1).max(512)).pipe(
+    z.array(z.string()).min(1, 'name at least one image').max(20, 'at most 20 images'),
+  ),
+});
+export type TSaveImagesQuery = z.infer<typeof ZSaveImagesQuery>;
