@@ -14,6 +14,10 @@ FLEET_DIR=${BERTH_FLEET_DIR:-/tmp/berth-fleet}
 FLEET_DIR=${FLEET_DIR%/}
 readonly FLEET_DIR
 readonly HOSTS=(a b c d)
+# Host e is a swarm manager (overlay networks, services). It is started beside a
+# running fleet by `up` and is not part of the health check that restarts it all.
+readonly SWARM_HOST=e
+readonly ALL_HOSTS=(a b c d e)
 readonly IMAGE=local/busybox:latest
 readonly REGISTRY_ADDR=127.0.0.1:5000
 readonly REGISTRY_USER=berth
@@ -599,6 +603,9 @@ write_env() {
     echo "BERTH_FLEET_REGISTRY=$REGISTRY_ADDR"
     echo "BERTH_FLEET_REGISTRY_USER=$REGISTRY_USER"
     echo "BERTH_FLEET_REGISTRY_PASSWORD=$(<"$FLEET_DIR/registry/password")"
+    if [[ -S $(hdir "$SWARM_HOST")/docker.sock ]]; then
+      echo "BERTH_FLEET_E_URL=unix://$FLEET_DIR/$SWARM_HOST/docker.sock"
+    fi
     if [[ -s $FLEET_DIR/token-registry/password ]]; then
       echo "BERTH_FLEET_TOKEN_REGISTRY=$TOKEN_REGISTRY_ADDR"
       echo "BERTH_FLEET_TOKEN_REGISTRY_USER=$TOKEN_REGISTRY_USER"
@@ -737,6 +744,39 @@ fleet_healthy() {
   port_open 127.0.0.1 5000 || return 1
 }
 
+swarm_host_healthy() {
+  [[ -e $(nspath "$SWARM_HOST") ]] || return 1
+  engine_answers "$SWARM_HOST" || return 1
+  dk "$SWARM_HOST" image inspect "$IMAGE" >/dev/null 2>&1 || return 1
+  [[ $(dk "$SWARM_HOST" info --format '{{.Swarm.ControlAvailable}}' 2>/dev/null) == true ]]
+}
+# Host e: an engine like the others (own namespace with only lo, own
+# containerd) that is the manager of a one-node swarm advertised on 127.0.0.1.
+# Started beside a running fleet without touching it; what is left of an
+# earlier start is stopped first and its data reused.
+ensure_swarm_host() {
+  local h=$SWARM_HOST d p pids=()
+  swarm_host_healthy && return 0
+  d=$(hdir "$h")
+  for p in "$d/dockerd.launch.pid" "$d/containerd.pid"; do
+    p=$(read_pid "$p")
+    if is_ours "$p"; then pids+=("$p"); fi
+  done
+  ((${#pids[@]} == 0)) || stop_pids 10 "${pids[@]}"
+  mkdir -p "$d"
+  [[ -e $(nspath "$h") ]] || setup_netns "$h"
+  write_host_config "$h"
+  start_containerd "$h"
+  start_dockerd "$h"
+  wait_engine "$h"
+  if ! dk "$h" image inspect "$IMAGE" >/dev/null 2>&1; then
+    dk "$h" load -q -i "$FLEET_DIR/image/image.tar" >/dev/null
+  fi
+  if [[ $(dk "$h" info --format '{{.Swarm.LocalNodeState}}') != active ]]; then
+    dk "$h" swarm init --advertise-addr 127.0.0.1 >/dev/null
+  fi
+  log "host $h up as a swarm manager"
+}
 cmd_up() {
   require_root
   check_fleet_dir
@@ -745,6 +785,10 @@ cmd_up() {
     # Parts added to the fleet later start on their own, beside what runs.
     if ! token_registry_healthy; then
       ensure_token_registry
+      write_env
+    fi
+    if ! swarm_host_healthy; then
+      ensure_swarm_host
       write_env
     fi
     log "fleet already up and healthy"
@@ -808,6 +852,7 @@ cmd_up() {
   wait_port "registry relay in berth-a" 127.0.0.1 5000 "$(nspath a)"
   wait_port sshd "$D_NS_IP" 22
   ensure_token_registry
+  ensure_swarm_host
   # sshd -D also writes its PidFile; keep the launch pid as the reference.
   write_env
   log "fleet up in $((SECONDS - t0))s"
@@ -822,7 +867,7 @@ cmd_up() {
 # we start whose command line names FLEET_DIR.
 leftover_pids() {
   local h p exe
-  for h in "${HOSTS[@]}"; do engine_pids "$h"; done
+  for h in "${ALL_HOSTS[@]}"; do engine_pids "$h"; done
   for p in /proc/[0-9]*; do
     p=${p#/proc/}
     exe=$(readlink "/proc/$p/exe" 2>/dev/null) || continue
@@ -885,12 +930,12 @@ do_down() {
   local benches=()
   mapfile -t benches < <(bench_hosts)
   if ((${#benches[@]})); then teardown_bench "${benches[@]}"; fi
-  mapfile -t shim_socks < <(shim_sockets "${HOSTS[@]}")
+  mapfile -t shim_socks < <(shim_sockets "${ALL_HOSTS[@]}")
   # 1. Kill, do not stop: everything is thrown away anyway, and a graceful
   # dockerd shutdown waits up to 10 s (each container's stop timeout) for
   # every test container whose PID 1 ignores SIGTERM, e.g. `sleep`.
   local pids=()
-  for h in "${HOSTS[@]}"; do
+  for h in "${ALL_HOSTS[@]}"; do
     for p in "$(hdir "$h")"/dockerd.launch.pid "$(hdir "$h")"/containerd.pid; do
       p=$(read_pid "$p")
       if is_ours "$p"; then pids+=("$p"); fi
@@ -926,14 +971,14 @@ do_down() {
     done < <(findmnt -rn -o TARGET | awk -v p="$FLEET_DIR/" 'index($0, p) == 1' | sort -r)
   fi
   # 4. Network: deleting a namespace deletes its veth end and so the pair.
-  for h in "${HOSTS[@]}"; do
+  for h in "${ALL_HOSTS[@]}"; do
     if [[ -e $(nspath "$h") ]]; then ip netns del "$(netns "$h")" || true; fi
   done
   for m in bf-c-root bf-d-root; do
     if ip link show "$m" >/dev/null 2>&1; then ip link del "$m" || true; fi
   done
   # 5. Our cgroup subtrees (rmdir works on empty cgroups only; deepest first).
-  for h in "${HOSTS[@]}"; do
+  for h in "${ALL_HOSTS[@]}"; do
     for m in /sys/fs/cgroup/berth-fleet-"$h" /sys/fs/cgroup/*/berth-fleet-"$h"; do
       if [[ -d $m ]]; then find "$m" -depth -type d -exec rmdir {} + 2>/dev/null || true; fi
     done
@@ -943,7 +988,7 @@ do_down() {
   # leaves its socket there. Remove exactly ours: from the shims seen before
   # the kill, and from the engines' container list (dockerd's namespace is
   # "moby"); then the directories if that left them empty.
-  for h in "${HOSTS[@]}"; do remove_container_sockets "$h"; done
+  for h in "${ALL_HOSTS[@]}"; do remove_container_sockets "$h"; done
   if ((${#shim_socks[@]})); then rm -f "${shim_socks[@]}"; fi
   rmdir /run/containerd/s /run/containerd 2>/dev/null || true
   # dockerd makes /run/docker/plugins (plugin discovery) even with another
