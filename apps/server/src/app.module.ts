@@ -99,6 +99,9 @@ import { TeamsService } from './teams/teams.service.js';
 import { UsersController } from './users/users.controller.js';
 import { UsersService } from './users/users.service.js';
 import { VaultModule } from './vault/vault.module.js';
+import { StacksController } from './stacks/stacks.controller.js';
+import { StackDeployer } from './stacks/stack-deployer.js';
+import { StacksService } from './stacks/stacks.service.js';
 
 @Module({})
 export class AppModule {
@@ -133,6 +136,7 @@ export class AppModule {
         ImagesController,
         PluginsController,
         HostStorageController,
+        StacksController,
       ],
       providers: [
         { provide: CONFIG, useValue: config },
@@ -188,6 +192,8 @@ export class AppModule {
         ContainerCreateService,
         ContainerRecreateService,
         ImagePuller,
+        StacksService,
+        StackDeployer,
         LogStreams,
         StatsStreams,
         EngineEventFeed,

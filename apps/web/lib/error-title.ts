@@ -5,6 +5,8 @@ export function errorTitle(code: ErrorCode): string {
   switch (code) {
     case 'VALIDATION_FAILED':
       return 'Some fields need attention';
+    case 'COMPOSE_INVALID':
+      return 'The compose file has problems';
     case 'UNAUTHENTICATED':
       return 'Not signed in';
     case 'CSRF_FAILED':

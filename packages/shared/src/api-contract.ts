@@ -25,6 +25,7 @@ import { NETWORK_ROUTES } from './network-routes.js';
 import { VOLUME_ROUTES } from './volume-routes.js';
 import { REGISTRY_ROUTES } from './registry-routes.js';
 import { IMAGE_ROUTES } from './image-routes.js';
+import { STACK_ROUTES } from './stack-routes.js';
 import { INVENTORY_ROUTES } from './inventory-routes.js';
 import { PLUGIN_ROUTES } from './plugin-routes.js';
 import type { Permission } from './permissions.js';
@@ -60,6 +61,8 @@ export interface ApiRoute {
    * no grant on the host at all, 403 naming the permission otherwise.
    */
   permission?: Permission;
+  /** For routes without `hostId` in their path: the stored object whose host the permission is checked on. */
+  hostFrom?: 'stack';
   /** The audit action a change through this route is recorded under; a refusal is recorded so too. */
   audit?: AuditAction;
   body?: z.ZodType;
@@ -405,6 +408,7 @@ export const ROUTES = {
   ...CONTAINER_ROUTES,
   ...INVENTORY_ROUTES,
   ...IMAGE_ROUTES,
+  ...STACK_ROUTES,
   ...NETWORK_ROUTES,
   ...VOLUME_ROUTES,
   ...PLUGIN_ROUTES,

@@ -72,6 +72,11 @@ export const AUDIT_ACTIONS = [
   'plugin.upgrade',
   'plugin.remove',
   'system.prune',
+  'stack.deploy',
+  'stack.start',
+  'stack.stop',
+  'stack.down',
+  'stack.delete',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

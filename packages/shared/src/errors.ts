@@ -4,6 +4,7 @@
  */
 export const ERROR_CODES = [
   'VALIDATION_FAILED',
+  'COMPOSE_INVALID',
   'UNAUTHENTICATED',
   'CSRF_FAILED',
   'FORBIDDEN',
@@ -26,6 +27,7 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export function httpStatusOf(code: ErrorCode): number {
   switch (code) {
     case 'VALIDATION_FAILED':
+    case 'COMPOSE_INVALID':
     case 'PATH_REJECTED':
       return 400;
     case 'UNAUTHENTICATED':

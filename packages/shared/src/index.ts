@@ -26,3 +26,4 @@ export * from './schemas/volumes.js';
 export * from './schemas/inventory.js';
 export * from './schemas/images.js';
 export * from './schemas/plugins.js';
+export * from './schemas/stacks.js';

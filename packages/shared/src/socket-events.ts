@@ -1,3 +1,4 @@
+import type { TStackProgress } from './schemas/stacks.js';
 import { z } from 'zod';
 import type { ErrorCode, FieldIssue } from './errors.js';
 import type { TContainerSummary, TFleetSummary } from './schemas/containers.js';
@@ -207,4 +208,6 @@ export interface ServerToClientEvents {
   'image.push': (event: TPullProgress) => void;
   /** Progress of a plugin install or upgrade started by one of your REST calls; `image` is the reference. */
   'plugin.pull': (event: TPullProgress) => void;
+  /** Each step of a stack deployment you started, as it starts and ends. */
+  'stack.progress': (event: TStackProgress) => void;
 }

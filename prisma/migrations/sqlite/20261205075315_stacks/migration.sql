@@ -1,0 +1,36 @@
+-- CreateTable
+CREATE TABLE "Stack" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "hostId" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "compose" TEXT NOT NULL,
+    "env" TEXT NOT NULL DEFAULT '',
+    "status" TEXT NOT NULL DEFAULT 'deploying',
+    "createdById" TEXT,
+    "ownerTeamId" TEXT,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "Stack_hostId_fkey" FOREIGN KEY ("hostId") REFERENCES "Host" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "StackDeployment" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "stackId" TEXT NOT NULL,
+    "status" TEXT NOT NULL DEFAULT 'running',
+    "trigger" TEXT NOT NULL,
+    "triggeredBy" TEXT,
+    "plan" TEXT,
+    "failedStep" TEXT,
+    "output" TEXT NOT NULL DEFAULT '',
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "finishedAt" DATETIME,
+    CONSTRAINT "StackDeployment_stackId_fkey" FOREIGN KEY ("stackId") REFERENCES "Stack" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Stack_hostId_name_key" ON "Stack"("hostId", "name");
+
+-- CreateIndex
+CREATE INDEX "StackDeployment_stackId_createdAt_idx" ON "StackDeployment"("stackId", "createdAt");
+
