@@ -346,6 +346,10 @@ describe('refusals and bad input', () => {
       expect([path, res.status, res.body.error.code]).toEqual([path, 403, 'FORBIDDEN']);
       expect(res.body.error.message).toContain(permission);
     }
+    expect((await auditOf('image.pull')).filter((r) => r.outcome === 'denied')).toEqual([
+      expect.objectContaining({ hostId: hostA, target: `${REPO}:2.0`, actorName: `reader-${RUN}` }),
+    ]);
+    expect((await auditOf('image.tag')).map((r) => r.outcome)).toContain('denied');
     // Reading is allowed.
     const history = await berth.api('GET', `/api/hosts/${hostA}/images/${imageId}/history`, as);
     expect(history.status).toBe(200);

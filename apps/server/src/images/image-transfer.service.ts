@@ -48,7 +48,21 @@ export class ImageTransferService {
     const reference = withDefaultTag(body.reference);
     const permits: HostPermit[] = [];
     for (const hostId of body.hostIds) {
-      permits.push(await this.access.read(caller, hostId, 'image.pull'));
+      try {
+        permits.push(await this.access.read(caller, hostId, 'image.pull'));
+      } catch (error) {
+        // Refused as the route guard refuses a host's routes: recorded under the action.
+        if (error instanceof AppError && error.code === 'FORBIDDEN') {
+          await this.audit.record(caller, {
+            action: 'image.pull',
+            hostId,
+            target: reference,
+            outcome: 'denied',
+            details: { error: error.code, reason: error.message },
+          });
+        }
+        throw error;
+      }
     }
     const outcomes = await Promise.all(
       permits.map((permit) => this.pullOne(caller, permit, reference)),
