@@ -22,7 +22,7 @@ function fleetValue(key: string): string {
 
 const RUN = randomBytes(4).toString('hex');
 const REGISTRY = fleetValue('BERTH_FLEET_REGISTRY');
-const REFERENCE = `${REGISTRY}/berth-test/volume-plugin:1.0`;
+const REFERENCE = `${REGISTRY}/berth-test/volume-plugin:2.0`;
 const ALIAS = `e2e-vol-${RUN}`;
 const HOST = 'fleet-b';
 
@@ -82,7 +82,7 @@ test('an admin installs the test volume plugin after accepting its privileges, d
     const privileges = dialog.getByRole('list', { name: 'Privileges' });
     await expect(privileges).toContainText('network');
     await expect(privileges).toContainText('host');
-    await dialog.getByRole('button', { name: 'Install' }).click();
+    await dialog.getByRole('button', { name: 'Install', exact: true }).click();
     await expect(dialog.getByRole('alert')).toContainText('accept the privileges');
     expect(pluginsOnB()).not.toContain(ALIAS);
     await page.screenshot({ path: artifactPath('plugin-privileges.png'), fullPage: true });
@@ -90,7 +90,7 @@ test('an admin installs the test volume plugin after accepting its privileges, d
 
   await test.step('accepted, it installs and shows enabled in the list', async () => {
     await dialog.getByRole('checkbox', { name: 'I accept these privileges' }).check();
-    await dialog.getByRole('button', { name: 'Install' }).click();
+    await dialog.getByRole('button', { name: 'Install', exact: true }).click();
     await expect(dialog).toBeHidden({ timeout: 60_000 });
     const row = page.getByTestId('plugins-table').getByRole('row').filter({ hasText: ALIAS });
     await expect(row).toContainText('enabled');

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds Berth's test volume plugin (volume-plugin.c, static) as a managed
 # Docker plugin and pushes it to the test fleet's password registry, as
-#   $BERTH_FLEET_REGISTRY/berth-test/volume-plugin:1.0 and :1.1
-# (the same driver; 1.1 lets a test upgrade). Prints the repository.
+#   $BERTH_FLEET_REGISTRY/berth-test/volume-plugin:2.0 and :2.1
+# (the same driver; 2.1 lets a test upgrade). Prints the repository.
 #
 #   publish.sh [FLEET_ENV]     (default: $BERTH_FLEET_ENV or /tmp/berth-fleet/fleet.env)
 #
@@ -16,7 +16,7 @@ ENV_FILE=${1:-${BERTH_FLEET_ENV:-/tmp/berth-fleet/fleet.env}}
 source "$ENV_FILE"
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$BERTH_FLEET_REGISTRY/berth-test/volume-plugin
-TAGS=(1.0 1.1)
+TAGS=(2.0 2.1)
 DOCKER=/usr/bin/docker
 export DOCKER_HOST=$BERTH_FLEET_A_URL
 

@@ -160,11 +160,20 @@ static void serve(int fd) {
   handle(fd, path, body);
 }
 
+/* As PID 1 of the plugin, SIGTERM would be ignored without a handler: the engine would wait
+ * its full grace period on every disable. */
+static void on_term(int signal_number) {
+  (void)signal_number;
+  _exit(0);
+}
+
 int main(int argc, char **argv) {
   const char *socket_name = argc > 1 ? argv[1] : "berth-test.sock";
   char socket_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
   snprintf(socket_path, sizeof socket_path, "/run/docker/plugins/%s", socket_name);
   signal(SIGPIPE, SIG_IGN);
+  signal(SIGTERM, on_term);
+  signal(SIGINT, on_term);
   mkdir("/run", 0755);
   mkdir("/run/docker", 0755);
   mkdir("/run/docker/plugins", 0755);

@@ -113,15 +113,15 @@ describe('installing from the password registry', () => {
   it('shows the privileges the plugin asks for, with the stored login', async () => {
     const res = await api<TPluginPrivilegesResponse>(
       'GET',
-      `${base()}/plugin-privileges?remote=${encodeURIComponent(`${REPO}:1.0`)}`,
+      `${base()}/plugin-privileges?remote=${encodeURIComponent(`${REPO}:2.0`)}`,
     );
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ remote: `${REPO}:1.0`, privileges: [NETWORK_HOST] });
+    expect(res.body).toEqual({ remote: `${REPO}:2.0`, privileges: [NETWORK_HOST] });
   });
 
   it('refuses privileges other than those asked for, on the privileges field, pulling nothing', async () => {
     const res = await api<ErrorBody>('POST', `${base()}/plugins`, {
-      remote: `${REPO}:1.0`,
+      remote: `${REPO}:2.0`,
       alias: ALIAS,
       privileges: [],
     });
@@ -134,7 +134,7 @@ describe('installing from the password registry', () => {
 
   it('names the remote field for a plugin the registry does not have, leaving nothing', async () => {
     const res = await api<ErrorBody>('POST', `${base()}/plugins`, {
-      remote: `${f.registry.address}/berth-test/no-such-plugin-${RUN}:1.0`,
+      remote: `${f.registry.address}/berth-test/no-such-plugin-${RUN}:2.0`,
       alias: ALIAS,
       privileges: [],
     });
@@ -149,7 +149,7 @@ describe('installing from the password registry', () => {
 
   it('removes a pulled plugin again when a setting fails, naming the settings field', async () => {
     const res = await api<ErrorBody>('POST', `${base()}/plugins`, {
-      remote: `${REPO}:1.0`,
+      remote: `${REPO}:2.0`,
       alias: ALIAS,
       privileges: [NETWORK_HOST],
       settings: ['NOT_A_SETTING=1'],
@@ -168,7 +168,7 @@ describe('installing from the password registry', () => {
       'POST',
       `${base()}/plugins`,
       {
-        remote: `${REPO}:1.0`,
+        remote: `${REPO}:2.0`,
         alias: ALIAS,
         privileges: [NETWORK_HOST],
         settings: ['MESSAGE_PREFIX=berth:'],
@@ -179,7 +179,7 @@ describe('installing from the password registry', () => {
     expect(res.body).toMatchObject({
       name: ALIAS,
       tag: 'latest',
-      reference: `${REPO}:1.0`,
+      reference: `${REPO}:2.0`,
       enabled: true,
       type: 'volumedriver',
       types: ['docker.volumedriver/1.0'],
@@ -196,7 +196,7 @@ describe('installing from the password registry', () => {
     const mine = seen.filter((p) => p.requestId === requestId);
     expect(mine.at(-1)).toMatchObject({
       hostId,
-      image: `${REPO}:1.0`,
+      image: `${REPO}:2.0`,
       status: 'complete',
       done: true,
     });
@@ -208,7 +208,7 @@ describe('installing from the password registry', () => {
 
   it('answers 409 naming the alias when that name is installed already', async () => {
     const res = await api<ErrorBody>('POST', `${base()}/plugins`, {
-      remote: `${REPO}:1.0`,
+      remote: `${REPO}:2.0`,
       alias: ALIAS,
       privileges: [NETWORK_HOST],
     });
@@ -286,11 +286,11 @@ describe('the installed driver', () => {
     });
 
     const upgraded = await api<TPlugin>('POST', `${plugin}/upgrade`, {
-      remote: `${REPO}:1.1`,
+      remote: `${REPO}:2.1`,
       privileges: [NETWORK_HOST],
     });
     expect(upgraded.status).toBe(200);
-    expect(upgraded.body).toMatchObject({ name: ALIAS, reference: `${REPO}:1.1`, enabled: false });
+    expect(upgraded.body).toMatchObject({ name: ALIAS, reference: `${REPO}:2.1`, enabled: false });
 
     expect((await api('POST', `${plugin}/enable`)).status).toBe(204);
     const refused = await api<ErrorBody>('DELETE', plugin);
@@ -310,16 +310,16 @@ describe('a read-only user', () => {
     expect((await berth.api('GET', `${base()}/plugins`, { token: reader })).status).toBe(200);
     const name = encodeURIComponent(NAME);
     const calls: [string, string, unknown][] = [
-      ['GET', `${base()}/plugin-privileges?remote=${encodeURIComponent(`${REPO}:1.0`)}`, undefined],
+      ['GET', `${base()}/plugin-privileges?remote=${encodeURIComponent(`${REPO}:2.0`)}`, undefined],
       [
         'POST',
         `${base()}/plugins`,
-        { remote: `${REPO}:1.0`, alias: ALIAS, privileges: [NETWORK_HOST] },
+        { remote: `${REPO}:2.0`, alias: ALIAS, privileges: [NETWORK_HOST] },
       ],
       ['POST', `${base()}/plugins/${name}/enable`, undefined],
       ['POST', `${base()}/plugins/${name}/disable`, undefined],
       ['POST', `${base()}/plugins/${name}/configure`, { settings: ['MESSAGE_PREFIX=x'] }],
-      ['POST', `${base()}/plugins/${name}/upgrade`, { remote: `${REPO}:1.1`, privileges: [] }],
+      ['POST', `${base()}/plugins/${name}/upgrade`, { remote: `${REPO}:2.1`, privileges: [] }],
       ['DELETE', `${base()}/plugins/${name}`, undefined],
     ];
     for (const [method, path, body] of calls) {

@@ -93,7 +93,7 @@ export function InstallPluginDialog({ open, hostId, onClose }: InstallPluginDial
       return;
     }
     if (!accepted) {
-      form.setError('privileges', { message: 'accept the privileges to install' });
+      form.setError('privileges', { type: 'manual', message: 'accept the privileges to install' });
       return;
     }
     form.setValue('privileges', asked.privileges);
@@ -121,11 +121,7 @@ export function InstallPluginDialog({ open, hostId, onClose }: InstallPluginDial
     onClose();
   }
 
-  const step = asked
-    ? accepted
-      ? 'Install'
-      : 'Accept the privileges to install'
-    : 'Review privileges';
+  const step = asked ? 'Install' : 'Review privileges';
   return (
     <ActionDialog
       open={open}
