@@ -13,7 +13,7 @@ import {
 import { PrismaService } from '../src/database/prisma.service.js';
 import { type ApiAnswer, TestBerth } from './support/berth.js';
 import { type CliTarget, docker, dockerOk } from './support/docker-cli.js';
-import { fleet, fleetHost } from './support/fleet.js';
+import { fleet, fleetHost, swarmHost } from './support/fleet.js';
 import { grantedUserToken } from './support/granted-user.js';
 
 /**
@@ -414,6 +414,63 @@ describe('macvlan and ipvlan on a veth link of host b', () => {
     expect(
       (await berth.api('DELETE', `/api/hosts/${hostIds.b}/networks/${name}`, { token })).status,
     ).toBe(204);
+  });
+});
+
+describe('an overlay network on the swarm manager (host e)', () => {
+  const swarm = swarmHost();
+  const name = `n-${RUN}-overlay`;
+
+  it('is created attachable with its subnet, a container joins it, and it is removed', async () => {
+    if (!swarm) throw new Error('the fleet has no swarm manager: run scripts/fleet/fleet.sh up');
+    const target: CliTarget = { host: swarm.direct };
+    const hostE = (await berth.addHost(token, swarm.registration)).id;
+    const res = await berth.api<TCreateNetworkResponse & ErrorBody>(
+      'POST',
+      `/api/hosts/${hostE}/networks`,
+      {
+        token,
+        body: { name, driver: 'overlay', attachable: true, subnet: `${NET}.40.0/24` },
+      },
+    );
+    expect(res.status).toBe(201);
+    try {
+      const container = await dockerOk(target, [
+        'run',
+        '-d',
+        '--label',
+        LABEL,
+        '--network',
+        name,
+        IMAGE,
+        'sleep',
+        '3600',
+      ]);
+      const detail = await berth.api<TNetworkDetail>(
+        'GET',
+        `/api/hosts/${hostE}/networks/${res.body.id}`,
+        { token },
+      );
+      expect(detail.body).toMatchObject({
+        name,
+        driver: 'overlay',
+        scope: 'swarm',
+        attachable: true,
+        ipam: { config: [expect.objectContaining({ subnet: `${NET}.40.0/24` })] },
+      });
+      expect(detail.body.containers.map((c) => c.id)).toEqual([container]);
+      await dockerOk(target, ['rm', '-f', container]);
+      const removed = await berth.api('DELETE', `/api/hosts/${hostE}/networks/${res.body.id}`, {
+        token,
+      });
+      expect(removed.status).toBe(204);
+    } finally {
+      const ours = await dockerOk(target, ['ps', '-aq', '--filter', `label=${LABEL}`]);
+      if (ours) await docker(target, ['rm', '-f', ...ours.split('\n')]);
+      await docker(target, ['network', 'rm', name]);
+    }
+    const left = await dockerOk(target, ['network', 'ls', '-q', '--filter', `name=${name}`]);
+    expect(left).toBe('');
   });
 });
 

@@ -237,13 +237,16 @@ function detailOf(hostId: string, n: Docker.NetworkInspectInfo): TNetworkDetail 
       })),
       options: n.IPAM?.Options ?? {},
     },
-    containers: Object.entries(n.Containers ?? {}).map(([id, c]) => ({
-      id,
-      name: c.Name,
-      ipv4Address: c.IPv4Address || null,
-      ipv6Address: c.IPv6Address || null,
-      macAddress: c.MacAddress || null,
-    })),
+    containers: Object.entries(n.Containers ?? {})
+      // An overlay network's load balancer (`lb-<network>`) is an endpoint, not a container.
+      .filter(([id]) => !id.startsWith('lb-'))
+      .map(([id, c]) => ({
+        id,
+        name: c.Name,
+        ipv4Address: c.IPv4Address || null,
+        ipv6Address: c.IPv6Address || null,
+        macAddress: c.MacAddress || null,
+      })),
   };
 }
 
