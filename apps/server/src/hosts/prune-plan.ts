@@ -10,6 +10,7 @@ export interface EngineDiskUsage {
         Size: number;
         SharedSize: number;
         Containers: number;
+        Labels?: Labels;
       }[]
     | null;
   Containers?:
@@ -138,7 +139,10 @@ export function prunePlan(
     choices.images === 'none'
       ? []
       : (df.Images ?? []).filter(
-          (i) => !imagesInUse.has(i.Id) && (choices.images === 'all' || isDangling(i.RepoTags)),
+          (i) =>
+            !imagesInUse.has(i.Id) &&
+            labelled(i.Labels, label) &&
+            (choices.images === 'all' || isDangling(i.RepoTags)),
         );
 
   const volumesInUse = new Set(
