@@ -61,6 +61,8 @@ export function httpStatusOf(code: ErrorCode): number {
 export interface FieldIssue {
   path: string;
   message: string;
+  /** For COMPOSE_INVALID: the 1-based line of the compose file the problem is at. */
+  line?: number;
 }
 
 export interface ErrorBody {

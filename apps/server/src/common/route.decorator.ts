@@ -31,8 +31,8 @@ const METHODS: Record<HttpMethod, RequestMethod> = {
  * route's `permission` is checked on its `{hostId}` by `AuthGuard` before the handler runs.
  */
 export function Route(route: ApiRoute): MethodDecorator {
-  // The guard reads the host from `hostId`: a permission on a route without it could not be checked.
-  if (route.permission && !route.path.includes('{hostId}')) {
+  // The guard reads the host from `hostId` (or the object `hostFrom` names): without either a permission could not be checked.
+  if (route.permission && !route.path.includes('{hostId}') && !route.hostFrom) {
     throw new Error(`contract route ${route.path} declares a permission but has no {hostId}`);
   }
   return applyDecorators(
