@@ -18,6 +18,8 @@ export const HELPER_LABEL = 'berth.helper';
 /** Go's FileMode bits in the engine's path stat. */
 const MODE_DIR = 0x80000000;
 const MODE_SYMLINK = 0x08000000;
+/** A helper older than this outlived the server that made it (no request lasts a day). */
+const ABANDONED_AFTER_S = 24 * 60 * 60;
 /** A listing stops collecting after this many entries, so a huge folder cannot exhaust memory. */
 const MAX_ENTRIES = 10_000;
 
@@ -95,6 +97,7 @@ export class VolumeBrowser {
   }
 
   private async createHelper(engine: RegisteredEngine, volume: string): Promise<string> {
+    await this.sweepAbandoned(engine);
     const image = await this.helperImage(engine);
     try {
       const { id } = await engine.client.createContainer({
@@ -133,6 +136,25 @@ export class VolumeBrowser {
       );
     }
     return image;
+  }
+
+  /**
+   * Helpers a server that died mid-request left behind: removed before a new one is made. Only
+   * those older than any request lasts, so a download still under way keeps its own.
+   */
+  private async sweepAbandoned(engine: RegisteredEngine): Promise<void> {
+    try {
+      const helpers = await engine.client.listContainers({
+        all: true,
+        filters: { label: [`${HELPER_LABEL}=volume-browser`] },
+      });
+      const cutoff = Date.now() / 1000 - ABANDONED_AFTER_S;
+      for (const helper of helpers.filter((h) => h.Created < cutoff)) {
+        await this.removeHelper(engine, helper.Id);
+      }
+    } catch (error) {
+      this.log.warn({ err: error, host: engine.hostId }, 'volume helpers not swept');
+    }
   }
 
   private async removeHelper(engine: RegisteredEngine, id: string): Promise<void> {
