@@ -86,37 +86,33 @@ export class PluginInstallService {
         }
         await this.checkAccepted(engine, caller, hostId, remote, request.privileges);
         await beforeEngine();
-        const publish = this.publisherFor(caller, hostId, remote);
-        try {
-          await this.pull(
-            engine,
-            caller,
-            hostId,
-            remote,
-            `/plugins/pull?remote=${encodeURIComponent(remote)}&name=${encodeURIComponent(name)}`,
-            request.privileges,
-            publish,
-          );
-          if (request.settings.length > 0) {
-            await engine
-              .act('POST', `/plugins/${encodeURIComponent(name)}/set`, request.settings)
-              .catch((error: unknown) => {
-                throw onSettingsField(error);
-              });
-          }
-          if (request.enable) {
-            await engine.act('POST', `/plugins/${encodeURIComponent(name)}/enable?timeout=30`);
-          }
-        } catch (error) {
-          await this.removeLeftover(engine, name);
-          publish({
-            status: 'failed',
-            done: true,
-            error: error instanceof Error ? error.message : 'failed',
-          });
-          throw error;
-        }
-        publish({ status: 'complete', done: true });
+        await this.withProgress(
+          caller,
+          hostId,
+          remote,
+          async (publish) => {
+            await this.pull(
+              engine,
+              caller,
+              hostId,
+              remote,
+              `/plugins/pull?remote=${encodeURIComponent(remote)}&name=${encodeURIComponent(name)}`,
+              request.privileges,
+              publish,
+            );
+            if (request.settings.length > 0) {
+              await engine
+                .act('POST', `/plugins/${encodeURIComponent(name)}/set`, request.settings)
+                .catch((error: unknown) => {
+                  throw onSettingsField(error);
+                });
+            }
+            if (request.enable) {
+              await engine.act('POST', `/plugins/${encodeURIComponent(name)}/enable?timeout=30`);
+            }
+          },
+          () => this.removeLeftover(engine, name),
+        );
         return toPlugin(await engine.inspect(name));
       },
       (plugin) => ({ id: plugin.id }),
@@ -144,9 +140,8 @@ export class PluginInstallService {
         }
         await this.checkAccepted(engine, caller, hostId, remote, request.privileges);
         await beforeEngine();
-        const publish = this.publisherFor(caller, hostId, remote);
-        try {
-          await this.pull(
+        await this.withProgress(caller, hostId, remote, (publish) =>
+          this.pull(
             engine,
             caller,
             hostId,
@@ -154,16 +149,8 @@ export class PluginInstallService {
             `/plugins/${encodeURIComponent(name)}/upgrade?remote=${encodeURIComponent(remote)}`,
             request.privileges,
             publish,
-          );
-        } catch (error) {
-          publish({
-            status: 'failed',
-            done: true,
-            error: error instanceof Error ? error.message : 'failed',
-          });
-          throw error;
-        }
-        publish({ status: 'complete', done: true });
+          ),
+        );
         return toPlugin(await engine.inspect(name));
       },
       (plugin) => ({ id: plugin.id }),
@@ -247,14 +234,36 @@ export class PluginInstallService {
     return encodeAuthHeader(login ? authConfigOf(login) : {});
   }
 
-  private publisherFor(caller: Caller, hostId: string, remote: string): Publish {
-    return (progress) =>
+  /**
+   * Runs an install or upgrade with its progress sent to the caller's dashboards, ending with a
+   * `complete` or `failed` step; `undo` removes what a failure left before the error is passed on.
+   */
+  private async withProgress(
+    caller: Caller,
+    hostId: string,
+    remote: string,
+    work: (publish: Publish) => Promise<void>,
+    undo?: () => Promise<void>,
+  ): Promise<void> {
+    const publish: Publish = (progress) =>
       this.publisher.toUser(caller.principal.user.id, 'plugin.pull', {
         requestId: caller.facts.requestId ?? '',
         hostId,
         image: remote,
         ...progress,
       });
+    try {
+      await work(publish);
+    } catch (error) {
+      await undo?.();
+      publish({
+        status: 'failed',
+        done: true,
+        error: error instanceof Error ? error.message : 'failed',
+      });
+      throw error;
+    }
+    publish({ status: 'complete', done: true });
   }
 
   /** Removes what a failed install made, if anything; a failure here is logged, not thrown. */
