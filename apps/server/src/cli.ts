@@ -24,7 +24,7 @@ async function main(command: string): Promise<number> {
       try {
         const moved = await rotateMasterKey(db, from, to);
         console.log(
-          `re-sealed ${moved.hosts} host and ${moved.registries} registry secret(s) with key ${keyIdOf(newKey)}`,
+          `re-sealed ${moved.hosts} host, ${moved.registries} registry and ${moved.stacks} stack secret(s) with key ${keyIdOf(newKey)}`,
         );
       } finally {
         await db.$disconnect();

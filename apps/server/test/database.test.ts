@@ -104,7 +104,22 @@ describe('master key rotation', () => {
       const db = berth.server.app.get(PrismaService).db;
       const oldVault = berth.server.app.get(Vault);
       const newVault = new Vault(Buffer.alloc(32, 7));
-      expect(await rotateMasterKey(db, oldVault, newVault)).toEqual({ hosts: 1, registries: 0 });
+      const variables = [{ name: 'TOKEN', value: 'stack-secret', secret: true }];
+      const stack = await db.stack.create({
+        data: {
+          hostId: host.id,
+          name: 's',
+          compose: 'services: {}',
+          env: oldVault.sealJson(variables),
+        },
+      });
+      expect(await rotateMasterKey(db, oldVault, newVault)).toEqual({
+        hosts: 1,
+        registries: 0,
+        stacks: 1,
+      });
+      const sealedEnv = (await db.stack.findUniqueOrThrow({ where: { id: stack.id } })).env;
+      expect(newVault.openJson(sealedEnv)).toEqual(variables);
       const row = await db.host.findUniqueOrThrow({ where: { id: host.id } });
       expect(() => oldVault.open(row.secret ?? '')).toThrow(VaultError);
       const secrets = newVault.openJson<{ tls: { key: string } }>(row.secret ?? '');
