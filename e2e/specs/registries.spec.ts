@@ -115,4 +115,24 @@ test('an admin adds the token-auth registry, tests it, browses to a tag and pull
       { timeout: 60_000 },
     );
   });
+
+  await test.step('edit keeps the stored password: the saved registry tests, a rename saves', async () => {
+    await page.getByRole('button', { name: `Edit ${name}` }).click();
+    const editing = page.getByRole('region', { name: `Edit ${name}` });
+    await expect(editing.getByLabel('Password or token')).toHaveValue('');
+    await editing.getByRole('button', { name: 'Test connection' }).click();
+    await expect(editing.getByRole('status')).toContainText('Connected');
+    await editing.getByLabel('Name', { exact: true }).fill(`${name}-renamed`);
+    await editing.getByRole('button', { name: 'Save registry' }).click();
+    await expect(editing).toBeHidden();
+    await expect(page.getByRole('table', { name: 'Registries' })).toContainText(`${name}-renamed`);
+  });
+
+  await test.step('remove asks first, then the registry is gone', async () => {
+    await page.getByRole('button', { name: `Remove ${name}-renamed` }).click();
+    const dialog = page.getByRole('dialog', { name: `Remove ${name}-renamed?` });
+    await dialog.getByRole('button', { name: 'Remove registry' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByText('No registries yet')).toBeVisible();
+  });
 });
