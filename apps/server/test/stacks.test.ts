@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type {
   ErrorBody,
+  TAuditPage,
   TStack,
   TStackDeployResponse,
   TStackDeploymentList,
@@ -332,5 +333,24 @@ describe('stacks', () => {
     expect(del.status).toBe(204);
     expect((await docker(direct, ['volume', 'inspect', `${NAME}_data`])).code).not.toBe(0);
     expect((await berth.api('GET', `/api/stacks/${stackId}`, { token })).status).toBe(404);
+
+    const audit = await berth.api<TAuditPage>('GET', '/api/audit?action=stack.*&limit=500', {
+      token,
+    });
+    const records = audit.body.items
+      .filter((e) => e.target === NAME)
+      .map((e) => `${e.action} ${e.outcome}`)
+      .reverse();
+    expect(records).toEqual([
+      'stack.deploy success',
+      'stack.deploy success',
+      'stack.deploy success',
+      'stack.deploy failure',
+      'stack.stop success',
+      'stack.start success',
+      'stack.down success',
+      'stack.delete success',
+    ]);
+    expect(JSON.stringify(audit.body.items)).not.toContain(`s3cret-${RUN}`);
   });
 });
