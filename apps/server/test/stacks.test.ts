@@ -245,6 +245,19 @@ describe('stacks', () => {
     expect(await containersOnHost()).toEqual(before);
     const stack = await berth.api<TStack>('GET', `/api/stacks/${stackId}`, { token });
     expect(stack.body.status).toBe('failed');
+
+    // The engine refuses the replacement itself: the old container keeps running, nothing is left.
+    const tooBig = compose('trace').replace(
+      'LEVEL: trace\n',
+      "LEVEL: trace\n    deploy: { resources: { limits: { cpus: '512' } } }\n",
+    );
+    const refused = await put({ compose: tooBig });
+    expect(refused.status).toBe(200);
+    expect(await settled(refused.body.deploymentId)).toMatchObject({
+      status: 'failed',
+      failedStep: 'create:worker-1',
+    });
+    expect(await containersOnHost()).toEqual(before);
   });
 
   it('answers a malformed compose file with 400 COMPOSE_INVALID naming path and line', async () => {
@@ -345,6 +358,7 @@ describe('stacks', () => {
       'stack.deploy success',
       'stack.deploy success',
       'stack.deploy success',
+      'stack.deploy failure',
       'stack.deploy failure',
       'stack.stop success',
       'stack.start success',
