@@ -502,6 +502,64 @@ const imageProbes: Probe[] = [
   },
 ];
 
+/** Plugins and the host's storage belong to nobody: these act on the host. */
+const hostProbes: Probe[] = [
+  {
+    permission: 'plugin.list',
+    channel: 'rest',
+    name: 'GET /api/hosts/:host/plugins',
+    on: 'host',
+    run: async (w, as) => fromRest(await rest(w, as, 'GET', '/api/hosts/:host/plugins')),
+  },
+  {
+    permission: 'plugin.install',
+    channel: 'rest',
+    name: 'POST /api/hosts/:host/plugins/:name/configure (a setting no plugin has)',
+    on: 'host',
+    // The permission is checked before the body: allowed callers get the body's 400 (or the
+    // engine's 404 for a plugin that is not there), nothing is installed.
+    run: async (w, as) =>
+      fromRest(
+        await rest(w, as, 'POST', `/api/hosts/:host/plugins/${MISSING_IMAGE}/configure`, {
+          settings: ['not a setting'],
+        }),
+        [400, 404],
+      ),
+  },
+  {
+    permission: 'system.prune',
+    channel: 'rest',
+    name: 'GET /api/hosts/:host/prune (preview limited to a label nothing has)',
+    on: 'host',
+    run: async (w, as) =>
+      fromRest(
+        await rest(w, as, 'GET', `/api/hosts/:host/prune?label=berth-matrix-none%3D${w.run}`),
+      ),
+  },
+  {
+    permission: 'registry.use',
+    channel: 'rest',
+    name: 'POST /api/images/pull (an image only the stored registry login may read)',
+    on: 'host',
+    after: ['image.pull'],
+    // Allowed: the server adds the stored login and the pull succeeds. Without it the registry
+    // refuses the anonymous pull, and the pull fails.
+    run: async (w, as) => {
+      const reference = await w.privateImage();
+      const answer = await rest(w, as, 'POST', '/api/images/pull', {
+        reference,
+        hostIds: [w.hostId],
+      });
+      await w.engine
+        .getImage(reference)
+        .remove()
+        .catch(() => undefined);
+      if (answer.status === 200) return { kind: 'allowed' };
+      return { kind: 'refused', missing: 'registry.use' };
+    },
+  },
+];
+
 function lifecycle(
   permission: Permission,
   action: string,
@@ -872,6 +930,7 @@ function consoleProbe(event: 'console.exec' | 'console.attach'): Probe {
 export const PROBES: readonly Probe[] = [
   ...restProbes,
   ...imageProbes,
+  ...hostProbes,
   ...resourceProbes,
   ...gatewayProbes,
   ...cliProbes,

@@ -57,6 +57,7 @@ export class MatrixWorld {
   private readonly shared = new Map<string, Target>();
   private readonly sockets: Client[] = [];
   private readonly socketOf = new Map<string, Promise<Client>>();
+  private pushed: Promise<string> | undefined;
 
   private constructor(
     readonly berth: TestBerth,
@@ -163,6 +164,39 @@ export class MatrixWorld {
       10_000,
       `container ${id} in the inventory`,
     );
+  }
+
+  /**
+   * An image in the fleet's password registry, and that registry stored in Berth with every
+   * account of the run allowed to use it: a pull of it succeeds only with the stored login.
+   */
+  privateImage(): Promise<string> {
+    this.pushed ??= this.pushPrivateImage();
+    return this.pushed;
+  }
+
+  private async pushPrivateImage(): Promise<string> {
+    const { address, username, password } = fleet().registry;
+    const repo = `${address}/matrix-${this.run}`;
+    const token = this.adminToken;
+    const stored = await this.berth.api<{ id: string }>('POST', '/api/registries', {
+      token,
+      body: { name: `matrix-${this.run}`, kind: 'v2', serverAddress: address, username, password },
+    });
+    const users = [...this.accounts.values(), ...this.owners.values()].map((a) => a.id);
+    await this.berth.api('PUT', `/api/registries/${stored.body.id}/access`, {
+      token,
+      body: { users, teams: [] },
+    });
+    await this.engine.getImage(this.image).tag({ repo, tag: '1' });
+    const pushing = await this.engine
+      .getImage(`${repo}:1`)
+      .push({ authconfig: { username, password, serveraddress: address } });
+    await new Promise((resolve, reject) =>
+      this.engine.modem.followProgress(pushing, (error) => (error ? reject(error) : resolve(null))),
+    );
+    await this.engine.getImage(`${repo}:1`).remove();
+    return `${repo}:1`;
   }
 
   async cleanup(): Promise<void> {
