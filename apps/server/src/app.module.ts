@@ -102,6 +102,9 @@ import { VaultModule } from './vault/vault.module.js';
 import { StacksController } from './stacks/stacks.controller.js';
 import { StackDeployer } from './stacks/stack-deployer.js';
 import { StacksService } from './stacks/stacks.service.js';
+import { StackWebhookQueue } from './stacks/stack-webhook-queue.js';
+import { StackWebhooksController } from './stacks/stack-webhooks.controller.js';
+import { StackWebhooksService } from './stacks/stack-webhooks.service.js';
 
 @Module({})
 export class AppModule {
@@ -137,6 +140,7 @@ export class AppModule {
         PluginsController,
         HostStorageController,
         StacksController,
+        StackWebhooksController,
       ],
       providers: [
         { provide: CONFIG, useValue: config },
@@ -194,6 +198,8 @@ export class AppModule {
         ImagePuller,
         StacksService,
         StackDeployer,
+        StackWebhooksService,
+        StackWebhookQueue,
         LogStreams,
         StatsStreams,
         EngineEventFeed,

@@ -53,6 +53,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       quietReqLogger: true,
     }),
   );
+  // Webhook calls are verified against the exact bytes signed: kept raw, whatever their type.
+  app.use('/api/webhooks', express.raw({ type: () => true, limit: '1mb' }));
   app.use(express.json({ limit: '1mb' }));
   const require = createRequire(import.meta.url);
   app.use(

@@ -26,6 +26,7 @@ import { VOLUME_ROUTES } from './volume-routes.js';
 import { REGISTRY_ROUTES } from './registry-routes.js';
 import { IMAGE_ROUTES } from './image-routes.js';
 import { STACK_ROUTES } from './stack-routes.js';
+import { STACK_WEBHOOK_ROUTES } from './stack-webhook-routes.js';
 import { INVENTORY_ROUTES } from './inventory-routes.js';
 import { PLUGIN_ROUTES } from './plugin-routes.js';
 import type { Permission } from './permissions.js';
@@ -409,6 +410,7 @@ export const ROUTES = {
   ...INVENTORY_ROUTES,
   ...IMAGE_ROUTES,
   ...STACK_ROUTES,
+  ...STACK_WEBHOOK_ROUTES,
   ...NETWORK_ROUTES,
   ...VOLUME_ROUTES,
   ...PLUGIN_ROUTES,

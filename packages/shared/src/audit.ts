@@ -77,6 +77,10 @@ export const AUDIT_ACTIONS = [
   'stack.stop',
   'stack.down',
   'stack.delete',
+  'stack.webhook.create',
+  'stack.webhook.rotate',
+  'stack.webhook.revoke',
+  'stack.webhook.trigger',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -27,3 +27,4 @@ export * from './schemas/inventory.js';
 export * from './schemas/images.js';
 export * from './schemas/plugins.js';
 export * from './schemas/stacks.js';
+export * from './schemas/stack-webhooks.js';

@@ -14,13 +14,18 @@ import { scrub } from './stack-env.js';
 import { planView } from './stack-plan-view.js';
 import { runPlan } from './stack-runner.js';
 
-export type DeploymentTrigger = 'deploy' | 'redeploy' | 'start' | 'stop' | 'down' | 'delete';
+export type DeploymentTrigger =
+  'deploy' | 'redeploy' | 'start' | 'stop' | 'down' | 'delete' | 'webhook';
 
 export interface DeploymentRequest {
   caller: Caller;
   engine: RegisteredEngine;
   stack: { id: string; name: string };
   trigger: DeploymentTrigger;
+  /** Who or what started it, as the history shows it (default: the caller's user name). */
+  triggeredBy?: string;
+  /** A queued deployment of the stack to run, instead of recording a new one. */
+  deploymentId?: string;
   action: AuditAction;
   /** The plan to run; `replan` (after the pulls it lists ran) gives the rest of it. */
   plan: ComposePlan;
@@ -70,15 +75,21 @@ export class StackDeployer {
     this.assertIdle(request.stack.id, request.stack.name);
     this.running.set(request.stack.id, 'pending');
     try {
-      const deployment = await this.prisma.db.stackDeployment.create({
-        data: {
-          stackId: request.stack.id,
-          status: 'running',
-          trigger: request.trigger,
-          triggeredBy: request.caller.principal.user.username,
-          plan: JSON.stringify(planView(request.preview ?? request.plan)),
-        },
-      });
+      const plan = JSON.stringify(planView(request.preview ?? request.plan));
+      const deployment = request.deploymentId
+        ? await this.prisma.db.stackDeployment.update({
+            where: { id: request.deploymentId },
+            data: { status: 'running', plan },
+          })
+        : await this.prisma.db.stackDeployment.create({
+            data: {
+              stackId: request.stack.id,
+              status: 'running',
+              trigger: request.trigger,
+              triggeredBy: request.triggeredBy ?? request.caller.principal.user.username,
+              plan,
+            },
+          });
       this.running.set(request.stack.id, deployment.id);
       const done = this.run(request, deployment.id).finally(() =>
         this.running.delete(request.stack.id),

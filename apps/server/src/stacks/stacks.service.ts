@@ -32,7 +32,7 @@ import {
   stopPlan,
   upPlan,
 } from './stack-compose.js';
-import { type DeploymentTrigger, StackDeployer } from './stack-deployer.js';
+import { type DeploymentRequest, type DeploymentTrigger, StackDeployer } from './stack-deployer.js';
 import { maskEnv, mergeEnv, openEnv, sealEnv, secretValues } from './stack-env.js';
 import { observeProject, type ProjectResources } from './stack-observer.js';
 import { planView } from './stack-plan-view.js';
@@ -95,7 +95,10 @@ export class StacksService {
         ownerTeamId: soleTeam(owner.teamIds),
       },
     });
-    return this.deployUp(caller, permit.engine, stack, project, observed, env, 'deploy');
+    const { deploymentId } = await this.deployer.start(
+      this.upRequest(caller, permit.engine, stack, project, observed, env, 'deploy'),
+    );
+    return { id: stack.id, deploymentId };
   }
 
   async list(caller: Caller, hostId?: string): Promise<TStackList> {
@@ -138,7 +141,10 @@ export class StacksService {
       where: { id: stack.id },
       data: { compose, env: sealEnv(this.vault, env), status: 'deploying' },
     });
-    return this.deployUp(caller, permit.engine, updated, project, observed, env, 'redeploy');
+    const { deploymentId } = await this.deployer.start(
+      this.upRequest(caller, permit.engine, updated, project, observed, env, 'redeploy'),
+    );
+    return { id: updated.id, deploymentId };
   }
 
   async plan(caller: Caller, id: string, body: TUpdateStackRequest): Promise<TStackPlan> {
@@ -211,6 +217,31 @@ export class StacksService {
     }
   }
 
+  /**
+   * Redeploys the stored compose file and variables as `caller` (a webhook acting for its
+   * creator, who must still have stack.deploy): with `pullImages`, every image is pulled first, so
+   * a newer image under the same tag is used. Resolves once the deployment started.
+   */
+  async redeployStored(
+    caller: Caller,
+    id: string,
+    options: { pullImages: boolean; triggeredBy: string; deploymentId?: string },
+  ): Promise<{ deploymentId: string; done: Promise<void> }> {
+    const { stack, permit } = await this.stackFor(caller, id, 'stack.deploy');
+    const { env, project } = this.edited(stack, {});
+    if (options.pullImages) {
+      for (const service of Object.values(project.services)) {
+        if (service.pullPolicy === 'missing') service.pullPolicy = 'always';
+      }
+    }
+    const observed = await this.observeOn(permit.engine, project);
+    return this.deployer.start({
+      ...this.upRequest(caller, permit.engine, stack, project, observed, env, 'webhook'),
+      triggeredBy: options.triggeredBy,
+      ...(options.deploymentId ? { deploymentId: options.deploymentId } : {}),
+    });
+  }
+
   async deployments(caller: Caller, id: string): Promise<TStackDeploymentList> {
     const { stack } = await this.stackFor(caller, id, 'stack.list');
     const rows = await this.prisma.db.stackDeployment.findMany({
@@ -233,7 +264,8 @@ export class StacksService {
     };
   }
 
-  private async deployUp(
+  /** An `up` of the project: its pulls first, then the rest planned against the pulled images. */
+  private upRequest(
     caller: Caller,
     engine: RegisteredEngine,
     stack: StackRow,
@@ -241,9 +273,9 @@ export class StacksService {
     observed: ProjectResources,
     env: TStackEnvEntry[],
     trigger: DeploymentTrigger,
-  ): Promise<TStackDeployResponse> {
+  ): DeploymentRequest {
     const whole = upPlan(project, observed);
-    const { deploymentId } = await this.deployer.start({
+    return {
       caller,
       engine,
       stack,
@@ -254,8 +286,7 @@ export class StacksService {
       replan: async () => upPlan(project, await observe(engine.client, project), true),
       statusAfter: 'running',
       secrets: secretValues(env),
-    });
-    return { id: stack.id, deploymentId };
+    };
   }
 
   /** The compose text and variables after an edit (masked secrets keep their value), loaded. */
@@ -267,7 +298,7 @@ export class StacksService {
   }
 
   /** The stack, checked for the permission on its host and for ownership (else 404). */
-  private async stackFor(
+  async stackFor(
     caller: Caller,
     id: string,
     permission: Permission,
