@@ -7,6 +7,8 @@ import type {
   TContainerListResponse,
   TCreateContainerResponse,
   THostPolicy,
+  TStackDeployResponse,
+  TStackList,
 } from '@berth/shared';
 import type { Channel } from './role-matrix.js';
 import type {
@@ -459,6 +461,90 @@ const resourceProbes: Probe[] = [
     on: 'volume',
     run: async (w, as, target) =>
       fromRest(await rest(w, as, 'GET', `/api/hosts/:host/volumes/${target!.id}/files?path=/`)),
+  },
+];
+
+/** A compose file the server refuses before anything is stored or deployed. */
+const BROKEN_COMPOSE = 'services:\n  app:\n    image: [\n';
+
+/** 400 COMPOSE_INVALID: the caller was let through to the compose file, which was refused. */
+function composeChecked(answer: ApiAnswer): Seen {
+  const error = (answer.body as Partial<ErrorBody> | null)?.error;
+  if (answer.status === 400 && error?.code === 'COMPOSE_INVALID') return { kind: 'allowed' };
+  return fromRest(answer);
+}
+
+/** The stack routes: stacks are deployed through Berth by their owners (`MatrixWorld.stack`). */
+const stackProbes: Probe[] = [
+  {
+    permission: 'stack.list',
+    channel: 'rest',
+    name: 'GET /api/stacks?hostId=:host',
+    on: 'list',
+    run: async (w, as) => {
+      const answer = await rest(w, as, 'GET', '/api/stacks?hostId=:host');
+      const seen = fromRest(answer);
+      if (seen.kind !== 'allowed') return seen;
+      const listed = (answer.body as TStackList).items.map((stack) => stack.id);
+      return { kind: 'allowed', listing: { listed, ...w.listed('stack') } };
+    },
+  },
+  {
+    permission: 'stack.list',
+    channel: 'rest',
+    name: 'GET /api/stacks/:id',
+    on: 'stack',
+    run: async (w, as, target) => fromRest(await rest(w, as, 'GET', `/api/stacks/${target!.id}`)),
+  },
+  {
+    permission: 'stack.list',
+    channel: 'rest',
+    name: 'POST /api/stacks/:id/plan',
+    on: 'stack',
+    run: async (w, as, target) =>
+      fromRest(await rest(w, as, 'POST', `/api/stacks/${target!.id}/plan`, {})),
+  },
+  {
+    permission: 'stack.deploy',
+    channel: 'rest',
+    name: 'POST /api/hosts/:host/stacks',
+    on: 'create',
+    run: async (w, as) => {
+      const name = w.name('stack-new');
+      const answer = await rest(w, as, 'POST', '/api/hosts/:host/stacks', {
+        name,
+        compose: w.composeFile(),
+      });
+      const seen = fromRest(answer);
+      if (seen.kind !== 'allowed') return seen;
+      const { id } = answer.body as TStackDeployResponse;
+      await w.deployed(id);
+      const [container] = await w.engine.listContainers({
+        all: true,
+        filters: { label: [`com.docker.compose.project=${name}`] },
+      });
+      await w.removeStack(id);
+      if (!container) return { kind: 'unexpected', detail: `stack ${name} made no container` };
+      return { kind: 'allowed', labels: container.Labels };
+    },
+  },
+  {
+    permission: 'stack.deploy',
+    channel: 'rest',
+    name: 'PUT /api/stacks/:id (a compose file that does not load)',
+    on: 'stack',
+    run: async (w, as, target) =>
+      composeChecked(
+        await rest(w, as, 'PUT', `/api/stacks/${target!.id}`, { compose: BROKEN_COMPOSE }),
+      ),
+  },
+  {
+    permission: 'stack.delete',
+    channel: 'rest',
+    name: 'DELETE /api/stacks/:id',
+    on: 'fresh-stack',
+    run: async (w, as, target) =>
+      fromRest(await rest(w, as, 'DELETE', `/api/stacks/${target!.id}`)),
   },
 ];
 
@@ -932,6 +1018,7 @@ export const PROBES: readonly Probe[] = [
   ...imageProbes,
   ...hostProbes,
   ...resourceProbes,
+  ...stackProbes,
   ...gatewayProbes,
   ...cliProbes,
   ...socketProbes,

@@ -4,6 +4,8 @@ import {
   type ClientToServerEvents,
   type ServerToClientEvents,
   type THost,
+  type TStack,
+  type TStackDeployResponse,
 } from '@berth/shared';
 import Docker from 'dockerode';
 import { io, type Socket } from 'socket.io-client';
@@ -25,24 +27,25 @@ export interface Account {
 export type Whose = 'mine' | 'theirs';
 
 /**
- * What a probe acts on. `idle` (created, never started) and `running` containers, `network` and
- * `volume` are shared by every cell; `fresh*` are made for the one call that changes them.
+ * What a probe acts on. `idle` (created, never started) and `running` containers, `network`,
+ * `volume` and `stack` are shared by every cell; `fresh*` are made for the one call that changes
+ * them.
  */
-export type TargetKind = 'idle' | 'running' | 'network' | 'volume' | FreshKind;
-type FreshKind = 'fresh' | 'fresh-network' | 'fresh-volume';
+export type TargetKind = 'idle' | 'running' | 'network' | 'volume' | 'stack' | FreshKind;
+type FreshKind = 'fresh' | 'fresh-network' | 'fresh-volume' | 'fresh-stack';
 
 export interface Target {
   id: string;
   name: string;
 }
 
-type Listed = 'container' | 'network' | 'volume';
+type Listed = 'container' | 'network' | 'volume' | 'stack';
 
 /**
  * Host a of the fleet as the matrix sees it: a user per role, the standard user's teammate and a
  * stranger (both standard users too), and containers, networks and volumes owned by the standard
- * user, the teammate and the stranger, labelled as Berth labels them. Everything made carries
- * `test.run=<run>` and is removed at the end.
+ * user, the teammate and the stranger, labelled as Berth labels them; stacks deployed through
+ * Berth by each of them. Everything made carries `test.run=<run>` and is removed at the end.
  */
 export class MatrixWorld {
   readonly run = randomBytes(4).toString('hex');
@@ -55,6 +58,8 @@ export class MatrixWorld {
   teamId = '';
   private made = 0;
   private readonly shared = new Map<string, Target>();
+  /** Every stack made in this run, deleted at the end unless a probe did. */
+  private readonly stacks: string[] = [];
   private readonly sockets: Client[] = [];
   private readonly socketOf = new Map<string, Promise<Client>>();
   private pushed: Promise<string> | undefined;
@@ -108,11 +113,13 @@ export class MatrixWorld {
       case 'fresh':
       case 'fresh-network':
       case 'fresh-volume':
+      case 'fresh-stack':
         return this.make(kind, whose);
       case 'idle':
       case 'running':
       case 'network':
       case 'volume':
+      case 'stack':
         return this.shared.get(`${kind}/${whose}`)!;
     }
   }
@@ -154,6 +161,63 @@ export class MatrixWorld {
     });
     if (options.running) await made.start();
     return { id: made.id, name };
+  }
+
+  /**
+   * A compose file of one idle container with no network of its own (the engine's address pools
+   * are shared and small), stopped at once (`sleep` ignores SIGTERM), labelled with the run.
+   */
+  composeFile(): string {
+    return [
+      'services:',
+      '  app:',
+      `    image: ${this.image}`,
+      '    command: [sleep, "600"]',
+      '    network_mode: none',
+      '    stop_signal: SIGKILL',
+      `    labels: { test.run: "${this.run}" }`,
+      '',
+    ].join('\n');
+  }
+
+  /** A stack deployed through Berth by its owner (`team`: the teammate), once deployed. */
+  async stack(whose: Whose | 'team'): Promise<Target> {
+    const owner =
+      whose === 'mine' ? this.standard : this.owners.get(whose === 'team' ? 'mate' : 'stranger')!;
+    const name = this.name(`stack-${whose}`);
+    const made = await this.berth.api<TStackDeployResponse>(
+      'POST',
+      `/api/hosts/${this.hostId}/stacks`,
+      { token: owner.token, body: { name, compose: this.composeFile() } },
+    );
+    if (made.status !== 201) throw new Error(`stack ${name}: ${made.status}`);
+    await this.deployed(made.body.id);
+    return { id: made.body.id, name };
+  }
+
+  /** Notes a stack made through Berth for cleanup, and waits until its deployment ended. */
+  async deployed(id: string): Promise<void> {
+    this.stacks.push(id);
+    await waitFor(
+      async () => {
+        const stack = await this.berth.api<TStack>('GET', `/api/stacks/${id}`, {
+          token: this.adminToken,
+        });
+        return stack.status === 200 && stack.body.status !== 'deploying';
+      },
+      60_000,
+      `stack ${id} deployed`,
+    );
+  }
+
+  /** Takes a stack made in this run down and forgets it, unless that happened already. */
+  async removeStack(id: string): Promise<void> {
+    const removed = await this.berth.api('DELETE', `/api/stacks/${id}`, {
+      token: this.adminToken,
+    });
+    if (removed.status !== 204 && removed.status !== 404) {
+      throw new Error(`stack ${id} not removed: ${removed.status}`);
+    }
   }
 
   /** Waits until the inventory knows a container (REST lists answer from it). */
@@ -201,6 +265,7 @@ export class MatrixWorld {
 
   async cleanup(): Promise<void> {
     this.sockets.forEach((client) => client.disconnect());
+    await Promise.all(this.stacks.map((id) => this.removeStack(id)));
     const filters = { label: [`test.run=${this.run}`] };
     const containers = await this.engine.listContainers({ all: true, filters });
     await Promise.all(
@@ -226,12 +291,15 @@ export class MatrixWorld {
         await this.engine.createVolume({ Name: name, Labels: this.labels(whose) });
         return { id: name, name };
       }
+      case 'fresh-stack':
+        return this.stack(whose);
     }
   }
 
   private async makeShared(): Promise<void> {
     const containers: Target[] = [];
     for (const whose of ['mine', 'team', 'theirs'] as const) {
+      this.shared.set(`stack/${whose}`, await this.stack(whose));
       containers.push(await this.container(whose));
       this.shared.set(`idle/${whose}`, containers.at(-1)!);
       const network = this.name(`net-${whose}`);

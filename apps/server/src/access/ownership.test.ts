@@ -1,6 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { BERTH_LABELS } from '@berth/shared';
-import { isBuiltInNetwork, ownerLabels, soleTeam, withinReach } from './ownership.js';
+import {
+  isBuiltInNetwork,
+  ownerLabels,
+  recordOwnerLabels,
+  soleTeam,
+  stampOwner,
+  withinReach,
+} from './ownership.js';
 
 describe('isBuiltInNetwork', () => {
   it.each(['bridge', 'host', 'none', 'default', ''])('%j is no one’s network', (name) => {
@@ -29,6 +36,33 @@ describe('ownerLabels', () => {
     expect(ownerLabels('u1', ['t1', 't2'])).toEqual({ [BERTH_LABELS.owner]: 'u1' });
     expect(soleTeam([])).toBeNull();
     expect(soleTeam(['t1', 't2'])).toBeNull();
+  });
+});
+
+describe('recordOwnerLabels', () => {
+  it('labels a stored record as its creator and their team', () => {
+    expect(recordOwnerLabels('u1', 't1')).toEqual(ownerLabels('u1', ['t1']));
+    expect(recordOwnerLabels('u1', null)).toEqual({ [BERTH_LABELS.owner]: 'u1' });
+  });
+
+  it('gives a record with no known creator no owner, so owner-limited grants miss it', () => {
+    expect(recordOwnerLabels(null, 't1')).toEqual({});
+    expect(withinReach(recordOwnerLabels(null, 't1'), 'owned', 'u1', ['t1'])).toBe(false);
+  });
+});
+
+describe('stampOwner', () => {
+  it('replaces owner labels a compose file claims with the real owner, keeping the rest', () => {
+    const claimed = {
+      [BERTH_LABELS.owner]: 'someone-else',
+      [BERTH_LABELS.team]: 'their-team',
+      tier: 'front',
+    };
+    expect(stampOwner(claimed, ownerLabels('u1', []))).toEqual({
+      [BERTH_LABELS.owner]: 'u1',
+      tier: 'front',
+    });
+    expect(stampOwner(undefined, ownerLabels('u1', ['t1']))).toEqual(ownerLabels('u1', ['t1']));
   });
 });
 

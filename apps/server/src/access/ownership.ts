@@ -40,6 +40,27 @@ export function ownerLabels(userId: string, teamIds: readonly string[]): Record<
     : { [BERTH_LABELS.owner]: userId, [BERTH_LABELS.team]: team };
 }
 
+/**
+ * The owner labels of a record that stores its creator and their team (a stack): none when the
+ * creator is unknown, so only a caller reaching all of the host reaches it.
+ */
+export function recordOwnerLabels(
+  userId: string | null,
+  teamId: string | null,
+): Record<string, string> {
+  if (userId === null) return {};
+  return ownerLabels(userId, teamId === null ? [] : [teamId]);
+}
+
+/** `labels` with the owner labels replaced by `owner`'s: nobody labels a thing as another's. */
+export function stampOwner(
+  labels: Record<string, string> | undefined,
+  owner: Record<string, string>,
+): Record<string, string> {
+  const { [BERTH_LABELS.owner]: _owner, [BERTH_LABELS.team]: _team, ...rest } = labels ?? {};
+  return { ...rest, ...owner };
+}
+
 /** Whether an object with these labels is within reach: all, or owned by the user or a team. */
 export function withinReach(
   labels: Record<string, string>,

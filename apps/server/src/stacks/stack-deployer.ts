@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ComposePlan, PlanStep } from '@berth/compose';
 import type { AuditAction, TStackStatus } from '@berth/shared';
 import type { Logger } from 'pino';
+import { recordOwnerLabels } from '../access/ownership.js';
 import { AppError } from '../common/app-error.js';
 import { LOGGER } from '../common/logger.js';
 import type { Caller } from '../containers/caller.js';
@@ -20,7 +21,8 @@ export type DeploymentTrigger =
 export interface DeploymentRequest {
   caller: Caller;
   engine: RegisteredEngine;
-  stack: { id: string; name: string };
+  /** The stack with its recorded owner, whose labels what the plan creates carries. */
+  stack: { id: string; name: string; createdById: string | null; ownerTeamId: string | null };
   trigger: DeploymentTrigger;
   /** Who or what started it, as the history shows it (default: the caller's user name). */
   triggeredBy?: string;
@@ -125,6 +127,7 @@ export class StackDeployer {
         userId: caller.principal.user.id,
         requestId: deploymentId,
       });
+    const owner = recordOwnerLabels(stack.createdById, stack.ownerTeamId);
     let failedStep: string | null = null;
     let plan = request.plan;
     try {
@@ -138,11 +141,11 @@ export class StackDeployer {
         },
         async (beforeEngine) => {
           await beforeEngine();
-          let result = await runPlan(engine, plan, pull, events);
+          let result = await runPlan(engine, plan, pull, events, owner);
           if (result.ok && request.replan) {
             const rest = await request.replan();
             plan = { ...rest, steps: [...plan.steps, ...rest.steps] };
-            result = await runPlan(engine, rest, pull, events);
+            result = await runPlan(engine, rest, pull, events, owner);
           }
           if (!result.ok) {
             failedStep = result.failedStep ?? null;

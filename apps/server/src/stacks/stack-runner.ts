@@ -1,4 +1,5 @@
 import type { ComposePlan, PlanStep } from '@berth/compose';
+import { stampOwner } from '../access/ownership.js';
 import type { RegisteredEngine } from '../hosts/engine-registry.js';
 import { EngineError } from '../docker/engine-error.js';
 
@@ -24,13 +25,15 @@ export type ImagePull = (image: string) => Promise<void>;
 /**
  * Runs a plan on one engine: each step once every step it comes after is done, independent steps
  * at the same time. After a failure no new step starts; replacements created for containers that
- * are still running are removed again, so the previous containers keep running.
+ * are still running are removed again, so the previous containers keep running. The containers,
+ * networks and volumes it creates carry the `owner` labels besides their own.
  */
 export async function runPlan(
   engine: RegisteredEngine,
   plan: ComposePlan,
   pull: ImagePull,
   events: StepEvents,
+  owner: Record<string, string>,
 ): Promise<RunResult> {
   const done = new Set<string>();
   const running = new Map<string, Promise<void>>();
@@ -41,7 +44,7 @@ export async function runPlan(
       for (const step of pending.filter((s) => s.after.every((id) => done.has(id)))) {
         pending.splice(pending.indexOf(step), 1);
         events.started(step);
-        const work = runStep(engine, step, pull).then(
+        const work = runStep(engine, step, pull, owner).then(
           () => {
             done.add(step.id);
             events.done(step);
@@ -91,7 +94,12 @@ async function removeUnusedReplacements(
   }
 }
 
-async function runStep(engine: RegisteredEngine, step: PlanStep, pull: ImagePull): Promise<void> {
+async function runStep(
+  engine: RegisteredEngine,
+  step: PlanStep,
+  pull: ImagePull,
+  owner: Record<string, string>,
+): Promise<void> {
   const client = engine.client;
   switch (step.kind) {
     case 'create-network': {
@@ -104,7 +112,7 @@ async function runStep(engine: RegisteredEngine, step: PlanStep, pull: ImagePull
         Attachable: spec.attachable,
         EnableIPv6: spec.enableIpv6,
         Options: spec.driverOpts,
-        Labels: step.labels,
+        Labels: stampOwner(step.labels, owner),
         ...(spec.ipam
           ? {
               IPAM: {
@@ -127,7 +135,7 @@ async function runStep(engine: RegisteredEngine, step: PlanStep, pull: ImagePull
     case 'create-volume':
       await client.createVolume({
         Name: step.volume,
-        Labels: step.labels,
+        Labels: stampOwner(step.labels, owner),
         ...(step.spec.driver ? { Driver: step.spec.driver } : {}),
         DriverOpts: step.spec.driverOpts,
       });
@@ -135,9 +143,11 @@ async function runStep(engine: RegisteredEngine, step: PlanStep, pull: ImagePull
     case 'pull-image':
       return pull(step.image);
     case 'create-container':
-      await client.createContainer({ name: step.name, ...step.create.body } as Parameters<
-        typeof client.createContainer
-      >[0]);
+      await client.createContainer({
+        name: step.name,
+        ...step.create.body,
+        Labels: stampOwner(step.create.body.Labels, owner),
+      } as Parameters<typeof client.createContainer>[0]);
       return;
     case 'connect-network':
       await client.connectNetwork(step.network, {

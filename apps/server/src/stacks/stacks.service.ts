@@ -15,7 +15,7 @@ import {
   ZStackPlan,
   ZStackStatus,
 } from '@berth/shared';
-import { ownerLabels, soleTeam, withinReach } from '../access/ownership.js';
+import { recordOwnerLabels, soleTeam, withinReach } from '../access/ownership.js';
 import { AppError } from '../common/app-error.js';
 import type { Caller } from '../containers/caller.js';
 import { ContainerAccess, type HostPermit } from '../containers/container-access.js';
@@ -369,5 +369,5 @@ export class StacksService {
 }
 
 function labelsOf(stack: StackRow): Record<string, string> {
-  return ownerLabels(stack.createdById ?? '', stack.ownerTeamId ? [stack.ownerTeamId] : []);
+  return recordOwnerLabels(stack.createdById, stack.ownerTeamId);
 }
