@@ -6,6 +6,7 @@ import type {
   TAttachStart,
   TExecStart,
   TPullProgress,
+  TStackProgress,
 } from '@berth/shared';
 import { io, type Socket } from 'socket.io-client';
 
@@ -71,6 +72,7 @@ class LiveChannel {
   private readonly orphans = new Map<string, { at: number; items: RoutedEvent[] }>();
   private orphanCount = 0;
   private readonly pullListeners = new Set<(progress: TPullProgress) => void>();
+  private readonly stackListeners = new Set<(progress: TStackProgress) => void>();
 
   acquire(): LiveSocket {
     this.users += 1;
@@ -111,6 +113,11 @@ class LiveChannel {
     return () => this.pullListeners.delete(listener);
   }
 
+  onStackProgress(listener: (progress: TStackProgress) => void): () => void {
+    this.stackListeners.add(listener);
+    return () => this.stackListeners.delete(listener);
+  }
+
   private connect(): LiveSocket {
     // Same origin: the session cookie authenticates the socket like any API call.
     const socket: LiveSocket = io({ path: '/socket.io', withCredentials: true });
@@ -131,6 +138,9 @@ class LiveChannel {
     };
     socket.on('image.pull', toPullListeners);
     socket.on('plugin.pull', toPullListeners);
+    socket.on('stack.progress', (progress) => {
+      for (const listener of this.stackListeners) listener(progress);
+    });
     socket.on('disconnect', () => {
       // Subscriptions and sessions end with the connection; their owners start new ones.
       this.orphans.clear();
@@ -364,6 +374,17 @@ export function onPullProgress(listener: (progress: TPullProgress) => void): () 
   const live = liveChannel();
   live.acquire();
   const stop = live.onPullProgress(listener);
+  return () => {
+    stop();
+    live.release();
+  };
+}
+
+/** Steps of the stack deployments this user started, as the server reports them. */
+export function onStackProgress(listener: (progress: TStackProgress) => void): () => void {
+  const live = liveChannel();
+  live.acquire();
+  const stop = live.onStackProgress(listener);
   return () => {
     stop();
     live.release();
