@@ -9,7 +9,7 @@ import type {
   TStackWebhookUrl,
 } from '@berth/shared';
 import { TestBerth } from './support/berth.js';
-import { type CliTarget, docker } from './support/docker-cli.js';
+import { type CliTarget, docker, dockerOk } from './support/docker-cli.js';
 import { fleet, fleetHost } from './support/fleet.js';
 import { grantedUserToken } from './support/granted-user.js';
 import { settledDeployment, stackDeployments, stackIdle } from './support/stack-deployments.js';
@@ -233,6 +233,96 @@ describe('stack webhooks', () => {
     const text = JSON.stringify(audit.body.items);
     for (const url of [hook.url, unsigned.body.url]) expect(text).not.toContain(tokenOf(url));
     expect(text).not.toContain(SECRET);
+  });
+});
+
+describe('a webhook that pulls images first', () => {
+  const f = fleet();
+  const REPO = `${f.registry.address}/berth-test/wh-${RUN}:latest`;
+  const PULLING = `whp-${RUN}`;
+  const b: CliTarget = { host: fleetHost('b').direct };
+  let hostB = '';
+  let pullingId = '';
+  /** The first image on host a, untagged once the second is pulled. */
+  let replaced = '';
+  /** Images built on host b. */
+  const built: string[] = [];
+
+  /** Builds a new image under REPO on host b (a few bytes its own) and pushes it with Berth. */
+  async function pushNewImage(seed: string): Promise<void> {
+    await dockerOk(b, ['build', '-q', '-t', REPO, '-'], {
+      input: `FROM ${f.image}\nRUN echo ${seed} > /seed\nCMD ["sleep", "3600"]\n`,
+      env: { DOCKER_BUILDKIT: '0' },
+      timeoutMs: 120_000,
+    });
+    built.push(await dockerOk(b, ['image', 'inspect', '-f', '{{.Id}}', REPO]));
+    const push = await berth.api('POST', `/api/hosts/${hostB}/images/push`, {
+      token,
+      body: { reference: REPO },
+    });
+    expect(push.status).toBe(200);
+  }
+
+  const runningImage = async () =>
+    dockerOk(direct, [
+      'ps',
+      '--filter',
+      `label=com.docker.compose.project=${PULLING}`,
+      '--format',
+      '{{.ID}}',
+    ]).then((id) => dockerOk(direct, ['inspect', '-f', '{{.Image}}', id]));
+
+  afterAll(async () => {
+    const ids = (
+      await docker(direct, ['ps', '-aq', '--filter', `label=com.docker.compose.project=${PULLING}`])
+    ).stdout
+      .split('\n')
+      .filter(Boolean);
+    if (ids.length > 0) await docker(direct, ['rm', '-f', ...ids]);
+    await docker(direct, ['network', 'rm', `${PULLING}_default`]);
+    await docker(direct, ['rmi', '-f', REPO, ...(replaced ? [replaced] : [])]);
+    await docker(b, ['rmi', '-f', REPO, ...built]);
+  });
+
+  it('redeploys with a newer image pushed to the registry under the same tag', async () => {
+    hostB = (await berth.addHost(token, fleetHost('b').registration)).id;
+    const stored = await berth.api('POST', '/api/registries', {
+      token,
+      body: {
+        name: `fleet-${RUN}`,
+        serverAddress: f.registry.address,
+        username: f.registry.username,
+        password: f.registry.password,
+      },
+    });
+    expect(stored.status).toBe(201);
+    await pushNewImage(`one-${RUN}`);
+    const created = await berth.api<TStackDeployResponse>('POST', `/api/hosts/${hostId}/stacks`, {
+      token,
+      body: { name: PULLING, compose: `services:\n  app:\n    image: ${REPO}\n` },
+    });
+    expect(created.status).toBe(201);
+    pullingId = created.body.id;
+    const first = await settledDeployment(berth, token, pullingId, created.body.deploymentId);
+    expect(first.status).toBe('succeeded');
+    const before = await runningImage();
+    replaced = before;
+
+    const made = await berth.api<TStackWebhookUrl>('POST', `/api/stacks/${pullingId}/webhooks`, {
+      token,
+      body: { pullImages: true },
+    });
+    expect(made.status).toBe(201);
+    await pushNewImage(`two-${RUN}`);
+    const pushed = built.at(-1);
+    expect(pushed).not.toBe(before);
+
+    const res = await call(made.body.url, PAYLOAD);
+    expect(res.status).toBe(202);
+    const done = await settledDeployment(berth, token, pullingId, res.body.deploymentId);
+    expect(done.status).toBe('succeeded');
+    expect(done.triggeredBy).toMatch(/\(signature not required\)$/);
+    expect(await runningImage()).toBe(pushed);
   });
 });
 
