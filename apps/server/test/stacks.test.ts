@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type {
-  ErrorBody,
-  TAuditPage,
-  TStack,
-  TStackDeployResponse,
-  TStackDeploymentList,
-  TStackList,
-  TStackPlan,
+import {
+  BERTH_LABELS,
+  type ErrorBody,
+  type TAuditPage,
+  type TStack,
+  type TStackDeployResponse,
+  type TStackDeploymentList,
+  type TStackList,
+  type TStackPlan,
 } from '@berth/shared';
+import { PrismaService } from '../src/database/prisma.service.js';
 import { type ApiAnswer, TestBerth, waitFor } from './support/berth.js';
 import { type CliTarget, docker } from './support/docker-cli.js';
 import { fleet, fleetHost } from './support/fleet.js';
@@ -75,6 +77,16 @@ afterAll(async () => {
     if (ids.length > 0) await docker(direct, ['rm', '-f', ...ids]);
     await docker(direct, ['network', 'rm', `${NAME}_default`]);
     await docker(direct, ['volume', 'rm', `${NAME}_data`]);
+    // What the ownership case leaves when it fails half-way.
+    const own = `${NAME}-own`;
+    const owned = (
+      await docker(direct, ['ps', '-aq', '--filter', `label=com.docker.compose.project=${own}`])
+    ).stdout
+      .split('\n')
+      .filter(Boolean);
+    if (owned.length > 0) await docker(direct, ['rm', '-f', ...owned]);
+    await docker(direct, ['network', 'rm', `${own}_default`]);
+    await docker(direct, ['volume', 'rm', `${own}_cache`]);
   } finally {
     await berth?.stop();
   }
@@ -296,6 +308,103 @@ describe('stacks', () => {
     expect((await berth.api('POST', `/api/stacks/${stackId}/down`, { token: reader })).status).toBe(
       403,
     );
+  });
+
+  it("labels what a standard user's stack creates as theirs and hides it from another", async () => {
+    const owner = await grantedUserToken(berth, `owner-${RUN}`, hostId, 'standard');
+    const stranger = await grantedUserToken(berth, `stranger-${RUN}`, hostId, 'standard');
+    const ownerId = (
+      await berth.server.app
+        .get(PrismaService)
+        .db.user.findUniqueOrThrow({ where: { username: `owner-${RUN}` } })
+    ).id;
+    const name = `${NAME}-own`;
+    // The file claims the stack for someone else: the labels say who really deployed it.
+    const claimed = `
+services:
+  app:
+    image: ${IMAGE}
+    command: [sleep, '3600']
+    stop_signal: SIGKILL
+    labels: { ${BERTH_LABELS.owner}: someone-else }
+    volumes: [cache:/cache]
+volumes:
+  cache: {}
+`;
+    const made = await berth.api<TStackDeployResponse>('POST', `/api/hosts/${hostId}/stacks`, {
+      token: owner,
+      body: { name, compose: claimed },
+    });
+    expect(made.status).toBe(201);
+    const id = made.body.id;
+    await waitFor(
+      async () =>
+        (await berth.api<TStack>('GET', `/api/stacks/${id}`, { token })).body.status === 'running',
+      60_000,
+      `stack ${name} running`,
+    );
+    const ownerLabel = `{{index .Labels "${BERTH_LABELS.owner}"}}`;
+    const labelled = async (args: string[]) => (await docker(direct, args)).stdout.trim();
+    expect(
+      await labelled([
+        'ps',
+        '-a',
+        '--filter',
+        `label=com.docker.compose.project=${name}`,
+        '--format',
+        `{{.Label "${BERTH_LABELS.owner}"}}`,
+      ]),
+    ).toBe(ownerId);
+    expect(await labelled(['volume', 'inspect', `${name}_cache`, '--format', ownerLabel])).toBe(
+      ownerId,
+    );
+    expect(await labelled(['network', 'inspect', `${name}_default`, '--format', ownerLabel])).toBe(
+      ownerId,
+    );
+
+    const mine = await berth.api<TStackList>('GET', `/api/stacks?hostId=${hostId}`, {
+      token: owner,
+    });
+    expect(mine.body.items.map((s) => s.id)).toEqual([id]);
+    const theirs = await berth.api<TStackList>('GET', `/api/stacks?hostId=${hostId}`, {
+      token: stranger,
+    });
+    expect(theirs.body.items).toEqual([]);
+    const asStranger = [
+      ['GET', `/api/stacks/${id}`],
+      ['POST', `/api/stacks/${id}/plan`],
+      ['PUT', `/api/stacks/${id}`],
+      ['POST', `/api/stacks/${id}/stop`],
+      ['POST', `/api/stacks/${id}/down`],
+      ['DELETE', `/api/stacks/${id}?volumes=true`],
+      ['GET', `/api/stacks/not-a-stack`],
+    ] as const;
+    for (const [method, path] of asStranger) {
+      const body = method === 'POST' || method === 'PUT' ? { body: {} } : {};
+      const res = await berth.api<ErrorBody>(method, path, { token: stranger, ...body });
+      expect([method, path, res.status, res.body.error?.code]).toEqual([
+        method,
+        path,
+        404,
+        'NOT_FOUND',
+      ]);
+    }
+    expect(
+      await labelled([
+        'ps',
+        '--filter',
+        `label=com.docker.compose.project=${name}`,
+        '--format',
+        '{{.State}}',
+      ]),
+    ).toBe('running');
+
+    const removed = await berth.api('DELETE', `/api/stacks/${id}?volumes=true`, { token: owner });
+    expect(removed.status).toBe(204);
+    expect(
+      await labelled(['ps', '-aq', '--filter', `label=com.docker.compose.project=${name}`]),
+    ).toBe('');
+    expect((await docker(direct, ['volume', 'inspect', `${name}_cache`])).code).not.toBe(0);
   });
 
   it('refuses a stack on an unreachable host with a clear error and stores nothing', async () => {
