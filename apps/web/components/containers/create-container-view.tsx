@@ -16,11 +16,13 @@ import { ContainerForm } from './container-form';
 interface CreateContainerViewProps {
   /** Preselected host (`?host=`). */
   hostId: string;
+  /** Prefilled image reference (`?image=`), e.g. from a registry tag. */
+  image: string;
   /** The container to copy (`?from=hostId/id`), for "duplicate and edit". */
   from: { hostId: string; id: string } | null;
 }
 
-export function CreateContainerView({ hostId, from }: CreateContainerViewProps) {
+export function CreateContainerView({ hostId, image, from }: CreateContainerViewProps) {
   const summary = useFleetSummary();
   const capabilities = useCapabilities().data;
   // Only the hosts the user may create on are offered.
@@ -58,9 +60,12 @@ export function CreateContainerView({ hostId, from }: CreateContainerViewProps) 
         <DuplicateForm from={from} hosts={hosts} />
       ) : (
         <ContainerForm
-          initial={emptyContainerForm(
-            preselected || (hosts.length === 1 ? (hosts[0]?.hostId ?? '') : ''),
-          )}
+          initial={{
+            ...emptyContainerForm(
+              preselected || (hosts.length === 1 ? (hosts[0]?.hostId ?? '') : ''),
+            ),
+            image,
+          }}
           hosts={hosts}
         />
       )}

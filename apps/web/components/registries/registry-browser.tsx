@@ -1,8 +1,10 @@
 'use client';
 
 import type { TRegistry, TTagManifest } from '@berth/shared';
-import { Download, Trash2, X } from 'lucide-react';
+import { Container, Download, Trash2, X } from 'lucide-react';
+import Link from 'next/link';
 import { useMemo, useState } from 'react';
+import { useCanAnywhere } from '@/lib/capabilities';
 import { formatBytes, formatDateTime } from '@/lib/format';
 import { useHosts } from '@/lib/queries';
 import {
@@ -12,9 +14,10 @@ import {
   useTagManifest,
   useTags,
 } from '@/lib/registry-queries';
-import { Button } from '../ui/button';
+import { Button, buttonClassName } from '../ui/button';
 import { ConfirmDialog } from '../ui/confirm-dialog';
 import { ErrorNotice } from '../ui/error-notice';
+import { SearchBox } from '../ui/list-filters';
 import { Panel } from '../ui/panel';
 import { ResourceTable, type Column } from '../ui/resource-table';
 import { Skeleton } from '../ui/skeleton';
@@ -31,10 +34,12 @@ export function RegistryBrowser({ registry, onClose }: RegistryBrowserProps) {
   const [repository, setRepository] = useState<string | null>(null);
   const [tag, setTag] = useState<string | null>(null);
   const repositories = useRepositories(registry.id);
-  const items = useMemo(
-    () => repositories.data?.pages.flatMap((page) => page.items) ?? [],
-    [repositories.data],
-  );
+  const [filter, setFilter] = useState('');
+  const items = useMemo(() => {
+    const all = repositories.data?.pages.flatMap((page) => page.items) ?? [];
+    const wanted = filter.trim().toLowerCase();
+    return wanted ? all.filter((item) => item.name.toLowerCase().includes(wanted)) : all;
+  }, [repositories.data, filter]);
   const source = repositories.data?.pages[0]?.source;
 
   const repoColumns = useMemo(
@@ -79,6 +84,13 @@ export function RegistryBrowser({ registry, onClose }: RegistryBrowserProps) {
               hosts.
             </p>
           ) : null}
+          <SearchBox
+            label="Filter repositories"
+            placeholder="Filter the repositories loaded"
+            value={filter}
+            onChange={setFilter}
+            onDone={() => undefined}
+          />
           {repositories.isPending ? <Skeleton className="h-40" /> : null}
           {repositories.isError ? <ErrorNotice error={repositories.error} /> : null}
           {repositories.isSuccess ? (
@@ -97,7 +109,9 @@ export function RegistryBrowser({ registry, onClose }: RegistryBrowserProps) {
                 testId="registry-repositories"
               />
             ) : (
-              <p className="text-sm text-muted">No repositories.</p>
+              <p className="text-sm text-muted">
+                {filter ? 'No repository loaded matches.' : 'No repositories.'}
+              </p>
             )
           ) : null}
         </div>
@@ -177,6 +191,7 @@ function TagDetails({ registry, repository, tag, onDeleted }: TagDetailsProps) {
   const remove = useDeleteTag(registry.id, repository);
   const [confirming, setConfirming] = useState(false);
   const [pulling, setPulling] = useState(false);
+  const canCreate = useCanAnywhere('container.create');
   const host = registry.serverAddress.split('/')[0];
   const reference = `${host}/${repository}:${tag}`;
 
@@ -191,6 +206,15 @@ function TagDetails({ registry, repository, tag, onDeleted }: TagDetailsProps) {
           <Download aria-hidden />
           Pull to hosts…
         </Button>
+        {canCreate ? (
+          <Link
+            href={`/containers/new?image=${encodeURIComponent(reference)}`}
+            className={buttonClassName('secondary', 'sm')}
+          >
+            <Container aria-hidden />
+            Deploy as a container…
+          </Link>
+        ) : null}
         <Button size="sm" variant="danger" onClick={() => setConfirming(true)}>
           <Trash2 aria-hidden />
           Delete tag

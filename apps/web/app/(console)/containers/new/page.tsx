@@ -8,7 +8,10 @@ type SearchParams = Record<string, string | string[] | undefined>;
 const single = (value: string | string[] | undefined) =>
   (Array.isArray(value) ? value[0] : value) ?? '';
 
-/** `?host=ID` preselects a host; `?from=HOST/ID` copies that container's settings. */
+/**
+ * `?host=ID` preselects a host; `?image=REF` fills in the image (from a registry tag);
+ * `?from=HOST/ID` copies that container's settings.
+ */
 export default async function NewContainerPage({
   searchParams,
 }: {
@@ -17,5 +20,7 @@ export default async function NewContainerPage({
   const params = await searchParams;
   const [fromHost, ...fromId] = single(params.from).split('/');
   const from = fromHost && fromId.length > 0 ? { hostId: fromHost, id: fromId.join('/') } : null;
-  return <CreateContainerView hostId={single(params.host)} from={from} />;
+  return (
+    <CreateContainerView hostId={single(params.host)} image={single(params.image)} from={from} />
+  );
 }
