@@ -1,17 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { fleetValue } from '../support/fleet';
 import { adminUser, requiredEnv, signIn } from '../support/session';
-
-/** A value of the test fleet's settings file (fleet host c: an engine on TCP with client TLS). */
-function fleetValue(key: string): string {
-  const file = process.env.BERTH_FLEET_ENV ?? '/tmp/berth-fleet/fleet.env';
-  const line = readFileSync(file, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith(`${key}=`));
-  if (!line) throw new Error(`${file} has no ${key}`);
-  return line.slice(key.length + 1);
-}
 
 const uniqueName = () => `e2e-hostform-${randomBytes(4).toString('hex')}`;
 

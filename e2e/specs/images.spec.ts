@@ -1,21 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
+import { fleetValue } from '../support/fleet';
 import { adminUser, apiCall, requiredEnv, signIn } from '../support/session';
-
-/** A value of the test fleet's settings file. */
-function fleetValue(key: string): string {
-  const file = process.env.BERTH_FLEET_ENV ?? '/tmp/berth-fleet/fleet.env';
-  const line = readFileSync(file, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith(`${key}=`));
-  if (!line) throw new Error(`${file} has no ${key}`);
-  return line.slice(key.length + 1);
-}
 
 function artifactPath(name: string): string {
   return fileURLToPath(new URL(`../artifacts/${name}`, import.meta.url));

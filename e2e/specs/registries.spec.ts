@@ -1,20 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { fleetValue } from '../support/fleet';
 import { adminUser, requiredEnv, signIn } from '../support/session';
-
-/** A value of the test fleet's settings file. */
-function fleetValue(key: string): string {
-  const file = process.env.BERTH_FLEET_ENV ?? '/tmp/berth-fleet/fleet.env';
-  const line = readFileSync(file, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith(`${key}=`));
-  if (!line) throw new Error(`${file} has no ${key}`);
-  return line.slice(key.length + 1);
-}
 
 const RUN = randomBytes(4).toString('hex');
 const address = fleetValue('BERTH_FLEET_TOKEN_REGISTRY');
