@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs the Playwright specs against a real Berth (built dashboard + API) with a fresh data
-// directory and the test fleet's host b registered, then stops it. Used by scripts/test.sh.
+// directory and the test fleet's host b registered (and host e, its swarm manager, when the fleet
+// has one), then stops it. Used by scripts/test.sh.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -10,13 +11,17 @@ import { join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const password = 'e2e-admin-password-1';
 const hostName = 'fleet-b';
+const swarmHostName = 'fleet-e';
 
-function fleetValue(key) {
+function fleetValue(key, fallback) {
   const file = process.env.BERTH_FLEET_ENV ?? '/tmp/berth-fleet/fleet.env';
   const line = readFileSync(file, 'utf8')
     .split('\n')
     .find((l) => l.startsWith(`${key}=`));
-  if (!line) throw new Error(`${file} has no ${key}`);
+  if (!line) {
+    if (fallback !== undefined) return fallback;
+    throw new Error(`${file} has no ${key}`);
+  }
   return line.slice(key.length + 1);
 }
 
@@ -32,7 +37,7 @@ function freePort() {
 }
 
 async function waitForHealth(url, child) {
-  for (let i = 0; i < 120; i += 1) {
+  for (let i = 0; i < 480; i += 1) {
     if (child.exitCode !== null) throw new Error(`Berth exited with code ${child.exitCode}`);
     try {
       if ((await fetch(`${url}/api/health`)).ok) return;
@@ -41,10 +46,10 @@ async function waitForHealth(url, child) {
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error('Berth did not answer /api/health within 30 s');
+  throw new Error('Berth did not answer /api/health within 120 s');
 }
 
-async function registerHost(url) {
+async function registerHosts(url) {
   const login = await fetch(`${url}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -53,13 +58,19 @@ async function registerHost(url) {
   if (!login.ok) throw new Error(`login failed: ${login.status}`);
   const cookie = login.headers.get('set-cookie').split(';')[0];
   const { csrfToken } = await login.json();
-  const res = await fetch(`${url}/api/hosts`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
-    body: JSON.stringify({ name: hostName, url: fleetValue('BERTH_FLEET_B_URL'), tags: ['e2e'] }),
-  });
-  if (res.status !== 201)
-    throw new Error(`adding ${hostName} failed: ${res.status} ${await res.text()}`);
+  const hosts = [[hostName, fleetValue('BERTH_FLEET_B_URL')]];
+  const swarmUrl = fleetValue('BERTH_FLEET_E_URL', '');
+  if (swarmUrl) hosts.push([swarmHostName, swarmUrl]);
+  for (const [name, hostUrl] of hosts) {
+    const res = await fetch(`${url}/api/hosts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+      body: JSON.stringify({ name, url: hostUrl, tags: ['e2e'] }),
+    });
+    if (res.status !== 201)
+      throw new Error(`adding ${name} failed: ${res.status} ${await res.text()}`);
+  }
+  return swarmUrl ? swarmHostName : '';
 }
 
 function run(command, args, env) {
@@ -90,7 +101,7 @@ const server = spawn('node', ['apps/server/dist/main.js'], {
 let code = 1;
 try {
   await waitForHealth(url, server);
-  await registerHost(url);
+  const swarmHost = await registerHosts(url);
   code = await run(
     'npx',
     ['playwright', 'test', '-c', 'e2e/playwright.config.ts', ...process.argv.slice(2)],
@@ -99,6 +110,7 @@ try {
       BERTH_URL: url,
       BERTH_ADMIN_PASSWORD: password,
       BERTH_E2E_HOST_NAME: hostName,
+      BERTH_E2E_SWARM_HOST_NAME: swarmHost,
     },
   );
 } catch (error) {

@@ -130,19 +130,22 @@ export async function registerHost(session, name, url) {
   return json;
 }
 
-/** Waits until Berth's inventory lists at least `count` containers (it reads engines at start). */
-export async function waitForInventory(session, count, timeoutMs) {
+/**
+ * Waits until Berth's inventory lists at least `count` containers (or images, volumes: `kind`);
+ * it reads engines at start.
+ */
+export async function waitForInventory(session, count, timeoutMs, kind = 'containers') {
   const deadline = Date.now() + timeoutMs;
   let total = 0;
   while (Date.now() < deadline) {
-    const { json } = await callJson(session.api, 'GET', '/api/containers?limit=1', {
+    const { json } = await callJson(session.api, 'GET', `/api/${kind}?limit=1`, {
       headers: session.headers,
     });
     total = json.total;
     if (total >= count) return total;
     await sleep(500);
   }
-  throw new Error(`Berth lists ${total} containers after ${timeoutMs / 1000} s, expected ${count}`);
+  throw new Error(`Berth lists ${total} ${kind} after ${timeoutMs / 1000} s, expected ${count}`);
 }
 
 function freePort() {

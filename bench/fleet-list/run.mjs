@@ -1,4 +1,5 @@
-// The fleet list from Berth's inventory vs asking every engine directly. See bench/README.md.
+// The fleet lists (containers, images, volumes) from Berth's inventory vs asking every engine
+// directly. See bench/README.md.
 import { rmSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -20,25 +21,47 @@ import { table } from '../gateway/report.mjs';
 import { percentile } from '../gateway/stats.mjs';
 import { startBenchEngines, stopBenchEngines } from './bench-engines.mjs';
 import { directPage } from './direct-list.mjs';
+import { directResourcePage, seedResources } from './resource-lists.mjs';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TARGET_MS = 50;
 const PAGE = 100;
 
-/** First page, a search and a state filter with another sort: what the containers page asks. */
+/** Berth's answer to `path`: a page's names and the number of matches. */
+const containerPage = (query) => ({
+  path: `/api/containers?${new URLSearchParams(query)}`,
+  direct: (engines) => directPage(engines, query),
+  names: (json) => json.items.map((c) => c.name),
+  // The engines' page is computed as Berth sorts containers: the same names in the same order.
+  same: (a, b) => a.total === b.total && JSON.stringify(a.names) === JSON.stringify(b.names),
+});
+/** Images and volumes: the same number of rows as every engine lists (their order is Berth's own). */
+const resourcePage = (kind) => ({
+  path: `/api/${kind}?limit=${PAGE}`,
+  direct: (engines) => directResourcePage(engines, kind, PAGE),
+  names: (json) => json.items.map((row) => row.name ?? row.id),
+  same: (a, b) => a.total === b.total,
+});
+
+/**
+ * First page, a search and a state filter with another sort: what the containers page asks; and
+ * the first page of the images and volumes pages.
+ */
 const SCENARIOS = [
-  { label: 'first page (name)', query: { sort: 'name', order: 'asc', limit: PAGE } },
-  { label: 'q=app-7', query: { q: 'app-7', sort: 'name', order: 'asc', limit: PAGE } },
+  { label: 'first page (name)', ...containerPage({ sort: 'name', order: 'asc', limit: PAGE }) },
+  { label: 'q=app-7', ...containerPage({ q: 'app-7', sort: 'name', order: 'asc', limit: PAGE }) },
   {
     label: 'state=created, newest first',
-    query: { state: 'created', sort: 'created', order: 'desc', limit: PAGE },
+    ...containerPage({ state: 'created', sort: 'created', order: 'desc', limit: PAGE }),
   },
+  { label: 'images, first page', ...resourcePage('images') },
+  { label: 'volumes, first page', ...resourcePage('volumes') },
 ];
 
 const USAGE = `Usage: node bench/fleet-list/run.mjs [options]
 
   --hosts N        benchmark engines to start (default 10)
-  --per-host N     created (never started) containers per engine (default 500)
+  --per-host N     created (never started) containers, volumes and image tags per engine (default 500)
   --requests N     measured requests per scenario and side (default 100, after 5 unmeasured)
   --server FILE    Berth entry point (default apps/server/dist/main.js, built if missing or stale)
   --json           print one JSON document instead of a table
@@ -136,16 +159,14 @@ async function bench(options, cleanup, checkpoint) {
   const run = Date.now().toString(36);
   const seedStarted = Date.now();
   await Promise.all(
-    engines.map((engine, index) =>
-      seedContainers(engine.target, image, {
-        run,
-        from: index * options.perHost,
-        count: options.perHost,
-      }),
-    ),
+    engines.map(async (engine, index) => {
+      const share = { run, from: index * options.perHost, count: options.perHost };
+      await seedContainers(engine.target, image, share);
+      await seedResources(engine.target, image, share);
+    }),
   );
   const seedMs = Date.now() - seedStarted;
-  log(`created ${total} containers in ${secs(seedMs)}`);
+  log(`created ${total} containers, volumes and image tags in ${secs(seedMs)}`);
 
   checkpoint();
   const entry = options.serverEntry ?? ensureBuilt(REPO_ROOT, log);
@@ -162,7 +183,10 @@ async function bench(options, cleanup, checkpoint) {
   cleanup.add('close the API connection', () => closeTarget(session.api));
   for (const engine of engines) await registerHost(session, engine.name, engine.url);
   const listed = await waitForInventory(session, total, 120_000);
-  log(`Berth lists ${listed} containers`);
+  // One image per engine carries the 500 tags: the images list has a row per image.
+  await waitForInventory(session, options.hosts, 120_000, 'images');
+  await waitForInventory(session, total, 120_000, 'volumes');
+  log(`Berth lists ${listed} containers and every image and volume`);
 
   const meter = new CpuMeter({
     berth: server.child.pid,
@@ -171,19 +195,17 @@ async function bench(options, cleanup, checkpoint) {
   const rows = [];
   for (const scenario of SCENARIOS) {
     checkpoint();
-    const path = `/api/containers?${new URLSearchParams(scenario.query)}`;
+    const path = scenario.path;
     const fromBerth = async () => {
       const { json } = await callJson(session.api, 'GET', path, { headers: session.headers });
-      return { names: json.items.map((c) => c.name), total: json.total };
+      return { names: scenario.names(json), total: json.total };
     };
-    const fromEngines = () => directPage(engines, scenario.query);
+    const fromEngines = () => scenario.direct(engines);
     log(`${scenario.label}: inventory…`);
     const inventory = await measure(fromBerth, options.requests, meter);
     log(`${scenario.label}: every engine…`);
     const direct = await measure(fromEngines, options.requests, meter);
-    const same =
-      inventory.answer.total === direct.answer.total &&
-      JSON.stringify(inventory.answer.names) === JSON.stringify(direct.answer.names);
+    const same = scenario.same(inventory.answer, direct.answer);
     rows.push({
       label: scenario.label,
       path,
@@ -247,7 +269,7 @@ async function measure(call, count, meter) {
 function render(result) {
   const c = result.context;
   const header = [
-    `Fleet list bench: ${c.listed} containers (${c.hosts} engines × ${c.perHost}, created in ${secs(c.seedMs)}), pages of ${PAGE}, one client, ${c.requests} requests per cell`,
+    `Fleet list bench: ${c.listed} containers, as many volumes and image tags (${c.hosts} engines × ${c.perHost} each, created in ${secs(c.seedMs)}), pages of ${PAGE}, one client, ${c.requests} requests per cell`,
     `${c.cores} cores shared by the bench, Berth and ${c.hosts} dockerd; load average before ${c.loadBefore}, after ${c.loadAfter}; ${c.date}`,
   ];
   const latency = table(

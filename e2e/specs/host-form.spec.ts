@@ -4,6 +4,12 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 import { fleetValue } from '../support/fleet';
 import { adminUser, requiredEnv, signIn } from '../support/session';
 
+/**
+ * Saving tests the connection first: a TLS handshake, or an SSH one after decrypting the key with
+ * its passphrase, both slow on two busy cores.
+ */
+const SAVED = { timeout: 60_000 };
+
 const uniqueName = () => `e2e-hostform-${randomBytes(4).toString('hex')}`;
 
 async function openAddHostForm(page: Page): Promise<Locator> {
@@ -87,7 +93,7 @@ test('an admin adds a TLS host through the form, fixing a bad key and a taken na
     await expectFieldError(nameField, 'already taken');
     await nameField.fill(name);
     await adding.getByRole('button', { name: 'Save host' }).click();
-    await expect(adding).toBeHidden();
+    await expect(adding).toBeHidden(SAVED);
     await openWhenUp(page, name);
   });
 
@@ -104,7 +110,7 @@ test('an admin adds a TLS host through the form, fixing a bad key and a taken na
     await expectFieldError(nameField, 'letters, digits, space, dot, dash and underscore');
     await nameField.fill(renamed);
     await editing.getByRole('button', { name: 'Save changes' }).click();
-    await expect(editing).toBeHidden();
+    await expect(editing).toBeHidden(SAVED);
     await expect(page.getByRole('heading', { name: renamed })).toBeVisible();
 
     const connection = page.getByRole('region', { name: 'Connection' });
@@ -140,7 +146,7 @@ test('an admin adds an SSH host with a passphrase and pins its host key, fixing 
     await expectFieldError(hostKey, /must be a SHA256:… fingerprint/);
     await hostKey.fill(fingerprint);
     await adding.getByRole('button', { name: 'Save host' }).click();
-    await expect(adding).toBeHidden();
+    await expect(adding).toBeHidden(SAVED);
     await openWhenUp(page, name);
   });
 
@@ -152,7 +158,7 @@ test('an admin adds an SSH host with a passphrase and pins its host key, fixing 
     await expect(editing.getByLabel('New private key', { exact: true })).toHaveValue('');
     await editing.getByLabel('Group (optional)', { exact: true }).fill('e2e-ssh');
     await editing.getByRole('button', { name: 'Save changes' }).click();
-    await expect(editing).toBeHidden();
+    await expect(editing).toBeHidden(SAVED);
     await expect(connection).toContainText('e2e-ssh');
     await expect(connection).toContainText(fingerprint);
     await expectCheckWorks(page);

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, test } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 import { fleetValue } from '../support/fleet';
 import { adminUser, apiCall, requiredEnv, signIn } from '../support/session';
 
@@ -45,6 +45,18 @@ test.beforeAll(() => {
   docker('BERTH_FLEET_A_URL', ['rmi', reference]);
 });
 
+/** The password registry stored in Berth under `name`, with its login; answers its id. */
+async function storeRegistry(page: Page, name: string): Promise<string> {
+  const stored = await apiCall(page, 'POST', '/api/registries', {
+    name,
+    serverAddress: registry,
+    username: fleetValue('BERTH_FLEET_REGISTRY_USER'),
+    password: fleetValue('BERTH_FLEET_REGISTRY_PASSWORD'),
+  });
+  expect(stored.status()).toBe(201);
+  return ((await stored.json()) as { id: string }).id;
+}
+
 test.afterAll(() => {
   rmSync(config, { recursive: true, force: true });
   for (const host of ['BERTH_FLEET_A_URL', 'BERTH_FLEET_B_URL']) {
@@ -64,14 +76,7 @@ test('an image is pulled from the dashboard with a progress bar, its layers show
   const password = requiredEnv('BERTH_ADMIN_PASSWORD');
   const hostName = requiredEnv('BERTH_E2E_HOST_NAME');
   await signIn(page, adminUser, password);
-  const stored = await apiCall(page, 'POST', '/api/registries', {
-    name: `e2e-images-${RUN}`,
-    serverAddress: registry,
-    username: fleetValue('BERTH_FLEET_REGISTRY_USER'),
-    password: fleetValue('BERTH_FLEET_REGISTRY_PASSWORD'),
-  });
-  expect(stored.status()).toBe(201);
-  const registryId = ((await stored.json()) as { id: string }).id;
+  const registryId = await storeRegistry(page, `e2e-images-${RUN}`);
 
   try {
     await test.step('pull it to the host with the Pull dialog', async () => {
@@ -119,6 +124,78 @@ test('an image is pulled from the dashboard with a progress bar, its layers show
       await confirm.getByRole('button', { name: 'Remove', exact: true }).click();
       await expect(confirm).toBeHidden();
       await expect(page.getByText('No image matches')).toBeVisible({ timeout: 10_000 });
+    });
+  } finally {
+    await apiCall(page, 'DELETE', `/api/registries/${registryId}`);
+  }
+});
+
+test('an image is built from uploaded files with its log live, then pushed with a progress bar', async ({
+  page,
+}) => {
+  // A build commits a layer per step: slow on an engine that other runs keep busy.
+  test.setTimeout(300_000);
+  const password = requiredEnv('BERTH_ADMIN_PASSWORD');
+  const hostName = requiredEnv('BERTH_E2E_HOST_NAME');
+  const built = `e2e-${RUN}/built:1`;
+  const pushed = `${registry}/${built}`;
+  await signIn(page, adminUser, password);
+  const registryId = await storeRegistry(page, `e2e-build-${RUN}`);
+
+  try {
+    await test.step('build it from uploaded files, the log shown while it runs', async () => {
+      await page.goto('/images');
+      await page.getByRole('button', { name: 'Build…' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Build an image' });
+      await dialog.getByLabel('Host').selectOption({ label: hostName });
+      await dialog.getByLabel('Files').setInputFiles([
+        {
+          name: 'Dockerfile',
+          mimeType: 'text/plain',
+          buffer: Buffer.from(
+            `FROM ${fleetValue('BERTH_FLEET_IMAGE')}\nCOPY hello.txt /hello.txt\nRUN sleep 3 && echo built-in-e2e\nLABEL ${label}\n`,
+          ),
+        },
+        { name: 'hello.txt', mimeType: 'text/plain', buffer: Buffer.from('hello\n') },
+      ]);
+      // No tag yet: the field says so and nothing is sent.
+      await dialog.getByRole('button', { name: 'Build', exact: true }).click();
+      await expect(dialog.getByLabel('Tags')).toHaveAttribute('aria-invalid', 'true');
+
+      await dialog.getByLabel('Tags').fill(built);
+      await dialog.getByRole('button', { name: 'Build', exact: true }).click();
+      const log = dialog.getByLabel('Build log');
+      // While the RUN step sleeps, its line is already on screen.
+      await expect(log).toContainText('Step 3/4 : RUN sleep 3 && echo built-in-e2e');
+      await expect(dialog.getByText('Building…')).toBeVisible();
+      await expect(dialog.getByRole('status')).toHaveText(`Built ${built}.`, { timeout: 180_000 });
+      await expect(log).toContainText('built-in-e2e');
+      await expect(dialog.getByText('Built', { exact: true })).toBeVisible();
+      await page.screenshot({ path: artifactPath('images-build.png') });
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+    });
+
+    await test.step('push it to the stored registry with a progress bar', async () => {
+      await page.getByRole('searchbox', { name: /Search images/ }).fill(`e2e-${RUN}/built`);
+      const row = page
+        .getByTestId('image-table')
+        .getByRole('row', { name: new RegExp(`e2e-${RUN}/built:1`) });
+      await expect(row).toBeVisible({ timeout: 10_000 });
+      await row.click();
+      await page.getByRole('button', { name: 'Push', exact: true }).click();
+      const dialog = page.getByRole('dialog', { name: 'Push the image' });
+      await expect(dialog.getByLabel('Push as')).toHaveValue(built);
+      await dialog.getByLabel('Registry').selectOption({ label: `e2e-build-${RUN} (${registry})` });
+      await expect(dialog.getByLabel('Push as')).toHaveValue(pushed);
+      await dialog.getByRole('button', { name: 'Push', exact: true }).click();
+      const bar = dialog.getByRole('progressbar', { name: `Pushing ${pushed}` });
+      await expect(bar).toBeVisible();
+      await expect(dialog.getByRole('status')).toContainText(`Pushed ${pushed}`, {
+        timeout: 120_000,
+      });
+      await expect(bar).toHaveAttribute('aria-valuenow', '100');
+      await page.screenshot({ path: artifactPath('images-push.png') });
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
     });
   } finally {
     await apiCall(page, 'DELETE', `/api/registries/${registryId}`);

@@ -82,9 +82,10 @@ test('a read-only user is offered only what they may do, and every page they ope
         await expect(page.getByRole('button', { name: action, exact: true })).toHaveCount(0);
       }
       await expect(page.getByRole('link', { name: 'Duplicate' })).toHaveCount(0);
-      await expect(page.getByRole('tab')).toHaveText(['Overview']);
-      // A link to the logs tab falls back to the overview.
-      await page.goto(`/containers/${hostId}/${containerId}?tab=logs`);
+      // Read-only reads logs (as in Portainer), but has no console or stats.
+      await expect(page.getByRole('tab')).toHaveText(['Overview', 'Logs']);
+      // A link to the stats tab falls back to the overview.
+      await page.goto(`/containers/${hostId}/${containerId}?tab=stats`);
       await expect(page.getByRole('tab', { name: 'Overview' })).toHaveAttribute(
         'aria-selected',
         'true',

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { writeCompose } from '../support/compose-editor';
 import { artifactPath, fleetValue } from '../support/fleet';
 import { adminUser, apiCall, requiredEnv, signIn } from '../support/session';
 
@@ -36,15 +37,6 @@ function compose(command: string, typo = false): string {
     '      GREETING: ${GREETING}',
     '',
   ].join('\n');
-}
-
-/** Replaces the whole text of the compose editor, as a user selecting all and typing would. */
-async function writeCompose(page: Page, text: string): Promise<void> {
-  const content = page.getByTestId('compose-editor').locator('.cm-content');
-  await content.click();
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(text);
 }
 
 test('a stack is written in the editor, its typo shown at its line, deployed with progress, planned, redeployed and deleted', async ({
@@ -90,9 +82,19 @@ test('a stack is written in the editor, its typo shown at its line, deployed wit
       expect(stackContainersOnB()).toEqual([]);
     });
 
-    await test.step('the fixed file deploys; its steps fill the progress bar', async () => {
+    await test.step('the fixed file is planned before its first deploy, creating nothing', async () => {
       const form = page.getByRole('form', { name: 'New stack' });
       await writeCompose(page, compose('3600'));
+      await form.getByRole('button', { name: 'Plan' }).click();
+      await expect(form.getByRole('list', { name: 'Compose problems' })).toHaveCount(0);
+      const steps = form.getByRole('list', { name: 'Plan steps' });
+      await expect(steps).toContainText(`${STACK}-app-1`);
+      await page.screenshot({ path: artifactPath('stacks-new-plan.png'), fullPage: true });
+      expect(stackContainersOnB()).toEqual([]);
+    });
+
+    await test.step('the fixed file deploys; its steps fill the progress bar', async () => {
+      const form = page.getByRole('form', { name: 'New stack' });
       await form.getByRole('button', { name: 'Deploy' }).click();
       await expect(form.getByRole('list', { name: 'Compose problems' })).toHaveCount(0);
       const progress = page.getByTestId('deploy-progress');
@@ -133,7 +135,12 @@ test('a stack is written in the editor, its typo shown at its line, deployed wit
       await page.screenshot({ path: artifactPath('stacks-plan.png'), fullPage: true });
       // A plan changes nothing on the engine.
       expect(stackContainersOnB()).toEqual([`${STACK}-app-1 running`]);
-      await form.getByRole('button', { name: 'Deploy' }).click();
+      // An edit is reviewed (its diff and plan) and then applied.
+      await form.getByRole('button', { name: 'Review changes' }).click();
+      await form
+        .getByRole('region', { name: 'Review' })
+        .getByRole('button', { name: 'Apply' })
+        .click();
       await expect(page.getByTestId('deploy-progress')).toContainText('Deployed', {
         timeout: 60_000,
       });

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Test fleet for Berth's integration tests: four real Docker engines, an SSH
-# entry point and a private registry, all on this one machine.
+# Test fleet for Berth's integration tests: real Docker engines (four hosts and a
+# two-node swarm), an SSH entry point and private registries, all on this one machine.
 #
 #   fleet.sh up | down | restart | status | check | stop-host NAME | start-host NAME
 #   fleet.sh bench-up N | bench-down
@@ -14,10 +14,12 @@ FLEET_DIR=${BERTH_FLEET_DIR:-/tmp/berth-fleet}
 FLEET_DIR=${FLEET_DIR%/}
 readonly FLEET_DIR
 readonly HOSTS=(a b c d)
-# Host e is a swarm manager (overlay networks, services). It is started beside a
-# running fleet by `up` and is not part of the health check that restarts it all.
+# Host e is a swarm manager (overlay networks, services) and host f its worker,
+# joined over a veth link between their two namespaces. They are started beside
+# a running fleet by `up` and are not part of the health check that restarts it all.
 readonly SWARM_HOST=e
-readonly ALL_HOSTS=(a b c d e)
+readonly SWARM_WORKER=f
+readonly ALL_HOSTS=(a b c d e f)
 readonly IMAGE=local/busybox:latest
 readonly REGISTRY_ADDR=127.0.0.1:5000
 readonly REGISTRY_USER=berth
@@ -33,6 +35,9 @@ readonly SSH_USER=berth-fleet
 readonly SSH_USER_HOME=/var/lib/berth-fleet
 readonly C_ROOT_IP=10.231.3.1 C_NS_IP=10.231.3.2
 readonly D_ROOT_IP=10.231.4.1 D_NS_IP=10.231.4.2
+# The swarm link: a /30 between the namespaces of e and f (no root side). e's
+# swarm is advertised on its end; f joins through it.
+readonly E_LINK_IP=10.231.9.1 F_LINK_IP=10.231.9.2
 # Debian's CLI, the same version as the engines. Another `docker` may come
 # first on PATH (e.g. a newer static build in /usr/local/bin); the script
 # must not depend on it.
@@ -605,6 +610,13 @@ write_env() {
     echo "BERTH_FLEET_REGISTRY_PASSWORD=$(<"$FLEET_DIR/registry/password")"
     if [[ -S $(hdir "$SWARM_HOST")/docker.sock ]]; then
       echo "BERTH_FLEET_E_URL=unix://$FLEET_DIR/$SWARM_HOST/docker.sock"
+      echo "BERTH_FLEET_SWARM_MANAGER=$SWARM_HOST"
+      echo "BERTH_FLEET_E_LINK_IP=$E_LINK_IP"
+    fi
+    if [[ -S $(hdir "$SWARM_WORKER")/docker.sock ]]; then
+      echo "BERTH_FLEET_F_URL=unix://$FLEET_DIR/$SWARM_WORKER/docker.sock"
+      echo "BERTH_FLEET_SWARM_WORKER=$SWARM_WORKER"
+      echo "BERTH_FLEET_F_LINK_IP=$F_LINK_IP"
     fi
     if [[ -s $FLEET_DIR/token-registry/password ]]; then
       echo "BERTH_FLEET_TOKEN_REGISTRY=$TOKEN_REGISTRY_ADDR"
@@ -748,35 +760,100 @@ swarm_host_healthy() {
   [[ -e $(nspath "$SWARM_HOST") ]] || return 1
   engine_answers "$SWARM_HOST" || return 1
   dk "$SWARM_HOST" image inspect "$IMAGE" >/dev/null 2>&1 || return 1
-  [[ $(dk "$SWARM_HOST" info --format '{{.Swarm.ControlAvailable}}' 2>/dev/null) == true ]]
+  [[ $(dk "$SWARM_HOST" info --format '{{.Swarm.ControlAvailable}} {{.Swarm.NodeAddr}}' 2>/dev/null) == "true $E_LINK_IP" ]]
 }
-# Host e: an engine like the others (own namespace with only lo, own
-# containerd) that is the manager of a one-node swarm advertised on 127.0.0.1.
-# Started beside a running fleet without touching it; what is left of an
-# earlier start is stopped first and its data reused.
-ensure_swarm_host() {
-  local h=$SWARM_HOST d p pids=()
-  swarm_host_healthy && return 0
+
+swarm_worker_healthy() {
+  [[ -e $(nspath "$SWARM_WORKER") ]] || return 1
+  engine_answers "$SWARM_WORKER" || return 1
+  dk "$SWARM_WORKER" image inspect "$IMAGE" >/dev/null 2>&1 || return 1
+  local node
+  node=$(dk "$SWARM_WORKER" info --format '{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}} {{range .Swarm.RemoteManagers}}{{.Addr}}{{end}} {{.Swarm.NodeID}}' 2>/dev/null)
+  [[ $node == "active false $E_LINK_IP:2377 "* ]] || return 1
+  # A member of e's swarm of now, not of one e left.
+  dk "$SWARM_HOST" node inspect "${node##* }" >/dev/null 2>&1
+}
+
+# Starts an engine like the others (own namespace, own containerd) unless it
+# answers already; what is left of an earlier start is stopped first and its
+# data reused. A running engine is never restarted.
+ensure_engine() {
+  local h=$1 d p pids=()
   d=$(hdir "$h")
-  for p in "$d/dockerd.launch.pid" "$d/containerd.pid"; do
-    p=$(read_pid "$p")
-    if is_ours "$p"; then pids+=("$p"); fi
-  done
-  ((${#pids[@]} == 0)) || stop_pids 10 "${pids[@]}"
-  mkdir -p "$d"
-  [[ -e $(nspath "$h") ]] || setup_netns "$h"
-  write_host_config "$h"
-  start_containerd "$h"
-  start_dockerd "$h"
-  wait_engine "$h"
+  if ! { is_ours "$(read_pid "$d/dockerd.launch.pid")" && engine_answers "$h"; }; then
+    for p in "$d/dockerd.launch.pid" "$d/containerd.pid"; do
+      p=$(read_pid "$p")
+      if is_ours "$p"; then pids+=("$p"); fi
+    done
+    ((${#pids[@]} == 0)) || stop_pids 10 "${pids[@]}"
+    mkdir -p "$d"
+    [[ -e $(nspath "$h") ]] || setup_netns "$h"
+    write_host_config "$h"
+    start_containerd "$h"
+    start_dockerd "$h"
+    wait_engine "$h"
+  fi
   if ! dk "$h" image inspect "$IMAGE" >/dev/null 2>&1; then
     dk "$h" load -q -i "$FLEET_DIR/image/image.tar" >/dev/null
   fi
-  if [[ $(dk "$h" info --format '{{.Swarm.LocalNodeState}}') != active ]]; then
-    dk "$h" swarm init --advertise-addr 127.0.0.1 >/dev/null
-  fi
-  log "host $h up as a swarm manager"
 }
+
+# The veth pair between the namespaces of e and f, made once both exist.
+ensure_swarm_link() {
+  local e f
+  e=$(netns "$SWARM_HOST")
+  f=$(netns "$SWARM_WORKER")
+  [[ -e $(nspath "$SWARM_HOST") ]] || setup_netns "$SWARM_HOST"
+  [[ -e $(nspath "$SWARM_WORKER") ]] || setup_netns "$SWARM_WORKER"
+  if ! ip -n "$e" link show bf-ef-e >/dev/null 2>&1; then
+    # A half-made pair (one end left in the root namespace) goes first.
+    ip link del bf-ef-e 2>/dev/null || true
+    ip -n "$f" link del bf-ef-f 2>/dev/null || true
+    ip link add bf-ef-e netns "$e" type veth peer name bf-ef-f netns "$f"
+  fi
+  ip -n "$e" addr replace "$E_LINK_IP/30" dev bf-ef-e
+  ip -n "$f" addr replace "$F_LINK_IP/30" dev bf-ef-f
+  ip -n "$e" link set bf-ef-e up
+  ip -n "$f" link set bf-ef-f up
+}
+
+# Host e: the manager of a swarm advertised on its end of the swarm link. A
+# swarm advertised elsewhere (an older fleet's 127.0.0.1) is made anew: the
+# engine cannot move a swarm to another address.
+ensure_swarm_host() {
+  local h=$SWARM_HOST state
+  swarm_host_healthy && return 0
+  ensure_engine "$h"
+  ensure_swarm_link
+  state=$(dk "$h" info --format '{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}} {{.Swarm.NodeAddr}}')
+  if [[ $state != "active true $E_LINK_IP" ]]; then
+    if [[ $state == active* ]]; then dk "$h" swarm leave --force >/dev/null; fi
+    dk "$h" swarm init --advertise-addr "$E_LINK_IP" --listen-addr "$E_LINK_IP:2377" >/dev/null
+  fi
+  log "host $h up as a swarm manager on $E_LINK_IP"
+}
+
+# Host f: an engine in its own namespace, joined to e's swarm as a worker
+# over the swarm link.
+ensure_swarm_worker() {
+  local h=$SWARM_WORKER token state
+  swarm_worker_healthy && return 0
+  ensure_swarm_link
+  ensure_engine "$h"
+  state=$(dk "$h" info --format '{{.Swarm.LocalNodeState}}')
+  if [[ $state != inactive ]]; then dk "$h" swarm leave --force >/dev/null 2>&1 || true; fi
+  # A node of this name that an earlier join left behind is down now; drop it.
+  local old
+  for old in $(dk "$SWARM_HOST" node ls --filter "name=berth-$h" --format '{{.ID}} {{.Status}}' |
+    awk '$2 != "Ready" {print $1}'); do
+    dk "$SWARM_HOST" node rm --force "$old" >/dev/null 2>&1 || true
+  done
+  token=$(dk "$SWARM_HOST" swarm join-token -q worker)
+  dk "$h" swarm join --token "$token" --advertise-addr "$F_LINK_IP" --listen-addr "$F_LINK_IP:2377" \
+    "$E_LINK_IP:2377" >/dev/null
+  log "host $h joined the swarm of $SWARM_HOST as a worker on $F_LINK_IP"
+}
+
 cmd_up() {
   require_root
   check_fleet_dir
@@ -787,8 +864,9 @@ cmd_up() {
       ensure_token_registry
       write_env
     fi
-    if ! swarm_host_healthy; then
+    if ! swarm_host_healthy || ! swarm_worker_healthy; then
       ensure_swarm_host
+      ensure_swarm_worker
       write_env
     fi
     log "fleet already up and healthy"
@@ -853,6 +931,7 @@ cmd_up() {
   wait_port sshd "$D_NS_IP" 22
   ensure_token_registry
   ensure_swarm_host
+  ensure_swarm_worker
   # sshd -D also writes its PidFile; keep the launch pid as the reference.
   write_env
   log "fleet up in $((SECONDS - t0))s"
@@ -1197,6 +1276,23 @@ cmd_status() {
     p=$(read_pid "$d/relay.pid")
     if is_ours "$p"; then state="running pid $p"; else state=stopped; fi
     printf '%-22s %s\n' "registry relay $h" "$state"
+  done
+  for h in "$SWARM_HOST" "$SWARM_WORKER"; do
+    d=$(hdir "$h")
+    if [[ -e $(nspath "$h") ]]; then state=present; else state=absent; fi
+    printf '%-22s %s\n' "netns berth-$h" "$state"
+    p=$(read_pid "$d/dockerd.launch.pid")
+    if is_ours "$p"; then
+      if info=$(timeout 10 "$DOCKER" -H "unix://$d/docker.sock" info \
+        --format '{{.ServerVersion}} {{.Name}} swarm={{.Swarm.LocalNodeState}} manager={{.Swarm.ControlAvailable}} addr={{.Swarm.NodeAddr}}' 2>/dev/null); then
+        state="running pid $p, answers: $info"
+      else
+        state="running pid $p, NOT answering"
+      fi
+    else
+      state=stopped
+    fi
+    printf '%-22s %s\n' "dockerd $h" "$state"
   done
   p=$(read_pid "$(hdir d)/sshd/sshd.launch.pid")
   if is_ours "$p"; then state="running pid $p on $D_NS_IP:22"; else state=stopped; fi

@@ -26,6 +26,8 @@ import { CredentialWatch } from './auth/credential-watch.js';
 import { LoginThrottle } from './auth/login-throttle.js';
 import { PasswordHasher } from './auth/password-hasher.js';
 import { SessionsController } from './auth/sessions.controller.js';
+import { PasswordChangeService } from './auth/password-change.service.js';
+import { PasswordConfirmation } from './auth/password-confirmation.js';
 import { SessionsService } from './auth/sessions.service.js';
 import { TotpController } from './auth/totp.controller.js';
 import { TotpService } from './auth/totp.service.js';
@@ -34,6 +36,8 @@ import { LOGGER } from './common/logger.js';
 import { createValidationPipe } from './common/validation.js';
 import { CONFIG, type Config } from './config/config.js';
 import { ClusterBus } from './database/cluster-bus.js';
+import { Leases } from './cluster/leases.js';
+import { RedisConnection } from './cluster/redis-connection.js';
 import { PrismaService } from './database/prisma.service.js';
 import { DockerGateway } from './gateway/docker-gateway.js';
 import { GatewayAudit } from './gateway/gateway-audit.js';
@@ -61,6 +65,8 @@ import { ContainerCreateService } from './containers/container-create.service.js
 import { ContainerLifecycleService } from './containers/container-lifecycle.service.js';
 import { ContainerListService } from './containers/container-list.service.js';
 import { ContainerPolicy } from './containers/container-policy.js';
+import { ContainerLogDownload } from './containers/container-log-download.js';
+import { ContainerLogsController } from './containers/container-logs.controller.js';
 import { ContainerRecreateService } from './containers/container-recreate.service.js';
 import { FleetContainersController } from './containers/fleet-containers.controller.js';
 import { HostContainersController } from './containers/host-containers.controller.js';
@@ -69,7 +75,10 @@ import { ContainerInventory } from './inventory/container-inventory.js';
 import { FleetSummaryController } from './inventory/fleet-summary.controller.js';
 import { FleetSummaryService } from './inventory/fleet-summary.service.js';
 import { ResourceListService } from './inventory/resource-list.service.js';
+import { GitFetcher } from './git/git-fetcher.js';
 import { ImageAccess } from './images/image-access.js';
+import { ImageBuildService } from './images/image-build.service.js';
+import { ImageLoadService } from './images/image-load.service.js';
 import { ImageTransferService } from './images/image-transfer.service.js';
 import { ImagesController } from './images/images.controller.js';
 import { ImagesService } from './images/images.service.js';
@@ -97,14 +106,38 @@ import { RegistryCredentialsService } from './registries/registry-credentials.js
 import { TeamsController } from './teams/teams.controller.js';
 import { TeamsService } from './teams/teams.service.js';
 import { UsersController } from './users/users.controller.js';
+import { UserNames } from './users/user-names.js';
+import { UserNamesController } from './users/user-names.controller.js';
 import { UsersService } from './users/users.service.js';
 import { VaultModule } from './vault/vault.module.js';
 import { StacksController } from './stacks/stacks.controller.js';
 import { StackDeployer } from './stacks/stack-deployer.js';
+import { StackPreview } from './stacks/stack-preview.js';
+import { StackAdoptionController } from './stacks/stack-adoption.controller.js';
+import { StackAdoptionService } from './stacks/stack-adoption.service.js';
+import { ContainerComposeService } from './containers/container-compose.service.js';
 import { StacksService } from './stacks/stacks.service.js';
 import { StackWebhookQueue } from './stacks/stack-webhook-queue.js';
 import { StackWebhooksController } from './stacks/stack-webhooks.controller.js';
 import { StackWebhooksService } from './stacks/stack-webhooks.service.js';
+import { StackGitController } from './stacks/stack-git.controller.js';
+import { StackGitService } from './stacks/stack-git.service.js';
+import { StackImageBuilder } from './stacks/stack-image-builder.js';
+import { StackLocks } from './stacks/stack-locks.js';
+import { ContainerWebhooksController } from './webhooks/container-webhooks.controller.js';
+import { ContainerWebhooksService } from './webhooks/container-webhooks.service.js';
+import { WebhookGate } from './webhooks/webhook-gate.js';
+import { WebhookRateLimiter } from './webhooks/webhook-rate-limiter.js';
+import { WebhookTriggersService } from './webhooks/webhook-triggers.service.js';
+import { ServiceLogs } from './swarm/service-logs.js';
+import { SwarmAccess } from './swarm/swarm-access.js';
+import { SwarmServicesService } from './swarm/swarm-services.service.js';
+import { SwarmController, SwarmServicesController } from './swarm/swarm.controller.js';
+import { SwarmService } from './swarm/swarm.service.js';
+import { UpdateChecker } from './updates/update-checker.js';
+import { UpdatesController } from './updates/updates.controller.js';
+import { UpdatesService } from './updates/updates.service.js';
+import { SWARM_STACKS } from './swarm-stacks/swarm-stacks.providers.js';
 
 @Module({})
 export class AppModule {
@@ -115,6 +148,7 @@ export class AppModule {
       global: true,
       imports: [VaultModule],
       controllers: [
+        ...SWARM_STACKS.controllers,
         HealthController,
         AuthController,
         ApiTokensController,
@@ -140,10 +174,19 @@ export class AppModule {
         PluginsController,
         HostStorageController,
         StacksController,
+        StackAdoptionController,
         StackWebhooksController,
+        ContainerWebhooksController,
+        StackGitController,
+        ContainerLogsController,
+        UserNamesController,
+        UpdatesController,
+        SwarmController,
+        SwarmServicesController,
       ],
       providers: [
         { provide: CONFIG, useValue: config },
+        ...SWARM_STACKS.providers,
         { provide: LOGGER, useValue: logger },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
@@ -154,6 +197,8 @@ export class AppModule {
         PluginInstallService,
         HostStorageService,
         ClusterBus,
+        RedisConnection,
+        Leases,
         AuditLog,
         AuditIntentRecovery,
         PasswordHasher,
@@ -163,6 +208,8 @@ export class AppModule {
         ApiTokensService,
         LoginThrottle,
         TotpService,
+        PasswordConfirmation,
+        PasswordChangeService,
         SessionsService,
         UsersService,
         TeamsService,
@@ -188,6 +235,9 @@ export class AppModule {
         ImageAccess,
         ImagesService,
         ImageTransferService,
+        ImageBuildService,
+        ImageLoadService,
+        GitFetcher,
         ContainerAccess,
         ContainerAudit,
         ContainerListService,
@@ -197,9 +247,19 @@ export class AppModule {
         ContainerRecreateService,
         ImagePuller,
         StacksService,
+        StackPreview,
+        StackAdoptionService,
+        ContainerComposeService,
         StackDeployer,
+        StackLocks,
+        StackImageBuilder,
         StackWebhooksService,
         StackWebhookQueue,
+        ContainerWebhooksService,
+        StackGitService,
+        WebhookGate,
+        WebhookRateLimiter,
+        WebhookTriggersService,
         LogStreams,
         StatsStreams,
         EngineEventFeed,
@@ -208,6 +268,8 @@ export class AppModule {
         ConsoleSessions,
         DockerGateway,
         GatewayPolicy,
+        ContainerLogDownload,
+        UserNames,
         GatewayAudit,
         GatewayAuthoriser,
         RegistryAuth,
@@ -220,6 +282,12 @@ export class AppModule {
         VolumesService,
         VolumeCreateService,
         VolumeBrowser,
+        UpdateChecker,
+        UpdatesService,
+        SwarmAccess,
+        SwarmService,
+        SwarmServicesService,
+        ServiceLogs,
       ],
       exports: [CONFIG, LOGGER],
     };

@@ -11,6 +11,8 @@ import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { AuthService } from './auth/auth.service.js';
+import { ClusteredSocketAdapter } from './cluster/clustered-socket-adapter.js';
+import { RedisConnection } from './cluster/redis-connection.js';
 import { NestPinoLogger } from './common/logger.js';
 import { assignRequestId, requestIdFrom } from './common/request-id.js';
 import { settlesWithin } from './common/settles-within.js';
@@ -72,6 +74,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     });
   }
 
+  await connectReplicas(app, config);
   await app.init();
   await app.get(AuthService).ensureAdminFromEnvironment();
   await app.get(HostsService).registerLocalEngine();
@@ -184,6 +187,22 @@ function setClientAddress(req: IncomingMessage, trustProxy: boolean): void {
   const forwarded = trustProxy ? req.headers['x-forwarded-for'] : undefined;
   const first = typeof forwarded === 'string' ? forwarded.split(',')[0]?.trim() : undefined;
   (req as IncomingMessage & { ip: string }).ip = first || (req.socket.remoteAddress ?? '');
+}
+
+/** With REDIS_URL, socket.io rooms and broadcasts span every replica. */
+async function connectReplicas(app: NestExpressApplication, config: Config): Promise<void> {
+  if (!config.redisUrl) return;
+  let redis;
+  try {
+    redis = await app.get(RedisConnection).redis();
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StartupError(
+      `cannot use Redis at ${redactUrl(config.redisUrl)} (REDIS_URL): ${reason}`,
+    );
+  }
+  app.useWebSocketAdapter(await ClusteredSocketAdapter.create(app, redis));
 }
 
 async function migrate(config: Config, logger: Logger): Promise<void> {

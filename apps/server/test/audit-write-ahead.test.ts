@@ -1,8 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { type IncomingMessage, type Server, createServer, request } from 'node:http';
-import { rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { ErrorBody, TCreateContainerResponse } from '@berth/shared';
 import { AuditIntentRecovery } from '../src/audit/audit-intent-recovery.js';
@@ -11,6 +7,7 @@ import { AuditLog } from '../src/audit/audit-log.js';
 import { PrismaService } from '../src/database/prisma.service.js';
 import { TestBerth } from './support/berth.js';
 import { type CliTarget, dockerOk, removeLabelled } from './support/docker-cli.js';
+import { EngineTap, type TapAction } from './support/engine-tap.js';
 import { fleet, fleetHost } from './support/fleet.js';
 
 /**
@@ -28,61 +25,6 @@ const LABEL = `test.run=${RUN}`;
 const IMAGE = fleet().image;
 const SECRET = `s3cret-${RUN}`;
 const direct: CliTarget = { host: fleetHost('a').direct };
-
-type TapAction = 'pass' | 'lose-answer';
-
-/** A unix socket in front of a real engine; `before` sees each call before the engine does. */
-class EngineTap {
-  before: (req: IncomingMessage) => Promise<TapAction> = () => Promise.resolve('pass');
-
-  private readonly server: Server;
-
-  private constructor(
-    readonly path: string,
-    engineSocket: string,
-  ) {
-    this.server = createServer((req, res) => {
-      void this.before(req).then((action) => {
-        const upstream = request(
-          {
-            socketPath: engineSocket,
-            method: req.method,
-            path: req.url,
-            headers: req.headers,
-            agent: false,
-          },
-          (answer) => {
-            if (action === 'lose-answer') {
-              // The engine has acted; Berth never hears back.
-              answer.resume();
-              req.socket.destroy();
-              return;
-            }
-            res.writeHead(answer.statusCode ?? 502, answer.headers);
-            answer.pipe(res);
-          },
-        );
-        upstream.on('error', () => res.destroy());
-        // An engine stream (events) ends with the client that asked for it.
-        res.on('close', () => upstream.destroy());
-        req.pipe(upstream);
-      });
-    });
-  }
-
-  static async start(engineSocket: string): Promise<EngineTap> {
-    const path = join(tmpdir(), `berth-tap-${RUN}-${randomBytes(3).toString('hex')}.sock`);
-    const tap = new EngineTap(path, engineSocket);
-    await new Promise<void>((resolve) => tap.server.listen(path, resolve));
-    return tap;
-  }
-
-  /** Stops listening (the socket goes): the engine behind counts as down. */
-  close(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
 
 let berth: TestBerth;
 let token: string;
@@ -107,7 +49,6 @@ afterAll(async () => {
   await removeLabelled(direct, LABEL);
   await berth?.stop();
   await tap?.close();
-  rmSync(tap?.path ?? '', { force: true });
 });
 
 const db = () => berth.server.app.get(PrismaService).db;

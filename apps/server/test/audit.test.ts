@@ -16,7 +16,7 @@ import { TestBerth } from './support/berth.js';
 import { fleet } from './support/fleet.js';
 import { createUser, signIn, unique, USER_PASSWORD } from './support/identity.js';
 
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 
 // The CLI check runs the built command (`npm run build`), as an operator would.
 const CLI = new URL('../dist/cli.js', import.meta.url).pathname;

@@ -123,6 +123,20 @@ describe('GET /api/me/capabilities', () => {
       expect(granted).toEqual(
         PERMISSION_NAMES.filter((p) => ROLE_DEFINITIONS[role].permissions.includes(p)),
       );
+      // An owned-only role's permissions all reach only the user's own objects; what everyone on
+      // the host shares (images here) is then refused to it, as the dashboard is told.
+      expect(caps.ownedOnly).toEqual(
+        ROLE_DEFINITIONS[role].ownedOnly ? { [host.id]: granted } : {},
+      );
+      if (granted.includes('image.pull')) {
+        // An empty archive: the host would refuse it (400) once the grant let it through.
+        const load = await fetch(`${berth.url}/api/hosts/${host.id}/images/load`, {
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/x-tar' },
+          body: new Uint8Array(0),
+        });
+        expect(load.status).toBe(ROLE_DEFINITIONS[role].ownedOnly ? 403 : 400);
+      }
       // Owned-only roles act on their own containers: the target is theirs when they may create.
       const target = (
         ROLE_DEFINITIONS[role].ownedOnly
@@ -140,7 +154,7 @@ describe('GET /api/me/capabilities', () => {
 
   it('leaves out every host of a user without grants, and the API hides them', async () => {
     const headers = await userWith(null);
-    expect(await capabilitiesOf(headers)).toEqual({ isAdmin: false, hosts: {} });
+    expect(await capabilitiesOf(headers)).toEqual({ isAdmin: false, hosts: {}, ownedOnly: {} });
     const target = (await stoppedContainer({ token: admin })).name;
     const res = await berth.api<ErrorBody>(
       'GET',
@@ -158,6 +172,7 @@ describe('GET /api/me/capabilities', () => {
     expect(caps.body).toEqual({
       isAdmin: true,
       hosts: { [host.id]: PERMISSION_NAMES, [other.id]: PERMISSION_NAMES },
+      ownedOnly: {},
     });
   });
 

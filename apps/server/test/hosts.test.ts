@@ -1,8 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { ErrorBody, THost, THostTestResult } from '@berth/shared';
+import type { ErrorBody, TFleetSummary, THost, THostTestResult } from '@berth/shared';
 import { PrismaService } from '../src/database/prisma.service.js';
-import { TestBerth } from './support/berth.js';
+import { TestBerth, waitFor } from './support/berth.js';
+import { dockerOk, removeLabelled } from './support/docker-cli.js';
+import { EngineTap } from './support/engine-tap.js';
 import { fleet } from './support/fleet.js';
 
 describe('hosts: every connection kind against real engines', () => {
@@ -177,5 +179,159 @@ describe('hosts: every connection kind against real engines', () => {
     );
     expect(health.status).toBe(200);
     expect(health.body.hosts.map((h) => h.name)).toEqual(['a', 'c', 'd']);
+  });
+
+  it('warns that an engine is already registered, names that host, and registers it when told to', async () => {
+    const hosts = await berth.api<THost[]>('GET', '/api/hosts', { token });
+    const c = hosts.body.find((h) => h.name === 'c');
+    // Host c is the TLS address of an engine that also listens on a unix socket.
+    const bySocket = { name: 'c-socket', url: fleet().c.socket };
+    const tried = await berth.api<THostTestResult>('POST', '/api/hosts/test', {
+      token,
+      body: bySocket,
+    });
+    expect(tried.body).toMatchObject({ ok: true, sameEngineAs: { id: c?.id, name: 'c' } });
+
+    const refused = await berth.api<ErrorBody>('POST', '/api/hosts', { token, body: bySocket });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toBe('this engine is already registered as host "c"');
+    expect(refused.body.error.details).toMatchObject({
+      existingHost: { id: c?.id, name: 'c' },
+      issues: [{ path: 'url', message: 'the same engine as host "c"' }],
+    });
+    const after = await berth.api<THost[]>('GET', '/api/hosts', { token });
+    expect(after.body.map((h) => h.name)).not.toContain('c-socket');
+
+    const anyway = await berth.addHost(token, { ...bySocket, allowSameEngine: true });
+    expect(anyway).toMatchObject({ status: 'up', kind: 'unix' });
+    expect(anyway.engine?.id).toBe(c?.engine?.id);
+    expect(anyway.engine?.id).toMatch(/\S/);
+    expect((await berth.api('DELETE', `/api/hosts/${anyway.id}`, { token })).status).toBe(204);
+  });
+
+  it('refuses an edit that points a host at an engine another host has, names that host, and saves it when told to', async () => {
+    const hosts = await berth.api<THost[]>('GET', '/api/hosts', { token });
+    const c = hosts.body.find((h) => h.name === 'c');
+    const host = await berth.addHost(token, { name: 'elsewhere', url: fleet().b });
+    expect(host.engine?.hostname).toBe('berth-b');
+    // Host c is the TLS address of the engine this socket reaches.
+    const toC = { url: fleet().c.socket };
+
+    const refused = await berth.api<ErrorBody>('PATCH', `/api/hosts/${host.id}`, {
+      token,
+      body: toC,
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toBe('this engine is already registered as host "c"');
+    expect(refused.body.error.details).toMatchObject({
+      existingHost: { id: c?.id, name: 'c' },
+      issues: [{ path: 'url', message: 'the same engine as host "c"' }],
+    });
+    const unchanged = await berth.api<THost>('GET', `/api/hosts/${host.id}`, { token });
+    expect(unchanged.body).toMatchObject({ name: 'elsewhere', url: fleet().b });
+    expect(unchanged.body.engine?.hostname).toBe('berth-b');
+
+    const anyway = await berth.api<THost>('PATCH', `/api/hosts/${host.id}`, {
+      token,
+      body: { ...toC, allowSameEngine: true },
+    });
+    expect(anyway.status).toBe(200);
+    expect(anyway.body).toMatchObject({ url: fleet().c.socket, kind: 'unix', status: 'up' });
+    expect(anyway.body.engine?.id).toBe(c?.engine?.id);
+    expect(anyway.body.engine?.id).toMatch(/\S/);
+    expect((await berth.api('DELETE', `/api/hosts/${host.id}`, { token })).status).toBe(204);
+  });
+
+  it('tests an edit of the URL and credentials before saving it, keeping stored secrets unless new ones come', async () => {
+    const { url, ca, cert, key } = fleet().c;
+    const host = await berth.addHost(token, { name: 'moving', url: fleet().b });
+    expect(host.engine?.hostname).toBe('berth-b');
+
+    // Untested changes are tried with nothing stored; a plain TCP connection to a TLS port fails.
+    const plain = await berth.api<THostTestResult>('POST', `/api/hosts/${host.id}/test-changes`, {
+      token,
+      body: { url },
+    });
+    expect(plain.status).toBe(200);
+    expect(plain.body.ok).toBe(false);
+    const withTls = await berth.api<THostTestResult>('POST', `/api/hosts/${host.id}/test-changes`, {
+      token,
+      body: { url, tls: { ca, cert, key } },
+    });
+    expect(withTls.body).toMatchObject({ ok: true, sameEngineAs: { name: 'c' } });
+    expect(withTls.body.engine?.hostname).toBe('berth-c');
+    const unchanged = await berth.api<THost>('GET', `/api/hosts/${host.id}`, { token });
+    expect(unchanged.body).toMatchObject({ url: fleet().b, hasSecret: false });
+
+    const moved = await berth.api<THost>('PATCH', `/api/hosts/${host.id}`, {
+      token,
+      body: { url, tls: { ca, cert, key }, allowSameEngine: true },
+    });
+    expect(moved.status).toBe(200);
+    expect(moved.body).toMatchObject({ url, kind: 'tls', status: 'up', hasSecret: true });
+    expect(moved.body.engine?.hostname).toBe('berth-c');
+    expect(JSON.stringify(moved.body)).not.toContain('PRIVATE KEY');
+
+    // No new credentials: the stored ones are used, for the test as for the save.
+    const kept = await berth.api<THostTestResult>('POST', `/api/hosts/${host.id}/test-changes`, {
+      token,
+      body: { name: 'moved' },
+    });
+    expect(kept.body).toMatchObject({ ok: true, status: 'up' });
+    const renamed = await berth.api<THost>('PATCH', `/api/hosts/${host.id}`, {
+      token,
+      body: { name: 'moved' },
+    });
+    expect(renamed.body).toMatchObject({ name: 'moved', status: 'up', hasSecret: true });
+
+    const badKey = await berth.api<ErrorBody>('POST', `/api/hosts/${host.id}/test-changes`, {
+      token,
+      body: { url, tls: { cert, key: 'not a key' } },
+    });
+    expect(badKey.status).toBe(400);
+    expect(badKey.body.error.details?.issues?.[0]?.path).toBe('tls.key');
+    const missing = await berth.api<ErrorBody>('POST', '/api/hosts/nope/test-changes', {
+      token,
+      body: { url: fleet().b },
+    });
+    expect(missing.status).toBe(404);
+    expect((await berth.api('DELETE', `/api/hosts/${host.id}`, { token })).status).toBe(204);
+  });
+
+  it('answers a host whose containers were never listed with its last-known counts, the same for the summary and the host', async () => {
+    // As after a restart while the host was down: the engine answered its probe, never a list.
+    // One container of its own, so the counts are not zero whatever else the fleet holds.
+    const engine = { host: fleet().b };
+    const label = `berth.test=hosts-fading-${process.pid}`;
+    await dockerOk(engine, ['create', '--label', label, fleet().image, 'true']);
+    const tap = await EngineTap.start(fleet().b.replace(/^unix:\/\//, ''));
+    tap.before = (req) =>
+      Promise.resolve(req.url?.includes('/containers/json') ? 'lose-answer' : 'pass');
+    const host = await berth.addHost(token, { name: 'fading', url: `unix://${tap.path}` });
+    await tap.close();
+    await waitFor(
+      async () =>
+        (await berth.api<THost>('GET', `/api/hosts/${host.id}`, { token })).body.status === 'down',
+      10_000,
+      'the host down',
+    );
+    const stored = (await berth.api<THost>('GET', `/api/hosts/${host.id}`, { token })).body;
+    const summary = await berth.api<TFleetSummary>('GET', '/api/fleet/summary', { token });
+    const { running, paused, stopped } = stored.engine?.containers ?? {
+      running: -1,
+      paused: -1,
+      stopped: -1,
+    };
+    expect(running + paused + stopped).toBeGreaterThan(0);
+    expect(summary.body.perHost.find((h) => h.hostId === host.id)).toMatchObject({
+      status: 'down',
+      stale: true,
+      updatedAt: stored.lastSeenAt,
+      containers: { running, paused, stopped, total: running + paused + stopped },
+      images: stored.engine?.images,
+    });
+    expect(stored.lastSeenAt).not.toBeNull();
+    expect((await berth.api('DELETE', `/api/hosts/${host.id}`, { token })).status).toBe(204);
+    await removeLabelled(engine, label);
   });
 });

@@ -11,12 +11,13 @@ import type {
   TPushImageResponse,
   TRemoveImageResponse,
 } from '@berth/shared';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { PasswordHasher } from '../src/auth/password-hasher.js';
 import { PrismaService } from '../src/database/prisma.service.js';
 import { TestBerth, waitFor } from './support/berth.js';
 import { type CliTarget, docker, dockerOk } from './support/docker-cli.js';
 import { fleet, fleetHost } from './support/fleet.js';
+import { openUserSocket } from './support/user-socket.js';
 
 /**
  * Image operations through the REST API on the real fleet: pull to two hosts at once and push to
@@ -95,20 +96,11 @@ const api = <T>(method: string, path: string, body?: unknown, headers?: Record<s
   });
 
 async function progressSocket(): Promise<{ pulls: TPullProgress[]; pushes: TPullProgress[] }> {
-  const socket = io(berth.url, {
-    path: '/socket.io',
-    transports: ['websocket'],
-    reconnection: false,
-    extraHeaders: { authorization: `Bearer ${token}` },
-  });
+  const socket = await openUserSocket(berth.url, token);
   sockets.push(socket);
   const seen = { pulls: [] as TPullProgress[], pushes: [] as TPullProgress[] };
   socket.on('image.pull', (p: TPullProgress) => seen.pulls.push(p));
   socket.on('image.push', (p: TPullProgress) => seen.pushes.push(p));
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('connect_error', reject);
-  });
   return seen;
 }
 

@@ -13,6 +13,7 @@ import type {
   TRepositoryPage,
   TTagList,
   TTagManifest,
+  TUsableRegistry,
 } from '@berth/shared';
 import { PrismaService } from '../src/database/prisma.service.js';
 import { RegistryCredentialsService } from '../src/registries/registry-credentials.js';
@@ -479,6 +480,59 @@ describe('registries of every kind, browsed and used by who may use them', () =>
       });
     },
   );
+
+  it('a user who may push lists the registries they may use on the host, without any login', async () => {
+    const { address, username, password } = fleet().registry;
+    const create = async (name: string, serverAddress: string) => {
+      const created = await api<TRegistry>('POST', '/api/registries', {
+        body: { name, kind: 'v2', serverAddress, username, password, insecure: true },
+      });
+      expect(created.status).toBe(201);
+      return created.body;
+    };
+    const theirs = await create(`usable-${RUN}`, `${address}/usable-${RUN}`);
+    const notTheirs = await create(`not-usable-${RUN}`, `${address}/not-usable-${RUN}`);
+    const pusher = await api<{ id: string }>('POST', '/api/roles', {
+      body: { name: `push-${RUN}`, permissions: ['image.list', 'image.push', 'registry.use'] },
+    });
+    const withoutUse = await api<{ id: string }>('POST', '/api/roles', {
+      body: { name: `push-only-${RUN}`, permissions: ['image.list', 'image.push'] },
+    });
+    const user = await userWith('lister', pusher.body.id);
+    const other = await userWith('lister-without-use', withoutUse.body.id);
+    const [userToken, otherToken] = [user.gw.token ?? '', other.gw.token ?? ''];
+    await api('PUT', `/api/registries/${theirs.id}/access`, {
+      body: { users: [user.id, other.id], teams: [] },
+    });
+    const listAs = (as: string, host = hostId) =>
+      api<TUsableRegistry[]>('GET', `/api/hosts/${host}/registries`, { token: as });
+
+    const listed = await listAs(userToken);
+    expect(listed.status).toBe(200);
+    expect(listed.body).toEqual([
+      { id: theirs.id, name: theirs.name, kind: 'v2', serverAddress: theirs.serverAddress },
+    ]);
+    const text = JSON.stringify(listed.body);
+    for (const leak of [password, 'username', 'hasPassword', 'caCert', 'access', user.id]) {
+      expect(text).not.toContain(leak);
+    }
+    // The stored registries themselves, with their logins and access, stay for administrators.
+    expect((await api('GET', '/api/registries', { token: userToken })).status).toBe(403);
+    const byAdmin = await listAs(admin);
+    expect(byAdmin.body.map((r) => r.id)).toEqual(
+      expect.arrayContaining([theirs.id, notTheirs.id]),
+    );
+    // registry.use on the host is needed; a host without any grant is not even found.
+    const refused = await listAs(otherToken);
+    expect(refused.status).toBe(403);
+    expect(JSON.stringify(refused.body)).toContain('registry.use');
+    expect((await listAs(userToken, otherHostId)).status).toBe(404);
+    // Access limited to another host: nothing to pick on this one.
+    await api('PUT', `/api/registries/${theirs.id}/access`, {
+      body: { users: [user.id], teams: [], hostIds: [otherHostId] },
+    });
+    expect((await listAs(userToken)).body).toEqual([]);
+  });
 
   it('where the catalog is refused, the repositories seen on the hosts are listed', async () => {
     const seen = `${token.address}/berth-token-${RUN}/busybox:seen`;

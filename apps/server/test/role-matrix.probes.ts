@@ -280,6 +280,14 @@ const restProbes: Probe[] = [
       fromRest(await rest(w, as, 'GET', `/api/hosts/:host/containers/${target!.id}/top`)),
   },
   {
+    permission: 'container.logs',
+    channel: 'rest',
+    name: 'GET /api/hosts/:host/containers/:id/logs (download)',
+    on: 'idle',
+    run: async (w, as, target) =>
+      fromRest(await rest(w, as, 'GET', `/api/hosts/:host/containers/${target!.id}/logs?tail=1`)),
+  },
+  {
     permission: 'container.create',
     channel: 'rest',
     name: 'POST /api/hosts/:host/containers',
@@ -574,6 +582,21 @@ const imageProbes: Probe[] = [
     },
   },
   {
+    permission: 'image.build',
+    channel: 'rest',
+    name: 'POST /api/hosts/:host/images/build/git (a repository nothing answers for)',
+    on: 'host',
+    // Allowed: Berth tries the fetch, which fails on the URL; nothing reaches the engine.
+    run: async (w, as) =>
+      fromRest(
+        await rest(w, as, 'POST', '/api/hosts/:host/images/build/git', {
+          tags: [`${w.name('rest-build')}:1`],
+          git: { url: 'http://127.0.0.1:9/none.git' },
+        }),
+        [400],
+      ),
+  },
+  {
     permission: 'image.delete',
     channel: 'rest',
     name: 'POST /api/hosts/:host/images/prune (only images of a label no image has)',
@@ -590,6 +613,28 @@ const imageProbes: Probe[] = [
 
 /** Plugins and the host's storage belong to nobody: these act on the host. */
 const hostProbes: Probe[] = [
+  // Host a is no swarm manager: a caller the permission lets through is told so (409).
+  {
+    permission: 'swarm.view',
+    channel: 'rest',
+    name: 'GET /api/hosts/:host/swarm/nodes (409 NOT_A_SWARM_MANAGER once allowed)',
+    on: 'host',
+    run: async (w, as) => fromRest(await rest(w, as, 'GET', '/api/hosts/:host/swarm/nodes'), [409]),
+  },
+  {
+    permission: 'swarm.manage',
+    channel: 'rest',
+    name: 'POST /api/hosts/:host/services (409 NOT_A_SWARM_MANAGER once allowed)',
+    on: 'host',
+    run: async (w, as) =>
+      fromRest(
+        await rest(w, as, 'POST', '/api/hosts/:host/services', {
+          name: w.name('svc'),
+          image: MISSING_IMAGE,
+        }),
+        [409],
+      ),
+  },
   {
     permission: 'plugin.list',
     channel: 'rest',
@@ -756,7 +801,9 @@ const gatewayProbes: Probe[] = [
   hostRoute('plugin.install', 'DELETE', `/plugins/${MISSING_IMAGE}`, [404]),
   hostRoute('system.info', 'GET', '/info'),
   // Host a is no swarm manager: the engine answers 503 once Berth lets the call through.
-  hostRoute('swarm.view', 'GET', '/swarm', [503]),
+  hostRoute('swarm.view', 'GET', '/nodes', [503]),
+  // The swarm's answer holds its join tokens: only for those who may manage it.
+  hostRoute('swarm.manage', 'GET', '/swarm', [503]),
   hostRoute('swarm.manage', 'DELETE', `/secrets/${MISSING_IMAGE}`, [404, 503]),
   hostRoute('registry.use', 'POST', '/auth', [401, 500], {
     username: 'nobody',

@@ -14,7 +14,7 @@ import { PgProxy } from './support/pg-proxy.js';
  * are refused; the shared PostgreSQL server is never touched. PostgreSQL only: the replica
  * message connection and a database that stops answering do not exist with SQLite.
  */
-jest.setTimeout(90_000);
+jest.setTimeout(180_000);
 
 const POSTGRES = process.env.BERTH_TEST_POSTGRES_URL;
 const onPostgres = POSTGRES ? describe : describe.skip;

@@ -1,7 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type {
-  ErrorBody,
   TAuditPage,
   TStackDeployResponse,
   TStackWebhookList,
@@ -12,7 +11,13 @@ import { TestBerth } from './support/berth.js';
 import { type CliTarget, docker, dockerOk } from './support/docker-cli.js';
 import { fleet, fleetHost } from './support/fleet.js';
 import { grantedUserToken } from './support/granted-user.js';
-import { settledDeployment, stackDeployments, stackIdle } from './support/stack-deployments.js';
+import {
+  removeComposeProject,
+  settledDeployment,
+  stackDeployments,
+  stackIdle,
+} from './support/stack-deployments.js';
+import { callWebhook } from './support/webhook-call.js';
 
 /**
  * Stack webhooks on host a of the real fleet: a signed call redeploys, a bad or missing signature
@@ -54,13 +59,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   try {
-    const ids = (
-      await docker(direct, ['ps', '-aq', '--filter', `label=com.docker.compose.project=${NAME}`])
-    ).stdout
-      .split('\n')
-      .filter(Boolean);
-    if (ids.length > 0) await docker(direct, ['rm', '-f', ...ids]);
-    await docker(direct, ['network', 'rm', `${NAME}_default`]);
+    await removeComposeProject(direct, NAME);
   } finally {
     await berth?.stop();
   }
@@ -74,18 +73,7 @@ function sign(body: string, secret = SECRET): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
-async function call(
-  url: string,
-  body: string,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; body: TStackWebhookTriggered & ErrorBody }> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body,
-  });
-  return { status: res.status, body: (await res.json()) as TStackWebhookTriggered & ErrorBody };
-}
+const call = callWebhook<TStackWebhookTriggered>;
 
 const PAYLOAD = JSON.stringify({ ref: 'refs/heads/main', repository: { name: 'app' } });
 
@@ -114,7 +102,9 @@ describe('stack webhooks', () => {
     const done = await settled(res.body.deploymentId);
     expect(done.status).toBe('succeeded');
     expect(done.trigger).toBe('webhook');
-    expect(done.triggeredBy).toMatch(/^webhook \S+ from 127\.0\.0\.1 \(signature valid\)$/);
+    expect(done.triggeredBy).toMatch(
+      /^webhook \S+ from 127\.0\.0\.1 \(signature valid\): github call app refs\/heads\/main$/,
+    );
   });
 
   it('accepts a matching X-Gitlab-Token', async () => {
@@ -321,7 +311,9 @@ describe('a webhook that pulls images first', () => {
     expect(res.status).toBe(202);
     const done = await settledDeployment(berth, token, pullingId, res.body.deploymentId);
     expect(done.status).toBe('succeeded');
-    expect(done.triggeredBy).toMatch(/\(signature not required\)$/);
+    expect(done.triggeredBy).toMatch(
+      /\(signature not required\): github call app refs\/heads\/main$/,
+    );
     expect(await runningImage()).toBe(pushed);
   });
 });

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import {
   BERTH_LABELS,
@@ -15,6 +15,7 @@ import { type ApiAnswer, TestBerth, waitFor } from './support/berth.js';
 import { type CliTarget, docker } from './support/docker-cli.js';
 import { fleet, fleetHost } from './support/fleet.js';
 import { grantedUserToken } from './support/granted-user.js';
+import { removeComposeProject } from './support/stack-deployments.js';
 
 /**
  * Compose stacks on host a of the real fleet: deploy, an unchanged redeploy that changes nothing,
@@ -69,24 +70,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   try {
-    const ids = (
-      await docker(direct, ['ps', '-aq', '--filter', `label=com.docker.compose.project=${NAME}`])
-    ).stdout
-      .split('\n')
-      .filter(Boolean);
-    if (ids.length > 0) await docker(direct, ['rm', '-f', ...ids]);
-    await docker(direct, ['network', 'rm', `${NAME}_default`]);
-    await docker(direct, ['volume', 'rm', `${NAME}_data`]);
+    await removeComposeProject(direct, NAME, ['data']);
     // What the ownership case leaves when it fails half-way.
-    const own = `${NAME}-own`;
-    const owned = (
-      await docker(direct, ['ps', '-aq', '--filter', `label=com.docker.compose.project=${own}`])
-    ).stdout
-      .split('\n')
-      .filter(Boolean);
-    if (owned.length > 0) await docker(direct, ['rm', '-f', ...owned]);
-    await docker(direct, ['network', 'rm', `${own}_default`]);
-    await docker(direct, ['volume', 'rm', `${own}_cache`]);
+    await removeComposeProject(direct, `${NAME}-own`, ['cache']);
   } finally {
     await berth?.stop();
   }
@@ -138,6 +124,30 @@ function put(body: object, auth = token): Promise<ApiAnswer<TStackDeployResponse
 }
 
 describe('stacks', () => {
+  it('plans a new stack before its first deploy and creates nothing; a typo is named at its line', async () => {
+    const plan = await berth.api<TStackPlan>('POST', `/api/hosts/${hostId}/stacks/plan`, {
+      token,
+      body: { name: NAME, compose: compose('info'), env: [{ name: 'TOKEN', value: 'x' }] },
+    });
+    expect(plan.status).toBe(200);
+    expect(plan.body.recreated).toEqual([]);
+    expect(plan.body.steps.map((s) => s.id)).toEqual(
+      expect.arrayContaining(['network:default', 'volume:data', 'create:db-1', 'start:worker-1']),
+    );
+    expect(await containersOnHost()).toEqual({});
+    const list = await berth.api<TStackList>('GET', `/api/stacks?hostId=${hostId}`, { token });
+    expect(list.body.items.filter((s) => s.name === NAME)).toEqual([]);
+    const typo = await berth.api<ErrorBody>('POST', `/api/hosts/${hostId}/stacks/plan`, {
+      token,
+      body: { name: NAME, compose: compose('info').replace('command: sleep', 'comand: sleep') },
+    });
+    expect(typo.status).toBe(400);
+    expect(typo.body.error).toMatchObject({
+      code: 'COMPOSE_INVALID',
+      details: { issues: [expect.objectContaining({ path: 'services.web.comand', line: 13 })] },
+    });
+  });
+
   it('deploys a stack: services started in dependency order, listed with their containers', async () => {
     const res = await berth.api<TStackDeployResponse & ErrorBody>(
       'POST',
@@ -239,6 +249,18 @@ describe('stacks', () => {
     expect(level.stdout).toContain('LEVEL=debug');
   });
 
+  it('records the version of the compose file each deploy applied', async () => {
+    const version = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 12);
+    const history = await deployments();
+    // Newest first: the edit to debug, the unchanged redeploy, the first deploy.
+    expect(history.map((d) => [d.trigger, d.fileVersion])).toEqual([
+      ['redeploy', version(compose('debug'))],
+      ['redeploy', version(compose('info'))],
+      ['deploy', version(compose('info'))],
+    ]);
+    expect(version(compose('debug'))).not.toBe(version(compose('info')));
+  });
+
   it('names the step a failed deploy stopped at and keeps the previous containers running', async () => {
     const before = await containersOnHost();
     const broken = compose('trace').replace(
@@ -302,6 +324,11 @@ describe('stacks', () => {
       body: { name: `${NAME}-r`, compose: compose('info') },
     });
     expect(create.status).toBe(403);
+    const plan = await berth.api<ErrorBody>('POST', `/api/hosts/${hostId}/stacks/plan`, {
+      token: reader,
+      body: { name: `${NAME}-r`, compose: compose('info') },
+    });
+    expect(plan.status).toBe(403);
     expect((await put({ compose: compose('x') }, reader)).status).toBe(403);
     const del = await berth.api('DELETE', `/api/stacks/${stackId}`, { token: reader });
     expect(del.status).toBe(403);
@@ -427,7 +454,11 @@ volumes:
     const stop = await berth.api<TStackDeployResponse>('POST', `/api/stacks/${stackId}/stop`, {
       token,
     });
-    expect(await settled(stop.body.deploymentId)).toMatchObject({ status: 'succeeded' });
+    // A stop applies no compose file: its deployment has no file version.
+    expect(await settled(stop.body.deploymentId)).toMatchObject({
+      status: 'succeeded',
+      fileVersion: null,
+    });
     for (const state of Object.values(await containersOnHost())) expect(state).toMatch(/ exited$/);
     const start = await berth.api<TStackDeployResponse>('POST', `/api/stacks/${stackId}/start`, {
       token,

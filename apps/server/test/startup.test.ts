@@ -2,8 +2,11 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it, jest } from '@jest/globals';
 import { fleet } from './support/fleet.js';
+
+// Each test starts the built server, which waits up to 120 s to answer on a loaded machine.
+jest.setTimeout(180_000);
 
 // These run the built server (`npm run build`) as `npm start` does, to see what a person sees.
 const MAIN = new URL('../dist/main.js', import.meta.url).pathname;
@@ -48,7 +51,9 @@ function runServer(
   if (untilHealthy) {
     void (async () => {
       const url = `http://127.0.0.1:${port}`;
-      for (let i = 0; i < 100 && child.exitCode === null; i += 1) {
+      // Starting takes a few seconds; on two cores shared with a build and other suites, far more.
+      const deadline = Date.now() + 120_000;
+      while (child.exitCode === null && Date.now() < deadline) {
         try {
           if ((await fetch(`${url}/api/health`)).ok) break;
         } catch {

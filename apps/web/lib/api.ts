@@ -12,6 +12,8 @@ export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly requestId: string | null;
   readonly issues: readonly FieldIssue[];
+  /** What else the error body's `details` said (e.g. the existing host of a conflict). */
+  readonly details: Readonly<Record<string, unknown>>;
 
   constructor(init: {
     status: number;
@@ -19,6 +21,7 @@ export class ApiError extends Error {
     message: string;
     requestId: string | null;
     issues?: readonly FieldIssue[];
+    details?: Readonly<Record<string, unknown>>;
     cause?: unknown;
   }) {
     super(init.message, { cause: init.cause });
@@ -27,6 +30,7 @@ export class ApiError extends Error {
     this.code = init.code;
     this.requestId = init.requestId;
     this.issues = init.issues ?? [];
+    this.details = init.details ?? {};
   }
 }
 
@@ -97,6 +101,7 @@ async function toApiError(response: Response): Promise<ApiError> {
       message,
       requestId,
       issues: isFieldIssueList(issues) ? issues : [],
+      details: details ?? {},
     });
   }
   // Not our error format: a proxy in front of Berth or a crash before the error filter ran.
@@ -108,15 +113,29 @@ async function toApiError(response: Response): Promise<ApiError> {
   });
 }
 
+/** Where this page has been sent (sign-in or setup), once it has been. */
+let leavingFor: string | null = null;
+
 function followErrorRedirect(error: ApiError, redirectOnUnauthenticated: boolean): void {
   if (typeof window === 'undefined') return;
   const { pathname, search } = window.location;
   if (error.code === 'SETUP_REQUIRED' && pathname !== '/setup') {
-    window.location.assign('/setup');
+    leave('/setup');
   } else if (error.status === 401 && redirectOnUnauthenticated && pathname !== '/login') {
     // A full load, not a client navigation: it drops the cached data of the ended session.
-    window.location.assign(loginPath(pathname + search));
+    leave(loginPath(pathname + search));
   }
+}
+
+/**
+ * Navigates once per page. Calls made together fail together (the shell asks /me and the
+ * capabilities at once): a second `location.assign` restarts the navigation the first began, and
+ * when it comes while the first is committing, Chromium drops both and the page stays put.
+ */
+function leave(path: string): void {
+  if (leavingFor !== null) return;
+  leavingFor = path;
+  window.location.assign(path);
 }
 
 function isFieldIssueList(value: unknown): value is FieldIssue[] {
@@ -174,6 +193,18 @@ export type RouteResult<R extends ApiRoute> = R extends { produces: readonly str
 
 /** The options argument may be left out when a route needs none of them. */
 type OptionsArgument<T> = object extends T ? [options?: T] : [options: T];
+
+/** The headers a changing call carries (the CSRF token), for calls sent without `callRoute` (uploads). */
+export function changeHeaders(): Record<string, string> {
+  return csrfToken ? { 'X-CSRF-Token': csrfToken } : {};
+}
+
+/** A failed answer as the ApiError every call throws, sign-in and setup redirects followed. */
+export async function failedAnswer(response: Response): Promise<ApiError> {
+  const error = await toApiError(response);
+  followErrorRedirect(error, true);
+  return error;
+}
 
 /**
  * Calls a route of the contract (`ROUTES`): its method and path come from the route, `{params}`

@@ -38,6 +38,40 @@ export function hostsWith(
     .map(([hostId]) => hostId);
 }
 
+/**
+ * Whether `capabilities` hold `permission` on every object of the host, as a change to what
+ * everyone there shares (images, plugins, disk usage) needs; an owned-only grant is not enough.
+ */
+export function canShared(
+  capabilities: TCapabilities | undefined,
+  hostId: string,
+  permission: Permission,
+): boolean {
+  return (
+    can(capabilities, hostId, permission) &&
+    capabilities?.ownedOnly[hostId]?.includes(permission) !== true
+  );
+}
+
+/** The hosts on which the user may change what everyone shares with `permission`. */
+export function hostsWithShared(
+  capabilities: TCapabilities | undefined,
+  permission: Permission,
+): string[] {
+  return hostsWith(capabilities, permission).filter((hostId) =>
+    canShared(capabilities, hostId, permission),
+  );
+}
+
+export function useCanShared(hostId: string, permission: Permission): boolean {
+  return canShared(useCapabilities().data, hostId, permission);
+}
+
+/** Whether the user may change what everyone shares with `permission` on at least one host. */
+export function useCanSharedAnywhere(permission: Permission): boolean {
+  return hostsWithShared(useCapabilities().data, permission).length > 0;
+}
+
 export function useCan(hostId: string, permission: Permission): boolean {
   return can(useCapabilities().data, hostId, permission);
 }

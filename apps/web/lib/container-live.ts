@@ -10,6 +10,7 @@ import type {
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useEffectEvent, useState } from 'react';
 import { containerKeys } from './container-queries';
+import { STATS_KEPT_MS } from './stats-series';
 import {
   onPullProgress,
   subscribe,
@@ -137,9 +138,10 @@ export function useContainerLogs(request: TLogsSubscribe | null, epoch: string |
   return { lines: items, status, clear: () => setLines({ key, items: [] }) };
 }
 
-/** Samples kept for the charts: about a minute at one per second. */
-export const STATS_WINDOW = 60;
-
+/**
+ * Samples of one container since the subscription began, as far back as the longest chart range
+ * (`STATS_KEPT_MS`); older ones are dropped as new ones come.
+ */
 export function useContainerStats(hostId: string, containerId: string, enabled: boolean) {
   const request = enabled ? { hostId, containerId } : null;
   const key = request === null ? null : JSON.stringify(request);
@@ -158,7 +160,9 @@ export function useContainerStats(hostId: string, containerId: string, enabled: 
       } = pushed.payload;
       setSamples((previous) => {
         const kept = previous.key === key ? previous.items : [];
-        return { key, items: [...kept, sample].slice(-STATS_WINDOW) };
+        const since = Date.parse(sample.at) - STATS_KEPT_MS;
+        const first = kept.findIndex((s) => Date.parse(s.at) >= since);
+        return { key, items: [...(first < 0 ? [] : kept.slice(first)), sample] };
       });
     },
   });

@@ -8,6 +8,7 @@ import {
   type TUpdateContainerRequest,
 } from '@berth/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { pastTenseOf, toastBulkDone, toastDone } from './action-toasts';
 import { callRoute } from './api';
 import type { ContainerListFilters } from './container-list-filters';
 
@@ -94,10 +95,12 @@ function callLifecycle(params: { hostId: string; id: string }, request: Lifecycl
   }
 }
 
-export function useContainerAction(hostId: string, id: string) {
+/** A lifecycle action on one container; `name` is what its completion toast calls it. */
+export function useContainerAction(hostId: string, id: string, name: string) {
   const invalidate = useInvalidateContainer();
   return useMutation({
     mutationFn: (request: LifecycleRequest) => callLifecycle({ hostId, id }, request),
+    onSuccess: (_, request) => toastDone(`${name} ${pastTenseOf(request.action)}`),
     onSettled: () => invalidate(hostId, id),
   });
 }
@@ -182,6 +185,7 @@ export function useBulkContainerAction() {
       }
       return results;
     },
+    onSuccess: (results, request) => toastBulkDone(request.action, results),
     onSettled: () => queryClient.invalidateQueries({ queryKey: containerKeys.all }),
   });
 }

@@ -1,4 +1,5 @@
 import type {
+  TBuildLog,
   ClientToServerEvents,
   ServerToClientEvents,
   SocketAck,
@@ -15,6 +16,7 @@ export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 /** Requests that open a subscription; what they push is tagged with its id. */
 export type SubscribeEvent =
   | 'logs.subscribe'
+  | 'service-logs.subscribe'
   | 'stats.subscribe'
   | 'host-stats.subscribe'
   | 'events.subscribe'
@@ -30,6 +32,7 @@ type Payload<E extends keyof ServerToClientEvents> = Parameters<ServerToClientEv
 /** Pushes that belong to one subscription (by `subscriptionId`). */
 const SUBSCRIPTION_EVENTS = [
   'logs.lines',
+  'service-logs.lines',
   'stats.sample',
   'host-stats.sample',
   'engine.event',
@@ -73,6 +76,7 @@ class LiveChannel {
   private orphanCount = 0;
   private readonly pullListeners = new Set<(progress: TPullProgress) => void>();
   private readonly stackListeners = new Set<(progress: TStackProgress) => void>();
+  private readonly buildListeners = new Set<(log: TBuildLog) => void>();
 
   acquire(): LiveSocket {
     this.users += 1;
@@ -118,9 +122,19 @@ class LiveChannel {
     return () => this.stackListeners.delete(listener);
   }
 
+  onBuildLog(listener: (log: TBuildLog) => void): () => void {
+    this.buildListeners.add(listener);
+    return () => this.buildListeners.delete(listener);
+  }
+
   private connect(): LiveSocket {
-    // Same origin: the session cookie authenticates the socket like any API call.
-    const socket: LiveSocket = io({ path: '/socket.io', withCredentials: true });
+    // Same origin: the session cookie authenticates the socket like any API call. WebSocket
+    // only, so behind a load balancer any replica can take the connection (no sticky sessions).
+    const socket: LiveSocket = io({
+      path: '/socket.io',
+      withCredentials: true,
+      transports: ['websocket'],
+    });
     for (const name of SUBSCRIPTION_EVENTS) {
       socket.on(name, (payload: { subscriptionId: string }) => {
         this.dispatch(payload.subscriptionId, { name, payload } as SubscriptionEvent);
@@ -138,6 +152,12 @@ class LiveChannel {
     };
     socket.on('image.pull', toPullListeners);
     socket.on('plugin.pull', toPullListeners);
+    // Pushes and archive loads report progress in the same shape (`image` names what moves).
+    socket.on('image.push', toPullListeners);
+    socket.on('image.load', toPullListeners);
+    socket.on('image.build', (log) => {
+      for (const listener of this.buildListeners) listener(log);
+    });
     socket.on('stack.progress', (progress) => {
       for (const listener of this.stackListeners) listener(progress);
     });
@@ -374,6 +394,17 @@ export function onPullProgress(listener: (progress: TPullProgress) => void): () 
   const live = liveChannel();
   live.acquire();
   const stop = live.onPullProgress(listener);
+  return () => {
+    stop();
+    live.release();
+  };
+}
+
+/** Lines of the image builds this user started, as the engines print them. */
+export function onBuildLog(listener: (log: TBuildLog) => void): () => void {
+  const live = liveChannel();
+  live.acquire();
+  const stop = live.onBuildLog(listener);
   return () => {
     stop();
     live.release();

@@ -17,6 +17,8 @@ export function errorTitle(code: ErrorCode): string {
       return 'Not found';
     case 'CONFLICT':
       return 'Conflicts with existing data';
+    case 'NOT_A_SWARM_MANAGER':
+      return 'The host is not a swarm manager';
     case 'SETUP_REQUIRED':
       return 'Berth needs to be set up first';
     case 'SETUP_DONE':

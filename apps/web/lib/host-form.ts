@@ -6,6 +6,8 @@ import {
   type TUpdateHostRequest,
 } from '@berth/shared';
 import type { Resolver } from 'react-hook-form';
+import { z } from 'zod';
+import { ApiError } from './api';
 import { requestResolver } from './form-errors';
 
 /*
@@ -96,19 +98,29 @@ export function toCreateHostRequest(values: HostFormValues): TCreateHostRequest 
  * ones were typed, because leaving them out keeps the stored ones.
  */
 export function toUpdateHostRequest(values: HostFormValues, host: THost): TUpdateHostRequest {
+  const scheme = schemeOf(values.url);
   const replacesTls =
-    (host.kind === 'tls' || host.kind === 'tcp') &&
-    (values.tls.cert.trim() !== '' || values.tls.key.trim() !== '');
-  const replacesSsh = host.kind === 'ssh' && values.ssh.privateKey.trim() !== '';
+    scheme === 'tcp' && (values.tls.cert.trim() !== '' || values.tls.key.trim() !== '');
+  const replacesSsh = scheme === 'ssh' && values.ssh.privateKey.trim() !== '';
   return {
     name: values.name,
+    url: values.url.trim() === host.url ? undefined : values.url,
     tags: parseTags(values.tags),
     group: optional(values.group) ?? null,
     tls: replacesTls ? tlsOf(values) : undefined,
     ssh: replacesSsh ? sshOf(values) : undefined,
-    sshHostKey: host.kind === 'ssh' ? optional(values.sshHostKey) : undefined,
+    sshHostKey: scheme === 'ssh' ? optional(values.sshHostKey) : undefined,
   };
 }
+
+/** The host that already has this engine, named by a 409 answer to a registration. */
+export function existingHostOf(error: unknown): { id: string; name: string } | null {
+  if (!(error instanceof ApiError) || error.code !== 'CONFLICT') return null;
+  const found = ZExistingHost.safeParse(error.details.existingHost);
+  return found.success ? found.data : null;
+}
+
+const ZExistingHost = z.object({ id: z.string(), name: z.string() });
 
 export const createHostResolver: Resolver<HostFormValues, unknown, TCreateHostRequest> =
   requestResolver(ZCreateHostRequest, toCreateHostRequest);

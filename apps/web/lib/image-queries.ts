@@ -1,14 +1,17 @@
 import {
   ROUTES,
+  type TBuildFromGitRequest,
   type TImageSort,
   type TImageSummary,
   type TPruneImagesRequest,
   type TPullImagesRequest,
+  type TPushImageRequest,
   type TTagImageRequest,
 } from '@berth/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { callRoute } from './api';
-import { useLiveList } from './use-live-list';
+import { type UploadOptions, uploadToRoute } from './upload';
+import { INVENTORY_EVENTS, useLiveInventoryList } from './use-live-inventory-list';
 
 export interface ImageListFilters {
   hostId: string;
@@ -37,18 +40,12 @@ export const imageKeys = {
   inspect: (hostId: string, id: string) => ['images', 'inspect', hostId, id] as const,
 };
 
-/** Engine image events of every host the user may see. */
-const IMAGE_EVENTS = { types: ['image'] };
-
-/**
- * The fleet's images, paged over REST as the table scrolls. Any image event (pull, tag, untag,
- * delete, import) refetches the loaded pages shortly after: the inventory lists a host's images
- * again whole on such events, so the server's answer is the one to show.
- */
+/** The fleet's images, refreshed on image events and containers coming and going. */
 export function useLiveImageList(filters: ImageListFilters) {
-  return useLiveList<TImageSummary, 'events.subscribe'>({
+  return useLiveInventoryList<TImageSummary>({
     queryKey: imageKeys.list(filters),
     listsKey: imageKeys.lists,
+    events: INVENTORY_EVENTS.image,
     fetchPage: (cursor) =>
       callRoute(ROUTES.listImages, {
         query: {
@@ -61,11 +58,6 @@ export function useLiveImageList(filters: ImageListFilters) {
           limit: IMAGE_PAGE_SIZE,
         },
       }),
-    event: 'events.subscribe',
-    request: IMAGE_EVENTS,
-    onPush: (pushed, rows) => {
-      if (pushed.name === 'engine.event') rows.refetchSoon();
-    },
   });
 }
 
@@ -123,6 +115,68 @@ export function usePruneImages(hostId: string) {
   return useMutation({
     mutationFn: (body: TPruneImagesRequest) =>
       callRoute(ROUTES.pruneImages, { params: { hostId }, body }),
+    onSettled: invalidate,
+  });
+}
+
+/** Tags the image with the reference when it lacks it, then pushes it (progress: `image.push`). */
+export function usePushImage(hostId: string, id: string) {
+  const invalidate = useInvalidateImages();
+  return useMutation({
+    mutationFn: async (input: TPushImageRequest & { requestId: string; tagFirst: boolean }) => {
+      if (input.tagFirst) {
+        await callRoute(ROUTES.tagImage, {
+          params: { hostId, id },
+          body: { reference: input.reference },
+        });
+      }
+      return callRoute(ROUTES.pushImage, {
+        params: { hostId },
+        body: { reference: input.reference },
+      });
+    },
+    onSettled: invalidate,
+  });
+}
+
+/** A build from an upload (a multipart form) or from git; its log comes as `image.build`. */
+export type BuildInput =
+  | { kind: 'upload'; hostId: string; form: FormData; requestId: string }
+  | { kind: 'git'; hostId: string; body: TBuildFromGitRequest; requestId: string };
+
+export function useBuildImage(onUploadProgress?: (fraction: number) => void) {
+  const invalidate = useInvalidateImages();
+  return useMutation({
+    mutationFn: (input: BuildInput) =>
+      input.kind === 'upload'
+        ? uploadToRoute(ROUTES.buildImage, {
+            params: { hostId: input.hostId },
+            body: input.form,
+            requestId: input.requestId,
+            ...(onUploadProgress ? { onUploadProgress } : {}),
+          })
+        : uploadToRoute(ROUTES.buildImageFromGit, {
+            params: { hostId: input.hostId },
+            body: new Blob([JSON.stringify(input.body)]),
+            contentType: 'application/json',
+            requestId: input.requestId,
+          }),
+    onSettled: invalidate,
+  });
+}
+
+/** Loads a `docker save` archive onto a host, the upload's share reported as it goes. */
+export function useLoadImages(onUploadProgress: UploadOptions['onUploadProgress']) {
+  const invalidate = useInvalidateImages();
+  return useMutation({
+    mutationFn: (input: { hostId: string; file: File; requestId: string }) =>
+      uploadToRoute(ROUTES.loadImages, {
+        params: { hostId: input.hostId },
+        body: input.file,
+        contentType: 'application/x-tar',
+        requestId: input.requestId,
+        ...(onUploadProgress ? { onUploadProgress } : {}),
+      }),
     onSettled: invalidate,
   });
 }

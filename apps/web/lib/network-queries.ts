@@ -6,7 +6,7 @@ import {
 } from '@berth/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { callRoute, type RouteQuery } from './api';
-import { useListPages } from './resource-list-pages';
+import { INVENTORY_EVENTS, useLiveInventoryList } from './use-live-inventory-list';
 
 type ListQuery = RouteQuery<typeof ROUTES.listNetworks>;
 
@@ -18,10 +18,15 @@ export const networkKeys = {
   detail: (hostId: string, id: string) => ['networks', 'detail', hostId, id] as const,
 };
 
+/** The fleet's networks, refreshed on network events and containers coming and going. */
 export function useNetworkList(query: ListQuery) {
-  return useListPages(networkKeys.list(query), (cursor) =>
-    callRoute(ROUTES.listNetworks, { query: { ...query, ...(cursor ? { cursor } : {}) } }),
-  );
+  return useLiveInventoryList({
+    queryKey: networkKeys.list(query),
+    listsKey: networkKeys.lists,
+    events: INVENTORY_EVENTS.network,
+    fetchPage: (cursor) =>
+      callRoute(ROUTES.listNetworks, { query: { ...query, ...(cursor ? { cursor } : {}) } }),
+  });
 }
 
 export function useNetwork(hostId: string, id: string) {

@@ -130,6 +130,14 @@ export function useTestHostDraft() {
   });
 }
 
+/** Tries an edit of a saved host (its new URL or credentials, the stored ones kept) unsaved. */
+export function useTestHostChanges(id: string) {
+  return useMutation({
+    mutationFn: (body: TUpdateHostRequest) =>
+      callRoute(ROUTES.testHostChanges, { params: { id }, body }),
+  });
+}
+
 /** Checks a saved host now; the server stores the new status, so the host is refetched. */
 export function useCheckHost(id: string) {
   const queryClient = useQueryClient();

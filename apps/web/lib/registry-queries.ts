@@ -17,6 +17,7 @@ import { callRoute } from './api';
 /** Stored registries and what is in them, under one key prefix so a change refreshes all of it. */
 export const registryKeys = {
   all: ['registries'] as const,
+  usable: (hostId: string) => ['registries', 'usable', hostId] as const,
   repositories: (id: string) => ['registries', id, 'repositories'] as const,
   tags: (id: string, repository: string) => ['registries', id, 'tags', repository] as const,
   manifest: (id: string, repository: string, tag: string) =>
@@ -38,6 +39,15 @@ export function useRegistries() {
   return useQuery({
     queryKey: registryKeys.all,
     queryFn: () => callRoute(ROUTES.listRegistries),
+  });
+}
+
+/** The stored registries the signed-in user may push and pull with on a host (no logins). */
+export function useUsableRegistries(hostId: string, enabled: boolean) {
+  return useQuery({
+    queryKey: registryKeys.usable(hostId),
+    queryFn: () => callRoute(ROUTES.listUsableRegistries, { params: { hostId } }),
+    enabled,
   });
 }
 

@@ -1,5 +1,6 @@
 import {
   ROUTES,
+  type TCreateGitStackRequest,
   type TCreateStackRequest,
   type TStackProgress,
   type TUpdateStackRequest,
@@ -62,6 +63,13 @@ export function useCreateStack() {
   );
 }
 
+/** A stack whose compose file Berth reads from a git repository. */
+export function useCreateGitStack() {
+  return useStackMutation(({ hostId, body }: { hostId: string; body: TCreateGitStackRequest }) =>
+    callRoute(ROUTES.createGitStack, { params: { hostId }, body }),
+  );
+}
+
 export function useUpdateStack(id: string) {
   return useStackMutation((body: TUpdateStackRequest) =>
     callRoute(ROUTES.updateStack, { params: { id }, body }),
@@ -73,6 +81,14 @@ export function usePlanStack(id: string) {
   return useMutation({
     mutationFn: (body: TUpdateStackRequest) =>
       callRoute(ROUTES.planStack, { params: { id }, body }),
+  });
+}
+
+/** The plan of a stack not created yet: what its first deploy would do on the host. */
+export function usePlanNewStack() {
+  return useMutation({
+    mutationFn: ({ hostId, body }: { hostId: string; body: TCreateStackRequest }) =>
+      callRoute(ROUTES.planNewStack, { params: { hostId }, body }),
   });
 }
 

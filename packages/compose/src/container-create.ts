@@ -1,4 +1,5 @@
 import { type ComposeProject, type ServiceSpec, type VolumeMount } from './model.js';
+import { serviceImage } from './normalize.js';
 
 /** The parts of the Engine API's `POST /containers/create` body that a compose service sets. */
 export interface ContainerCreateBody {
@@ -147,7 +148,7 @@ export function containerCreatePlan(
   const [primary, ...others] = networks;
   const healthcheck = service.healthcheck;
   const body: ContainerCreateBody = {
-    Image: service.image ?? `${project.name}-${service.name}`,
+    Image: serviceImage(project.name, service),
     ...(service.command ? { Cmd: service.command } : {}),
     ...(service.entrypoint ? { Entrypoint: service.entrypoint } : {}),
     Env: Object.entries(service.environment).map(([key, value]) => `${key}=${value}`),
@@ -217,7 +218,7 @@ function hostConfig(
     const key = `${port.target}/${port.protocol}`;
     (portBindings[key] ??= []).push({ HostIp: port.hostIp ?? '', HostPort: port.published ?? '' });
   }
-  const [restartName = 'no', retries] = service.restart.split(':');
+  const [restartName = '', retries] = service.restart.split(':');
   const { binds, mounts } = volumeMounts(project, service.volumes);
   for (const kind of ['secrets', 'configs'] as const) {
     for (const ref of service[kind]) {

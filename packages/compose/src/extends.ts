@@ -8,7 +8,11 @@ import { copyMapping, deepCopy, isMapping } from './source-map.js';
 /** Reads another compose file named by `extends.file`, already parsed and interpolated. */
 export type ExtendsFileLoader = (
   file: string,
-) => { tree: Record<string, unknown> } | { issues: ComposeIssue[] } | { missing: true };
+) =>
+  | { tree: Record<string, unknown> }
+  | { issues: ComposeIssue[] }
+  | { missing: true }
+  | { refused: string };
 
 /**
  * Resolves `extends` in one file's services, in place: each extending service becomes its base
@@ -48,6 +52,10 @@ export function applyExtends(
     let base: Record<string, unknown> | undefined;
     if (typeof spec.file === 'string') {
       const loaded = loadFile(spec.file);
+      if ('refused' in loaded) {
+        issues.push(issueAt(tree, file, where, loaded.refused));
+        return undefined;
+      }
       if ('missing' in loaded) {
         issues.push(issueAt(tree, file, where, `extends file ${spec.file} not found`));
         return undefined;

@@ -105,7 +105,7 @@ describe('fixtures', () => {
     expect(Object.keys(p.networks).sort()).toEqual(['back', 'front']);
     expect(p.networks.front?.name).toBe('fixture-03-networks_front');
     expect(p.networks.back?.name).toBe('fixture-networks-backplane');
-    expect(p.services.api?.networks.back).toEqual({ aliases: [], ipv4Address: '172.28.5.10' });
+    expect(p.services.api?.networks.back).toEqual({ aliases: [], ipv4Address: '10.228.5.10' });
     expect(p.services.isolated?.networks).toEqual({});
     expect(p.services.isolated?.networkMode).toBe('none');
   });

@@ -6,7 +6,14 @@ export {
   type LoadResult,
 } from './load-project.js';
 export type * from './model.js';
-export { containerName } from './normalize.js';
+export {
+  CHECKOUT_LABEL,
+  checkoutVolumeKey,
+  containerName,
+  serviceImage,
+  type CheckoutFiles,
+  type ProjectFiles,
+} from './normalize.js';
 export { parseDotEnv, DotEnvError } from './dotenv.js';
 export { substitute, InterpolationError, type VariableLookup } from './interpolation.js';
 export { parseBytes, parseDuration } from './units.js';
@@ -33,3 +40,20 @@ export {
   type PlanStep,
   type RecreateReason,
 } from './plan.js';
+export {
+  composeFromContainers,
+  type ComposeFromContainers,
+  type ComposeFromContainersOptions,
+  type ContainerInspectInput,
+  type ContainerSource,
+  type ImageDefaults,
+} from './compose-from-containers.js';
+export { containerDifferences, type MatchedInspect } from './container-match.js';
+export {
+  loadSwarmProject,
+  type SwarmDeploy,
+  type SwarmFileObject,
+  type SwarmLoadResult,
+  type SwarmProject,
+  type SwarmUpdateSettings,
+} from './swarm-project.js';

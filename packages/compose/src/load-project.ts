@@ -6,10 +6,10 @@ import { applyExtends } from './extends.js';
 import { interpolateTree, issueAt } from './interpolate-tree.js';
 import { dropResets, enforceUnicity, mergeTrees } from './merge.js';
 import { type ComposeProject } from './model.js';
-import { normalizeProject } from './normalize.js';
+import { normalizeProject, type ProjectFiles } from './normalize.js';
 import { stripExtensions } from './extensions.js';
 import { formatPath, isMapping } from './source-map.js';
-import { ZComposeSubset } from './subset-schema.js';
+import { type SubsetTarget, ZComposeSubset } from './subset-schema.js';
 import { validateSubset } from './subset-issues.js';
 import { parseYamlSource } from './yaml-source.js';
 
@@ -34,6 +34,10 @@ export interface LoadOptions {
   readFile?: (path: string) => string | undefined;
   /** Active profiles; `COMPOSE_PROFILES` when not given. `*` enables every service. */
   profiles?: string[];
+  /** Where the project's build contexts and bind-mounted files are; `host` when not given. */
+  projectFiles?: ProjectFiles;
+  /** What the project is checked against and read as; Berth's single-host subset when not given. */
+  subset?: SubsetTarget;
 }
 
 export type LoadResult =
@@ -77,7 +81,12 @@ export function loadProject(options: LoadOptions): LoadResult {
     const cached = extendsFiles.get(file);
     if (cached) return cached;
     const given = options.files.find((source) => source.name === file);
-    const content = given?.content ?? readFile(posix.resolve(workingDir, file));
+    const path = posix.resolve(workingDir, file);
+    const files = options.projectFiles;
+    const refused =
+      given === undefined ? extendsFileRefusal(file, path, files ?? 'host') : undefined;
+    if (refused) return { refused };
+    const content = given?.content ?? readFile(path);
     const loaded = content === undefined ? { missing: true as const } : loadTree(file, content);
     extendsFiles.set(file, loaded);
     return loaded;
@@ -119,7 +128,7 @@ export function loadProject(options: LoadOptions): LoadResult {
     reported.add(formatPath(violation.path));
   }
   const unknownToSpec = new Set(unknownKeys.map(formatPath));
-  for (const problem of validateSubset(tree)) {
+  for (const problem of validateSubset(tree, options.subset)) {
     const path = formatPath(problem.path);
     if (reported.has(path)) continue;
     // A key the specification does not know is a mistake, not a feature Berth lacks.
@@ -145,7 +154,8 @@ export function loadProject(options: LoadOptions): LoadResult {
       : 'a project name is required';
     return { ok: false, issues: [issueAt(tree, undefined, ['name'], message)], warnings };
   }
-  const raw = ZComposeSubset.parse(stripExtensions(tree, []));
+  const stripped = stripExtensions(tree, []);
+  const raw = options.subset ? options.subset.read(stripped, tree) : ZComposeSubset.parse(stripped);
   const normalized = normalizeProject(raw, {
     projectName,
     workingDir,
@@ -155,11 +165,26 @@ export function loadProject(options: LoadOptions): LoadResult {
     lookup,
     readFile,
     tree,
+    projectFiles: options.projectFiles ?? 'host',
   });
   if (normalized.issues.length > 0) {
     return { ok: false, issues: byLine(normalized.issues), warnings };
   }
   return { ok: true, project: normalized.project, warnings };
+}
+
+/** Why an `extends.file` cannot be read where the project's files are, if it cannot. */
+function extendsFileRefusal(file: string, path: string, files: ProjectFiles): string | undefined {
+  if (files === 'none') {
+    return `extends file ${file} is not available: this stack has only its compose text; put the service in this file, or create the stack from a git repository that has the file`;
+  }
+  if (typeof files === 'object') {
+    const inRepo = posix.relative(files.checkout, path);
+    if (inRepo.startsWith('..') || posix.isAbsolute(inRepo)) {
+      return `extends file ${file} is outside the repository`;
+    }
+  }
+  return undefined;
 }
 
 function unsetWarnings(unset: Set<string>): string[] {

@@ -26,6 +26,7 @@ export interface ServiceSpec {
   networkMode?: string;
   dependsOn: Record<string, Dependency>;
   healthcheck?: Healthcheck;
+  /** As written (`no`, `always`, `on-failure:3`…); empty when the file sets none, as Compose sends it. */
   restart: string;
   replicas: number;
   resources: { limits: Resources; reservations: Resources };
@@ -60,6 +61,34 @@ export interface ServiceSpec {
   containerNames: string[];
   secrets: FileMount[];
   configs: FileMount[];
+  /**
+   * Files of a checkout (a stack from git) bound to a path in the container: written into each
+   * container of the service when it is created, as a single file cannot be a volume mount.
+   */
+  checkoutFiles?: CheckoutFile[];
+}
+
+/**
+ * A file of a checkout placed at `target`: a file bind, or a secret or config whose `file:` is in
+ * the checkout; the file at `path` (from the checkout's root).
+ */
+export interface CheckoutFile {
+  path: string;
+  target: string;
+  /** The file's content id (git's blob id), so new content changes the service's config hash. */
+  blob: string;
+  /** Permission bits (0o644, 0o755). */
+  mode: number;
+  /** Owner of the written file (a secret's or config's `uid`/`gid`); root when unset. */
+  uid?: number;
+  gid?: number;
+}
+
+/** What a path of a checkout is: a file or a folder, with the id of its content. */
+export interface CheckoutObject {
+  type: 'file' | 'folder';
+  id: string;
+  mode: number;
 }
 
 export interface BuildSpec {

@@ -5,6 +5,7 @@ import { DotEnvError, parseDotEnv } from './dotenv.js';
 import { issueAt } from './interpolate-tree.js';
 import { type VariableLookup } from './interpolation.js';
 import type * as M from './model.js';
+import { type CheckoutObject } from './model.js';
 import { parseShortPort, parseShortVolume, splitCommand } from './short-syntax.js';
 import { type ZComposeSubset } from './subset-schema.js';
 import { parseBytes, parseDuration } from './units.js';
@@ -21,6 +22,34 @@ export interface NormalizeContext {
   readFile: (path: string) => string | undefined;
   /** The merged tree the raw model came from, to give issues their line. */
   tree: unknown;
+  /** Where the project's own files are (`LoadOptions.projectFiles`). */
+  projectFiles: ProjectFiles;
+}
+
+/**
+ * Where a project's own files (build contexts, relative bind mounts, env files) are. `host`: in its
+ * working directory on the engine's host, as for `docker compose`. `none`: the project has no
+ * files, so a build context or a relative bind is refused. `{ checkout, object }`: in a checkout on
+ * Berth's side whose root is `checkout` (the working directory lies inside it), which the engine's
+ * host does not have: build contexts, binds and env files must be inside it, and `object` says
+ * what a path of it (relative to its root) is. A relative bind of a folder becomes a mount of a
+ * volume named after the folder's content id (`<project>_berth-checkout-<id>`, labelled
+ * `berth.checkout` with the folder's path), to be filled with the folder before it is used; a
+ * relative bind of a file, and a reference to a secret or config whose `file:` is in the
+ * checkout, become one of the service's `checkoutFiles`.
+ */
+export type ProjectFiles = 'host' | 'none' | CheckoutFiles;
+
+export interface CheckoutFiles {
+  checkout: string;
+  object: (path: string) => CheckoutObject | undefined;
+}
+
+/** The label of a checkout volume, naming the folder of the checkout it holds. */
+export const CHECKOUT_LABEL = 'berth.checkout';
+/** The key of the project volume holding a folder of the checkout with content `id`. */
+export function checkoutVolumeKey(id: string): string {
+  return `berth-checkout-${id.slice(0, 12)}`;
 }
 
 export function normalizeProject(raw: Raw, ctx: NormalizeContext) {
@@ -44,7 +73,7 @@ export function normalizeProject(raw: Raw, ctx: NormalizeContext) {
       ctx.profiles.includes('*') ||
       profiles.some((profile) => ctx.profiles.includes(profile));
     if (!active) continue;
-    project.services[name] = normalizeService(name, service ?? {}, ctx, report);
+    project.services[name] = normalizeService(name, service ?? {}, ctx, report, project);
   }
   project.disabledServices = Object.keys(raw.services ?? {}).filter(
     (name) => !(name in project.services),
@@ -75,6 +104,9 @@ export function normalizeProject(raw: Raw, ctx: NormalizeContext) {
     }
   }
   checkReferences(project, raw, report);
+  if (typeof ctx.projectFiles === 'object') {
+    placeCheckoutFileObjects(project, ctx.projectFiles, report);
+  }
   return { project, issues };
 }
 
@@ -85,6 +117,7 @@ function normalizeService(
   s: RawService,
   ctx: NormalizeContext,
   report: Report,
+  project: M.ComposeProject,
 ): M.ServiceSpec {
   const at = (...rest: PathSegment[]): PathSegment[] => ['services', name, ...rest];
   if (s.image === undefined && s.build === undefined) {
@@ -104,21 +137,31 @@ function normalizeService(
     }
   }
   if (!s.network_mode && Object.keys(networks).length === 0) networks.default = { aliases: [] };
+  const checkoutFiles: M.CheckoutFile[] = [];
   const spec: M.ServiceSpec = {
     name,
     ...(s.image !== undefined ? { image: s.image } : {}),
-    ...(s.build !== undefined ? { build: normalizeBuild(s.build, ctx) } : {}),
+    // Without the project's files, a service that also names its image runs that image (pulled
+    // as `docker compose up` pulls one it cannot build); only a build with no image is refused.
+    ...(s.build !== undefined && !(ctx.projectFiles === 'none' && s.image !== undefined)
+      ? { build: normalizeBuild(s.build, ctx, at('build'), report) }
+      : {}),
     ...optionalCommand('command', s.command, at('command'), report),
     ...optionalCommand('entrypoint', s.entrypoint, at('entrypoint'), report),
     environment: resolveEnvironment(s, ctx, at, report),
     ports: (s.ports ?? []).flatMap(normalizePort),
     expose: (s.expose ?? []).map(String),
-    volumes: (s.volumes ?? []).map((v) => normalizeVolume(v, ctx.workingDir)),
+    volumes: (s.volumes ?? []).flatMap((v, i) => {
+      const relative = { bind: false };
+      const mount = normalizeVolume(v, ctx.workingDir, () => (relative.bind = true));
+      if (!relative.bind || mount.type !== 'bind') return [mount];
+      return placeRelativeBind(mount, ctx, at('volumes', i), report, { project, checkoutFiles });
+    }),
     networks,
     ...(s.network_mode ? { networkMode: s.network_mode } : {}),
     dependsOn: normalizeDependsOn(s.depends_on),
     ...(s.healthcheck ? { healthcheck: normalizeHealthcheck(s.healthcheck) } : {}),
-    restart: s.restart ?? 'no',
+    restart: s.restart ?? '',
     replicas,
     resources: {
       limits: normalizeResources(s.deploy?.resources?.limits),
@@ -170,6 +213,8 @@ function normalizeService(
     secrets: (s.secrets ?? []).map((ref) => normalizeFileMount(ref, '/run/secrets/')),
     configs: (s.configs ?? []).map((ref) => normalizeFileMount(ref, '/')),
   };
+  // Only when there are some, so the config hash of every other service stays Compose's.
+  if (checkoutFiles.length > 0) spec.checkoutFiles = checkoutFiles;
   if (s.container_name && replicas > 1) {
     report(at('container_name'), 'cannot be set when deploy.replicas is more than 1');
   }
@@ -181,13 +226,30 @@ export function containerName(project: string, service: string, number: number):
   return `${project}-${service}-${number}`;
 }
 
+/** The image a service runs: its `image`, else the one its build is tagged `<project>-<service>`. */
+export function serviceImage(project: string, service: Pick<M.ServiceSpec, 'name' | 'image'>) {
+  return service.image ?? `${project}-${service.name}`;
+}
+
 function normalizeBuild(
   build: NonNullable<RawService['build']>,
   ctx: NormalizeContext,
+  path: PathSegment[],
+  report: Report,
 ): M.BuildSpec {
   const b: Exclude<typeof build, string> = typeof build === 'string' ? { context: build } : build;
+  const context = posix.resolve(ctx.workingDir, b.context ?? '.');
+  const files = ctx.projectFiles;
+  if (files === 'none') {
+    report(
+      path,
+      `the build context ${b.context ?? '.'} is not available: this stack has only its compose text; create the stack from a git repository to build from its files, or name a built image in image:`,
+    );
+  } else if (files !== 'host' && !isInside(files.checkout, context)) {
+    report(path, `the build context ${b.context ?? '.'} is outside the repository`);
+  }
   return {
-    context: posix.resolve(ctx.workingDir, b.context ?? '.'),
+    context,
     dockerfile: b.dockerfile ?? 'Dockerfile',
     args: resolveDictionary(b.args, ctx.lookup),
     ...(b.target ? { target: b.target } : {}),
@@ -222,9 +284,14 @@ function resolveEnvironment(
   files.forEach((entry, i) => {
     const file = typeof entry === 'string' ? { path: entry, required: true } : entry;
     const path = posix.resolve(ctx.workingDir, file.path);
-    const content = ctx.readFile(path);
+    const files = ctx.projectFiles;
+    if (typeof files === 'object' && !isInside(files.checkout, path)) {
+      report(at('env_file', i), `env file ${file.path} is outside the repository`);
+      return;
+    }
+    const content = files === 'none' ? undefined : ctx.readFile(path);
     if (content === undefined) {
-      if (file.required !== false) report(at('env_file', i), `env file ${path} not found`);
+      if (file.required !== false) report(at('env_file', i), missingEnvFile(file.path, path, ctx));
       return;
     }
     if (file.format === 'raw') {
@@ -324,9 +391,142 @@ function normalizePort(port: NonNullable<RawService['ports']>[number]): M.PortSp
   ];
 }
 
+function isInside(root: string, path: string): boolean {
+  const rest = posix.relative(root, path);
+  return rest === '' || (!rest.startsWith('..') && !posix.isAbsolute(rest));
+}
+
+function missingEnvFile(written: string, path: string, ctx: NormalizeContext): string {
+  const files = ctx.projectFiles;
+  if (files === 'none') {
+    return `env file ${written} is not available: this stack has only its compose text; set the variables in the stack's environment, or create the stack from a git repository that has the file`;
+  }
+  if (files === 'host') return `env file ${path} not found`;
+  return `env file ${posix.relative(files.checkout, path)} is not a file of the repository`;
+}
+
+/**
+ * A bind whose source was relative: in a checkout it is placed from the checkout (see
+ * `ProjectFiles`); otherwise it stays a bind of the working directory on the host.
+ */
+function placeRelativeBind(
+  mount: Extract<M.VolumeMount, { type: 'bind' }>,
+  ctx: NormalizeContext,
+  path: PathSegment[],
+  report: Report,
+  into: { project: M.ComposeProject; checkoutFiles: M.CheckoutFile[] },
+): M.VolumeMount[] {
+  const files = ctx.projectFiles;
+  if (typeof files !== 'object') return [mount];
+  const written = posix.relative(ctx.workingDir, mount.source) || '.';
+  if (!isInside(files.checkout, mount.source)) {
+    report(path, `the bind source ${written} is outside the repository`);
+    return [];
+  }
+  const inRepo = posix.relative(files.checkout, mount.source);
+  const object = files.object(inRepo);
+  if (!object) {
+    report(path, `the bind source ${inRepo || '.'} is not a file or folder of the repository`);
+    return [];
+  }
+  if (object.type === 'file') {
+    into.checkoutFiles.push({
+      path: inRepo,
+      target: mount.target,
+      blob: object.id,
+      mode: object.mode,
+    });
+    return [];
+  }
+  const key = checkoutVolumeKey(object.id);
+  into.project.volumes[key] ??= {
+    name: `${ctx.projectName}_${key}`,
+    external: false,
+    driverOpts: {},
+    labels: { [CHECKOUT_LABEL]: inRepo || '.' },
+  };
+  return [
+    { type: 'volume', source: key, target: mount.target, readOnly: mount.readOnly, nocopy: true },
+  ];
+}
+
+/**
+ * In a checkout, the `file:` of a top-level secret or config is a file of the commit: each
+ * service's reference to it becomes one of the service's `checkoutFiles` at the reference's
+ * target (read-only mode 0444 unless the reference sets `mode`), instead of a bind of a path on
+ * the engine's host.
+ */
+function placeCheckoutFileObjects(
+  project: M.ComposeProject,
+  files: CheckoutFiles,
+  report: Report,
+): void {
+  for (const kind of ['secrets', 'configs'] as const) {
+    const objects = new Map<string, CheckoutObject | undefined>();
+    for (const [key, item] of Object.entries(project[kind])) {
+      const written = posix.relative(project.workingDir, item.file);
+      const at: PathSegment[] = [kind, key, 'file'];
+      if (!isInside(files.checkout, item.file)) {
+        report(
+          at,
+          `the ${kind === 'secrets' ? 'secret' : 'config'} file ${written} is outside the repository`,
+        );
+        continue;
+      }
+      const inRepo = posix.relative(files.checkout, item.file);
+      const object = files.object(inRepo);
+      if (object?.type !== 'file') {
+        report(
+          at,
+          `the ${kind === 'secrets' ? 'secret' : 'config'} file ${inRepo} is not a file of the repository`,
+        );
+        continue;
+      }
+      objects.set(key, object);
+    }
+    for (const service of Object.values(project.services)) {
+      const placed = (service.checkoutFiles ??= []);
+      service[kind] = service[kind].filter((ref, i) => {
+        const item = project[kind][ref.source];
+        if (!item) return true;
+        const object = objects.get(ref.source);
+        const owner = checkoutFileOwner(ref, ['services', service.name, kind, i], report);
+        if (object) {
+          placed.push({
+            path: posix.relative(files.checkout, item.file),
+            target: ref.target,
+            blob: object.id,
+            mode: ref.mode ?? 0o444,
+            ...owner,
+          });
+        }
+        return false;
+      });
+      if (placed.length === 0) delete service.checkoutFiles;
+    }
+  }
+}
+
+/** The numeric `uid` and `gid` of a reference, as a file written into a container carries them. */
+function checkoutFileOwner(
+  ref: M.FileMount,
+  at: PathSegment[],
+  report: Report,
+): { uid?: number; gid?: number } {
+  const owner: { uid?: number; gid?: number } = {};
+  for (const key of ['uid', 'gid'] as const) {
+    const value = ref[key];
+    if (value === undefined) continue;
+    if (/^\d+$/.test(value)) owner[key] = Number(value);
+    else report([...at, key], `${key} ${value} must be a number`);
+  }
+  return owner;
+}
+
 function normalizeVolume(
   volume: NonNullable<RawService['volumes']>[number],
   workingDir: string,
+  relativeBind: () => void,
 ): M.VolumeMount {
   const v =
     typeof volume === 'string'
@@ -335,6 +535,7 @@ function normalizeVolume(
   const readOnly = v.read_only ?? false;
   switch (v.type) {
     case 'bind':
+      if (!posix.isAbsolute(v.source ?? '.')) relativeBind();
       return {
         type: 'bind',
         source: posix.resolve(workingDir, v.source ?? '.'),

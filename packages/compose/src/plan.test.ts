@@ -220,6 +220,47 @@ describe('planUp', () => {
   });
 });
 
+describe('planUp with build', () => {
+  const BUILT = 'sha256:built';
+  const compose =
+    'services:\n  web:\n    build:\n      context: ./app\n      dockerfile: Web.Dockerfile\n      args: { MODE: prod }\n      target: run\n  named:\n    image: registry.test/named:1\n    build: ./named\n';
+
+  it('builds each image before its containers are created, tagged as Compose v2 does, and pulls none', () => {
+    const project = load(compose);
+    const { steps } = planUp(project, EMPTY, options(project));
+    expect(steps.some((s) => s.kind === 'pull-image')).toBe(false);
+    expect(step(steps, 'build:web')).toMatchObject({
+      kind: 'build-image',
+      after: [],
+      image: 'deps-web',
+      build: {
+        context: '/app',
+        dockerfile: 'Web.Dockerfile',
+        args: { MODE: 'prod' },
+        target: 'run',
+      },
+    });
+    expect(step(steps, 'build:named')).toMatchObject({ image: 'registry.test/named:1' });
+    expect(step(steps, 'create:web-1').after).toContain('build:web');
+    expect(step(steps, 'create:named-1').after).toContain('build:named');
+    expect(step(steps, 'create:web-1')).toMatchObject({ create: { body: { Image: 'deps-web' } } });
+  });
+
+  it('after the builds, keeps containers whose image came out the same and recreates the others', () => {
+    const project = load(compose);
+    const before = running(project);
+    const same = { ...before, images: { 'deps-web': IMAGE_ID, 'registry.test/named:1': IMAGE_ID } };
+    const built = { ...options(project), skipBuild: true, skipPull: true };
+    expect(planUp(project, same, built).steps).toEqual([]);
+    const changed = { ...same, images: { ...same.images, 'deps-web': BUILT } };
+    const { steps, recreated } = planUp(project, changed, built);
+    expect(recreated).toEqual([{ service: 'web', number: 1, reason: 'image changed' }]);
+    expect(
+      steps.some((s) => s.kind === 'build-image' || ('service' in s && s.service === 'named')),
+    ).toBe(false);
+  });
+});
+
 describe('planDown', () => {
   it('removes containers, then the project networks, and volumes only when asked', () => {
     const project = load(DEPENDENCIES);

@@ -4,11 +4,13 @@ import {
   type ContainerCreatePlan,
 } from './container-create.js';
 import {
+  type BuildSpec,
   type ComposeProject,
   type NetworkSpec,
   type ServiceSpec,
   type VolumeSpec,
 } from './model.js';
+import { serviceImage } from './normalize.js';
 
 /** A container of the project as the engine reports it, read through its compose labels. */
 export interface ObservedContainer {
@@ -31,7 +33,7 @@ export interface ObservedProject {
   /** Engine names of the networks and volumes that exist. */
   networks: string[];
   volumes: string[];
-  /** Image reference (as written in the service) to the ID it resolves to on the host. */
+  /** Image reference (as written in the service, `<project>-<service>` for a build) to its ID on the host. */
   images: Record<string, string>;
 }
 
@@ -44,6 +46,8 @@ export interface PlanOptions {
   forceRecreate?: boolean;
   /** Leave pulls out (the images were pulled already, or pulling is not wanted). */
   skipPull?: boolean;
+  /** Leave builds out (the images were built already). */
+  skipBuild?: boolean;
 }
 
 export type RecreateReason = 'config hash changed' | 'image changed' | 'forced';
@@ -73,6 +77,7 @@ export type PlanStep = StepBase &
         labels: Record<string, string>;
       }
     | { kind: 'pull-image'; image: string }
+    | { kind: 'build-image'; service: string; image: string; build: BuildSpec }
     | {
         kind: 'create-container';
         service: string;
@@ -141,7 +146,9 @@ export function resourceLabels(
 
 /**
  * The minimal set of engine calls that brings what runs on the host to the project: missing
- * networks and volumes created, images pulled by pull policy, containers created where missing,
+ * networks and volumes created, images pulled by pull policy, the image of every service with a
+ * `build` built (tagged as its `image`, else `<project>-<service>`; the engine's layer cache makes
+ * an unchanged context give the same image, so its containers are kept), containers created where missing,
  * recreated where their config hash or image changed (created under a temporary name first, so
  * the old container keeps running until its replacement exists), scaled up or down, started in
  * dependency order after waiting on the `depends_on` conditions, and orphans removed when asked.
@@ -183,13 +190,27 @@ export function planUp(
       add(`volume:${key}`, [], { kind: 'create-volume', volume: spec.name, key, spec, labels }),
     );
   }
-  const pullSteps = new Map<string, string>();
+  const imageSteps = new Map<string, string>();
+  for (const service of Object.values(project.services)) {
+    const image = serviceImage(project.name, service);
+    if (!service.build || options.skipBuild || imageSteps.has(image)) continue;
+    imageSteps.set(
+      image,
+      add(`build:${service.name}`, [], {
+        kind: 'build-image',
+        service: service.name,
+        image,
+        build: service.build,
+      }),
+    );
+  }
   for (const service of Object.values(project.services)) {
     const image = service.image;
-    if (!image || options.skipPull || pullSteps.has(image)) continue;
+    // A service with a build runs the image built for it, never one pulled under its name.
+    if (!image || service.build || options.skipPull || imageSteps.has(image)) continue;
     const missing = observed.images[image] === undefined;
     if (service.pullPolicy === 'always' || (service.pullPolicy !== 'never' && missing)) {
-      pullSteps.set(image, add(`pull:${image}`, [], { kind: 'pull-image', image }));
+      imageSteps.set(image, add(`pull:${image}`, [], { kind: 'pull-image', image }));
     }
   }
 
@@ -203,7 +224,7 @@ export function planUp(
       ...service.volumes.flatMap((v) =>
         v.type === 'volume' && v.source ? (volumeSteps.get(v.source) ?? []) : [],
       ),
-      ...[service.image && pullSteps.get(service.image)].filter((id): id is string => !!id),
+      ...[imageSteps.get(serviceImage(project.name, service))].filter((id): id is string => !!id),
     ];
     const dependencyWaits = Object.entries(service.dependsOn).flatMap(([dependency, d]) => {
       if (!project.services[dependency]) return [];
@@ -213,7 +234,7 @@ export function planUp(
     const ownStarts: string[] = [];
     const existing = live.filter((c) => c.service === service.name);
     const hash = options.configHashes[service.name] ?? '';
-    const imageId = service.image ? observed.images[service.image] : undefined;
+    const imageId = observed.images[serviceImage(project.name, service)];
     for (let number = 1; number <= service.replicas; number++) {
       const current = existing.find((c) => c.number === number);
       const base = `${service.name}-${number}`;
@@ -358,7 +379,11 @@ function recreateReason(
 
 /** A one-shot container that exited cleanly and is not restarted has done its work. */
 function completed(container: ObservedContainer, service: ServiceSpec): boolean {
-  return container.state === 'exited' && container.exitCode === 0 && service.restart === 'no';
+  return (
+    container.state === 'exited' &&
+    container.exitCode === 0 &&
+    (service.restart === 'no' || service.restart === '')
+  );
 }
 
 /** Services with every dependency before its dependents (cycles are refused by the loader). */

@@ -1,7 +1,7 @@
 import { type z } from 'zod';
 import { stripExtensions } from './extensions.js';
 import { type PathSegment } from './source-map.js';
-import { ZComposeSubset } from './subset-schema.js';
+import { type SubsetTarget, ZComposeSubset } from './subset-schema.js';
 
 export interface SubsetProblem {
   path: PathSegment[];
@@ -15,18 +15,19 @@ export interface SubsetProblem {
  * path; a value that fits no form of a union is reported through the form that got furthest (the
  * deepest problem), as for the JSON schema.
  */
-export function validateSubset(tree: unknown): SubsetProblem[] {
-  const result = ZComposeSubset.safeParse(stripExtensions(tree, []));
+export function validateSubset(tree: unknown, target?: SubsetTarget): SubsetProblem[] {
+  const result = (target?.schema ?? ZComposeSubset).safeParse(stripExtensions(tree, []));
   if (result.success) return [];
-  return result.error.issues.flatMap(describe);
+  const unsupported = target?.unsupported ?? ((key: string) => `${key} is not supported by Berth`);
+  return result.error.issues.flatMap((issue) => describe(issue, unsupported));
 }
 
-function describe(issue: z.core.$ZodIssue): SubsetProblem[] {
+function describe(issue: z.core.$ZodIssue, unsupported: (key: string) => string): SubsetProblem[] {
   const path = issue.path.filter((p): p is PathSegment => typeof p !== 'symbol');
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => ({
       path: [...path, key],
-      message: `${key} is not supported by Berth`,
+      message: unsupported(key),
       unknownKey: key,
     }));
   }
@@ -34,7 +35,7 @@ function describe(issue: z.core.$ZodIssue): SubsetProblem[] {
     let best: SubsetProblem[] = [{ path: [], message: issue.message }];
     let bestDepth = -1;
     for (const branch of issue.errors) {
-      const problems = branch.flatMap(describe);
+      const problems = branch.flatMap((inner) => describe(inner, unsupported));
       const depth = Math.max(...problems.map((p) => p.path.length));
       if (depth > bestDepth) {
         best = problems;

@@ -8,19 +8,19 @@ import { parseBytes, parseDuration } from './units.js';
  * Berth does not implement is reported, never ignored. `x-` extension keys are removed before.
  * Keep the README's "Compose subset" section in step with this file.
  */
-const strict = <T extends z.ZodRawShape>(shape: T) => z.strictObject(shape);
+export const strict = <T extends z.ZodRawShape>(shape: T) => z.strictObject(shape);
 
-const str = z.string();
-const int = z.number().int();
-const bool = z.boolean();
+export const str = z.string();
+export const int = z.number().int();
+export const bool = z.boolean();
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 const nullableScalar = z.union([scalar, z.null()]);
 const stringOrList = z.union([str, z.array(str)]);
-const listOrDict = z.union([z.record(str, nullableScalar), z.array(str)]);
-const duration = z
+export const listOrDict = z.union([z.record(str, nullableScalar), z.array(str)]);
+export const duration = z
   .union([str, int])
   .refine((value) => parseDuration(value) !== undefined, 'must be a duration such as 1m30s');
-const bytes = z
+export const bytes = z
   .union([str, int])
   .refine((value) => parseBytes(value) !== undefined, 'must be a size such as 512m or 1g');
 const command = z.union([str, z.array(str), z.null()]);
@@ -74,7 +74,7 @@ const fileReference = z.union([
   }),
 ]);
 
-const resources = strict({
+export const resources = strict({
   cpus: z.union([z.number(), str]).optional(),
   memory: bytes.optional(),
   pids: int.optional(),
@@ -92,7 +92,7 @@ const healthcheck = strict({
 
 const ulimit = z.union([int, strict({ soft: int, hard: int })]);
 
-const service = strict({
+export const service = strict({
   image: str.optional(),
   build: z
     .union([
@@ -215,7 +215,7 @@ const service = strict({
 
 const external = bool.optional();
 
-const network = strict({
+export const network = strict({
   name: str.optional(),
   driver: str.optional(),
   driver_opts: z.record(str, z.union([str, z.number()])).optional(),
@@ -240,7 +240,7 @@ const network = strict({
   labels: listOrDict.optional(),
 }).nullable();
 
-const volume = strict({
+export const volume = strict({
   name: str.optional(),
   driver: str.optional(),
   driver_opts: z.record(str, z.union([str, z.number()])).optional(),
@@ -259,3 +259,17 @@ export const ZComposeSubset = strict({
   secrets: z.record(str, fileObject).optional(),
   configs: z.record(str, fileObject).optional(),
 });
+
+/** The project as the normaliser reads it. */
+export type RawCompose = z.infer<typeof ZComposeSubset>;
+
+/**
+ * What a project is checked against and how it is read, when it is not a single-host project
+ * (`LoadOptions.subset`): its schema, the message for a key outside it, and the parse of the
+ * checked tree into what the normaliser reads (`tree` keeps the lines, for further problems).
+ */
+export interface SubsetTarget {
+  schema: z.ZodType;
+  unsupported: (key: string) => string;
+  read: (stripped: unknown, tree: unknown) => RawCompose;
+}

@@ -7,6 +7,7 @@ import {
   ZContainerInspect,
   ZContainerListQuery,
   ZContainerListResponse,
+  ZContainerLogsQuery,
   ZContainerTop,
   ZCreateContainerRequest,
   ZCreateContainerResponse,
@@ -26,9 +27,14 @@ import { VOLUME_ROUTES } from './volume-routes.js';
 import { REGISTRY_ROUTES } from './registry-routes.js';
 import { IMAGE_ROUTES } from './image-routes.js';
 import { STACK_ROUTES } from './stack-routes.js';
-import { STACK_WEBHOOK_ROUTES } from './stack-webhook-routes.js';
+import { STACK_GIT_ROUTES } from './stack-git-routes.js';
+import { STACK_ADOPTION_ROUTES } from './stack-adoption-routes.js';
+import { CONTAINER_WEBHOOK_ROUTES, STACK_WEBHOOK_ROUTES } from './stack-webhook-routes.js';
 import { INVENTORY_ROUTES } from './inventory-routes.js';
 import { PLUGIN_ROUTES } from './plugin-routes.js';
+import { UPDATE_ROUTES } from './update-routes.js';
+import { SWARM_STACK_ROUTES } from './swarm-stack-routes.js';
+import { SWARM_ROUTES } from './swarm-routes.js';
 import type { Permission } from './permissions.js';
 import type { AuditAction } from './audit.js';
 import {
@@ -182,6 +188,17 @@ const CONTAINER_ROUTES = {
     summary: "Changes to a container's filesystem",
     access: 'user',
     response: z.array(ZContainerChange),
+  },
+  downloadContainerLogs: {
+    method: 'get',
+    path: '/api/hosts/{hostId}/containers/{id}/logs',
+    permission: 'container.logs',
+    tag: 'containers',
+    summary:
+      "Download a container's logs as text: the whole range asked for, stdout and stderr demultiplexed",
+    access: 'user',
+    query: ZContainerLogsQuery,
+    produces: ['text/plain'],
   },
   startContainer: lifecycleRoute('start', 'container.start'),
   pauseContainer: lifecycleRoute('pause', 'container.stop'),
@@ -388,6 +405,17 @@ const CORE_ROUTES = {
     response: ZHostTestResult,
     status: 200,
   },
+  testHostChanges: {
+    method: 'post',
+    path: '/api/hosts/{id}/test-changes',
+    tag: 'hosts',
+    summary:
+      'Try an edit of a saved host (new URL or credentials, stored ones kept) before saving it',
+    access: 'admin',
+    body: ZUpdateHostRequest,
+    response: ZHostTestResult,
+    status: 200,
+  },
   removeHost: {
     method: 'delete',
     path: '/api/hosts/{id}',
@@ -411,9 +439,15 @@ export const ROUTES = {
   ...IMAGE_ROUTES,
   ...STACK_ROUTES,
   ...STACK_WEBHOOK_ROUTES,
+  ...CONTAINER_WEBHOOK_ROUTES,
+  ...STACK_GIT_ROUTES,
+  ...STACK_ADOPTION_ROUTES,
   ...NETWORK_ROUTES,
   ...VOLUME_ROUTES,
   ...PLUGIN_ROUTES,
+  ...UPDATE_ROUTES,
+  ...SWARM_STACK_ROUTES,
+  ...SWARM_ROUTES,
 };
 
 export type RouteName = keyof typeof ROUTES;

@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   'FORBIDDEN',
   'NOT_FOUND',
   'CONFLICT',
+  'NOT_A_SWARM_MANAGER',
   'SETUP_REQUIRED',
   'SETUP_DONE',
   'TOO_MANY_REQUESTS',
@@ -38,6 +39,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'NOT_FOUND':
       return 404;
     case 'CONFLICT':
+    case 'NOT_A_SWARM_MANAGER':
     case 'SETUP_DONE':
       return 409;
     case 'SETUP_REQUIRED':

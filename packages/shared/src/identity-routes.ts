@@ -16,9 +16,24 @@ import {
   ZAuditVerifyResult,
 } from './schemas/audit-log.js';
 import { ZHostPolicy } from './schemas/host-policy.js';
-import { ZSession, ZTotpCodeRequest, ZTotpSetupResponse, ZTotpStatus } from './schemas/sessions.js';
+import {
+  ZChangePasswordRequest,
+  ZEndedSessions,
+  ZSession,
+  ZTotpCodeRequest,
+  ZTotpDisableRequest,
+  ZTotpEnableResponse,
+  ZTotpSetupResponse,
+  ZTotpStatus,
+} from './schemas/sessions.js';
 import { ZAddTeamMemberRequest, ZCreateTeamRequest, ZTeam } from './schemas/teams.js';
-import { ZCreateUserRequest, ZUpdateUserRequest, ZUserAccount } from './schemas/users.js';
+import {
+  ZCreateUserRequest,
+  ZUpdateUserRequest,
+  ZUserAccount,
+  ZUserName,
+  ZUserNamesQuery,
+} from './schemas/users.js';
 
 /** Sessions, two-factor sign-in, users, teams, roles, grants, host policies and the audit log. */
 export const IDENTITY_ROUTES = {
@@ -36,6 +51,24 @@ export const IDENTITY_ROUTES = {
     tag: 'auth',
     summary: 'End one of your sessions',
     access: 'user',
+    status: 204,
+  },
+  endOtherSessions: {
+    method: 'delete',
+    path: '/api/auth/sessions',
+    tag: 'auth',
+    summary: 'End all your sessions but the one making this request',
+    access: 'user',
+    response: ZEndedSessions,
+    status: 200,
+  },
+  changePassword: {
+    method: 'post',
+    path: '/api/auth/password',
+    tag: 'auth',
+    summary: 'Change your password with the current one; your other sessions end',
+    access: 'user',
+    body: ZChangePasswordRequest,
     status: 204,
   },
   totpStatus: {
@@ -59,18 +92,20 @@ export const IDENTITY_ROUTES = {
     method: 'post',
     path: '/api/auth/totp/enable',
     tag: 'auth',
-    summary: 'Turn two-factor sign-in on with a code from the app',
+    summary:
+      'Turn two-factor sign-in on with a code from the app; answers recovery codes, shown once',
     access: 'user',
     body: ZTotpCodeRequest,
-    status: 204,
+    response: ZTotpEnableResponse,
+    status: 200,
   },
   disableTotp: {
     method: 'post',
     path: '/api/auth/totp/disable',
     tag: 'auth',
-    summary: 'Turn two-factor sign-in off with a code from the app',
+    summary: 'Turn two-factor sign-in off with your password (or a code from the app)',
     access: 'user',
-    body: ZTotpCodeRequest,
+    body: ZTotpDisableRequest,
     status: 204,
   },
   listUsers: {
@@ -80,6 +115,16 @@ export const IDENTITY_ROUTES = {
     summary: 'Users with their teams',
     access: 'admin',
     response: z.array(ZUserAccount),
+  },
+  userNames: {
+    method: 'get',
+    path: '/api/users/names',
+    tag: 'users',
+    summary:
+      'Names for the user ids owner labels carry: yourself and your team mates (administrators: anyone); other ids are left out',
+    access: 'user',
+    query: ZUserNamesQuery,
+    response: z.array(ZUserName),
   },
   createUser: {
     method: 'post',

@@ -162,7 +162,7 @@ describe('parseImageReference: references the engine refuses', () => {
 
 describe('parseImageReference on hostile input', () => {
   it('answers in linear time', () => {
-    const started = performance.now();
+    // A pattern that backtracks on these would not return before the test's timeout.
     for (const text of [
       `${'a-'.repeat(50_000)}!`,
       `${'a.'.repeat(50_000)}/x!`,
@@ -171,6 +171,5 @@ describe('parseImageReference on hostile input', () => {
     ]) {
       expect(parseImageReference(text).ok).toBe(false);
     }
-    expect(performance.now() - started).toBeLessThan(1_000);
   });
 });

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import type { ApiRoute } from './api-contract.js';
 import {
+  ZBuildFromGitRequest,
+  ZBuildImageResponse,
   ZImageInspect,
+  ZLoadImagesResponse,
   ZImageLayer,
   ZPruneImagesRequest,
   ZPruneImagesResponse,
@@ -52,6 +55,43 @@ export const IMAGE_ROUTES = {
     access: 'user',
     body: ZPushImageRequest,
     response: ZPushImageResponse,
+    status: 200,
+  },
+  buildImage: {
+    method: 'post',
+    path: '/api/hosts/{hostId}/images/build',
+    permission: 'image.build',
+    audit: 'image.build',
+    tag: 'images',
+    summary:
+      'Build an image from an upload (multipart/form-data: an `options` field holding the build options as JSON — tags, dockerfile, target, buildArgs, noCache — then either one `context` tar archive or `files` parts, each named by its path in the context); the log streams over socket.io (image.build)',
+    access: 'user',
+    response: ZBuildImageResponse,
+    status: 200,
+  },
+  buildImageFromGit: {
+    method: 'post',
+    path: '/api/hosts/{hostId}/images/build/git',
+    permission: 'image.build',
+    audit: 'image.build',
+    tag: 'images',
+    summary:
+      'Build an image from a git repository (URL, ref, sub-path; fetched by Berth, shallow, and sent as the context); the log streams over socket.io (image.build)',
+    access: 'user',
+    body: ZBuildFromGitRequest,
+    response: ZBuildImageResponse,
+    status: 200,
+  },
+  loadImages: {
+    method: 'post',
+    path: '/api/hosts/{hostId}/images/load',
+    permission: 'image.pull',
+    audit: 'image.load',
+    tag: 'images',
+    summary:
+      'Load the images of a `docker save` archive (the request body, application/x-tar); progress over socket.io (image.load)',
+    access: 'user',
+    response: ZLoadImagesResponse,
     status: 200,
   },
   saveImages: {

@@ -10,6 +10,7 @@ import {
   ZTagList,
   ZTagManifest,
   ZUpdateRegistryRequest,
+  ZUsableRegistry,
 } from './schemas/registries.js';
 
 const TAG = '/api/registries/{id}/repositories/{name}/tags/{tag}' as const;
@@ -23,6 +24,16 @@ export const REGISTRY_ROUTES = {
     summary: 'Stored registries (never the passwords)',
     access: 'admin',
     response: z.array(ZRegistry),
+  },
+  listUsableRegistries: {
+    method: 'get',
+    path: '/api/hosts/{hostId}/registries',
+    permission: 'registry.use',
+    tag: 'registries',
+    summary:
+      'The stored registries the caller may pull and push with on this host: name, kind and address, never a login',
+    access: 'user',
+    response: z.array(ZUsableRegistry),
   },
   createRegistry: {
     method: 'post',

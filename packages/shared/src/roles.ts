@@ -60,8 +60,9 @@ export const ROLE_DEFINITIONS: Record<BuiltInRole, RoleDefinition> = {
   },
   'read-only': {
     name: 'Read-only',
-    description: 'Lists and inspect only',
-    permissions: READ,
+    // Logs are read as Portainer's read-only users read them; stats, exec and changes stay out.
+    description: 'Lists, inspect and logs only',
+    permissions: [...READ, 'container.logs'],
     ownedOnly: false,
   },
   standard: {

@@ -1,4 +1,5 @@
 import type { TStackProgress } from './schemas/stacks.js';
+import type { TServiceLogLine } from './schemas/swarm.js';
 import { z } from 'zod';
 import type { ErrorCode, FieldIssue } from './errors.js';
 import type { TContainerSummary, TFleetSummary } from './schemas/containers.js';
@@ -22,6 +23,17 @@ export const ZLogsSubscribe = z.object({
   timestamps: z.boolean().default(false),
 });
 export type TLogsSubscribe = z.input<typeof ZLogsSubscribe>;
+
+export const ZServiceLogsSubscribe = z.object({
+  hostId: ZHostId,
+  serviceId: ZContainerRef,
+  follow: z.boolean().default(true),
+  /** Lines from the end of each task's log to start with; `all` for everything. */
+  tail: z.union([z.number().int().min(0).max(100_000), z.literal('all')]).default(100),
+  since: z.union([z.iso.datetime({ offset: true }), z.number().min(0)]).optional(),
+  timestamps: z.boolean().default(false),
+});
+export type TServiceLogsSubscribe = z.input<typeof ZServiceLogsSubscribe>;
 
 export const ZContainerStreamRequest = z.object({ hostId: ZHostId, containerId: ZContainerRef });
 export type TContainerStreamRequest = z.input<typeof ZContainerStreamRequest>;
@@ -99,6 +111,8 @@ export interface Subscribed {
 export interface ClientToServerEvents {
   /** Container log lines; one engine stream per (host, container, options), shared by all viewers. */
   'logs.subscribe': (request: TLogsSubscribe, ack: SocketAck<Subscribed>) => void;
+  /** A swarm service's log merged across its tasks (swarm.view on the manager host). */
+  'service-logs.subscribe': (request: TServiceLogsSubscribe, ack: SocketAck<Subscribed>) => void;
   /** Resource usage of one container, about once a second. */
   'stats.subscribe': (request: TContainerStreamRequest, ack: SocketAck<Subscribed>) => void;
   /** Summed resource usage of a host's running containers, every two seconds. */
@@ -175,6 +189,20 @@ export interface TPullProgress {
   error?: string;
 }
 
+/** One line of a build's log, or its end, for a build started by one of your REST calls. */
+export interface TBuildLog {
+  /** The X-Request-Id of the REST call that builds; send your own to match. */
+  requestId: string;
+  hostId: string;
+  /** What the engine printed (`Step 2/4 : RUN make`, the step's own output…), without the newline. */
+  line?: string;
+  done?: boolean;
+  /** The built image's id, on the last event of a build that worked. */
+  id?: string;
+  /** Why it failed (the engine's words, with the step that failed), on the last event. */
+  error?: string;
+}
+
 export type TInventoryChange =
   | { kind: 'upsert'; hostId: string; container: TContainerSummary }
   | { kind: 'remove'; hostId: string; id: string }
@@ -189,6 +217,8 @@ export interface ServerToClientEvents {
     at: string;
   }) => void;
   'logs.lines': (event: { subscriptionId: string; lines: TLogLine[] }) => void;
+  /** Lines of a service's merged log, each with the task, node and slot it came from. */
+  'service-logs.lines': (event: { subscriptionId: string; lines: TServiceLogLine[] }) => void;
   'stats.sample': (
     event: { subscriptionId: string; hostId: string; containerId: string } & TContainerStats,
   ) => void;
@@ -206,6 +236,10 @@ export interface ServerToClientEvents {
   'image.pull': (event: TPullProgress) => void;
   /** Progress of an image push started by one of your REST calls; `image` is the tag pushed. */
   'image.push': (event: TPullProgress) => void;
+  /** The log of an image build started by one of your REST calls, line by line. */
+  'image.build': (event: TBuildLog) => void;
+  /** Progress of an image archive load started by one of your REST calls (`image`: `archive`). */
+  'image.load': (event: TPullProgress) => void;
   /** Progress of a plugin install or upgrade started by one of your REST calls; `image` is the reference. */
   'plugin.pull': (event: TPullProgress) => void;
   /** Each step of a stack deployment you started, as it starts and ends. */

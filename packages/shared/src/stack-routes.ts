@@ -44,6 +44,17 @@ export const STACK_ROUTES = {
     response: ZStackDeployResponse,
     status: 201,
   },
+  planNewStack: {
+    method: 'post',
+    path: '/api/hosts/{hostId}/stacks/plan',
+    tag: 'stacks',
+    summary:
+      'The steps deploying a new stack would take on the host, without creating anything; 400 COMPOSE_INVALID lists each problem',
+    access: 'user',
+    permission: 'stack.deploy',
+    body: ZCreateStackRequest,
+    response: ZStackPlan,
+  },
   listStacks: {
     method: 'get',
     path: '/api/stacks',

@@ -1,9 +1,11 @@
 import type { ApiRoute } from './api-contract.js';
 import {
+  ZContainerWebhookList,
+  ZCreateContainerWebhookRequest,
   ZCreateStackWebhookRequest,
   ZStackWebhookList,
-  ZStackWebhookTriggered,
   ZStackWebhookUrl,
+  ZWebhookAnswer,
 } from './schemas/stack-webhooks.js';
 
 /**
@@ -62,9 +64,58 @@ export const STACK_WEBHOOK_ROUTES = {
     path: '/api/webhooks/{token}',
     tag: 'stacks',
     summary:
-      'Redeploy the stack of a webhook; 401 when its signature is bad or missing, 202 with the deployment started or joined',
+      "Redeploy the webhook's stack or recreate its container; 401 when its signature is bad or missing, 429 with Retry-After past its rate, 202 with the deployment started or joined, or skipped when the call's branch or tag is not accepted",
     access: 'public',
-    response: ZStackWebhookTriggered,
+    response: ZWebhookAnswer,
     status: 202,
+  },
+} as const satisfies Record<string, ApiRoute>;
+
+/**
+ * Webhooks of single containers, found by the container's name (which a recreate keeps):
+ * managed with container.create on the host (a trigger recreates the container as its creator).
+ */
+export const CONTAINER_WEBHOOK_ROUTES = {
+  createContainerWebhook: {
+    method: 'post',
+    path: '/api/hosts/{hostId}/containers/{id}/webhooks',
+    tag: 'containers',
+    summary:
+      'Create a webhook that recreates the container (pulling its image first by default); its URL is shown only now',
+    access: 'user',
+    permission: 'container.create',
+    audit: 'container.webhook.create',
+    body: ZCreateContainerWebhookRequest,
+    response: ZStackWebhookUrl,
+    status: 201,
+  },
+  listContainerWebhooks: {
+    method: 'get',
+    path: '/api/hosts/{hostId}/containers/{id}/webhooks',
+    tag: 'containers',
+    summary: "A container's webhooks, without their tokens",
+    access: 'user',
+    permission: 'container.create',
+    response: ZContainerWebhookList,
+  },
+  rotateContainerWebhook: {
+    method: 'post',
+    path: '/api/hosts/{hostId}/containers/{id}/webhooks/{webhookId}/rotate',
+    tag: 'containers',
+    summary: 'Give a container webhook a new token; the old URL stops working',
+    access: 'user',
+    permission: 'container.create',
+    audit: 'container.webhook.rotate',
+    response: ZStackWebhookUrl,
+  },
+  revokeContainerWebhook: {
+    method: 'delete',
+    path: '/api/hosts/{hostId}/containers/{id}/webhooks/{webhookId}',
+    tag: 'containers',
+    summary: 'Revoke a container webhook',
+    access: 'user',
+    permission: 'container.create',
+    audit: 'container.webhook.revoke',
+    status: 204,
   },
 } as const satisfies Record<string, ApiRoute>;

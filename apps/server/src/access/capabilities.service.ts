@@ -21,17 +21,26 @@ export class CapabilitiesService {
       orderBy: { id: 'asc' },
     });
     const entries = await Promise.all(
-      hosts.map(async ({ id }): Promise<[string, Permission[]]> => {
-        if (user.isAdmin) return [id, [...PERMISSION_NAMES]];
+      hosts.map(async ({ id }): Promise<[string, Permission[], Permission[]]> => {
+        if (user.isAdmin) return [id, [...PERMISSION_NAMES], []];
         const access = await this.access.forHost(user, id);
         // In catalog order, so the answer reads the same whichever grant gave what.
-        return [id, PERMISSION_NAMES.filter((permission) => access.can(permission))];
+        return [
+          id,
+          PERMISSION_NAMES.filter((permission) => access.can(permission)),
+          PERMISSION_NAMES.filter((permission) => access.reachOf(permission) === 'owned'),
+        ];
       }),
     );
     return {
       isAdmin: user.isAdmin,
       // A host without any grant stays hidden, as the API answers 404 for it.
-      hosts: Object.fromEntries(entries.filter(([, permissions]) => permissions.length > 0)),
+      hosts: Object.fromEntries(
+        entries.filter(([, held]) => held.length > 0).map(([id, held]) => [id, held]),
+      ),
+      ownedOnly: Object.fromEntries(
+        entries.filter(([, , owned]) => owned.length > 0).map(([id, , owned]) => [id, owned]),
+      ),
     };
   }
 }

@@ -11,7 +11,7 @@ import { CONFIG, type Config } from '../config/config.js';
 import { PrismaService } from '../database/prisma.service.js';
 import type { AuditIntent, Prisma } from '../generated/sqlite/client.js';
 import { EngineRegistry } from '../hosts/engine-registry.js';
-import { type StoredIntent, decodeIntent } from './audit-intent.js';
+import { type EngineCheck, type StoredIntent, decodeIntent } from './audit-intent.js';
 import { type AuditEntry, AuditLog } from './audit-log.js';
 
 /** How often long-held intents are marked held, and abandoned ones looked for. */
@@ -23,13 +23,25 @@ const CHECK_DEADLINE_MS = 5_000;
 const BATCH = 500;
 
 type Pass = 'start' | 'sweep';
-/** The containers of each host checked, by name and id; null when its engine could not tell. */
-type Containers = Map<string, { names: Set<string>; ids: string[] } | null>;
+/** An engine object as a check may name it: by one of its names or by (a prefix of) its id. */
+interface Named {
+  names: string[];
+  id: string;
+}
+/** What one host holds now: its containers (with the networks each is on), networks, volumes. */
+interface HostObjects {
+  containers: (Named & { networks: Named[] })[];
+  networks: Named[];
+  volumes: Set<string>;
+}
+/** Each host checked; null when its engine could not tell. */
+type Snapshots = Map<string, HostObjects | null>;
 
 /**
  * Settles the engine changes whose process died between journaling them and hearing the engine's
- * answer (AuditLog.intend), so none goes without a record. Where the engine can tell (a container
- * that a create makes or a remove takes away: is it there now?) the record says `success` or
+ * answer (AuditLog.intend), so none goes without a record. Where the engine can tell (a container,
+ * network or volume that a create makes or a remove takes away: is it there now? a container a
+ * connect puts on a network: is it on it?) the record says `success` or
  * `failure`, else `unknown`; either way with `settledAtStart` (or `settledAbandoned`) in details.
  *
  * Which intents are left over: at start, with SQLite (one server per database) every intent;
@@ -75,9 +87,9 @@ export class AuditIntentRecovery implements OnApplicationBootstrap, OnApplicatio
       const rows = batch.filter((row) => !this.audit.holds(row.id));
       if (rows.length === 0) return written;
       const intents = rows.map((row) => ({ row, stored: decodeIntent(row.entry) }));
-      const containers = await this.containersOf(intents.map((i) => i.stored));
+      const snapshots = await this.snapshotsOf(intents.map((i) => i.stored));
       for (const { row, stored } of intents) {
-        if (await this.audit.settleLeft(row.id, recordOf(row, stored, containers, pass))) {
+        if (await this.audit.settleLeft(row.id, recordOf(row, stored, snapshots, pass))) {
           written += 1;
         }
       }
@@ -120,13 +132,13 @@ export class AuditIntentRecovery implements OnApplicationBootstrap, OnApplicatio
     }
   }
 
-  /** One container list per host that has checks, all within one deadline. */
-  private async containersOf(intents: (StoredIntent | null)[]): Promise<Containers> {
+  /** One snapshot per host that has checks, all within one deadline. */
+  private async snapshotsOf(intents: (StoredIntent | null)[]): Promise<Snapshots> {
     const hosts = new Set<string>();
     for (const intent of intents) {
       if (intent?.check && intent.entry.hostId) hosts.add(intent.entry.hostId);
     }
-    const found: Containers = new Map();
+    const found: Snapshots = new Map();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>(
       (resolve) => (timer = setTimeout(resolve, CHECK_DEADLINE_MS)),
@@ -140,14 +152,26 @@ export class AuditIntentRecovery implements OnApplicationBootstrap, OnApplicatio
     return new Map([...hosts].map((hostId) => [hostId, found.get(hostId) ?? null]));
   }
 
-  private async list(hostId: string): Promise<{ names: Set<string>; ids: string[] } | null> {
+  private async list(hostId: string): Promise<HostObjects | null> {
     try {
       const engine = await this.engines.get(hostId);
       if (!engine) return null;
-      const listed = await engine.client.listContainers({ all: true });
+      const [containers, networks, volumes] = await Promise.all([
+        engine.client.listContainers({ all: true }),
+        engine.client.listNetworks(),
+        engine.client.listVolumes(),
+      ]);
       return {
-        names: new Set(listed.flatMap((c) => c.Names.map((name) => name.replace(/^\//, '')))),
-        ids: listed.map((c) => c.Id),
+        containers: containers.map((c) => ({
+          names: c.Names.map((name) => name.replace(/^\//, '')),
+          id: c.Id,
+          networks: Object.entries(c.NetworkSettings?.Networks ?? {}).map(([name, n]) => ({
+            names: [name],
+            id: n.NetworkID,
+          })),
+        })),
+        networks: networks.map((n) => ({ names: [n.Name], id: n.Id })),
+        volumes: new Set(volumes.map((v) => v.Name)),
       };
     } catch (error) {
       this.log.debug({ err: error, hostId }, 'the engine could not tell how pending changes ended');
@@ -160,7 +184,7 @@ export class AuditIntentRecovery implements OnApplicationBootstrap, OnApplicatio
 function recordOf(
   row: AuditIntent,
   stored: StoredIntent | null,
-  containers: Containers,
+  snapshots: Snapshots,
   pass: Pass,
 ): AuditEntry {
   const settled = {
@@ -177,8 +201,8 @@ function recordOf(
     };
   }
   const { entry, check } = stored;
-  const listed = check && entry.hostId ? containers.get(entry.hostId) : null;
-  const exists = listed && check ? holds(listed, check.container) : null;
+  const snapshot = check && entry.hostId ? snapshots.get(entry.hostId) : null;
+  const exists = snapshot && check ? holds(snapshot, check) : null;
   let outcome: AuditOutcome = 'unknown';
   if (check && exists !== null) outcome = exists === check.exists ? 'success' : 'failure';
   return {
@@ -187,13 +211,24 @@ function recordOf(
     details: {
       ...entry.details,
       ...settled,
-      ...(check && exists !== null ? { engineCheck: { container: check.container, exists } } : {}),
+      ...(check && exists !== null ? { engineCheck: { ...check, exists } } : {}),
     },
   };
 }
 
-/** Whether a container is there by name or by id (a full id, or a prefix of one as the engine takes). */
-function holds(listed: { names: Set<string>; ids: string[] }, ref: string): boolean {
-  if (listed.names.has(ref)) return true;
-  return /^[0-9a-f]+$/.test(ref) && listed.ids.some((id) => id.startsWith(ref));
+/** Whether what the check names is there now (for an endpoint: the container is on the network). */
+function holds(snapshot: HostObjects, check: EngineCheck): boolean {
+  if ('attached' in check) {
+    const container = snapshot.containers.find((c) => names(c, check.attached));
+    return container?.networks.some((n) => names(n, check.network)) ?? false;
+  }
+  if ('network' in check) return snapshot.networks.some((n) => names(n, check.network));
+  if ('volume' in check) return snapshot.volumes.has(check.volume);
+  return snapshot.containers.some((c) => names(c, check.container));
+}
+
+/** Whether a reference names an object: one of its names, its id, or a prefix of it as the engine takes. */
+function names(object: Named, ref: string): boolean {
+  if (object.names.includes(ref)) return true;
+  return /^[0-9a-f]+$/.test(ref) && object.id.startsWith(ref);
 }

@@ -7,14 +7,17 @@ import type { AuditEntry } from './audit-log.js';
 export type IntendedEntry = Omit<AuditEntry, 'outcome'>;
 
 /**
- * How the engine can tell afterwards whether the change took place: the container it names (name
- * or id) exists once a create or rename succeeded, and is gone once a remove succeeded. Read only
- * for a change whose answer was lost (the server died waiting for it).
+ * How the engine can tell afterwards whether the change took place: the object it names (a
+ * container by name or id, a network by name or id, a volume by name) exists once a create or
+ * rename succeeded and is gone once a remove succeeded; a container is on a network (`attached`)
+ * once a connect succeeded and off it once a disconnect did. Read only for a change whose answer
+ * was lost (the server died waiting for it).
  */
-export interface EngineCheck {
-  container: string;
-  exists: boolean;
-}
+export type EngineCheck =
+  | { container: string; exists: boolean }
+  | { network: string; exists: boolean }
+  | { volume: string; exists: boolean }
+  | { network: string; attached: string; exists: boolean };
 
 /** How a change ended; merged into the entry written before it (`details` key by key). */
 export interface Settlement {
@@ -54,7 +57,15 @@ const ZStoredIntent = z.object({
     requestId: z.string().nullish(),
     details: z.record(z.string(), z.unknown()).optional(),
   }),
-  check: z.object({ container: z.string(), exists: z.boolean() }).optional(),
+  check: z
+    .union([
+      // The endpoint check first: it would also pass as a network check with `attached` dropped.
+      z.object({ network: z.string(), attached: z.string(), exists: z.boolean() }),
+      z.object({ network: z.string(), exists: z.boolean() }),
+      z.object({ volume: z.string(), exists: z.boolean() }),
+      z.object({ container: z.string(), exists: z.boolean() }),
+    ])
+    .optional(),
 });
 export type StoredIntent = z.infer<typeof ZStoredIntent>;
 

@@ -5,6 +5,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { Leases } from '../cluster/leases.js';
 import { LOGGER } from '../common/logger.js';
 import { CONFIG, type Config } from '../config/config.js';
 import { PrismaService } from '../database/prisma.service.js';
@@ -15,8 +16,8 @@ const DAY_MS = 86_400_000;
 /**
  * Deletes audit records older than BERTH_AUDIT_RETENTION_DAYS, at start and then daily. Only a
  * prefix of the chain is ever removed (everything before the oldest record that is young enough),
- * so the rest still verifies from its first record. Every replica may run it; deleting is
- * idempotent.
+ * so the rest still verifies from its first record. With several replicas the holder of the
+ * `audit-retention` lease runs it: when it takes the lease, then daily while it holds it.
  */
 @Injectable()
 export class AuditRetention implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -25,12 +26,14 @@ export class AuditRetention implements OnApplicationBootstrap, OnApplicationShut
   constructor(
     private readonly prisma: PrismaService,
     private readonly audit: AuditLog,
+    private readonly leases: Leases,
     @Inject(CONFIG) private readonly config: Config,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
   onApplicationBootstrap(): void {
     if (this.config.auditRetentionDays === 0) return;
+    this.leases.onTaken('audit-retention', () => void this.run());
     void this.run();
     this.timer = setInterval(() => void this.run(), DAY_MS);
     this.timer.unref();
@@ -66,6 +69,7 @@ export class AuditRetention implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async run(): Promise<void> {
+    if (!this.leases.holds('audit-retention')) return;
     try {
       await this.prune();
     } catch (error) {

@@ -38,7 +38,13 @@ export class AuthService {
   async ensureAdminFromEnvironment(): Promise<boolean> {
     const { username, password } = this.config.admin;
     if (!password || !(await this.needsSetup())) return false;
-    await this.createFirstAdmin(username, password);
+    try {
+      await this.createFirstAdmin(username, password);
+    } catch (error) {
+      // Replicas starting together: another one made the administrator first.
+      if (error instanceof AppError && error.code === 'SETUP_DONE') return false;
+      throw error;
+    }
     await this.audit.record({
       actor: { type: 'system', id: null, name: 'system' },
       action: 'auth.setup',
@@ -99,7 +105,10 @@ export class AuthService {
       action: 'auth.login',
       outcome: 'success',
       status: 200,
-      details: { twoFactor: second === 'ok' },
+      details: {
+        twoFactor: second === 'ok' || second === 'recovery',
+        ...(second === 'recovery' ? { recoveryCode: true } : {}),
+      },
       ...facts,
     });
     return signedIn;

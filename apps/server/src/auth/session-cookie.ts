@@ -1,7 +1,6 @@
 import type { IncomingMessage } from 'node:http';
+import { SESSION_COOKIE } from '@berth/shared';
 import { parse, serialize } from 'cookie';
-
-export const SESSION_COOKIE = 'berth_session';
 
 export function readSessionCookie(req: IncomingMessage): string | undefined {
   const header = req.headers.cookie;

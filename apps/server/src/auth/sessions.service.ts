@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { Injectable } from '@nestjs/common';
-import type { TSession } from '@berth/shared';
+import type { TEndedSessions, TSession } from '@berth/shared';
 import { auditFacts } from '../audit/audit-context.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { AppError } from '../common/app-error.js';
@@ -58,5 +58,29 @@ export class SessionsService {
       };
     });
     this.authenticator.evict(id);
+  }
+
+  /** Ends every one of your sessions but the one asking (all of them when a token asks). */
+  async revokeOthers(principal: Principal, req: IncomingMessage): Promise<TEndedSessions> {
+    const keep = principal.kind === 'session' ? principal.sessionId : null;
+    const ended = await this.audit.change(async (tx) => {
+      const others = await tx.session.findMany({
+        where: { userId: principal.user.id, ...(keep ? { id: { not: keep } } : {}) },
+        select: { id: true },
+      });
+      await tx.session.deleteMany({ where: { id: { in: others.map((s) => s.id) } } });
+      return {
+        result: others.map((s) => s.id),
+        entry: {
+          ...auditFacts(principal, req),
+          action: 'session.revoke' as const,
+          outcome: 'success' as const,
+          target: 'others',
+          details: { ended: others.length },
+        },
+      };
+    });
+    for (const id of ended) this.authenticator.evict(id);
+    return { ended: ended.length };
   }
 }

@@ -1,6 +1,8 @@
 import { Body, Controller, Req } from '@nestjs/common';
 import {
   type TTotpCodeRequest,
+  type TTotpDisableRequest,
+  type TTotpEnableResponse,
   type TTotpSetupResponse,
   type TTotpStatus,
   ROUTES,
@@ -33,16 +35,16 @@ export class TotpController {
     @CurrentPrincipal() principal: Principal,
     @Body() body: TTotpCodeRequest,
     @Req() req: Request,
-  ): Promise<void> {
+  ): Promise<TTotpEnableResponse> {
     return this.totp.enable(principal, body.code, req);
   }
 
   @Route(ROUTES.disableTotp)
   disable(
     @CurrentPrincipal() principal: Principal,
-    @Body() body: TTotpCodeRequest,
+    @Body() body: TTotpDisableRequest,
     @Req() req: Request,
   ): Promise<void> {
-    return this.totp.disable(principal, body.code, req);
+    return this.totp.disable(principal, body, req);
   }
 }

@@ -1,17 +1,29 @@
 import type { IncomingMessage } from 'node:http';
 import { Injectable } from '@nestjs/common';
-import type { TTotpSetupResponse, TTotpStatus } from '@berth/shared';
+import type {
+  TTotpDisableRequest,
+  TTotpEnableResponse,
+  TTotpSetupResponse,
+  TTotpStatus,
+} from '@berth/shared';
 import { auditFacts } from '../audit/audit-context.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { AppError } from '../common/app-error.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { Vault } from '../vault/vault.js';
 import { LOGIN_LIMITS, LoginThrottle } from './login-throttle.js';
+import { PasswordConfirmation } from './password-confirmation.js';
 import type { Principal } from './principal.js';
+import {
+  isRecoveryCode,
+  newRecoveryCodes,
+  recoveryDigests,
+  takeRecoveryCode,
+} from './recovery-codes.js';
 import { newTotpSecret, totpOf, totpStep } from './totp.js';
 
 /** What a sign-in's second factor came to. */
-export type TotpCheck = 'not-enabled' | 'ok' | 'missing' | 'wrong';
+export type TotpCheck = 'not-enabled' | 'ok' | 'recovery' | 'missing' | 'wrong';
 
 /**
  * Two-factor sign-in with TOTP for local accounts. The secret is sealed by the vault at rest,
@@ -24,6 +36,7 @@ export class TotpService {
     private readonly vault: Vault,
     private readonly audit: AuditLog,
     private readonly throttle: LoginThrottle,
+    private readonly password: PasswordConfirmation,
   ) {}
 
   async status(principal: Principal): Promise<TTotpStatus> {
@@ -50,24 +63,40 @@ export class TotpService {
     return { secret, otpauthUrl: totpOf(secret, principal.user.username).toString() };
   }
 
-  async enable(principal: Principal, code: string, req: IncomingMessage): Promise<void> {
+  /** Turns it on with a code from the app; answers ten recovery codes, shown once. */
+  async enable(
+    principal: Principal,
+    code: string,
+    req: IncomingMessage,
+  ): Promise<TTotpEnableResponse> {
     const row = await this.prisma.db.userTotp.findUnique({ where: { userId: principal.user.id } });
     if (!row) throw new AppError('CONFLICT', 'start with POST /api/auth/totp/setup');
     if (row.enabled) throw new AppError('CONFLICT', 'two-factor sign-in is already on');
     const step = await this.confirm(principal, row, code);
+    const recoveryCodes = newRecoveryCodes();
     await this.audit.change(async (tx) => {
       await tx.userTotp.update({
         where: { userId: row.userId },
-        data: { enabled: true, lastStep: step },
+        data: { enabled: true, lastStep: step, recoveryCodes: recoveryDigests(recoveryCodes) },
       });
       return { result: undefined, entry: this.entry('auth.totp_enable', principal, req) };
     });
+    return { recoveryCodes };
   }
 
-  async disable(principal: Principal, code: string, req: IncomingMessage): Promise<void> {
+  /** Turns it off with the account's password, or with a code from the app. */
+  async disable(
+    principal: Principal,
+    input: TTotpDisableRequest,
+    req: IncomingMessage,
+  ): Promise<void> {
     const row = await this.prisma.db.userTotp.findUnique({ where: { userId: principal.user.id } });
     if (!row?.enabled) throw new AppError('CONFLICT', 'two-factor sign-in is not on');
-    await this.confirm(principal, row, code);
+    if (input.password !== undefined) {
+      await this.password.check(principal.user.id, input.password, 'password');
+    } else if (input.code !== undefined) {
+      await this.confirm(principal, row, input.code);
+    }
     await this.audit.change(async (tx) => {
       await tx.userTotp.delete({ where: { userId: row.userId } });
       return { result: undefined, entry: this.entry('auth.totp_disable', principal, req) };
@@ -79,7 +108,22 @@ export class TotpService {
     const row = await this.prisma.db.userTotp.findUnique({ where: { userId } });
     if (!row?.enabled) return 'not-enabled';
     if (!code) return 'missing';
+    if (isRecoveryCode(code)) return (await this.useRecovery(row, code)) ? 'recovery' : 'wrong';
     return (await this.use(row, code)) === null ? 'wrong' : 'ok';
+  }
+
+  /** Uses up a recovery code: conditional on the stored list, so one code cannot win twice. */
+  private async useRecovery(
+    row: { userId: string; recoveryCodes: string },
+    code: string,
+  ): Promise<boolean> {
+    const left = takeRecoveryCode(row.recoveryCodes, code);
+    if (left === null) return false;
+    const { count } = await this.prisma.db.userTotp.updateMany({
+      where: { userId: row.userId, recoveryCodes: row.recoveryCodes },
+      data: { recoveryCodes: left },
+    });
+    return count === 1;
   }
 
   /** Checks a code typed while signed in; guesses are limited like sign-in attempts. */

@@ -16,6 +16,10 @@ const ZEnv = z.object({
       'must start with file: or postgresql://',
     )
     .optional(),
+  REDIS_URL: z
+    .string()
+    .refine((url) => /^rediss?:\/\//.test(url), 'must start with redis:// or rediss://')
+    .optional(),
   BERTH_SECRET_KEY: z
     .string()
     .refine(
@@ -40,6 +44,7 @@ const ZEnv = z.object({
   BERTH_WEB_DIR: z.string().optional(),
   BERTH_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   BERTH_ECR_ENDPOINT: z.url().optional(),
+  BERTH_UPDATE_CHECK_MINUTES: z.coerce.number().int().min(0).max(10_080).default(360),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -48,6 +53,8 @@ export interface Config {
   bind: string;
   dataDir: string;
   database: { provider: 'sqlite' | 'postgresql'; url: string };
+  /** Redis for several replicas (socket.io adapter, leases, locks); null: one server, nothing shared. */
+  redisUrl: string | null;
   secretKey: Buffer | null;
   admin: { username: string; password: string | null };
   localSocket: string | null;
@@ -62,6 +69,8 @@ export interface Config {
   trustProxy: boolean;
   /** Where ECR's API is asked for registry passwords instead of AWS's regional endpoint. */
   ecrEndpoint: string | null;
+  /** Running containers' images are compared with their registries this often; 0: only on demand. */
+  updateCheckMinutes: number;
   logLevel: z.infer<typeof ZEnv>['LOG_LEVEL'];
   version: string;
 }
@@ -88,6 +97,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     bind: e.BERTH_BIND,
     dataDir,
     database: { provider: url.startsWith('file:') ? 'sqlite' : 'postgresql', url },
+    redisUrl: e.REDIS_URL ?? null,
     secretKey: e.BERTH_SECRET_KEY ? decodeKey(e.BERTH_SECRET_KEY) : null,
     admin: { username: e.BERTH_ADMIN_USER, password: e.BERTH_ADMIN_PASSWORD ?? null },
     localSocket: e.BERTH_LOCAL_SOCKET === '' ? null : e.BERTH_LOCAL_SOCKET,
@@ -102,6 +112,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     },
     trustProxy: e.BERTH_TRUST_PROXY === 'true',
     ecrEndpoint: e.BERTH_ECR_ENDPOINT ?? null,
+    updateCheckMinutes: e.BERTH_UPDATE_CHECK_MINUTES,
     logLevel: e.LOG_LEVEL,
     version: BERTH_VERSION,
   };

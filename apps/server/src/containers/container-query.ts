@@ -60,7 +60,7 @@ export function pageRows(
   const after = query.cursor ? decodeCursor(query.cursor, query.sort, query.order) : null;
   const sign = query.order === 'asc' ? 1 : -1;
   const states = filter.states && filter.states.length > 0 ? new Set(filter.states) : null;
-  const q = filter.q?.toLowerCase() || null;
+  const matches = searchMatcher(filter.q);
   const items: TContainerListResponse['items'] = [];
   let total = 0;
   let last: SortKey | null = null;
@@ -70,7 +70,7 @@ export function pageRows(
     if (!reach) continue;
     const s = row.entry.summary;
     if (states && !states.has(s.state)) continue;
-    if (q && !row.entry.search.includes(q)) continue;
+    if (matches && !matches(row.entry)) continue;
     if (!withinReach(s.labels, reach.reach, filter.userId, reach.teamIds)) continue;
     total += 1;
     if (after && sign * compareKeys(row.key, after) <= 0) continue;
@@ -104,4 +104,27 @@ function primaryOf(
     case 'host':
       return hostName;
   }
+}
+
+/**
+ * `q` as a test of one container, or null for no search. A word `key=value` matches a label with
+ * that key and value (`key=` any value), case-insensitive; with such words every word must match,
+ * the others against name, image and labels. Without one, the text is matched whole, as typed.
+ */
+export function searchMatcher(q: string | undefined): ((entry: InventoryEntry) => boolean) | null {
+  const text = q?.trim().toLowerCase();
+  if (!text) return null;
+  const words = text.split(/\s+/);
+  if (!words.some((word) => word.indexOf('=') > 0)) return (entry) => entry.search.includes(text);
+  const tests = words.map((word): ((entry: InventoryEntry) => boolean) => {
+    const eq = word.indexOf('=');
+    if (eq <= 0) return (entry) => entry.search.includes(word);
+    const key = word.slice(0, eq);
+    const value = word.slice(eq + 1);
+    return (entry) =>
+      Object.entries(entry.summary.labels).some(
+        ([k, v]) => k.toLowerCase() === key && (value === '' || v.toLowerCase() === value),
+      );
+  });
+  return (entry) => tests.every((test) => test(entry));
 }

@@ -1,17 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { TContainerUpdate } from '@berth/shared';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { LOGGER } from '../common/logger.js';
 import { settlesWithin } from '../common/settles-within.js';
 import { CONFIG, type Config } from '../config/config.js';
+import type { HostStatusEvent } from '../hosts/host-events.js';
 
-/** What one replica tells the others: cached credentials or grants that no longer hold. */
+/**
+ * What one replica tells the others: cached credentials or grants that no longer hold, and what
+ * the replica that runs a shared job (health monitor, update checks) found.
+ */
 export type ClusterMessage =
   /** One credential (by digest), every credential of a user, or (both null) every credential. */
   | { kind: 'credentials'; digest: string | null; userId: string | null }
   /** Grants, roles, teams or users changed: cached permissions must be worked out again. */
-  | { kind: 'access' };
+  | { kind: 'access' }
+  /** The health monitor saw a host's status change. */
+  | { kind: 'host-status'; event: HostStatusEvent }
+  /** A scheduled update check's result for one container. */
+  | { kind: 'update-result'; result: TContainerUpdate };
 
 const CHANNEL = 'berth_cluster';
 const RECONNECT_MS = 2_000;

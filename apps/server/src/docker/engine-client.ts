@@ -6,6 +6,13 @@ import { readEngineAnswer } from './engine-answer.js';
 import type { EngineConnection, EngineRequest } from './engine-connection.js';
 import { EngineError } from './engine-error.js';
 import { EngineEvents } from './engine-events.js';
+import type {
+  EngineNode,
+  EngineService,
+  EngineServiceSpec,
+  EngineSwarm,
+  EngineTask,
+} from './engine-swarm.js';
 import { type HijackOutcome, hijackEngine } from './engine-hijack.js';
 import {
   type EngineCall,
@@ -38,6 +45,8 @@ type AbortableCall<T> = (options: { abortSignal: AbortSignal }) => Promise<T>;
 
 /** `docker info`, as far as the host facts read it. */
 export interface EngineInfo {
+  /** The engine's own ID, the same by every address it is reached at. */
+  ID?: string;
   ServerVersion?: string;
   OperatingSystem?: string;
   KernelVersion?: string;
@@ -51,7 +60,17 @@ export interface EngineInfo {
   ContainersStopped?: number;
   Images?: number;
   CgroupVersion?: string;
-  Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean };
+  Swarm?: {
+    LocalNodeState?: string;
+    ControlAvailable?: boolean;
+    NodeID?: string;
+    NodeAddr?: string;
+    Error?: string;
+    RemoteManagers?: { NodeID?: string; Addr?: string }[] | null;
+    Nodes?: number;
+    Managers?: number;
+    Cluster?: { ID?: string };
+  };
 }
 
 /**
@@ -71,7 +90,7 @@ export class EngineClient {
   /** `timeoutMs`: how long the engine may take to answer the events stream at all. */
   constructor(
     private readonly connection: EngineConnection,
-    timeoutMs: number,
+    private readonly timeoutMs: number,
   ) {
     this.docker = connection.docker;
     this.events = new EngineEvents(() => this.stream({ path: '/events', timeoutMs }));
@@ -304,6 +323,109 @@ export class EngineClient {
   ): Promise<{ removed: string[]; spaceReclaimed: number }> {
     const answer = await classified(this.docker.pruneVolumes({ filters }));
     return { removed: answer.VolumesDeleted ?? [], spaceReclaimed: answer.SpaceReclaimed ?? 0 };
+  }
+  // Swarm: the cluster, nodes, services and tasks (a manager answers them; others 503).
+
+  /** A call whose answer may be empty (node and service updates answer 200 with no body). */
+  private async swarmCall<T>(call: Omit<EngineCall, 'timeoutMs'>): Promise<T | null> {
+    const res = await this.stream({ ...call, timeoutMs: this.timeoutMs });
+    const chunks: Buffer[] = [];
+    for await (const chunk of res as AsyncIterable<Buffer>) chunks.push(chunk);
+    const text = Buffer.concat(chunks).toString('utf8').trim();
+    return text ? (JSON.parse(text) as T) : null;
+  }
+
+  async inspectSwarm(): Promise<EngineSwarm> {
+    return (await this.swarmCall<EngineSwarm>({ path: '/swarm' }))!;
+  }
+
+  /** `POST /swarm/update` with the spec as it is, replacing the join tokens asked for. */
+  async rotateJoinTokens(rotate: { worker: boolean; manager: boolean }): Promise<void> {
+    const swarm = await this.inspectSwarm();
+    const query = new URLSearchParams({
+      version: String(swarm.Version?.Index ?? 0),
+      rotateWorkerToken: String(rotate.worker),
+      rotateManagerToken: String(rotate.manager),
+    });
+    await this.swarmCall({
+      method: 'POST',
+      path: `/swarm/update?${query.toString()}`,
+      body: swarm.Spec,
+    });
+  }
+
+  async listNodes(): Promise<EngineNode[]> {
+    return (await this.swarmCall<EngineNode[]>({ path: '/nodes' })) ?? [];
+  }
+
+  async inspectNode(id: string): Promise<EngineNode> {
+    return (await this.swarmCall<EngineNode>({ path: `/nodes/${encodeURIComponent(id)}` }))!;
+  }
+
+  /** `POST /nodes/{id}/update`: the whole spec, at the version it was read at. */
+  async updateNode(id: string, version: number, spec: EngineNode['Spec']): Promise<void> {
+    await this.swarmCall({
+      method: 'POST',
+      path: `/nodes/${encodeURIComponent(id)}/update?version=${version}`,
+      body: spec,
+    });
+  }
+
+  async removeNode(id: string, force: boolean): Promise<void> {
+    await this.swarmCall({
+      method: 'DELETE',
+      path: `/nodes/${encodeURIComponent(id)}?force=${force}`,
+    });
+  }
+
+  /** `GET /services?status=true`: with each service's running and desired task counts. */
+  async listServices(): Promise<EngineService[]> {
+    return (await this.swarmCall<EngineService[]>({ path: '/services?status=true' })) ?? [];
+  }
+
+  async inspectService(id: string): Promise<EngineService> {
+    return (await this.swarmCall<EngineService>({
+      path: `/services/${encodeURIComponent(id)}`,
+    }))!;
+  }
+
+  /** `POST /services/create`; the new service's id and the engine's warnings. */
+  async createService(spec: EngineServiceSpec): Promise<{ id: string; warnings: string[] }> {
+    const answer = await this.swarmCall<{ ID: string; Warnings?: string[] | null }>({
+      method: 'POST',
+      path: '/services/create',
+      body: spec,
+    });
+    return { id: answer!.ID, warnings: answer?.Warnings ?? [] };
+  }
+
+  /**
+   * `POST /services/{id}/update` at the version the spec was read at; `rollback` asks the engine
+   * to return to the previous spec (the spec sent is then the current one). The engine's warnings.
+   */
+  async updateService(
+    id: string,
+    version: number,
+    spec: EngineServiceSpec,
+    rollback = false,
+  ): Promise<string[]> {
+    const query = `version=${version}${rollback ? '&rollback=previous' : ''}`;
+    const answer = await this.swarmCall<{ Warnings?: string[] | null }>({
+      method: 'POST',
+      path: `/services/${encodeURIComponent(id)}/update?${query}`,
+      body: spec,
+    });
+    return answer?.Warnings ?? [];
+  }
+
+  async removeService(id: string): Promise<void> {
+    await this.swarmCall({ method: 'DELETE', path: `/services/${encodeURIComponent(id)}` });
+  }
+
+  /** `GET /tasks` filtered (`service`, `node`, `desired-state`…). */
+  async listTasks(filters: Record<string, string[]> = {}): Promise<EngineTask[]> {
+    const query = encodeURIComponent(JSON.stringify(filters));
+    return (await this.swarmCall<EngineTask[]>({ path: `/tasks?filters=${query}` })) ?? [];
   }
 }
 

@@ -1,5 +1,5 @@
 import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import type { EngineConnection } from './engine-connection.js';
 import { EngineError } from './engine-error.js';
 import { hijackEngine } from './engine-hijack.js';
@@ -12,6 +12,11 @@ export interface EngineCall {
   /** How long to wait for the engine to answer at all; streams then run as long as they last. */
   timeoutMs: number;
   headers?: Record<string, string>;
+  /**
+   * A body streamed as it comes (a build context, an image archive), with its content type in
+   * `headers`; `timeoutMs` then counts from its end, as the engine answers only once it has it.
+   */
+  upload?: Readable;
 }
 
 const MAX_ERROR_BODY = 64 * 1024;
@@ -27,8 +32,14 @@ export function openEngineStream(
 ): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const req = send(connection, call);
-    const timer = deadline(req, call.timeoutMs);
+    let answered = false;
+    let timer: NodeJS.Timeout | undefined;
+    if (!call.upload) timer = deadline(req, call.timeoutMs);
+    call.upload?.once('end', () => {
+      if (!answered) timer = deadline(req, call.timeoutMs);
+    });
     req.on('response', (res) => {
+      answered = true;
       clearTimeout(timer);
       const status = res.statusCode ?? 502;
       if (status >= 200 && status < 300) resolve(res);
@@ -96,7 +107,15 @@ function send(connection: EngineConnection, call: EngineCall): ClientRequest {
     path: call.path,
     headers: headersOf(call, body),
   });
-  req.end(body);
+  if (!call.upload) {
+    req.end(body);
+    return req;
+  }
+  const upload = call.upload;
+  upload.pipe(req);
+  // A body that breaks off ends the call; a call that fails stops reading the body.
+  upload.once('error', (error) => req.destroy(error));
+  req.once('error', () => upload.unpipe(req));
   return req;
 }
 

@@ -447,7 +447,8 @@ export const ENGINE_ROUTES: readonly EngineRoute[] = [
   { method: 'POST', path: '/plugins/{...}/set', permission: 'plugin.install' },
   { method: 'DELETE', path: '/plugins/{...}', permission: 'plugin.install' },
 
-  { method: 'GET', path: '/swarm', permission: 'swarm.view' },
+  // The answer holds the join tokens: only for those who may manage the swarm.
+  { method: 'GET', path: '/swarm', permission: 'swarm.manage' },
   { method: 'GET', path: '/swarm/unlockkey', permission: 'swarm.manage' },
   { method: 'POST', path: '/swarm/{}', permission: 'swarm.manage' },
   { method: 'GET', path: '/nodes', permission: 'swarm.view' },

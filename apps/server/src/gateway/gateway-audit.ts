@@ -117,7 +117,7 @@ export class GatewayAudit {
 
 /**
  * How a later start can ask the engine whether a change left unsettled took place: a named
- * container exists after its create, and is gone after its removal.
+ * container exists after its create, and a container, network or volume is gone after its removal.
  */
 function engineCheckOf(method: string, path: EnginePath): EngineCheck | undefined {
   if (method === 'POST' && path.route === '/containers/create') {
@@ -126,5 +126,9 @@ function engineCheckOf(method: string, path: EnginePath): EngineCheck | undefine
   }
   const removed = /^\/containers\/([^/]+)$/.exec(path.route);
   if (method === 'DELETE' && removed?.[1]) return { container: removed[1], exists: false };
+  const network = /^\/networks\/([^/]+)$/.exec(path.route);
+  if (method === 'DELETE' && network?.[1]) return { network: network[1], exists: false };
+  const volume = /^\/volumes\/([^/]+)$/.exec(path.route);
+  if (method === 'DELETE' && volume?.[1]) return { volume: volume[1], exists: false };
   return undefined;
 }

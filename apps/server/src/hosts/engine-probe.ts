@@ -28,6 +28,7 @@ export async function probeEngine(client: EngineClient, timeoutMs: number): Prom
       status: 'up',
       error: null,
       engine: {
+        ...(facts.ID ? { id: facts.ID } : {}),
         version: versions.Version ?? facts.ServerVersion ?? '',
         apiVersion: versions.ApiVersion ?? '',
         os: facts.OperatingSystem ?? '',

@@ -5,6 +5,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { Leases } from '../cluster/leases.js';
 import { LOGGER } from '../common/logger.js';
 import { CONFIG, type Config } from '../config/config.js';
 import { PrismaService } from '../database/prisma.service.js';
@@ -16,7 +17,8 @@ import { HostsService } from './hosts.service.js';
  * Probes every host on an interval (BERTH_HEALTH_INTERVAL_MS, 3 s by default) so a host that goes
  * down or comes back is noticed within one interval plus the engine timeout (each probe opens a
  * new connection, see `probeEngine`). A host whose last probe is still running is skipped, so a
- * slow host never piles up probes.
+ * slow host never piles up probes. With several replicas one of them probes (the `host-health`
+ * lease) and tells the others what changed (`HostsService.applyProbe`).
  */
 @Injectable()
 export class HostHealthMonitor implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -27,6 +29,7 @@ export class HostHealthMonitor implements OnApplicationBootstrap, OnApplicationS
     private readonly prisma: PrismaService,
     private readonly engines: EngineRegistry,
     private readonly hosts: HostsService,
+    private readonly leases: Leases,
     @Inject(CONFIG) private readonly config: Config,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
@@ -42,6 +45,7 @@ export class HostHealthMonitor implements OnApplicationBootstrap, OnApplicationS
   }
 
   async tick(): Promise<void> {
+    if (!this.leases.holds('host-health')) return;
     try {
       const hosts = await this.prisma.db.host.findMany({ select: { id: true } });
       await Promise.all(hosts.map(({ id }) => this.check(id)));

@@ -56,6 +56,11 @@ export class HostsController {
     return this.hosts.testSaved(id);
   }
 
+  @Route(ROUTES.testHostChanges)
+  testChanges(@Param('id') id: string, @Body() body: TUpdateHostRequest): Promise<THostTestResult> {
+    return this.hosts.testChanges(id, body);
+  }
+
   @Route(ROUTES.removeHost)
   remove(
     @Param('id') id: string,

@@ -11,6 +11,7 @@ import type { Principal } from '../auth/principal.js';
 import { AppError } from '../common/app-error.js';
 import { LOGGER } from '../common/logger.js';
 import { CONFIG, type Config } from '../config/config.js';
+import { ClusterBus } from '../database/cluster-bus.js';
 import { PrismaService } from '../database/prisma.service.js';
 import type { Host, Prisma } from '../generated/sqlite/client.js';
 import { type HostSecrets, kindOf } from '../docker/engine-endpoint.js';
@@ -38,9 +39,17 @@ export class HostsService {
     private readonly engines: EngineRegistry,
     private readonly events: HostEvents,
     private readonly audit: AuditLog,
+    private readonly cluster: ClusterBus,
     @Inject(CONFIG) private readonly config: Config,
     @Inject(LOGGER) private readonly log: Logger,
-  ) {}
+  ) {
+    // One replica runs the health monitor; the others learn what it saw from it.
+    cluster.onMessage((message) => {
+      if (message.kind !== 'host-status') return;
+      this.engines.setStatus(message.event.hostId, message.event.status);
+      this.events.emitStatus(message.event);
+    });
+  }
 
   async list(): Promise<THost[]> {
     const rows = await this.prisma.db.host.findMany({ orderBy: { name: 'asc' } });
@@ -58,6 +67,7 @@ export class HostsService {
   ): Promise<THost> {
     checkSshKey(input.ssh);
     await this.assertNameFree(input.name);
+    if (!input.allowSameEngine) await this.assertEngineNew(input);
     const data = {
       name: input.name,
       url: input.url,
@@ -101,24 +111,9 @@ export class HostsService {
     const current = await this.find(id);
     if (input.name !== undefined && input.name !== current.name)
       await this.assertNameFree(input.name);
-    const url = input.url ?? current.url;
-    const stored = this.secretsOf(current);
-    // Secrets are write-only: keep the stored ones unless new ones come, drop the ones the new URL cannot use.
-    const merged: HostSecrets = {
-      ...(url.startsWith('tcp://') && (input.tls ?? stored.tls)
-        ? { tls: input.tls ?? stored.tls }
-        : {}),
-      ...(url.startsWith('ssh://') && (input.ssh ?? stored.ssh)
-        ? { ssh: input.ssh ?? stored.ssh }
-        : {}),
-    };
-    if (url.startsWith('ssh://') && !merged.ssh) {
-      throw AppError.validation([{ path: 'ssh', message: 'an ssh:// host needs a private key' }]);
-    }
-    if (input.sshHostKey && !url.startsWith('ssh://')) {
-      throw AppError.validation([{ path: 'sshHostKey', message: 'only for ssh:// hosts' }]);
-    }
-    const sshHostKey = pinnedKeyAfter(current, url, input.sshHostKey);
+    const { url, secrets: merged, sshHostKey } = this.connectionAfter(current, input);
+    if (!input.allowSameEngine && connectionChanges(current, input))
+      await this.assertEngineNotElsewhere(current, input);
     const name = input.name ?? current.name;
     const data = {
       name,
@@ -128,6 +123,8 @@ export class HostsService {
       tlsSkipVerify: input.tls ? (input.tls.skipVerify ?? false) : current.tlsSkipVerify,
       secret: sealSecrets(this.vault, merged),
       sshHostKey,
+      // Another address may be another engine: what the old one said is not kept as this host's.
+      ...(url !== current.url ? { engine: null, lastSeenAt: null } : {}),
     };
     const entry: AuditEntry = {
       ...auditFacts(principal, req),
@@ -136,7 +133,9 @@ export class HostsService {
       hostId: id,
       target: name,
       details: {
-        fields: Object.keys(input).filter((k) => k !== 'tls' && k !== 'ssh'),
+        fields: Object.keys(input).filter(
+          (k) => k !== 'tls' && k !== 'ssh' && k !== 'allowSameEngine',
+        ),
         secretsChanged: Boolean(input.tls ?? input.ssh),
         ...(sshHostKey !== current.sshHostKey ? { sshHostKey } : {}),
       },
@@ -173,19 +172,24 @@ export class HostsService {
   /** Tries a connection that is not saved; nothing is stored and no secret is echoed. */
   async test(input: TCreateHostRequest): Promise<THostTestResult> {
     checkSshKey(input.ssh);
-    const connection = EngineRegistry.connect(input.url, secretsOf(input), {
+    const probe = await this.probeUnsaved(input.url, secretsOf(input), {
       skipVerify: input.tls?.skipVerify ?? false,
       sshHostKey: input.sshHostKey ? toFingerprint(input.sshHostKey) : null,
     });
-    try {
-      return testResult(await probeEngine(connection, this.config.engineTimeoutMs));
-    } finally {
-      connection.close();
-    }
+    return this.testResult(probe, null);
+  }
+
+  /**
+   * Tries an edit of a saved host before it is saved: the new URL or credentials, with the stored
+   * secrets wherever no new ones are given. Nothing is stored.
+   */
+  async testChanges(id: string, input: TUpdateHostRequest): Promise<THostTestResult> {
+    checkSshKey(input.ssh);
+    return this.testResult(await this.probeChanges(await this.find(id), input), id);
   }
 
   async testSaved(id: string): Promise<THostTestResult> {
-    return testResult((await this.checkNow(id)).probe);
+    return this.testResult((await this.checkNow(id)).probe, id);
   }
 
   /** Probes one host and stores what it found. */
@@ -217,12 +221,14 @@ export class HostsService {
         { hostId: id, host: row.name, status: result.status, reason: result.error },
         'host status changed',
       );
-      this.events.emitStatus({
+      const event = {
         hostId: id,
         status: result.status,
         error: result.error,
         at: now.toISOString(),
-      });
+      };
+      this.events.emitStatus(event);
+      this.cluster.publish({ kind: 'host-status', event });
     }
     return row;
   }
@@ -297,6 +303,102 @@ export class HostsService {
     return row;
   }
 
+  /**
+   * The connection a host has after an edit. Secrets are write-only: the stored ones are kept
+   * unless new ones come, and the ones the new URL cannot use are dropped.
+   */
+  private connectionAfter(
+    current: Host,
+    input: TUpdateHostRequest,
+  ): { url: string; secrets: HostSecrets; sshHostKey: string | null } {
+    const url = input.url ?? current.url;
+    const stored = this.secretsOf(current);
+    const secrets: HostSecrets = {
+      ...(url.startsWith('tcp://') && (input.tls ?? stored.tls)
+        ? { tls: input.tls ?? stored.tls }
+        : {}),
+      ...(url.startsWith('ssh://') && (input.ssh ?? stored.ssh)
+        ? { ssh: input.ssh ?? stored.ssh }
+        : {}),
+    };
+    if (url.startsWith('ssh://') && !secrets.ssh) {
+      throw AppError.validation([{ path: 'ssh', message: 'an ssh:// host needs a private key' }]);
+    }
+    if (input.sshHostKey && !url.startsWith('ssh://')) {
+      throw AppError.validation([{ path: 'sshHostKey', message: 'only for ssh:// hosts' }]);
+    }
+    return { url, secrets, sshHostKey: pinnedKeyAfter(current, url, input.sshHostKey) };
+  }
+
+  /** Probes a host's connection as an edit would leave it; nothing is stored. */
+  private async probeChanges(current: Host, input: TUpdateHostRequest): Promise<ProbeResult> {
+    const { url, secrets, sshHostKey } = this.connectionAfter(current, input);
+    return this.probeUnsaved(url, secrets, {
+      skipVerify: input.tls ? (input.tls.skipVerify ?? false) : current.tlsSkipVerify,
+      sshHostKey,
+    });
+  }
+
+  private async probeUnsaved(
+    url: string,
+    secrets: HostSecrets,
+    options: { skipVerify: boolean; sshHostKey: string | null },
+  ): Promise<ProbeResult> {
+    const connection = EngineRegistry.connect(url, secrets, options);
+    try {
+      return await probeEngine(connection, this.config.engineTimeoutMs);
+    } finally {
+      connection.close();
+    }
+  }
+
+  private async testResult(probe: ProbeResult, self: string | null): Promise<THostTestResult> {
+    const { sshHostKey, ...rest } = probe;
+    return {
+      ok: probe.status === 'up',
+      ...rest,
+      sshHostKey: sshHostKey ?? null,
+      sameEngineAs: await this.sameEngine(probe.engine?.id, self),
+    };
+  }
+
+  /** Another host whose last answer came from the engine with this ID. */
+  private async sameEngine(
+    engineId: string | undefined,
+    except: string | null,
+  ): Promise<{ id: string; name: string } | null> {
+    if (!engineId) return null;
+    const rows = await this.prisma.db.host.findMany({
+      where: { engine: { not: null }, ...(except ? { id: { not: except } } : {}) },
+      select: { id: true, name: true, engine: true },
+      orderBy: { createdAt: 'asc' },
+    });
+    const found = rows.find((row) => storedEngine(row.engine)?.id === engineId);
+    return found ? { id: found.id, name: found.name } : null;
+  }
+
+  /**
+   * A second registration of an engine is refused with the host that has it, so the dashboard can
+   * offer to open that one; `allowSameEngine` registers it anyway. An engine that does not answer
+   * cannot be compared and is registered (as down).
+   */
+  private async assertEngineNew(input: TCreateHostRequest): Promise<void> {
+    const { sameEngineAs } = await this.test(input);
+    if (sameEngineAs) throw sameEngineConflict(sameEngineAs);
+  }
+
+  /**
+   * An edit of the URL or credentials that points a host at an engine another host has is refused
+   * the same way, unless this host already had that engine (e.g. new certificates for one of two
+   * addresses registered anyway). An engine that does not answer cannot be compared and is saved.
+   */
+  private async assertEngineNotElsewhere(current: Host, input: TUpdateHostRequest): Promise<void> {
+    const engineId = (await this.probeChanges(current, input)).engine?.id;
+    if (!engineId || engineId === storedEngine(current.engine)?.id) return;
+    const sameEngineAs = await this.sameEngine(engineId, current.id);
+    if (sameEngineAs) throw sameEngineConflict(sameEngineAs);
+  }
+
   /** The host's stored TLS material or SSH key; refused, not dropped, when it cannot be read. */
   private secretsOf(host: Host): HostSecrets {
     if (host.secret === null) return {};
@@ -320,6 +422,27 @@ export class HostsService {
       });
     }
   }
+}
+
+/** Names the host that already has the engine, so the dashboard can offer to open that one. */
+function sameEngineConflict(existingHost: { id: string; name: string }): AppError {
+  return new AppError(
+    'CONFLICT',
+    `this engine is already registered as host "${existingHost.name}"`,
+    {
+      existingHost,
+      issues: [{ path: 'url', message: `the same engine as host "${existingHost.name}"` }],
+    },
+  );
+}
+
+/** A new address or new credentials may reach another engine; a rename or new tags cannot. */
+function connectionChanges(current: Host, input: TUpdateHostRequest): boolean {
+  return (
+    (input.url !== undefined && input.url !== current.url) ||
+    input.tls !== undefined ||
+    input.ssh !== undefined
+  );
 }
 
 function nameTaken(name: string): string {
@@ -370,11 +493,6 @@ function secretsOf(input: Pick<TCreateHostRequest, 'tls' | 'ssh'>): HostSecrets 
 
 function sealSecrets(vault: Vault, secrets: HostSecrets): string | null {
   return secrets.tls || secrets.ssh ? vault.sealJson(secrets) : null;
-}
-
-function testResult(probe: ProbeResult): THostTestResult {
-  const { sshHostKey, ...rest } = probe;
-  return { ok: probe.status === 'up', ...rest, sshHostKey: sshHostKey ?? null };
 }
 
 /**

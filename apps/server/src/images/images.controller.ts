@@ -1,7 +1,10 @@
 import { pipeline } from 'node:stream/promises';
-import { Body, Controller, Param, Query, Res } from '@nestjs/common';
+import { Body, Controller, Param, Query, Req, Res } from '@nestjs/common';
 import {
   ROUTES,
+  type TBuildFromGitRequest,
+  type TBuildImageResponse,
+  type TLoadImagesResponse,
   type TImageInspect,
   type TImageLayer,
   type TPruneImagesRequest,
@@ -15,10 +18,12 @@ import {
   type TSaveImagesQuery,
   type TTagImageRequest,
 } from '@berth/shared';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { Route } from '../common/route.decorator.js';
 import type { Caller } from '../containers/caller.js';
 import { CurrentCaller } from '../containers/current-caller.decorator.js';
+import { ImageBuildService } from './image-build.service.js';
+import { ImageLoadService } from './image-load.service.js';
 import { ImageTransferService } from './image-transfer.service.js';
 import { ImagesService } from './images.service.js';
 
@@ -28,7 +33,38 @@ export class ImagesController {
   constructor(
     private readonly images: ImagesService,
     private readonly transfer: ImageTransferService,
+    private readonly builder: ImageBuildService,
+    private readonly loader: ImageLoadService,
   ) {}
+
+  /** The multipart upload is read by the service, not by a body parser. */
+  @Route(ROUTES.buildImage)
+  build(
+    @Param('hostId') hostId: string,
+    @Req() req: Request,
+    @CurrentCaller() caller: Caller,
+  ): Promise<TBuildImageResponse> {
+    return this.builder.fromUpload(caller, hostId, req);
+  }
+
+  @Route(ROUTES.buildImageFromGit)
+  buildFromGit(
+    @Param('hostId') hostId: string,
+    @Body() body: TBuildFromGitRequest,
+    @CurrentCaller() caller: Caller,
+  ): Promise<TBuildImageResponse> {
+    return this.builder.fromGit(caller, hostId, body);
+  }
+
+  /** The archive is the request body, streamed to the engine as it arrives. */
+  @Route(ROUTES.loadImages)
+  load(
+    @Param('hostId') hostId: string,
+    @Req() req: Request,
+    @CurrentCaller() caller: Caller,
+  ): Promise<TLoadImagesResponse> {
+    return this.loader.load(caller, hostId, req);
+  }
 
   @Route(ROUTES.pullImages)
   pull(

@@ -7,6 +7,8 @@ const PROGRESS_INTERVAL_MS = 250;
 
 interface ProgressLine {
   status?: string;
+  /** Text a load writes (`Loaded image: name:tag`). */
+  stream?: string;
   id?: string;
   progressDetail?: { current?: number; total?: number };
   error?: string;
@@ -53,7 +55,7 @@ export function followProgress(
         lastStep.set(line.id, now);
       }
       step({
-        status: line.status ?? '',
+        status: line.status ?? line.stream?.trim() ?? '',
         ...(line.id ? { layer: line.id } : {}),
         ...(current !== undefined ? { current } : {}),
         ...(total !== undefined ? { total } : {}),

@@ -1,10 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import type { TFleetSummary, THostStatus, THostSummary } from '@berth/shared';
+import type { TFleetSummary, THostSummary } from '@berth/shared';
 import { AccessService } from '../access/access.service.js';
 import type { PrincipalUser } from '../auth/principal.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { HostEvents } from '../hosts/host-events.js';
+import { storedEngine, storedStatus } from '../hosts/stored-host.js';
 import { ContainerInventory } from './container-inventory.js';
 import { countStates } from './inventory-entry.js';
 
@@ -41,24 +42,13 @@ export class FleetSummaryService implements OnApplicationShutdown {
 
   async summary(user: PrincipalUser): Promise<TFleetSummary> {
     const hosts = await this.prisma.db.host.findMany({
-      select: { id: true, name: true, status: true },
+      select: { id: true, name: true, status: true, engine: true, lastSeenAt: true },
       orderBy: { name: 'asc' },
     });
     const perHost: THostSummary[] = [];
     for (const host of hosts) {
       if (!user.isAdmin && !(await this.access.forHost(user, host.id)).visible) continue;
-      const followed = this.inventory.host(host.id);
-      perHost.push({
-        hostId: host.id,
-        name: host.name,
-        status: host.status as THostStatus,
-        stale: followed?.stale ?? true,
-        updatedAt: followed?.updatedAt?.toISOString() ?? null,
-        containers: countStates(followed?.entries.values() ?? []),
-        images: followed?.counts?.images ?? null,
-        volumes: followed?.counts?.volumes ?? null,
-        networks: followed?.counts?.networks ?? null,
-      });
+      perHost.push(this.hostSummary(host));
     }
     const sum = (pick: (h: THostSummary) => number | null) =>
       perHost.reduce((total, h) => total + (pick(h) ?? 0), 0);
@@ -76,6 +66,44 @@ export class FleetSummaryService implements OnApplicationShutdown {
       networks: sum((h) => h.networks),
       perHost,
       at: new Date().toISOString(),
+    };
+  }
+
+  /**
+   * One host's counts: the inventory's once it has listed the host; before that (a host down
+   * since Berth started) the engine's own counts from its last answer, stale as of then. The
+   * dashboard and the hosts pages both read this, so they agree on a down host.
+   */
+  private hostSummary(host: {
+    id: string;
+    name: string;
+    status: string;
+    engine: string | null;
+    lastSeenAt: Date | null;
+  }): THostSummary {
+    const followed = this.inventory.host(host.id);
+    const common = { hostId: host.id, name: host.name, status: storedStatus(host.status) };
+    const lastAnswer = followed?.updatedAt ? null : storedEngine(host.engine);
+    if (lastAnswer) {
+      const { running, paused, stopped } = lastAnswer.containers;
+      return {
+        ...common,
+        stale: true,
+        updatedAt: host.lastSeenAt?.toISOString() ?? null,
+        containers: { running, paused, stopped, total: running + paused + stopped },
+        images: lastAnswer.images,
+        volumes: null,
+        networks: null,
+      };
+    }
+    return {
+      ...common,
+      stale: followed?.stale ?? true,
+      updatedAt: followed?.updatedAt?.toISOString() ?? null,
+      containers: countStates(followed?.entries.values() ?? []),
+      images: followed?.counts?.images ?? null,
+      volumes: followed?.counts?.volumes ?? null,
+      networks: followed?.counts?.networks ?? null,
     };
   }
 

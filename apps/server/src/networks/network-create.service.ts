@@ -53,7 +53,8 @@ export class NetworkCreateService {
         const permit = await this.access.require(caller.principal, hostId, 'network.create');
         await this.checkAgainstHost(permit, request);
         const owner = await this.access.ownerOf(permit);
-        await beforeEngine();
+        // Whether it was made can be asked of the engine if the answer is lost: the name is free.
+        await beforeEngine({ network: request.name, exists: true });
         let id: string;
         try {
           id = await permit.engine.client.createNetwork(

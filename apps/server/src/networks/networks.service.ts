@@ -26,7 +26,8 @@ import { EngineError } from '../docker/engine-error.js';
  * permission on the host and, for owner-limited grants, that the network is the caller's or their
  * team's (another's is answered 404, as if it did not exist). bridge, host and none belong to
  * nobody: everyone who may list networks sees them and nobody removes them. Every change is
- * journaled before the engine is asked and settled with its answer.
+ * journaled before the engine is asked and settled with its answer; a remove, connect or
+ * disconnect whose answer never came is settled at the next start by what the engine shows.
  */
 @Injectable()
 export class NetworksService {
@@ -60,7 +61,7 @@ export class NetworksService {
           `${network.Name} is built into the engine and cannot be removed`,
         );
       }
-      await beforeEngine();
+      await beforeEngine({ network: network.Id, exists: false });
       await this.engine(permit, () => permit.engine.client.removeNetwork(network.Id));
     });
   }
@@ -115,7 +116,7 @@ export class NetworksService {
               },
             }
           : {};
-      await beforeEngine();
+      await beforeEngine({ network: network.Id, attached: container.id, exists: true });
       try {
         await permit.engine.client.connectNetwork(network.Id, {
           Container: container.id,
@@ -141,7 +142,7 @@ export class NetworksService {
     };
     return this.audit.around(caller, entry, async (beforeEngine) => {
       const { permit, network, container } = await this.findEndpoint(caller, hostId, ref, entry);
-      await beforeEngine();
+      await beforeEngine({ network: network.Id, attached: container.id, exists: false });
       await this.engine(permit, () =>
         permit.engine.client.disconnectNetwork(network.Id, {
           Container: container.id,

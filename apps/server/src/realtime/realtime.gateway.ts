@@ -84,10 +84,13 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
     if (principal.user.isAdmin) await socket.join(ADMIN_ROOM);
   }
 
-  /** Host status goes to administrators and to every other user who can see the host. */
+  /**
+   * Host status goes to administrators and to every other user who can see the host. Every
+   * replica hears each change (`ClusterBus`), so each tells only its own sockets.
+   */
   private pushStatus(event: HostStatusEvent): void {
     if (!this.server) return;
-    this.server.to(ADMIN_ROOM).emit('host.status', event);
+    this.server.local.to(ADMIN_ROOM).emit('host.status', event);
     for (const socket of this.server.sockets.sockets.values()) {
       const user = (socket as RealtimeSocket).data?.principal?.user;
       if (!user || user.isAdmin) continue;

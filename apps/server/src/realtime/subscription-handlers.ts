@@ -6,11 +6,13 @@ import {
   ZEventsSubscribe,
   ZHostStreamRequest,
   ZLogsSubscribe,
+  ZServiceLogsSubscribe,
   ZSubscriptionRef,
 } from '@berth/shared';
 import type { Logger } from 'pino';
 import type { Principal } from '../auth/principal.js';
 import { AppError } from '../common/app-error.js';
+import { callerOf } from '../containers/caller.js';
 import { LOGGER } from '../common/logger.js';
 import { ContainerFeed } from './container-feed.js';
 import { EngineEventFeed } from './engine-event-feed.js';
@@ -19,6 +21,7 @@ import { answer, parseRequest } from './socket-answer.js';
 import type { RealtimeSocket } from './socket-types.js';
 import { StatsStreams } from './stats-streams.js';
 import { SummaryFeed } from './summary-feed.js';
+import { ServiceLogs } from '../swarm/service-logs.js';
 
 const MAX_SUBSCRIPTIONS = 64;
 
@@ -34,6 +37,7 @@ export class SubscriptionHandlers {
     private readonly events: EngineEventFeed,
     private readonly containers: ContainerFeed,
     private readonly summary: SummaryFeed,
+    private readonly serviceLogs: ServiceLogs,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
@@ -73,6 +77,20 @@ export class SubscriptionHandlers {
           return subscribe(async (id, end) => ({
             leave: await this.logs.subscribe(principal, parsed, {
               lines: (lines) => socket.emit('logs.lines', { subscriptionId: id, lines }),
+              end,
+            }),
+          }));
+        }),
+    );
+
+    socket.on(
+      'service-logs.subscribe',
+      (request, ack) =>
+        void answer(ack, this.log, () => {
+          const parsed = parseRequest(ZServiceLogsSubscribe, request);
+          return subscribe(async (id, end) => ({
+            leave: await this.serviceLogs.subscribe(callerOf(principal, socket.request), parsed, {
+              lines: (lines) => socket.emit('service-logs.lines', { subscriptionId: id, lines }),
               end,
             }),
           }));

@@ -8,6 +8,7 @@ import {
   type TTagList,
   type TTagManifest,
   type TUpdateRegistryRequest,
+  type TUsableRegistry,
   ROUTES,
 } from '@berth/shared';
 import type { Request } from 'express';
@@ -16,17 +17,27 @@ import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import { RegistriesService } from './registries.service.js';
 import { RegistryBrowser } from './registry-browser.js';
+import { RegistryCredentialsService } from './registry-credentials.js';
 
 @Controller()
 export class RegistriesController {
   constructor(
     private readonly registries: RegistriesService,
     private readonly browser: RegistryBrowser,
+    private readonly credentials: RegistryCredentialsService,
   ) {}
 
   @Route(ROUTES.listRegistries)
   list(): Promise<TRegistry[]> {
     return this.registries.list();
+  }
+
+  @Route(ROUTES.listUsableRegistries)
+  usable(
+    @Param('hostId') hostId: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<TUsableRegistry[]> {
+    return this.credentials.usableOn(principal.user, hostId);
   }
 
   @Route(ROUTES.createRegistry)

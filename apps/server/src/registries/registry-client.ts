@@ -126,6 +126,31 @@ export class RegistryClient {
     return { digest, mediaType, size: raw.length, body };
   }
 
+  /**
+   * A tag's current digest and media type by a manifest HEAD (Docker Hub does not count it as a
+   * pull); a registry that answers HEAD without its digest is asked with a GET.
+   */
+  async manifestDigest(
+    repository: string,
+    reference: string,
+  ): Promise<{ digest: string; mediaType: string }> {
+    const response = await this.request('HEAD', `/v2/${repository}/manifests/${reference}`, {
+      scope: pullScope(repository),
+      accept: MANIFEST_TYPES,
+    });
+    if (response.status === 404) {
+      await response.body?.cancel();
+      throw new RegistryError(`the registry has no ${repository}:${reference}`, 404);
+    }
+    await this.expectOk(response);
+    await response.body?.cancel();
+    const digest = response.headers.get('docker-content-digest');
+    const mediaType = response.headers.get('content-type')?.split(';')[0]?.trim();
+    if (digest && mediaType) return { digest, mediaType };
+    const { digest: got, mediaType: type } = await this.manifest(repository, reference);
+    return { digest: got, mediaType: type };
+  }
+
   /** A small JSON blob (an image config). */
   async blobJson(repository: string, digest: string): Promise<unknown> {
     const response = await this.request('GET', `/v2/${repository}/blobs/${digest}`, {

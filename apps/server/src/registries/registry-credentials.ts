@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
+import type { TRegistryKind, TUsableRegistry } from '@berth/shared';
 import { AccessService } from '../access/access.service.js';
 import type { PrincipalUser } from '../auth/principal.js';
 import { PrismaService } from '../database/prisma.service.js';
 import type { Registry, RegistryAccess } from '../generated/sqlite/client.js';
 import { Vault } from '../vault/vault.js';
 import { EcrTokens } from './ecr-tokens.js';
-import { hostOf, matchRegistry } from './registry-address.js';
+import { hostOf, matchRegistry, repositoryOfImage } from './registry-address.js';
+import type { RegistryEndpoint } from './registry-client.js';
 
 /** A login for one registry host, as the engine and the registry client take it. */
 export interface RegistryCredentials {
@@ -50,6 +52,36 @@ export class RegistryCredentialsService {
     return this.loginOf(registry);
   }
 
+  /**
+   * Where the registry of `reference` is asked about it, and as whom: the stored registry that
+   * matches (its TLS settings; its login when `caller` may use it on `hostId`, as `forImage`), or
+   * else the reference's own registry, anonymously over verified TLS. Null for a reference the
+   * engine would refuse.
+   */
+  async endpointFor(
+    reference: string,
+    caller: RegistryCaller,
+    hostId: string,
+  ): Promise<{ endpoint: RegistryEndpoint; repository: string } | null> {
+    const repository = repositoryOfImage(reference);
+    if (!repository) return null;
+    const registry = matchRegistry(await this.stored(), reference);
+    const login =
+      registry && (await this.mayUse(registry, caller, hostId))
+        ? await this.loginOf(registry)
+        : null;
+    return {
+      repository: repository.path,
+      endpoint: {
+        host: repository.host,
+        insecure: registry?.insecure ?? false,
+        caCert: registry?.caCert ?? null,
+        username: login?.username ?? '',
+        password: login?.password ?? null,
+      },
+    };
+  }
+
   /** Every login the caller may use on the host, for a build that may pull from anywhere. */
   async forBuild(caller: RegistryCaller, hostId: string): Promise<RegistryCredentials[]> {
     const logins: RegistryCredentials[] = [];
@@ -59,6 +91,20 @@ export class RegistryCredentialsService {
       if (login) logins.push(login);
     }
     return logins;
+  }
+
+  /**
+   * The stored registries `caller` may use on `hostId`, to pick one to push to: what names them,
+   * nothing of their login or of who else may use them.
+   */
+  async usableOn(caller: RegistryCaller, hostId: string): Promise<TUsableRegistry[]> {
+    const usable: TUsableRegistry[] = [];
+    for (const registry of await this.stored()) {
+      if (!(await this.mayUse(registry, caller, hostId))) continue;
+      const { id, name, kind, serverAddress } = registry;
+      usable.push({ id, name, kind: kind as TRegistryKind, serverAddress });
+    }
+    return usable.sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** Whether `caller` may use the registry's login on `hostId`. */

@@ -1,4 +1,6 @@
+import { DotEnvError, parseDotEnv } from '@berth/compose';
 import { SECRET_MASK, type TStackEnvEntry } from '@berth/shared';
+import { AppError } from '../common/app-error.js';
 import type { Vault } from '../vault/vault.js';
 
 const MASK = SECRET_MASK;
@@ -36,4 +38,38 @@ export function secretValues(env: TStackEnvEntry[]): string[] {
 
 export function scrub(text: string, secrets: string[]): string {
   return secrets.reduce((out, secret) => out.split(secret).join(MASK), text);
+}
+
+/** Every string inside `value` (a plan, an answer) scrubbed of the secrets. */
+export function scrubDeep<T>(value: T, secrets: string[]): T {
+  if (secrets.length === 0) return value;
+  const walk = (node: unknown): unknown => {
+    if (typeof node === 'string') return scrub(node, secrets);
+    if (Array.isArray(node)) return node.map(walk);
+    if (node && typeof node === 'object') {
+      return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v)]));
+    }
+    return node;
+  };
+  return walk(value) as T;
+}
+
+/**
+ * The variables of an uploaded `.env` added to those given (which win, by name), not secret; a
+ * line that does not parse answers 400 on `envFile`.
+ */
+export function withEnvFile(env: TStackEnvEntry[], envFile: string | undefined): TStackEnvEntry[] {
+  if (!envFile) return env;
+  let read: Record<string, string>;
+  try {
+    read = parseDotEnv(envFile);
+  } catch (error) {
+    const message = error instanceof DotEnvError ? error.message : 'the .env file does not parse';
+    throw AppError.validation([{ path: 'envFile', message }]);
+  }
+  const named = new Set(env.map((e) => e.name));
+  const added = Object.entries(read)
+    .filter(([name]) => !named.has(name))
+    .map(([name, value]) => ({ name, value, secret: false }));
+  return [...env, ...added];
 }

@@ -4,8 +4,13 @@ import type { EngineClient } from '../docker/engine-client.js';
 
 const STATES = new Set<string>(CONTAINER_STATES);
 
+/** Where the compose files of Berth's stacks are said to be (their containers' labels). */
+export const BERTH_STACKS_DIR = '/var/lib/berth/stacks';
+
 /** Containers, networks and volumes of one compose project on a host, read by their labels. */
 export interface ProjectResources extends ObservedProject {
+  /** Ids of the containers another tool made (`docker compose` on the host), not Berth. */
+  madeElsewhere: string[];
   labelledNetworks: { name: string; project?: string }[];
   labelledVolumes: { name: string; project?: string }[];
 }
@@ -51,6 +56,11 @@ export async function observeProject(
         oneoff: labels[COMPOSE_LABEL.oneoff] === 'True',
       };
     }),
+    madeElsewhere: containers
+      .filter(
+        (c) => !(c.Labels?.[COMPOSE_LABEL.configFiles] ?? '').startsWith(`${BERTH_STACKS_DIR}/`),
+      )
+      .map((c) => c.Id),
     networks: networks.map((n) => n.Name),
     volumes: volumes.map((v) => v.Name),
     images,

@@ -17,6 +17,8 @@ function stepView(step: PlanStep): TStackPlanStep {
       return { ...base, target: step.volume };
     case 'pull-image':
       return { ...base, target: step.image };
+    case 'build-image':
+      return { ...base, target: step.image, service: step.service };
     case 'create-container':
       return {
         ...base,

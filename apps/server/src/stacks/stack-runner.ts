@@ -1,4 +1,4 @@
-import type { ComposePlan, PlanStep } from '@berth/compose';
+import { CHECKOUT_LABEL, type ComposePlan, type PlanStep } from '@berth/compose';
 import { stampOwner } from '../access/ownership.js';
 import type { RegisteredEngine } from '../hosts/engine-registry.js';
 import { EngineError } from '../docker/engine-error.js';
@@ -20,7 +20,19 @@ export interface RunResult {
   error?: string;
 }
 
-export type ImagePull = (image: string) => Promise<void>;
+/** How the images of a plan are got: pulled from their registry, or built from the stack's files. */
+export interface ImageSources {
+  pull(image: string): Promise<void>;
+  build(step: Extract<PlanStep, { kind: 'build-image' }>): Promise<void>;
+}
+
+/** How a stack's repository files reach its containers (see `StackCheckoutPlacer`). */
+export interface CheckoutPlacement {
+  /** Fills a volume just made for a folder of the checkout (`.` for its root). */
+  fill(volume: string, folder: string): Promise<void>;
+  /** Writes the checkout files of `service`, if it has any, into its new container. */
+  place(container: string, service: string): Promise<void>;
+}
 
 /**
  * Runs a plan on one engine: each step once every step it comes after is done, independent steps
@@ -31,9 +43,10 @@ export type ImagePull = (image: string) => Promise<void>;
 export async function runPlan(
   engine: RegisteredEngine,
   plan: ComposePlan,
-  pull: ImagePull,
+  images: ImageSources,
   events: StepEvents,
   owner: Record<string, string>,
+  checkout?: CheckoutPlacement,
 ): Promise<RunResult> {
   const done = new Set<string>();
   const running = new Map<string, Promise<void>>();
@@ -44,7 +57,7 @@ export async function runPlan(
       for (const step of pending.filter((s) => s.after.every((id) => done.has(id)))) {
         pending.splice(pending.indexOf(step), 1);
         events.started(step);
-        const work = runStep(engine, step, pull, owner).then(
+        const work = runStep(engine, step, images, owner, checkout).then(
           () => {
             done.add(step.id);
             events.done(step);
@@ -97,8 +110,9 @@ async function removeUnusedReplacements(
 async function runStep(
   engine: RegisteredEngine,
   step: PlanStep,
-  pull: ImagePull,
+  images: ImageSources,
   owner: Record<string, string>,
+  checkout: CheckoutPlacement | undefined,
 ): Promise<void> {
   const client = engine.client;
   switch (step.kind) {
@@ -109,7 +123,9 @@ async function runStep(
         CheckDuplicate: true,
         ...(spec.driver ? { Driver: spec.driver } : {}),
         Internal: spec.internal,
-        Attachable: spec.attachable,
+        // Compose attaches standalone containers to every network it makes; only on an overlay
+        // does the flag decide anything, and there the file's value is kept.
+        Attachable: spec.driver === 'overlay' ? spec.attachable : true,
         EnableIPv6: spec.enableIpv6,
         Options: spec.driverOpts,
         Labels: stampOwner(step.labels, owner),
@@ -139,15 +155,27 @@ async function runStep(
         ...(step.spec.driver ? { Driver: step.spec.driver } : {}),
         DriverOpts: step.spec.driverOpts,
       });
+      await fillCheckoutVolume(engine, step.volume, step.labels[CHECKOUT_LABEL], checkout);
       return;
     case 'pull-image':
-      return pull(step.image);
+      return images.pull(step.image);
+    case 'build-image':
+      return images.build(step);
     case 'create-container':
       await client.createContainer({
         name: step.name,
         ...step.create.body,
         Labels: stampOwner(step.create.body.Labels, owner),
       } as Parameters<typeof client.createContainer>[0]);
+      if (checkout) {
+        // A container without its files would pass for current on the next deploy.
+        await checkout.place(step.name, step.service).catch(async (error: unknown) => {
+          await ignoring(['not_found'], () =>
+            client.changeContainer(step.name, 'remove', { force: true }),
+          );
+          throw error;
+        });
+      }
       return;
     case 'connect-network':
       await client.connectNetwork(step.network, {
@@ -179,6 +207,25 @@ async function runStep(
     case 'remove-volume':
       await ignoring(['not_found'], () => client.removeVolume(step.volume));
       return;
+  }
+}
+
+/** A checkout volume is filled once made; one that could not be filled is removed again. */
+async function fillCheckoutVolume(
+  engine: RegisteredEngine,
+  volume: string,
+  folder: string | undefined,
+  checkout: CheckoutPlacement | undefined,
+): Promise<void> {
+  if (folder === undefined) return;
+  try {
+    if (!checkout) throw new Error('the stack has no files to fill the volume with');
+    await checkout.fill(volume, folder);
+  } catch (error) {
+    await ignoring(['not_found'], () => engine.client.removeVolume(volume));
+    throw new Error(`${folder} could not be copied into volume ${volume}: ${messageOf(error)}`, {
+      cause: error,
+    });
   }
 }
 

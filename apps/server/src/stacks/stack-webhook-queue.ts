@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { AppError } from '../common/app-error.js';
 import { LOGGER } from '../common/logger.js';
 import { PrismaService } from '../database/prisma.service.js';
+import { StackLocks } from './stack-locks.js';
 
 /** Starts a redeploy: with `queuedId`, the queued deployment row it runs as. */
 export type Redeploy = (
@@ -35,7 +36,8 @@ const QUIET_MS = 1_000;
  * Coalesces webhook redeploys per stack: a trigger on an idle stack starts a redeploy; one that
  * comes while a deployment of the stack is starting or running records a single queued
  * follow-up (later triggers join it), which runs once the current one has ended and no trigger
- * has joined it for QUIET_MS.
+ * has joined it for QUIET_MS. With several replicas (`StackLocks.shared`) the follow-up is one
+ * across them: the replica that recorded it starts it, and triggers on every replica join it.
  */
 @Injectable()
 export class StackWebhookQueue {
@@ -43,6 +45,7 @@ export class StackWebhookQueue {
 
   constructor(
     private readonly prisma: PrismaService,
+    private readonly locks: StackLocks,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
@@ -54,6 +57,11 @@ export class StackWebhookQueue {
   ): Promise<Triggered> {
     const slot = this.slots.get(stack.id);
     if (slot) return this.follow(stack.id, slot, redeploy, triggeredBy);
+    // Between a deployment's end and its follow-up's start the stack is free, but the burst
+    // that queued the follow-up is still the follow-up's to serve.
+    if (this.locks.shared && (await this.locks.hasFollowUp(stack.id))) {
+      return this.followShared(stack.id, redeploy, triggeredBy);
+    }
     const current: Slot = {};
     this.slots.set(stack.id, current);
     try {
@@ -66,8 +74,8 @@ export class StackWebhookQueue {
         this.next(stack.id, current);
         throw error;
       }
-      // Another operation of the stack (started by a user) runs: follow it.
-      void this.ended(running).then(() => this.next(stack.id, current));
+      // Another operation of the stack (started by a user, or on another replica) runs: follow it.
+      void this.ended(stack.id, running).then(() => this.next(stack.id, current));
       return this.follow(stack.id, current, redeploy, triggeredBy);
     }
   }
@@ -79,16 +87,51 @@ export class StackWebhookQueue {
     redeploy: Redeploy,
     triggeredBy: string,
   ): Promise<Triggered> {
+    if (this.locks.shared) return this.followShared(stackId, redeploy, triggeredBy);
     if (!slot.followUp) {
-      const id = this.prisma.db.stackDeployment
-        .create({
-          data: { stackId, status: 'queued', trigger: 'webhook', triggeredBy },
-        })
-        .then((row) => row.id);
+      const id = this.record(stackId, triggeredBy);
       slot.followUp = { id, redeploy, joinedAt: Date.now() };
     }
     slot.followUp.joinedAt = Date.now();
     return { deploymentId: await slot.followUp.id, status: 'queued' };
+  }
+
+  /** Records a queued follow-up deployment. */
+  private async record(stackId: string, triggeredBy: string): Promise<string> {
+    const row = await this.prisma.db.stackDeployment.create({
+      data: { stackId, status: 'queued', trigger: 'webhook', triggeredBy },
+    });
+    return row.id;
+  }
+
+  /** Joins the follow-up every replica shares, or records it (and then starts it here). */
+  private async followShared(
+    stackId: string,
+    redeploy: Redeploy,
+    triggeredBy: string,
+  ): Promise<Triggered> {
+    const { deploymentId, mine } = await this.locks.joinFollowUp(stackId, () =>
+      this.record(stackId, triggeredBy),
+    );
+    if (mine) void this.runShared(stackId, deploymentId, redeploy);
+    return { deploymentId, status: 'queued' };
+  }
+
+  /** Starts a shared follow-up once the stack is free on every replica and the burst is over. */
+  private async runShared(stackId: string, queuedId: string, redeploy: Redeploy): Promise<void> {
+    try {
+      for (;;) {
+        await this.ended(stackId);
+        const quiet = (await this.locks.quietSince(stackId)) + QUIET_MS - Date.now();
+        if (quiet > 0) await new Promise((resolve) => setTimeout(resolve, quiet));
+        else if (!(await this.locks.busy(stackId))) break;
+      }
+      await this.locks.startFollowUp(stackId, queuedId);
+      const { done } = await redeploy(queuedId);
+      await done;
+    } catch (error) {
+      await this.failed(queuedId, error);
+    }
   }
 
   /** Runs the slot's follow-up, if any, as the stack's current deployment. */
@@ -111,28 +154,41 @@ export class StackWebhookQueue {
         const { done } = await followUp.redeploy(queuedId);
         await done;
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        this.log.warn({ err: error, stackId }, 'queued webhook redeploy did not run');
-        if (queuedId) {
-          await this.prisma.db.stackDeployment
-            .updateMany({
-              where: { id: queuedId, status: 'queued' },
-              data: { status: 'failed', output: `failed: ${message}`, finishedAt: new Date() },
-            })
-            .catch(() => undefined);
-        }
+        if (queuedId) await this.failed(queuedId, error);
+        else this.log.warn({ err: error, stackId }, 'queued webhook redeploy did not run');
       }
       this.next(stackId, current);
     })();
   }
 
-  /** Resolves once the deployment is no longer queued or running (or no longer stored). */
-  private async ended(deploymentId: string): Promise<void> {
+  /** A queued follow-up that could not run is marked failed with the reason. */
+  private async failed(queuedId: string, error: unknown): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    this.log.warn({ err: error, deploymentId: queuedId }, 'queued webhook redeploy did not run');
+    await this.prisma.db.stackDeployment
+      .updateMany({
+        where: { id: queuedId, status: 'queued' },
+        data: { status: 'failed', output: `failed: ${message}`, finishedAt: new Date() },
+      })
+      .catch(() => undefined);
+  }
+
+  /**
+   * Resolves once the stack's deployment has ended: with several replicas, once no replica holds
+   * the stack; on one server, once the deployment is no longer queued or running (or stored).
+   */
+  private async ended(stackId: string, deploymentId?: string): Promise<void> {
     for (;;) {
-      const row = await this.prisma.db.stackDeployment
-        .findUnique({ where: { id: deploymentId }, select: { status: true } })
-        .catch(() => null);
-      if (!row || (row.status !== 'running' && row.status !== 'queued')) return;
+      if (this.locks.shared) {
+        if (!(await this.locks.busy(stackId).catch(() => true))) return;
+      } else {
+        const row = deploymentId
+          ? await this.prisma.db.stackDeployment
+              .findUnique({ where: { id: deploymentId }, select: { status: true } })
+              .catch(() => null)
+          : null;
+        if (!row || (row.status !== 'running' && row.status !== 'queued')) return;
+      }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   }

@@ -2,8 +2,8 @@ import { Body, Controller, Param, Req } from '@nestjs/common';
 import {
   type TCreateStackWebhookRequest,
   type TStackWebhookList,
-  type TStackWebhookTriggered,
   type TStackWebhookUrl,
+  type TWebhookAnswer,
   ROUTES,
 } from '@berth/shared';
 import type { Request } from 'express';
@@ -11,12 +11,20 @@ import { requestFacts } from '../audit/audit-context.js';
 import { Route } from '../common/route.decorator.js';
 import type { Caller } from '../containers/caller.js';
 import { CurrentCaller } from '../containers/current-caller.decorator.js';
+import { baseOf } from '../webhooks/request-base.js';
+import { WebhookTriggersService } from '../webhooks/webhook-triggers.service.js';
 import { StackWebhooksService } from './stack-webhooks.service.js';
 
-/** Webhooks of stacks; managing them needs stack.deploy on the stack's host, calling them nothing. */
+/**
+ * Webhooks of stacks; managing them needs stack.deploy on the stack's host. The public URL of every
+ * webhook (stack or container) is served here.
+ */
 @Controller()
 export class StackWebhooksController {
-  constructor(private readonly webhooks: StackWebhooksService) {}
+  constructor(
+    private readonly webhooks: StackWebhooksService,
+    private readonly triggers: WebhookTriggersService,
+  ) {}
 
   @Route(ROUTES.createStackWebhook)
   create(
@@ -54,19 +62,17 @@ export class StackWebhooksController {
 
   /** The body is the raw bytes (`express.raw` for this path in bootstrap), as signed. */
   @Route(ROUTES.triggerStackWebhook)
-  trigger(@Param('token') token: string, @Req() req: Request): Promise<TStackWebhookTriggered> {
+  trigger(@Param('token') token: string, @Req() req: Request): Promise<TWebhookAnswer> {
     const body: unknown = req.body;
-    return this.webhooks.trigger({
+    return this.triggers.trigger({
       token,
       body: Buffer.isBuffer(body) ? body : Buffer.alloc(0),
       hubSignature: req.get('x-hub-signature-256'),
       gitlabToken: req.get('x-gitlab-token'),
+      event: req.get('x-github-event'),
+      gitlabEvent: req.get('x-gitlab-event'),
+      giteaEvent: req.get('x-gitea-event'),
       facts: requestFacts(req),
     });
   }
-}
-
-/** Where this server was reached, as the client (or a trusted proxy) said. */
-function baseOf(req: Request): string {
-  return `${req.protocol}://${req.get('host') ?? 'localhost'}`;
 }

@@ -1,37 +1,34 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
-import { verify } from '@octokit/webhooks-methods';
+import { Injectable } from '@nestjs/common';
 import type {
   TCreateStackWebhookRequest,
   TStackWebhookList,
-  TStackWebhookTriggered,
   TStackWebhookUrl,
+  TWebhookAnswer,
 } from '@berth/shared';
-import type { Logger } from 'pino';
-import { AuditLog, type AuditEntry } from '../audit/audit-log.js';
+import { AuditLog } from '../audit/audit-log.js';
+import { webhookChange } from '../webhooks/webhook-records.js';
 import { AppError } from '../common/app-error.js';
-import { LOGGER } from '../common/logger.js';
 import type { Caller } from '../containers/caller.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { Vault } from '../vault/vault.js';
+import { WebhookGate } from '../webhooks/webhook-gate.js';
+import {
+  newWebhookToken,
+  sameHash,
+  storedList,
+  tokenHash,
+  type WebhookCall,
+  webhookUrl,
+} from '../webhooks/webhook-signature.js';
 import { StackWebhookQueue } from './stack-webhook-queue.js';
 import { StacksService } from './stacks.service.js';
 
-/** What a webhook call brings: its token, raw body, signature headers and source address. */
-export interface WebhookCall {
-  token: string;
-  body: Buffer;
-  hubSignature?: string;
-  gitlabToken?: string;
-  facts: Caller['facts'];
-}
-
-type Signature = 'valid' | 'invalid' | 'missing' | 'not required';
-
 /**
  * Webhooks that redeploy a stack. The URL's token is random and stored only as its SHA-256 hash;
- * a webhook with a secret accepts only signed calls. A call redeploys as the webhook's creator
- * (who must still have stack.deploy), coalesced per stack by `StackWebhookQueue`.
+ * a webhook with a secret accepts only signed calls, at most `rateLimit` a minute. A call that
+ * names no accepted branch or tag is recorded as skipped; others redeploy (only the webhook's
+ * services, when it names some) as the webhook's creator (who must still have stack.deploy),
+ * coalesced per stack by `StackWebhookQueue`.
  */
 @Injectable()
 export class StackWebhooksService {
@@ -41,7 +38,7 @@ export class StackWebhooksService {
     private readonly audit: AuditLog,
     private readonly stacks: StacksService,
     private readonly queue: StackWebhookQueue,
-    @Inject(LOGGER) private readonly log: Logger,
+    private readonly gate: WebhookGate,
   ) {}
 
   async create(
@@ -51,14 +48,18 @@ export class StackWebhooksService {
     base: string,
   ): Promise<TStackWebhookUrl> {
     const { stack, permit } = await this.stacks.stackFor(caller, stackId, 'stack.deploy');
-    const token = newToken();
+    await this.stacks.assertServices(stack, body.services);
+    const token = newWebhookToken();
     const webhook = await this.audit.change(async (tx) => {
       const row = await tx.stackWebhook.create({
         data: {
           stackId: stack.id,
-          tokenHash: hashOf(token),
+          tokenHash: tokenHash(token),
           secret: body.secret ? this.vault.seal(body.secret) : null,
           pullImages: body.pullImages,
+          refs: JSON.stringify(body.refs),
+          services: JSON.stringify(body.services),
+          rateLimit: body.rateLimit,
           createdById: caller.principal.user.id,
         },
       });
@@ -66,10 +67,13 @@ export class StackWebhooksService {
         webhookId: row.id,
         signed: Boolean(body.secret),
         pullImages: body.pullImages,
+        refs: body.refs,
+        services: body.services,
+        rateLimit: body.rateLimit,
       };
       return {
         result: row,
-        entry: this.entry(
+        entry: webhookChange(
           caller,
           'stack.webhook.create',
           permit.engine.hostId,
@@ -78,7 +82,7 @@ export class StackWebhooksService {
         ),
       };
     });
-    return { id: webhook.id, url: urlOf(base, token) };
+    return { id: webhook.id, url: webhookUrl(base, token) };
   }
 
   async list(caller: Caller, stackId: string): Promise<TStackWebhookList> {
@@ -93,6 +97,9 @@ export class StackWebhooksService {
         stackId: row.stackId,
         signed: row.secret !== null,
         pullImages: row.pullImages,
+        refs: storedList(row.refs),
+        services: storedList(row.services),
+        rateLimit: row.rateLimit,
         createdAt: row.createdAt.toISOString(),
         rotatedAt: row.rotatedAt?.toISOString() ?? null,
         lastCalledAt: row.lastCalledAt?.toISOString() ?? null,
@@ -107,19 +114,25 @@ export class StackWebhooksService {
     base: string,
   ): Promise<TStackWebhookUrl> {
     const { stack, permit } = await this.stacks.stackFor(caller, stackId, 'stack.deploy');
-    const token = newToken();
+    const token = newWebhookToken();
     await this.audit.change(async (tx) => {
       const changed = await tx.stackWebhook.updateMany({
         where: { id: webhookId, stackId: stack.id },
-        data: { tokenHash: hashOf(token), rotatedAt: new Date() },
+        data: { tokenHash: tokenHash(token), rotatedAt: new Date() },
       });
       if (changed.count === 0) throw AppError.notFound('webhook');
-      const entry = this.entry(caller, 'stack.webhook.rotate', permit.engine.hostId, stack.name, {
-        webhookId,
-      });
+      const entry = webhookChange(
+        caller,
+        'stack.webhook.rotate',
+        permit.engine.hostId,
+        stack.name,
+        {
+          webhookId,
+        },
+      );
       return { result: undefined, entry };
     });
-    return { id: webhookId, url: urlOf(base, token) };
+    return { id: webhookId, url: webhookUrl(base, token) };
   }
 
   async revoke(caller: Caller, stackId: string, webhookId: string): Promise<void> {
@@ -129,71 +142,59 @@ export class StackWebhooksService {
         where: { id: webhookId, stackId: stack.id },
       });
       if (removed.count === 0) throw AppError.notFound('webhook');
-      const entry = this.entry(caller, 'stack.webhook.revoke', permit.engine.hostId, stack.name, {
-        webhookId,
-      });
+      const entry = webhookChange(
+        caller,
+        'stack.webhook.revoke',
+        permit.engine.hostId,
+        stack.name,
+        {
+          webhookId,
+        },
+      );
       return { result: undefined, entry };
     });
   }
 
   /**
-   * A call of a webhook URL: 404 for an unknown token, 401 (recorded, nothing else changes) for a
-   * bad or missing signature, else the redeploy it started or the queued one it joined.
+   * A call of a webhook URL: undefined when the token is no stack webhook's, 429 past its rate,
+   * 401 (recorded, nothing else changes) for a bad or missing signature, skipped (recorded in the
+   * history) when it names no accepted branch or tag, else the redeploy it started or the queued
+   * one it joined.
    */
-  async trigger(call: WebhookCall): Promise<TStackWebhookTriggered> {
-    const hash = hashOf(call.token);
+  async trigger(call: WebhookCall): Promise<TWebhookAnswer | undefined> {
+    const hash = tokenHash(call.token);
     const webhook = await this.prisma.db.stackWebhook.findUnique({
       where: { tokenHash: hash },
       include: { stack: { select: { id: true, name: true, hostId: true } } },
     });
-    // The row is found by its hash; comparing the hashes again takes the same time for every token.
-    if (!webhook || !timingSafeEqual(Buffer.from(webhook.tokenHash), Buffer.from(hash))) {
-      throw AppError.notFound('webhook');
-    }
-    const signature = await this.checkSignature(webhook.secret, call);
-    const actor = { type: 'webhook' as const, id: webhook.id, name: `webhook ${webhook.id}` };
-    const record = (outcome: AuditEntry['outcome'], details: Record<string, unknown>) =>
-      this.audit
-        .record({
-          actor,
-          ...call.facts,
-          action: 'stack.webhook.trigger',
-          outcome,
-          hostId: webhook.stack.hostId,
-          target: webhook.stack.name,
-          details: { webhookId: webhook.id, signature, ...details },
-        })
-        .catch((error: unknown) => this.log.error({ err: error }, 'audit record failed'));
-    if (signature === 'invalid' || signature === 'missing') {
-      await record('denied', {});
-      throw new AppError('UNAUTHENTICATED', `the webhook signature is ${signature}`);
-    }
-    const creator = await this.prisma.db.user.findUnique({ where: { id: webhook.createdById } });
-    if (!creator || creator.disabled) {
-      await record('denied', { reason: 'its creator is removed or disabled' });
-      throw AppError.notFound('webhook');
-    }
-    const caller: Caller = {
-      principal: {
-        kind: 'token',
-        user: {
-          id: creator.id,
-          username: creator.username,
-          displayName: creator.displayName,
-          isAdmin: creator.isAdmin,
+    if (!webhook || !sameHash(webhook.tokenHash, hash)) return undefined;
+    const { caller, signature, payload, skipped, record } = await this.gate.admit(webhook, call, {
+      action: 'stack.webhook.trigger',
+      hostId: webhook.stack.hostId,
+      target: webhook.stack.name,
+    });
+    const triggeredBy = `webhook ${webhook.id} from ${call.facts.ip ?? '?'} (signature ${signature}): ${payload.summary}`;
+    if (skipped) {
+      const row = await this.prisma.db.stackDeployment.create({
+        data: {
+          stackId: webhook.stack.id,
+          status: 'skipped',
+          trigger: 'webhook',
+          triggeredBy,
+          output: `skipped: ${skipped}`,
+          finishedAt: new Date(),
         },
-        tokenId: `webhook ${webhook.id}`,
-      },
-      actor,
-      facts: call.facts,
-    };
-    const triggeredBy = `webhook ${webhook.id} from ${call.facts.ip ?? '?'} (signature ${signature})`;
+      });
+      await record('success', { signature, skipped, deploymentId: row.id });
+      return { status: 'skipped', reason: skipped, deploymentId: row.id };
+    }
     try {
       const triggered = await this.queue.trigger(
         webhook.stack,
         (deploymentId) =>
           this.stacks.redeployStored(caller, webhook.stack.id, {
             pullImages: webhook.pullImages,
+            services: storedList(webhook.services),
             triggeredBy,
             ...(deploymentId ? { deploymentId } : {}),
           }),
@@ -203,65 +204,16 @@ export class StackWebhooksService {
         where: { id: webhook.id },
         data: { lastCalledAt: new Date() },
       });
-      await record('success', { deploymentId: triggered.deploymentId, status: triggered.status });
+      await record('success', {
+        signature,
+        deploymentId: triggered.deploymentId,
+        status: triggered.status,
+      });
       return { stackId: webhook.stack.id, ...triggered };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      await record('failure', { error: message });
+      await record('failure', { signature, error: message });
       throw error;
     }
   }
-
-  private async checkSignature(secret: string | null, call: WebhookCall): Promise<Signature> {
-    if (secret === null) return 'not required';
-    const key = this.vault.open(secret);
-    if (call.hubSignature) {
-      try {
-        return (await verify(key, call.body.toString('utf8'), call.hubSignature))
-          ? 'valid'
-          : 'invalid';
-      } catch {
-        return 'invalid';
-      }
-    }
-    if (call.gitlabToken !== undefined) {
-      // Compared as hashes: equal lengths, and the time taken says nothing about the secret.
-      return timingSafeEqual(sha256(call.gitlabToken), sha256(key)) ? 'valid' : 'invalid';
-    }
-    return 'missing';
-  }
-
-  private entry(
-    caller: Caller,
-    action: AuditEntry['action'],
-    hostId: string,
-    target: string,
-    details: Record<string, unknown>,
-  ): AuditEntry {
-    return {
-      actor: caller.actor,
-      ...caller.facts,
-      action,
-      outcome: 'success',
-      hostId,
-      target,
-      details,
-    };
-  }
-}
-
-function newToken(): string {
-  return randomBytes(32).toString('base64url');
-}
-
-function sha256(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
-}
-
-function hashOf(token: string): string {
-  return sha256(token).toString('hex');
-}
-
-function urlOf(base: string, token: string): string {
-  return `${base}/api/webhooks/${token}`;
 }

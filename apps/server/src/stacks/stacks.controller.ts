@@ -14,12 +14,16 @@ import {
 import { Route } from '../common/route.decorator.js';
 import type { Caller } from '../containers/caller.js';
 import { CurrentCaller } from '../containers/current-caller.decorator.js';
+import { StackPreview } from './stack-preview.js';
 import { StacksService } from './stacks.service.js';
 
 /** Compose stacks; each route's permission is checked on the stack's host by the route guard. */
 @Controller()
 export class StacksController {
-  constructor(private readonly stacks: StacksService) {}
+  constructor(
+    private readonly stacks: StacksService,
+    private readonly preview: StackPreview,
+  ) {}
 
   @Route(ROUTES.createStack)
   create(
@@ -28,6 +32,15 @@ export class StacksController {
     @CurrentCaller() caller: Caller,
   ): Promise<TStackDeployResponse> {
     return this.stacks.create(caller, hostId, body);
+  }
+
+  @Route(ROUTES.planNewStack)
+  planNew(
+    @Param('hostId') hostId: string,
+    @Body() body: TCreateStackRequest,
+    @CurrentCaller() caller: Caller,
+  ): Promise<TStackPlan> {
+    return this.preview.planNew(caller, hostId, body);
   }
 
   @Route(ROUTES.listStacks)

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { ComposePlan } from '@berth/compose';
 import {
@@ -12,7 +13,9 @@ import {
   type TStackStatus,
   type TStackSummary,
   type TUpdateStackRequest,
+  ZDeploymentStatus,
   ZStackPlan,
+  ZStackSource,
   ZStackStatus,
 } from '@berth/shared';
 import { recordOwnerLabels, soleTeam, withinReach } from '../access/ownership.js';
@@ -21,21 +24,47 @@ import type { Caller } from '../containers/caller.js';
 import { ContainerAccess, type HostPermit } from '../containers/container-access.js';
 import { engineError } from '../containers/engine-error.js';
 import { PrismaService } from '../database/prisma.service.js';
+import { GitFetcher } from '../git/git-fetcher.js';
 import { EngineRegistry, type RegisteredEngine } from '../hosts/engine-registry.js';
 import { Vault } from '../vault/vault.js';
+import { openStackFiles } from './stack-checkout.js';
+import { type GitStackSource, StackCheckoutLoader } from './stack-checkout-loader.js';
+import { checkoutFilesOf, removeOldCheckouts } from './stack-checkout-placer.js';
 import {
   downPlan,
   loadStack,
   observe,
-  pullsOnly,
+  imagesOnly,
+  onlyServices,
   startPlan,
   stopPlan,
   upPlan,
 } from './stack-compose.js';
 import { type DeploymentRequest, type DeploymentTrigger, StackDeployer } from './stack-deployer.js';
-import { maskEnv, mergeEnv, openEnv, sealEnv, secretValues } from './stack-env.js';
+import {
+  maskEnv,
+  mergeEnv,
+  openEnv,
+  scrubDeep,
+  sealEnv,
+  secretValues,
+  withEnvFile,
+} from './stack-env.js';
 import { observeProject, type ProjectResources } from './stack-observer.js';
 import { planView } from './stack-plan-view.js';
+
+/** Where a stack's compose text came from, when it is a git repository. */
+export interface StackOrigin {
+  commit: string;
+  fields: {
+    gitUrl: string;
+    gitRef: string | null;
+    gitPath: string;
+    gitAuth: string | null;
+    gitPollSeconds: number | null;
+    gitCommit: string;
+  };
+}
 
 interface StackRow {
   id: string;
@@ -46,6 +75,11 @@ interface StackRow {
   status: string;
   createdById: string | null;
   ownerTeamId: string | null;
+  source: string;
+  gitUrl: string | null;
+  gitPath: string | null;
+  gitAuth: string | null;
+  gitCommit: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -56,18 +90,30 @@ interface StackRow {
  */
 @Injectable()
 export class StacksService {
+  /** What was read of the repositories' commits, kept for the life of the server. */
+  private readonly checkouts: StackCheckoutLoader;
+
   constructor(
     private readonly prisma: PrismaService,
     private readonly vault: Vault,
     private readonly access: ContainerAccess,
     private readonly deployer: StackDeployer,
     private readonly engines: EngineRegistry,
-  ) {}
+    private readonly git: GitFetcher,
+  ) {
+    this.checkouts = new StackCheckoutLoader(git, vault);
+  }
 
+  /**
+   * `origin`: for a stack from git, its source fields and the commit its file came from.
+   * `action`: `stack.adopt` when the project runs already, made by another tool.
+   */
   async create(
     caller: Caller,
     hostId: string,
     body: TCreateStackRequest,
+    origin?: StackOrigin,
+    action: 'stack.deploy' | 'stack.adopt' = 'stack.deploy',
   ): Promise<TStackDeployResponse> {
     const permit = await this.access.require(
       caller.principal,
@@ -75,8 +121,10 @@ export class StacksService {
       'stack.deploy',
       caller.grant,
     );
-    const env = body.env ?? [];
-    const project = loadStack(body.name, body.compose, env);
+    const env = withEnvFile(body.env ?? [], body.envFile);
+    const project = origin
+      ? await this.checkouts.load({ name: body.name, ...origin.fields }, body.compose, env)
+      : loadStack(body.name, body.compose, env);
     const taken = await this.prisma.db.stack.findUnique({
       where: { hostId_name: { hostId, name: body.name } },
     });
@@ -91,13 +139,17 @@ export class StacksService {
         compose: body.compose,
         env: sealEnv(this.vault, env),
         status: 'deploying',
+        source: origin ? 'git' : (body.source ?? 'editor'),
         createdById: owner.userId,
         ownerTeamId: soleTeam(owner.teamIds),
+        ...origin?.fields,
       },
     });
-    const { deploymentId } = await this.deployer.start(
-      this.upRequest(caller, permit.engine, stack, project, observed, env, 'deploy'),
-    );
+    const { deploymentId } = await this.deployer.start({
+      ...this.upRequest(caller, permit.engine, stack, project, observed, env, 'deploy'),
+      action,
+      ...(origin ? { commit: origin.commit } : {}),
+    });
     return { id: stack.id, deploymentId };
   }
 
@@ -123,36 +175,46 @@ export class StacksService {
       ...(await this.summary(stack)),
       compose: stack.compose,
       env: maskEnv(openEnv(this.vault, stack.env)),
+      source: ZStackSource.catch('editor').parse(stack.source),
       createdAt: stack.createdAt.toISOString(),
       updatedAt: stack.updatedAt.toISOString(),
     };
   }
 
+  /** `origin`: for a stack from git, the commit the new compose text came from. */
   async update(
     caller: Caller,
     id: string,
     body: TUpdateStackRequest,
+    origin?: Omit<StackOrigin, 'fields'> & { triggeredBy?: string },
   ): Promise<TStackDeployResponse> {
     const { stack, permit } = await this.stackFor(caller, id, 'stack.deploy');
-    const { compose, env, project } = this.edited(stack, body);
+    const at = origin ? { ...stack, gitCommit: origin.commit } : stack;
+    const { compose, env, project } = await this.edited(at, body);
     this.deployer.assertIdle(stack.id, stack.name);
     const observed = await this.observeOn(permit.engine, project);
     const updated = await this.prisma.db.stack.update({
       where: { id: stack.id },
-      data: { compose, env: sealEnv(this.vault, env), status: 'deploying' },
+      data: {
+        compose,
+        env: sealEnv(this.vault, env),
+        status: 'deploying',
+        ...(origin ? { gitCommit: origin.commit } : {}),
+      },
     });
-    const { deploymentId } = await this.deployer.start(
-      this.upRequest(caller, permit.engine, updated, project, observed, env, 'redeploy'),
-    );
+    const { deploymentId } = await this.deployer.start({
+      ...this.upRequest(caller, permit.engine, updated, project, observed, env, 'redeploy'),
+      ...(origin ? { commit: origin.commit } : {}),
+      ...(origin?.triggeredBy ? { triggeredBy: origin.triggeredBy } : {}),
+    });
     return { id: updated.id, deploymentId };
   }
 
   async plan(caller: Caller, id: string, body: TUpdateStackRequest): Promise<TStackPlan> {
     const { stack, permit } = await this.stackFor(caller, id, 'stack.list');
-    const { project } = this.edited(stack, body);
-    return ZStackPlan.parse(
-      planView(upPlan(project, await this.observeOn(permit.engine, project))),
-    );
+    const { project, env } = await this.edited(stack, body);
+    const plan = planView(upPlan(project, await this.observeOn(permit.engine, project)));
+    return ZStackPlan.parse(scrubDeep(plan, secretValues(env)));
   }
 
   async act(
@@ -162,7 +224,7 @@ export class StacksService {
   ): Promise<TStackDeployResponse> {
     const { stack, permit } = await this.stackFor(caller, id, 'stack.deploy');
     const env = openEnv(this.vault, stack.env);
-    const project = loadStack(stack.name, stack.compose, env);
+    const project = await this.load(stack, stack.compose, env);
     const observed = await this.observeOn(permit.engine, project);
     const plans: Record<typeof action, () => ComposePlan> = {
       start: () => startPlan(project, observed),
@@ -197,7 +259,7 @@ export class StacksService {
       stack,
       trigger: 'delete',
       action: 'stack.delete',
-      plan: downPlan(stack.name, observed, volumes),
+      plan: downPlan(stack.name, observed, volumes, true),
       statusAfter: 'down',
       secrets: secretValues(openEnv(this.vault, stack.env)),
       afterSuccess: async () => {
@@ -220,15 +282,24 @@ export class StacksService {
   /**
    * Redeploys the stored compose file and variables as `caller` (a webhook acting for its
    * creator, who must still have stack.deploy): with `pullImages`, every image is pulled first, so
-   * a newer image under the same tag is used. Resolves once the deployment started.
+   * a newer image under the same tag is used; with `services`, only those (and what they depend
+   * on) are brought up, the others left as they run. Resolves once the deployment started.
    */
   async redeployStored(
     caller: Caller,
     id: string,
-    options: { pullImages: boolean; triggeredBy: string; deploymentId?: string },
+    options: {
+      pullImages: boolean;
+      services?: string[];
+      triggeredBy: string;
+      deploymentId?: string;
+    },
   ): Promise<{ deploymentId: string; done: Promise<void> }> {
     const { stack, permit } = await this.stackFor(caller, id, 'stack.deploy');
-    const { env, project } = this.edited(stack, {});
+    const edited = await this.edited(stack, {});
+    const { env } = edited;
+    const some = (options.services ?? []).length > 0;
+    const project = some ? onlyServices(edited.project, options.services!) : edited.project;
     if (options.pullImages) {
       for (const service of Object.values(project.services)) {
         if (service.pullPolicy === 'missing') service.pullPolicy = 'always';
@@ -236,7 +307,7 @@ export class StacksService {
     }
     const observed = await this.observeOn(permit.engine, project);
     return this.deployer.start({
-      ...this.upRequest(caller, permit.engine, stack, project, observed, env, 'webhook'),
+      ...this.upRequest(caller, permit.engine, stack, project, observed, env, 'webhook', some),
       triggeredBy: options.triggeredBy,
       ...(options.deploymentId ? { deploymentId: options.deploymentId } : {}),
     });
@@ -252,19 +323,24 @@ export class StacksService {
       items: rows.map((row) => ({
         id: row.id,
         stackId: row.stackId,
-        status: row.status as 'queued' | 'running' | 'succeeded' | 'failed',
+        status: ZDeploymentStatus.catch('failed').parse(row.status),
         trigger: row.trigger,
         triggeredBy: row.triggeredBy,
         plan: row.plan ? ZStackPlan.parse(JSON.parse(row.plan)) : null,
         failedStep: row.failedStep,
         output: row.output,
+        commit: row.commit,
+        fileVersion: row.composeDigest?.slice(0, 12) ?? null,
         createdAt: row.createdAt.toISOString(),
         finishedAt: row.finishedAt?.toISOString() ?? null,
       })),
     };
   }
 
-  /** An `up` of the project: its pulls first, then the rest planned against the pulled images. */
+  /**
+   * An `up` of the project: its pulls and builds first (a stack from git builds from its recorded
+   * commit), then the rest planned against the images they gave.
+   */
   private upRequest(
     caller: Caller,
     engine: RegisteredEngine,
@@ -273,28 +349,52 @@ export class StacksService {
     observed: ProjectResources,
     env: TStackEnvEntry[],
     trigger: DeploymentTrigger,
+    keepOthers = false,
   ): DeploymentRequest {
-    const whole = upPlan(project, observed);
+    const whole = upPlan(project, observed, false, keepOthers);
+    const git = gitSourceOf(stack);
     return {
       caller,
       engine,
       stack,
       trigger,
       action: 'stack.deploy',
+      composeDigest: createHash('sha256').update(stack.compose).digest('hex'),
       preview: whole,
-      plan: pullsOnly(whole),
-      replan: async () => upPlan(project, await observe(engine.client, project), true),
+      plan: imagesOnly(whole),
+      replan: async () => upPlan(project, await observe(engine.client, project), true, keepOthers),
       statusAfter: 'running',
       secrets: secretValues(env),
+      ...(git
+        ? {
+            files: () => openStackFiles(this.git, this.vault, git),
+            checkoutFiles: checkoutFilesOf(project),
+            // A partial redeploy leaves the other services' volumes alone.
+            ...(keepOthers
+              ? {}
+              : { afterSuccess: () => removeOldCheckouts(engine.client, project) }),
+          }
+        : {}),
     };
   }
 
+  /** 400 naming a service the stack's compose file does not have. */
+  async assertServices(stack: StackRow, names: string[]): Promise<void> {
+    if (names.length > 0) onlyServices((await this.edited(stack, {})).project, names);
+  }
+
   /** The compose text and variables after an edit (masked secrets keep their value), loaded. */
-  private edited(stack: StackRow, body: TUpdateStackRequest) {
+  private async edited(stack: StackRow, body: TUpdateStackRequest) {
     const stored = openEnv(this.vault, stack.env);
     const env = body.env ? mergeEnv(stored, body.env) : stored;
     const compose = body.compose ?? stack.compose;
-    return { compose, env, project: loadStack(stack.name, compose, env) };
+    return { compose, env, project: await this.load(stack, compose, env) };
+  }
+
+  /** The stack's compose text loaded, against its repository at its commit for a stack from git. */
+  private load(stack: StackRow, compose: string, env: TStackEnvEntry[]) {
+    const git = gitSourceOf(stack);
+    return git ? this.checkouts.load(git, compose, env) : loadStack(stack.name, compose, env);
   }
 
   /** The stack, checked for the permission on its host and for ownership (else 404). */
@@ -337,7 +437,11 @@ export class StacksService {
   private async summary(stack: StackRow): Promise<TStackSummary> {
     const names = new Set<string>();
     try {
-      const project = loadStack(stack.name, stack.compose, openEnv(this.vault, stack.env));
+      const env = openEnv(this.vault, stack.env);
+      const git = gitSourceOf(stack);
+      const project = git
+        ? this.checkouts.loadKnown(git, stack.compose, env)
+        : loadStack(stack.name, stack.compose, env);
       for (const name of Object.keys(project.services)) names.add(name);
     } catch {
       // A stored file that no longer loads still lists what runs.
@@ -366,6 +470,11 @@ export class StacksService {
       })),
     };
   }
+}
+
+/** Where a stack from git comes from; null for any other stack. */
+function gitSourceOf(stack: StackRow): GitStackSource | null {
+  return stack.source === 'git' && stack.gitPath ? { ...stack, gitPath: stack.gitPath } : null;
 }
 
 function labelsOf(stack: StackRow): Record<string, string> {

@@ -45,7 +45,8 @@ export interface VolumeDownload {
  * Reads a volume's files without touching it: a helper container is created (never started) from
  * an image the host already has, with the volume mounted read-only and no network, and the
  * engine's archive API reads the path through it. The helper is removed when the request ends,
- * also when the client goes away mid-download.
+ * also when the client goes away mid-download. `write` fills a volume the same way (a stack's
+ * checkout volumes).
  */
 @Injectable()
 export class VolumeBrowser {
@@ -96,7 +97,25 @@ export class VolumeBrowser {
     }
   }
 
-  private async createHelper(engine: RegisteredEngine, volume: string): Promise<string> {
+  /**
+   * Writes a tar archive's entries into a volume, from its root, through a helper container that
+   * mounts it writable (and is never started either). The archive is opened once the helper is
+   * there to take it.
+   */
+  async write(engine: RegisteredEngine, volume: string, tarball: () => Readable): Promise<void> {
+    const helper = await this.createHelper(engine, volume, false);
+    try {
+      await putArchive(engine, helper, MOUNT, tarball(), this.config.engineTimeoutMs);
+    } finally {
+      await this.removeHelper(engine, helper);
+    }
+  }
+
+  private async createHelper(
+    engine: RegisteredEngine,
+    volume: string,
+    readOnly = true,
+  ): Promise<string> {
     await this.sweepAbandoned(engine);
     const image = await this.helperImage(engine);
     try {
@@ -110,7 +129,7 @@ export class VolumeBrowser {
         HostConfig: {
           NetworkMode: 'none',
           ReadonlyRootfs: true,
-          Mounts: [{ Type: 'volume', Source: volume, Target: MOUNT, ReadOnly: true }],
+          Mounts: [{ Type: 'volume', Source: volume, Target: MOUNT, ReadOnly: readOnly }],
         },
       });
       return id;
@@ -190,6 +209,28 @@ export class VolumeBrowser {
     }
     return { stat, tarball };
   }
+}
+
+/**
+ * `PUT /containers/{id}/archive`: a tar archive extracted at `path` in a created (or running)
+ * container, into its volumes where the path is in one.
+ */
+export async function putArchive(
+  engine: RegisteredEngine,
+  container: string,
+  path: string,
+  tarball: Readable,
+  timeoutMs: number,
+): Promise<void> {
+  const answer = await engine.client.stream({
+    method: 'PUT',
+    path: `/containers/${container}/archive?path=${encodeURIComponent(path)}`,
+    headers: { 'Content-Type': 'application/x-tar' },
+    upload: tarball,
+    timeoutMs,
+  });
+  answer.resume();
+  await new Promise((resolve) => answer.once('end', resolve).once('close', resolve));
 }
 
 function normalise(path: string): string {

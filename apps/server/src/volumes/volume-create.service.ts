@@ -46,7 +46,8 @@ export class VolumeCreateService {
       const permit = await this.access.require(caller.principal, hostId, 'volume.create');
       await this.checkAgainstHost(permit, request);
       const owner = await this.access.ownerOf(permit);
-      await beforeEngine();
+      // Whether it was made can be asked of the engine if the answer is lost: the name is free.
+      await beforeEngine({ volume: request.name, exists: true });
       try {
         await permit.engine.client.createVolume({
           Name: request.name,

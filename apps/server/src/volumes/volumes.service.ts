@@ -79,7 +79,7 @@ export class VolumesService {
     };
     return this.audit.around(caller, entry, async (beforeEngine) => {
       const { permit, volume } = await this.find(caller, hostId, name, 'volume.delete');
-      await beforeEngine();
+      await beforeEngine({ volume: volume.Name, exists: false });
       try {
         await permit.engine.client.removeVolume(volume.Name, query.force ?? false);
       } catch (error) {

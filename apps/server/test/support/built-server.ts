@@ -17,8 +17,12 @@ export interface BuiltServer {
   exited: (ms: number) => Promise<number | null>;
 }
 
-/** Starts the built server with `env` on a free port and waits until it answers. */
-export async function startBuilt(env: Record<string, string>): Promise<BuiltServer> {
+/** Starts the built server with `env` on a free port and waits (`readyMs`) until it answers. */
+export async function startBuilt(
+  env: Record<string, string>,
+  // Starting takes a few seconds; on two cores shared with a build and other suites, far more.
+  readyMs = 120_000,
+): Promise<BuiltServer> {
   const port = await freePort();
   const child = spawn(process.execPath, [MAIN], {
     env: {
@@ -41,9 +45,13 @@ export async function startBuilt(env: Record<string, string>): Promise<BuiltServ
       if (child.exitCode !== null) throw new Error(`the server exited: ${stdout}`);
       return (await fetch(`${url}/api/health`).catch(() => null))?.ok === true;
     },
-    30_000,
+    readyMs,
     'the server to answer',
-  );
+  ).catch((error: unknown) => {
+    // A server that never answered is not left running after the test.
+    child.kill('SIGKILL');
+    throw error;
+  });
   return {
     url,
     child,
@@ -58,7 +66,7 @@ export async function startBuilt(env: Record<string, string>): Promise<BuiltServ
 }
 
 /** A port nothing listens on now (the kernel's pick, released for the server to take). */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const probe = createServer();
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
   const { port } = probe.address() as AddressInfo;

@@ -152,7 +152,7 @@ export async function fleetScript(...args: string[]): Promise<string> {
 }
 
 /**
- * Host e, the manager of a one-node swarm (overlay networks, services): how Berth registers it and
+ * Host e, the manager of the two-node swarm (overlay networks, services): how Berth registers it and
  * its engine's socket. Null on a fleet started before it was added (`fleet.sh up` adds it).
  */
 export function swarmHost(): { registration: TCreateHostRequest; direct: string } | null {
@@ -162,4 +162,17 @@ export function swarmHost(): { registration: TCreateHostRequest; direct: string 
     .find((l) => l.startsWith('BERTH_FLEET_E_URL='));
   const url = line?.slice('BERTH_FLEET_E_URL='.length);
   return url ? { registration: { name: 'e', url }, direct: url } : null;
+}
+
+/**
+ * Host f, the worker of host e's swarm (joined over the link between their namespaces): how Berth
+ * registers it and its engine's socket. Null on a fleet started before it was added.
+ */
+export function swarmWorker(): { registration: TCreateHostRequest; direct: string } | null {
+  const file = process.env.BERTH_FLEET_ENV ?? '/tmp/berth-fleet/fleet.env';
+  const line = readFileSync(file, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('BERTH_FLEET_F_URL='));
+  const url = line?.slice('BERTH_FLEET_F_URL='.length);
+  return url ? { registration: { name: 'f', url }, direct: url } : null;
 }

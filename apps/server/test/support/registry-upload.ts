@@ -15,6 +15,14 @@ const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 const digestOf = (content: Buffer) =>
   `sha256:${createHash('sha256').update(content).digest('hex')}`;
 
+/** An entry of an index: a manifest in the repository and the platform it is for. */
+export interface IndexEntry {
+  mediaType: string;
+  digest: string;
+  size: number;
+  platform: { os: string; architecture: string };
+}
+
 /**
  * Pushes, with the distribution API alone, a multi-arch index under `tag`: two small image
  * manifests (linux/amd64 and linux/arm64, each a config and one layer of a few bytes) and the
@@ -26,54 +34,100 @@ export async function pushIndex(
   tag: string,
   created: string,
 ): Promise<{ index: string; images: Record<'amd64' | 'arm64', string> }> {
+  const amd64 = await pushTinyImage(target, repository, `${tag}-amd64`, 'amd64', created);
+  const arm64 = await pushTinyImage(target, repository, `${tag}-arm64`, 'arm64', created);
+  const index = await pushIndexOf(target, repository, tag, [amd64, arm64]);
+  return { index, images: { amd64: amd64.digest, arm64: arm64.digest } };
+}
+
+/**
+ * Pushes a small image manifest for linux/`architecture` under `tag` (a config and one layer of a
+ * few bytes: listed and inspected, never run); `created` makes it differ from earlier ones.
+ */
+export async function pushTinyImage(
+  target: UploadTarget,
+  repository: string,
+  tag: string,
+  architecture: string,
+  created: string,
+): Promise<IndexEntry> {
   const auth = await authorization(target, `repository:${repository}:pull,push`);
-  const images = {} as Record<'amd64' | 'arm64', string>;
-  const entries = [];
-  for (const architecture of ['amd64', 'arm64'] as const) {
-    const layer = Buffer.from(`layer of ${architecture} ${repository}`);
-    const config = Buffer.from(
-      JSON.stringify({
-        architecture,
-        os: 'linux',
-        created,
-        rootfs: { type: 'layers', diff_ids: [digestOf(layer)] },
-        config: {},
-      }),
-    );
-    await putBlob(target, auth, repository, layer);
-    await putBlob(target, auth, repository, config);
-    const manifest = Buffer.from(
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: OCI_MANIFEST,
-        config: {
-          mediaType: 'application/vnd.oci.image.config.v1+json',
-          digest: digestOf(config),
-          size: config.length,
-        },
-        layers: [
-          {
-            mediaType: 'application/vnd.oci.image.layer.v1.tar',
-            digest: digestOf(layer),
-            size: layer.length,
-          },
-        ],
-      }),
-    );
-    await putManifest(target, auth, repository, `${tag}-${architecture}`, OCI_MANIFEST, manifest);
-    images[architecture] = digestOf(manifest);
-    entries.push({
+  const layer = Buffer.from(`layer of ${architecture} ${repository}`);
+  const config = Buffer.from(
+    JSON.stringify({
+      architecture,
+      os: 'linux',
+      created,
+      rootfs: { type: 'layers', diff_ids: [digestOf(layer)] },
+      config: {},
+    }),
+  );
+  await putBlob(target, auth, repository, layer);
+  await putBlob(target, auth, repository, config);
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
       mediaType: OCI_MANIFEST,
-      digest: digestOf(manifest),
-      size: manifest.length,
-      platform: { os: 'linux', architecture },
-    });
-  }
+      config: {
+        mediaType: 'application/vnd.oci.image.config.v1+json',
+        digest: digestOf(config),
+        size: config.length,
+      },
+      layers: [
+        {
+          mediaType: 'application/vnd.oci.image.layer.v1.tar',
+          digest: digestOf(layer),
+          size: layer.length,
+        },
+      ],
+    }),
+  );
+  await putManifest(target, auth, repository, tag, OCI_MANIFEST, manifest);
+  return {
+    mediaType: OCI_MANIFEST,
+    digest: digestOf(manifest),
+    size: manifest.length,
+    platform: { os: 'linux', architecture },
+  };
+}
+
+/** Puts an OCI index over manifests already in the repository under `tag`; answers its digest. */
+export async function pushIndexOf(
+  target: UploadTarget,
+  repository: string,
+  tag: string,
+  entries: readonly IndexEntry[],
+): Promise<string> {
+  const auth = await authorization(target, `repository:${repository}:pull,push`);
   const index = Buffer.from(
     JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: entries }),
   );
   await putManifest(target, auth, repository, tag, OCI_INDEX, index);
-  return { index: digestOf(index), images };
+  return digestOf(index);
+}
+
+/** The index entry for a manifest the registry holds under `reference` (e.g. one the engine pushed). */
+export async function manifestEntry(
+  target: UploadTarget,
+  repository: string,
+  reference: string,
+  architecture: string,
+): Promise<IndexEntry> {
+  const auth = await authorization(target, `repository:${repository}:pull`);
+  const res = await fetch(`http://${target.address}/v2/${repository}/manifests/${reference}`, {
+    headers: {
+      authorization: auth,
+      accept: [OCI_MANIFEST, 'application/vnd.docker.distribution.manifest.v2+json'].join(', '),
+    },
+  });
+  if (!res.ok) throw new Error(`manifest: ${res.status} ${await res.text()}`);
+  const content = Buffer.from(await res.arrayBuffer());
+  return {
+    mediaType: res.headers.get('content-type') ?? OCI_MANIFEST,
+    digest: digestOf(content),
+    size: content.length,
+    platform: { os: 'linux', architecture },
+  };
 }
 
 /** The Authorization header for `scope`: basic auth, or a token from the token service. */

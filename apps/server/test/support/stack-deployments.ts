@@ -1,6 +1,7 @@
 import { expect } from '@jest/globals';
 import type { TStackDeploymentList } from '@berth/shared';
 import { type TestBerth, waitFor } from './berth.js';
+import { type CliTarget, docker } from './docker-cli.js';
 
 export type StackDeployment = TStackDeploymentList['items'][number];
 
@@ -45,4 +46,23 @@ export async function stackIdle(berth: TestBerth, token: string, stackId: string
     90_000,
     'the stack to be idle',
   );
+}
+
+/**
+ * Removes what a compose project left on an engine, by its labels and Compose's names: its
+ * containers, its default network and the named volumes given. Missing ones are fine.
+ */
+export async function removeComposeProject(
+  target: CliTarget,
+  project: string,
+  volumes: readonly string[] = [],
+): Promise<void> {
+  const ids = (
+    await docker(target, ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`])
+  ).stdout
+    .split('\n')
+    .filter(Boolean);
+  if (ids.length > 0) await docker(target, ['rm', '-f', ...ids]);
+  await docker(target, ['network', 'rm', `${project}_default`]);
+  for (const volume of volumes) await docker(target, ['volume', 'rm', `${project}_${volume}`]);
 }

@@ -18,6 +18,7 @@ export function LoginView() {
   const login = useLogin();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
+  const [totp, setTotp] = useState('');
   const [invalid, setInvalid] = useState<FieldErrors>({});
 
   const needsSetup = setup.data?.needsSetup === true;
@@ -27,10 +28,17 @@ export function LoginView() {
 
   const errors = { ...fieldErrorsFromError(login.error), ...invalid };
   const wrongCredentials = login.error instanceof ApiError && login.error.status === 401;
+  const totpAsked = login.error instanceof ApiError && login.error.details.totpRequired === true;
+  // Asked for once the server says the account has two-factor sign-in on.
+  const askTotp = totpAsked || totp !== '';
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const parsed = ZLoginRequest.safeParse({ username, password });
+    const parsed = ZLoginRequest.safeParse({
+      username,
+      password,
+      ...(askTotp && totp ? { totp } : {}),
+    });
     setInvalid(parsed.success ? {} : fieldErrorsFromIssues(parsed.error.issues));
     if (!parsed.success) return;
     login.mutate(parsed.data, {
@@ -61,7 +69,20 @@ export function LoginView() {
           onValueChange={setPassword}
           error={errors.password}
         />
-        {login.error ? (
+        {askTotp ? (
+          <TextField
+            label="Two-factor code"
+            name="totp"
+            autoComplete="one-time-code"
+            autoFocus
+            mono
+            hint="Six digits from your authenticator app, or a recovery code."
+            value={totp}
+            onValueChange={setTotp}
+            error={errors.totp}
+          />
+        ) : null}
+        {login.error && !(totpAsked && !totp) ? (
           <ErrorNotice
             error={login.error}
             title={wrongCredentials ? 'Sign-in failed' : undefined}

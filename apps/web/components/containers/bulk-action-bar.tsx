@@ -23,6 +23,7 @@ import { Button } from '../ui/button';
 import { CheckboxField } from '../ui/checkbox-field';
 import { TextField } from '../ui/text-field';
 import { ActionDialog } from './action-dialog';
+import { CreateComposeButton } from './create-compose-button';
 import { rowKeyOf, type SelectedContainer } from './use-row-selection';
 
 interface BulkActionBarProps {
@@ -112,6 +113,13 @@ export function BulkActionBar({ selected, onClear, onSucceeded }: BulkActionBarP
               {label}
             </Button>
           ))}
+          {hostIds.size === 1 ? (
+            <CreateComposeButton
+              size="sm"
+              hostId={[...hostIds][0]!}
+              ids={[...selected.values()].map((item) => item.id)}
+            />
+          ) : null}
           <span className="flex-1" />
           {bulk.isPending && !asking ? <span className="text-xs text-muted">Working…</span> : null}
           <Button size="sm" variant="ghost" onClick={onClear}>

@@ -22,6 +22,7 @@ import {
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { toastDone } from '@/lib/action-toasts';
 import { can, useCapabilities } from '@/lib/capabilities';
 import { containerHref } from '@/lib/container-format';
 import type { InspectView } from '@/lib/container-inspect';
@@ -67,7 +68,7 @@ export function ContainerActions({ hostId, view, raw }: ContainerActionsProps) {
   const canCreate = allowed('container.create');
   const canRemove = may('remove');
   const id = view.id;
-  const act = useContainerAction(hostId, id);
+  const act = useContainerAction(hostId, id, view.name);
   const rename = useRenameContainer(hostId, id);
   const remove = useRemoveContainer(hostId, id);
   const recreate = useRecreateContainer(hostId, id);
@@ -103,7 +104,12 @@ export function ContainerActions({ hostId, view, raw }: ContainerActionsProps) {
       return;
     }
     setNameError(undefined);
-    rename.mutate(parsed.data.name, { onSuccess: () => setDialog(null) });
+    rename.mutate(parsed.data.name, {
+      onSuccess: () => {
+        setDialog(null);
+        toastDone(`Renamed to ${parsed.data.name}`);
+      },
+    });
   }
 
   const t = secondsOrUndefined(timeout);
@@ -292,6 +298,7 @@ export function ContainerActions({ hostId, view, raw }: ContainerActionsProps) {
             {
               onSuccess: (result) => {
                 setDialog(null);
+                toastDone(`${view.name} recreated`);
                 router.replace(containerHref(hostId, result.id));
               },
             },
@@ -331,6 +338,7 @@ export function ContainerActions({ hostId, view, raw }: ContainerActionsProps) {
             {
               onSuccess: () => {
                 setDialog(null);
+                toastDone(`${view.name} removed`);
                 router.push('/containers');
               },
             },

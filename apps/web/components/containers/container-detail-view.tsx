@@ -12,13 +12,17 @@ import { useContainerEventRefresh } from '@/lib/container-live';
 import { useContainerInspect, useFleetSummary } from '@/lib/container-queries';
 import { ErrorNotice } from '../ui/error-notice';
 import { PageHeader } from '../ui/page-header';
+import { ContainerUpdateStatus } from '../updates/container-update-status';
 import { Skeleton } from '../ui/skeleton';
 import { ContainerActions } from './container-actions';
 import { ContainerConsole } from './container-console';
 import { ContainerLogs } from './container-logs';
 import { ContainerOverview } from './container-overview';
 import { ContainerStateBadge } from './container-state-badge';
+import { LastKnownContainer } from './last-known-container';
 import { ContainerStats } from './container-stats';
+import { ContainerWebhooksPanel } from './container-webhooks-panel';
+import { CreateComposeButton } from './create-compose-button';
 import { CONTAINER_TABS, permissionOf, type ContainerTab } from '@/lib/container-tab';
 import { ContainerTabs, panelId, tabId } from './container-tabs';
 
@@ -36,7 +40,10 @@ function stateOf(status: string): TContainerState {
 
 export function ContainerDetailView({ hostId, id, initialTab }: ContainerDetailViewProps) {
   const inspect = useContainerInspect(hostId, id);
-  const hostName = useFleetSummary().data?.perHost.find((h) => h.hostId === hostId)?.name;
+  const host = useFleetSummary().data?.perHost.find((h) => h.hostId === hostId);
+  const hostName = host?.name;
+  // A host Berth cannot reach: its last-known record at once, not a wait for the engine's timeout.
+  const hostDown = host !== undefined && host.status !== 'up';
   const capabilities = useCapabilities().data;
   // Logs, console and stats each need their own permission; a tab that would be refused is not shown.
   const tabs = useMemo(
@@ -66,6 +73,16 @@ export function ContainerDetailView({ hostId, id, initialTab }: ContainerDetailV
     </Link>
   );
 
+  if (hostDown && (inspect.isPending || inspect.isError)) {
+    return (
+      <LastKnownContainer
+        host={host}
+        id={id}
+        back={back}
+        notice={inspect.isError ? <ErrorNotice error={inspect.error} /> : null}
+      />
+    );
+  }
   if (inspect.isPending) {
     return (
       <div aria-busy="true" aria-label="Loading container" className="flex flex-col gap-4">
@@ -120,9 +137,17 @@ export function ContainerDetailView({ hostId, id, initialTab }: ContainerDetailV
           </span>
         }
       />
-      <div className="mb-4">
+      <div className="mb-4 flex flex-wrap items-start gap-2">
         <ContainerActions key={view.id} hostId={hostId} view={view} raw={inspect.data} />
+        <CreateComposeButton hostId={hostId} ids={[view.id]} />
       </div>
+      <ContainerUpdateStatus
+        hostId={hostId}
+        id={view.id}
+        name={view.name}
+        image={view.image}
+        running={view.state.running}
+      />
       <ContainerTabs tabs={tabs} current={tab} onSelect={setTab} />
       <div
         role="tabpanel"
@@ -131,7 +156,10 @@ export function ContainerDetailView({ hostId, id, initialTab }: ContainerDetailV
         className="pt-4 outline-none"
       >
         {tab === 'overview' ? (
-          <ContainerOverview hostId={hostId} view={view} raw={inspect.data} />
+          <div className="flex flex-col gap-4">
+            <ContainerOverview hostId={hostId} view={view} raw={inspect.data} />
+            <ContainerWebhooksPanel hostId={hostId} id={view.id} />
+          </div>
         ) : tab === 'logs' ? (
           <ContainerLogs
             hostId={hostId}
@@ -154,6 +182,7 @@ export function ContainerDetailView({ hostId, id, initialTab }: ContainerDetailV
             hostId={hostId}
             id={view.id}
             running={running}
+            memoryLimit={view.memory}
           />
         )}
       </div>

@@ -1,7 +1,7 @@
 'use client';
 
 import { Eye, EyeOff } from 'lucide-react';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import {
   newEnvRow,
   newMountRow,
@@ -186,111 +186,142 @@ export function PortRows({ rows, onChange, errors }: RowsProps<PortRow>) {
   );
 }
 
-export function MountRows({ rows, onChange, errors }: RowsProps<MountRow>) {
+/** Names to offer in a row's name field (the host's volumes or networks); others may be typed. */
+interface ChoicesProps {
+  choices: readonly string[];
+}
+
+/** The suggestions of one name field, by the id its input's `list` names. */
+function NameChoices({ id, choices }: { id: string; choices: readonly string[] }) {
   return (
-    <RowList
-      noun="Mount"
-      rows={rows}
-      columns={[
-        { label: 'Type', className: 'w-28 shrink-0' },
-        { label: 'Volume name or host path', className: 'flex-1' },
-        { label: 'Path in the container', className: 'flex-1' },
-        { label: 'Read-only', className: 'w-24 shrink-0' },
-      ]}
-      addLabel="Add volume or bind"
-      empty="No volumes or binds."
-      onAdd={() => onChange([...rows, newMountRow()])}
-      onRemove={(index) => onChange(without(rows, index))}
-      error={errors.volumes}
-      renderRow={(row, index, label) => (
-        <>
-          <CellSelect
-            label={label('type')}
-            className="w-28 shrink-0"
-            options={['volume', 'bind']}
-            value={row.type}
-            onValueChange={(type) =>
-              onChange(update(rows, index, { type: type === 'bind' ? 'bind' : 'volume' }))
-            }
-            error={errorAt(errors, `volumes.${index}.type`)}
-          />
-          <CellInput
-            label={label('source')}
-            mono
-            className="min-w-40 flex-1"
-            placeholder={row.type === 'bind' ? '/srv/data' : 'empty: an anonymous volume'}
-            value={row.source}
-            onValueChange={(source) => onChange(update(rows, index, { source }))}
-            error={errorAt(errors, `volumes.${index}.source`)}
-          />
-          <CellInput
-            label={label('target')}
-            mono
-            className="min-w-40 flex-1"
-            placeholder="/data"
-            value={row.target}
-            onValueChange={(target) => onChange(update(rows, index, { target }))}
-            error={errorAt(errors, `volumes.${index}.target`)}
-          />
-          <CellCheckbox
-            label="Read-only"
-            className="w-24 shrink-0"
-            checked={row.readOnly}
-            onCheckedChange={(readOnly) => onChange(update(rows, index, { readOnly }))}
-          />
-        </>
-      )}
-    />
+    <datalist id={id}>
+      {choices.map((name) => (
+        <option key={name} value={name} />
+      ))}
+    </datalist>
   );
 }
 
-export function NetworkRows({ rows, onChange, errors }: RowsProps<NetworkRow>) {
+export function MountRows({ rows, onChange, errors, choices }: RowsProps<MountRow> & ChoicesProps) {
+  const listId = `${useId()}-volumes`;
   return (
-    <RowList
-      noun="Network"
-      rows={rows}
-      columns={[
-        { label: 'Network', className: 'w-48 shrink-0' },
-        { label: 'Aliases (comma-separated)', className: 'flex-1' },
-        { label: 'Static IPv4', className: 'w-40 shrink-0' },
-      ]}
-      addLabel="Add network"
-      empty="The default bridge network."
-      onAdd={() => onChange([...rows, newNetworkRow()])}
-      onRemove={(index) => onChange(without(rows, index))}
-      error={errors.networks}
-      renderRow={(row, index, label) => (
-        <>
-          <CellInput
-            label={label('name')}
-            mono
-            className="w-full md:w-48 md:shrink-0"
-            placeholder="bridge"
-            value={row.name}
-            onValueChange={(name) => onChange(update(rows, index, { name }))}
-            error={errorAt(errors, `networks.${index}.name`)}
-          />
-          <CellInput
-            label={label('aliases')}
-            mono
-            className="min-w-40 flex-1"
-            placeholder="api, api.internal"
-            value={row.aliases}
-            onValueChange={(aliases) => onChange(update(rows, index, { aliases }))}
-            error={errorAt(errors, `networks.${index}.aliases`)}
-          />
-          <CellInput
-            label={label('static IPv4 address')}
-            mono
-            className="w-40 shrink-0"
-            placeholder="172.20.0.5"
-            value={row.ipv4Address}
-            onValueChange={(ipv4Address) => onChange(update(rows, index, { ipv4Address }))}
-            error={errorAt(errors, `networks.${index}.ipv4Address`)}
-          />
-        </>
-      )}
-    />
+    <>
+      <NameChoices id={listId} choices={choices} />
+      <RowList
+        noun="Mount"
+        rows={rows}
+        columns={[
+          { label: 'Type', className: 'w-28 shrink-0' },
+          { label: 'Volume name or host path', className: 'flex-1' },
+          { label: 'Path in the container', className: 'flex-1' },
+          { label: 'Read-only', className: 'w-24 shrink-0' },
+        ]}
+        addLabel="Add volume or bind"
+        empty="No volumes or binds."
+        onAdd={() => onChange([...rows, newMountRow()])}
+        onRemove={(index) => onChange(without(rows, index))}
+        error={errors.volumes}
+        renderRow={(row, index, label) => (
+          <>
+            <CellSelect
+              label={label('type')}
+              className="w-28 shrink-0"
+              options={['volume', 'bind']}
+              value={row.type}
+              onValueChange={(type) =>
+                onChange(update(rows, index, { type: type === 'bind' ? 'bind' : 'volume' }))
+              }
+              error={errorAt(errors, `volumes.${index}.type`)}
+            />
+            <CellInput
+              label={label('source')}
+              mono
+              className="min-w-40 flex-1"
+              placeholder={row.type === 'bind' ? '/srv/data' : 'empty: an anonymous volume'}
+              list={row.type === 'volume' ? listId : undefined}
+              value={row.source}
+              onValueChange={(source) => onChange(update(rows, index, { source }))}
+              error={errorAt(errors, `volumes.${index}.source`)}
+            />
+            <CellInput
+              label={label('target')}
+              mono
+              className="min-w-40 flex-1"
+              placeholder="/data"
+              value={row.target}
+              onValueChange={(target) => onChange(update(rows, index, { target }))}
+              error={errorAt(errors, `volumes.${index}.target`)}
+            />
+            <CellCheckbox
+              label="Read-only"
+              className="w-24 shrink-0"
+              checked={row.readOnly}
+              onCheckedChange={(readOnly) => onChange(update(rows, index, { readOnly }))}
+            />
+          </>
+        )}
+      />
+    </>
+  );
+}
+
+export function NetworkRows({
+  rows,
+  onChange,
+  errors,
+  choices,
+}: RowsProps<NetworkRow> & ChoicesProps) {
+  const listId = `${useId()}-networks`;
+  return (
+    <>
+      <NameChoices id={listId} choices={choices} />
+      <RowList
+        noun="Network"
+        rows={rows}
+        columns={[
+          { label: 'Network', className: 'w-48 shrink-0' },
+          { label: 'Aliases (comma-separated)', className: 'flex-1' },
+          { label: 'Static IPv4', className: 'w-40 shrink-0' },
+        ]}
+        addLabel="Add network"
+        empty="The default bridge network."
+        onAdd={() => onChange([...rows, newNetworkRow()])}
+        onRemove={(index) => onChange(without(rows, index))}
+        error={errors.networks}
+        renderRow={(row, index, label) => (
+          <>
+            <CellInput
+              label={label('name')}
+              mono
+              className="w-full md:w-48 md:shrink-0"
+              placeholder="bridge"
+              list={listId}
+              value={row.name}
+              onValueChange={(name) => onChange(update(rows, index, { name }))}
+              error={errorAt(errors, `networks.${index}.name`)}
+            />
+            <CellInput
+              label={label('aliases')}
+              mono
+              className="min-w-40 flex-1"
+              placeholder="api, api.internal"
+              value={row.aliases}
+              onValueChange={(aliases) => onChange(update(rows, index, { aliases }))}
+              error={errorAt(errors, `networks.${index}.aliases`)}
+            />
+            <CellInput
+              label={label('static IPv4 address')}
+              mono
+              className="w-40 shrink-0"
+              placeholder="172.20.0.5"
+              value={row.ipv4Address}
+              onValueChange={(ipv4Address) => onChange(update(rows, index, { ipv4Address }))}
+              error={errorAt(errors, `networks.${index}.ipv4Address`)}
+            />
+          </>
+        )}
+      />
+    </>
   );
 }
 

@@ -15,6 +15,7 @@ import { containerHref } from '@/lib/container-format';
 import { usePullProgress } from '@/lib/container-live';
 import { useCreateContainer } from '@/lib/container-queries';
 import { errorAt, type FieldErrors } from '@/lib/field-errors';
+import { useHostObjectNames } from '@/lib/host-object-names';
 import { flattenErrors, focusFirstError, setServerErrors } from '@/lib/form-errors';
 import { Button, buttonClassName } from '../ui/button';
 import { CheckboxField } from '../ui/checkbox-field';
@@ -55,6 +56,7 @@ export function ContainerForm({ initial, hosts, sourceName }: ContainerFormProps
   const create = useCreateContainer();
   const pull = usePullProgress(pulling);
   const errors = flattenErrors(form.formState.errors);
+  const names = useHostObjectNames(values.hostId);
 
   function set<K extends keyof ContainerFormValues>(key: K, value: ContainerFormValues[K]) {
     form.setValue(key, value as never, { shouldDirty: true });
@@ -232,23 +234,25 @@ export function ContainerForm({ initial, hosts, sourceName }: ContainerFormProps
 
       <FormSection
         title="Volumes and binds"
-        description="A named volume is created when it does not exist; a bind needs an absolute host path."
+        description="Pick one of the host's volumes or name a new one (it is created); a bind needs an absolute host path."
       >
         <MountRows
           rows={values.volumes}
           onChange={(volumes) => set('volumes', volumes)}
           errors={errors}
+          choices={names.volumes}
         />
       </FormSection>
 
       <FormSection
         title="Networks"
-        description="The first network is joined at create, the others right after."
+        description="Pick the host's networks; the first is joined at create, the others right after."
       >
         <NetworkRows
           rows={values.networks}
           onChange={(networks) => set('networks', networks)}
           errors={errors}
+          choices={names.networks}
         />
       </FormSection>
 

@@ -31,7 +31,7 @@ export function ContainerListToolbar({
     <div className="flex flex-1 flex-wrap items-center gap-2">
       <SearchBox
         label="Search containers by name, image or label"
-        placeholder="Name, image or label…  ( / )"
+        placeholder="Name, image, label or key=value…  ( / )"
         value={search}
         onChange={onSearch}
         onDone={onSearchDone}

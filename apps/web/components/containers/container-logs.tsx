@@ -1,11 +1,21 @@
 'use client';
 
-import type { TLogsSubscribe } from '@berth/shared';
+import { ROUTES, type TLogsSubscribe } from '@berth/shared';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { ArrowDownToLine, Download, Pause, Play, Search, Trash2 } from 'lucide-react';
+import {
+  ArrowDownToLine,
+  ChevronDown,
+  ChevronUp,
+  Download,
+  Pause,
+  Play,
+  Search,
+  Trash2,
+} from 'lucide-react';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { routeUrl } from '@/lib/api';
 import { MAX_LOG_LINES, useContainerLogs, type LogEntry } from '@/lib/container-live';
-import { Button } from '../ui/button';
+import { Button, buttonClassName } from '../ui/button';
 import { inputClassName } from '../ui/input-class-name';
 import { compactInputClassName } from './compact-input';
 import { LiveStatusNote } from './live-status-note';
@@ -30,6 +40,8 @@ export function ContainerLogs({ hostId, id, name, runKey }: ContainerLogsProps) 
   const [timestamps, setTimestamps] = useState(false);
   const [search, setSearch] = useState('');
   const [onlyMatches, setOnlyMatches] = useState(false);
+  const [current, setCurrent] = useState(0);
+  const [streamNames, setStreamNames] = useState(false);
   const [pausedAt, setPausedAt] = useState<number | null>(null);
 
   const sinceTime = since ? new Date(since) : null;
@@ -48,23 +60,29 @@ export function ContainerLogs({ hostId, id, name, runKey }: ContainerLogsProps) 
   const needle = search.trim().toLowerCase();
   const shown =
     onlyMatches && needle ? held.filter((line) => line.text.toLowerCase().includes(needle)) : held;
-  const matches = needle
-    ? onlyMatches
-      ? shown.length
-      : held.filter((line) => line.text.toLowerCase().includes(needle)).length
-    : 0;
+  // Where the matching lines are among those shown, for stepping through them.
+  const matchAt = needle
+    ? shown.flatMap((line, index) => (line.text.toLowerCase().includes(needle) ? [index] : []))
+    : [];
+  const matches = matchAt.length;
+  const step = (by: number) => {
+    if (matches === 0) return;
+    setCurrent((at) => (((at + by) % matches) + matches) % matches);
+  };
+  const focusIndex = matches > 0 ? matchAt[Math.min(current, matches - 1)] : undefined;
 
-  function download() {
-    const text = lines
-      .map((line) => `${line.time ? `${line.time} ` : ''}${line.stream}\t${line.text}`)
-      .join('\n');
-    const url = URL.createObjectURL(new Blob([`${text}\n`], { type: 'text/plain' }));
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = `${name}-logs.txt`;
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1_000);
-  }
+  // The server reads the whole range asked for from the engine, not only the lines loaded here.
+  const downloadHref = routeUrl(ROUTES.downloadContainerLogs, {
+    params: { hostId, id },
+    query: {
+      tail: tail === 'all' ? 'all' : Number(tail),
+      timestamps: timestamps ? 'true' : 'false',
+      prefix: streamNames ? 'true' : 'false',
+      ...(sinceTime && !Number.isNaN(sinceTime.getTime())
+        ? { since: Math.floor(sinceTime.getTime() / 1000) }
+        : {}),
+    },
+  });
 
   const select = `${compactInputClassName} h-8 py-0`;
   return (
@@ -122,10 +140,39 @@ export function ContainerLogs({ hostId, id, name, runKey }: ContainerLogsProps) 
             aria-label="Search the log"
             placeholder="Search…  ( / )"
             value={search}
-            onChange={(event) => setSearch(event.target.value)}
+            onChange={(event) => {
+              setSearch(event.target.value);
+              setCurrent(0);
+            }}
+            onKeyDown={(event) => {
+              if (event.key !== 'Enter') return;
+              event.preventDefault();
+              step(event.shiftKey ? -1 : 1);
+            }}
+            aria-keyshortcuts="Enter Shift+Enter"
             className={`${inputClassName} h-8 pl-8`}
           />
         </div>
+        <Button
+          size="sm"
+          variant="ghost"
+          aria-label="Previous match"
+          title="Previous match (Shift+Enter)"
+          disabled={matches === 0}
+          onClick={() => step(-1)}
+        >
+          <ChevronUp aria-hidden />
+        </Button>
+        <Button
+          size="sm"
+          variant="ghost"
+          aria-label="Next match"
+          title="Next match (Enter)"
+          disabled={matches === 0}
+          onClick={() => step(1)}
+        >
+          <ChevronDown aria-hidden />
+        </Button>
         <label className="flex items-center gap-1.5 text-xs text-muted">
           <input
             type="checkbox"
@@ -143,7 +190,8 @@ export function ContainerLogs({ hostId, id, name, runKey }: ContainerLogsProps) 
           {lines.length >= MAX_LOG_LINES ? ` (the newest ${MAX_LOG_LINES.toLocaleString()})` : ''}
         </span>
         {needle ? (
-          <span>
+          <span aria-live="polite">
+            {matches > 0 ? `${(Math.min(current, matches - 1) + 1).toLocaleString()} of ` : ''}
             {matches.toLocaleString()} match{matches === 1 ? '' : 'es'}
           </span>
         ) : null}
@@ -159,16 +207,36 @@ export function ContainerLogs({ hostId, id, name, runKey }: ContainerLogsProps) 
           {pausedAt === null ? <Pause aria-hidden /> : <Play aria-hidden />}
           {pausedAt === null ? 'Pause' : `Resume${waiting > 0 ? ` (${waiting} new)` : ''}`}
         </Button>
-        <Button size="sm" onClick={download} disabled={lines.length === 0}>
+        <label className="flex items-center gap-1.5 text-xs text-muted">
+          <input
+            type="checkbox"
+            checked={streamNames}
+            onChange={(event) => setStreamNames(event.target.checked)}
+            className="size-4 accent-[var(--accent)]"
+          />
+          Stream names in download
+        </label>
+        <a
+          href={downloadHref}
+          download={`${name}.log`}
+          className={buttonClassName('secondary', 'sm')}
+          title="The whole range asked for (last lines, since), read from the engine"
+        >
           <Download aria-hidden />
           Download
-        </Button>
+        </a>
         <Button size="sm" variant="ghost" onClick={clear} disabled={lines.length === 0}>
           <Trash2 aria-hidden />
           Clear
         </Button>
       </div>
-      <LogLines lines={shown} needle={needle} timestamps={timestamps} stick={pausedAt === null} />
+      <LogLines
+        lines={shown}
+        needle={needle}
+        timestamps={timestamps}
+        stick={pausedAt === null}
+        focusIndex={focusIndex}
+      />
     </div>
   );
 }
@@ -179,12 +247,15 @@ interface LogLinesProps {
   timestamps: boolean;
   /** Keep the newest line in view while the reader is at the end. */
   stick: boolean;
+  /** The line of the current search match: scrolled to and marked. */
+  focusIndex: number | undefined;
 }
 
-function LogLines({ lines, needle, timestamps, stick }: LogLinesProps) {
+function LogLines({ lines, needle, timestamps, stick, focusIndex }: LogLinesProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const atEnd = useRef(true);
   const [detached, setDetached] = useState(false);
+  // The app does not run the React Compiler, whose memoisation this hook's API would defeat.
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
     count: lines.length,
@@ -198,6 +269,14 @@ function LogLines({ lines, needle, timestamps, stick }: LogLinesProps) {
       virtualizer.scrollToIndex(lines.length - 1, { align: 'end' });
     }
   }, [lines.length, stick, virtualizer]);
+
+  // Stepping to a match leaves the end, so new lines do not pull the view away from it.
+  useEffect(() => {
+    if (focusIndex === undefined) return;
+    atEnd.current = false;
+    setDetached(true);
+    virtualizer.scrollToIndex(focusIndex, { align: 'center' });
+  }, [focusIndex, virtualizer]);
 
   function onScroll() {
     const element = scrollRef.current;
@@ -225,16 +304,19 @@ function LogLines({ lines, needle, timestamps, stick }: LogLinesProps) {
             {items.map((item) => {
               const line = lines[item.index]!;
               const stderr = line.stream === 'stderr';
+              const focused = item.index === focusIndex;
               return (
                 <div
                   key={line.seq}
                   data-index={item.index}
                   data-stream={line.stream}
+                  data-current-match={focused || undefined}
+                  aria-current={focused || undefined}
                   ref={virtualizer.measureElement}
                   style={{ transform: `translateY(${item.start}px)` }}
                   className={`absolute top-0 left-0 flex w-full gap-3 border-l-2 px-3 ${
                     stderr ? 'border-danger bg-danger/5' : 'border-transparent'
-                  }`}
+                  } ${focused ? 'outline-2 -outline-offset-2 outline-warn' : ''}`}
                 >
                   {timestamps && line.time ? (
                     <span className="shrink-0 text-muted select-none" title={line.time}>
@@ -278,7 +360,7 @@ const CONTROL =
   /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-_]|[\x00-\x08\x0b-\x1f\x7f]/g;
 /* eslint-enable no-control-regex */
 
-function printable(text: string): string {
+export function printable(text: string): string {
   return text.replace(CONTROL, '');
 }
 

@@ -1,12 +1,13 @@
 'use client';
 
-import { SECRET_MASK, type TContainerInspect } from '@berth/shared';
+import { BERTH_LABELS, SECRET_MASK, type TContainerInspect } from '@berth/shared';
 import { Braces, LayoutList, Lock } from 'lucide-react';
 import { useState } from 'react';
 import { joinCommand } from '@/lib/container-form';
 import { formatSeconds, shortId } from '@/lib/container-format';
 import type { InspectView } from '@/lib/container-inspect';
 import { formatBytes, formatDateTime } from '@/lib/format';
+import { useUserNames } from '@/lib/user-names';
 import { FactList } from '../hosts/fact-list';
 import { RelativeTime } from '../hosts/relative-time';
 import { Button } from '../ui/button';
@@ -51,6 +52,7 @@ export function ContainerOverview({ hostId, view, raw }: ContainerOverviewProps)
 }
 
 function Formatted({ hostId, view, raw }: ContainerOverviewProps) {
+  const ownerName = useUserNames([view.labels[BERTH_LABELS.owner] ?? '']);
   const state = view.state;
   const resources = readResources(raw);
   const cpus = cpuLimit(resources);
@@ -241,7 +243,12 @@ function Formatted({ hostId, view, raw }: ContainerOverviewProps) {
               {Object.entries(view.labels).map(([key, value]) => (
                 <div key={key} className="flex min-w-0 gap-1">
                   <dt className="shrink-0 text-muted">{key}=</dt>
-                  <dd className="min-w-0 break-all text-fg">{value}</dd>
+                  <dd className="min-w-0 break-all text-fg">
+                    {value}
+                    {key === BERTH_LABELS.owner && ownerName.get(value) ? (
+                      <span className="ml-2 font-sans text-muted">({ownerName.get(value)})</span>
+                    ) : null}
+                  </dd>
                 </div>
               ))}
             </dl>

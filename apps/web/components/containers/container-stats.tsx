@@ -1,115 +1,186 @@
 'use client';
 
-import type { TContainerStats } from '@berth/shared';
-import type { ReactNode } from 'react';
-import { formatPercent, formatRate } from '@/lib/container-format';
-import { STATS_WINDOW, useContainerStats } from '@/lib/container-live';
+import dynamic from 'next/dynamic';
+import { useMemo, useState, type ReactNode } from 'react';
+import { formatSeconds } from '@/lib/container-format';
+import { useContainerStats } from '@/lib/container-live';
 import { formatBytes } from '@/lib/format';
+import {
+  formatValue,
+  rangeLabel,
+  STATS_RANGES,
+  toPoints,
+  type StatsPoint,
+  type StatsRange,
+  type StatsUnit,
+} from '@/lib/stats-series';
+import { Skeleton } from '../ui/skeleton';
+import { SegmentedButtons } from '../ui/segmented-buttons';
 import { LiveStatusNote } from './live-status-note';
-import { Sparkline, type SparkSeries } from './sparkline';
+import type { StatsChartSeries } from './stats-chart';
 
-/** Bytes per second between consecutive samples of a counter that only grows. */
-function rates(
-  samples: readonly TContainerStats[],
-  pick: (s: TContainerStats) => number,
-): number[] {
-  const out: number[] = [];
-  for (let i = 1; i < samples.length; i += 1) {
-    const a = samples[i - 1]!;
-    const b = samples[i]!;
-    const seconds = (Date.parse(b.at) - Date.parse(a.at)) / 1000;
-    out.push(seconds > 0 ? Math.max(0, (pick(b) - pick(a)) / seconds) : 0);
-  }
-  return out;
-}
+// The chart library is loaded with the Stats tab only, not with every container page.
+const StatsChart = dynamic(() => import('./stats-chart'), {
+  ssr: false,
+  loading: () => <Skeleton className="h-[200px]" />,
+});
 
-/** Live CPU, memory, network and block I/O over about the last minute. */
+const CPU: StatsChartSeries[] = [{ key: 'cpu', label: 'CPU', color: 'var(--accent)' }];
+const MEMORY: StatsChartSeries[] = [{ key: 'memory', label: 'Memory', color: 'var(--ok)' }];
+const NETWORK: StatsChartSeries[] = [
+  { key: 'rx', label: 'received', color: 'var(--accent)' },
+  { key: 'tx', label: 'sent', color: 'var(--warn)' },
+];
+const BLOCK_IO: StatsChartSeries[] = [
+  { key: 'read', label: 'read', color: 'var(--accent)' },
+  { key: 'write', label: 'written', color: 'var(--warn)' },
+];
+
+/** Live CPU, memory, network and block I/O charts over a chosen range of the samples held. */
 export function ContainerStats({
   hostId,
   id,
   running,
+  memoryLimit,
 }: {
   hostId: string;
   id: string;
   running: boolean;
+  /** The container's configured memory limit in bytes; 0 when it has none. */
+  memoryLimit: number;
 }) {
   const { samples, status } = useContainerStats(hostId, id, running);
+  const [range, setRange] = useState<StatsRange>(STATS_RANGES[0]);
+  const points = useMemo(() => toPoints(samples), [samples]);
+  const end = points.at(-1)?.t ?? 0;
+  const visible = useMemo(
+    () => points.filter((p) => p.t >= end - range * 1000),
+    [points, end, range],
+  );
   if (!running) {
     return (
       <p className="text-sm text-muted">The container is not running: it uses no resources.</p>
     );
   }
   const last = samples.at(-1);
-  const rx = rates(samples, (s) => s.netRx);
-  const tx = rates(samples, (s) => s.netTx);
-  const read = rates(samples, (s) => s.blockRead);
-  const write = rates(samples, (s) => s.blockWrite);
-  const memoryLimit = last?.memoryLimit ?? 0;
+  const latest = points.at(-1);
+  const held = points.length > 0 ? end - points[0]!.t : 0;
+  const chart = (
+    measure: string,
+    unit: StatsUnit,
+    series: readonly StatsChartSeries[],
+    limit?: number,
+  ) =>
+    last ? (
+      <StatsChart
+        measure={measure}
+        unit={unit}
+        series={series}
+        points={visible}
+        range={range}
+        end={end}
+        limit={limit}
+      />
+    ) : (
+      <Skeleton className="h-[200px]" />
+    );
   return (
     <div className="flex flex-col gap-3">
-      <div className="flex flex-wrap items-center gap-x-4 gap-y-1 text-xs text-muted">
+      <div className="flex flex-wrap items-center gap-x-4 gap-y-2 text-xs text-muted">
         <LiveStatusNote status={status} label="Stats" />
         <span>
           {samples.length} sample{samples.length === 1 ? '' : 's'}, about one a second
         </span>
         {last ? <span>{last.pids} processes</span> : null}
+        <span className="flex-1" />
+        <SegmentedButtons
+          label="Time range"
+          options={STATS_RANGES.map((r) => ({
+            value: r,
+            label: rangeLabel(r),
+            title: `Last ${rangeLabel(r)}`,
+          }))}
+          value={range}
+          onChange={setRange}
+        />
       </div>
+      <p className="text-xs text-muted">
+        Samples are kept in this tab since it was opened, up to {rangeLabel(STATS_RANGES.at(-1)!)}.
+        {held < range * 1000 - 2000 ? (
+          <>
+            {' '}
+            <span className="text-warn">
+              Only {formatSeconds(Math.round(held / 1000))} held so far of the last{' '}
+              {rangeLabel(range)}.
+            </span>
+          </>
+        ) : null}
+      </p>
       <div className="grid gap-4 md:grid-cols-2">
         <StatCard
           title="CPU"
-          value={last ? formatPercent(last.cpuPercent) : '—'}
-          detail="of one core = 100 %"
-          series={[
-            { label: 'CPU %', values: samples.map((s) => s.cpuPercent), tone: 'text-accent' },
-          ]}
-          max={100}
-        />
+          value={last ? formatValue('percent', last.cpuPercent) : '—'}
+          detail="100 % = one core"
+          series={CPU}
+        >
+          {chart('CPU', 'percent', CPU)}
+        </StatCard>
         <StatCard
           title="Memory"
-          value={last ? formatBytes(last.memoryUsage) : '—'}
+          value={last ? formatValue('bytes', last.memoryUsage) : '—'}
           detail={
-            last
-              ? `of ${formatBytes(memoryLimit)} (${formatPercent(last.memoryPercent)})`
-              : 'usage and limit'
+            memoryLimit > 0
+              ? `of a ${formatBytes(memoryLimit)} limit${last ? ` (${formatValue('percent', last.memoryPercent)})` : ''}`
+              : last && last.memoryLimit > 0
+                ? `no limit set; the engine allows up to ${formatBytes(last.memoryLimit)}`
+                : 'no limit set'
           }
-          series={[{ label: 'Memory', values: samples.map((s) => s.memoryUsage), tone: 'text-ok' }]}
-        />
+          series={MEMORY}
+        >
+          {chart('Memory', 'bytes', MEMORY, memoryLimit > 0 ? memoryLimit : undefined)}
+        </StatCard>
         <StatCard
           title="Network"
-          value={
-            <>
-              ↓ {formatRate(rx.at(-1) ?? 0)} <span className="text-muted">·</span> ↑{' '}
-              {formatRate(tx.at(-1) ?? 0)}
-            </>
-          }
+          value={<Pair series={NETWORK} point={latest} glyphs={['↓', '↑']} />}
           detail={
             last ? `${formatBytes(last.netRx)} received, ${formatBytes(last.netTx)} sent` : ''
           }
-          series={[
-            { label: 'received', values: rx, tone: 'text-accent' },
-            { label: 'sent', values: tx, tone: 'text-warn' },
-          ]}
-        />
+          series={NETWORK}
+        >
+          {chart('Network', 'bytesPerSecond', NETWORK)}
+        </StatCard>
         <StatCard
           title="Block I/O"
-          value={
-            <>
-              R {formatRate(read.at(-1) ?? 0)} <span className="text-muted">·</span> W{' '}
-              {formatRate(write.at(-1) ?? 0)}
-            </>
-          }
+          value={<Pair series={BLOCK_IO} point={latest} glyphs={['R', 'W']} />}
           detail={
             last
               ? `${formatBytes(last.blockRead)} read, ${formatBytes(last.blockWrite)} written`
               : ''
           }
-          series={[
-            { label: 'read', values: read, tone: 'text-accent' },
-            { label: 'written', values: write, tone: 'text-warn' },
-          ]}
-        />
+          series={BLOCK_IO}
+        >
+          {chart('Block I/O', 'bytesPerSecond', BLOCK_IO)}
+        </StatCard>
       </div>
     </div>
+  );
+}
+
+/** The latest rates of a two-series chart, e.g. "↓ 1.2 KiB/s · ↑ 300 B/s". */
+function Pair({
+  series,
+  point,
+  glyphs,
+}: {
+  series: readonly StatsChartSeries[];
+  point: StatsPoint | undefined;
+  glyphs: readonly [string, string];
+}) {
+  const [a, b] = series.map((s) => formatValue('bytesPerSecond', point?.[s.key] ?? 0));
+  return (
+    <>
+      {glyphs[0]} {a} <span className="text-muted">·</span> {glyphs[1]} {b}
+    </>
   );
 }
 
@@ -117,23 +188,23 @@ interface StatCardProps {
   title: string;
   value: ReactNode;
   detail: ReactNode;
-  series: SparkSeries[];
-  max?: number;
+  series: readonly StatsChartSeries[];
+  children: ReactNode;
 }
 
-function StatCard({ title, value, detail, series, max }: StatCardProps) {
+function StatCard({ title, value, detail, series, children }: StatCardProps) {
   return (
     <section
       aria-label={title}
-      className="flex flex-col gap-2 rounded-lg border border-border bg-surface px-4 py-3"
+      className="flex min-w-0 flex-col gap-2 rounded-lg border border-border bg-surface px-4 py-3"
     >
       <div className="flex items-baseline justify-between gap-3">
         <h3 className="text-xs font-medium text-muted">{title}</h3>
         {series.length > 1 ? (
           <div className="flex gap-3 text-[11px] text-muted">
             {series.map((s) => (
-              <span key={s.label} className="inline-flex items-center gap-1">
-                <span aria-hidden className={`h-0.5 w-3 bg-current ${s.tone}`} />
+              <span key={s.key} className="inline-flex items-center gap-1">
+                <span aria-hidden className="h-0.5 w-3" style={{ background: s.color }} />
                 {s.label}
               </span>
             ))}
@@ -141,12 +212,7 @@ function StatCard({ title, value, detail, series, max }: StatCardProps) {
         ) : null}
       </div>
       <p className="font-mono text-lg font-semibold text-fg tabular-nums">{value}</p>
-      <Sparkline
-        series={series}
-        slots={STATS_WINDOW}
-        max={max}
-        label={`${title} over the last minute`}
-      />
+      {children}
       <p className="text-xs text-muted">{detail}</p>
     </section>
   );

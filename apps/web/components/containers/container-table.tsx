@@ -7,7 +7,10 @@ import { containerHref, formatPorts, shortId } from '@/lib/container-format';
 import { formatRelativeTime } from '@/lib/format';
 import { useNow } from '@/lib/use-now';
 import { ResourceTable, type Column } from '../ui/resource-table';
+import { ContainerUpdateBadge } from '../updates/update-badge';
+import { ContainerRowActions } from './container-row-actions';
 import { ContainerStateBadge } from './container-state-badge';
+import { ContainerStatusText } from './container-status-text';
 import { rowKeyOf, type SelectedContainer } from './use-row-selection';
 
 const ROW_HEIGHT = 52;
@@ -48,7 +51,11 @@ const COLUMNS: readonly ContainerColumn[] = [
         >
           {row.name}
         </Link>
-        <div className="truncate font-mono text-[11px] text-muted">{shortId(row.id)}</div>
+        {/* Here rather than under Image, which a narrow table leaves out. */}
+        <div className="flex items-center gap-1.5">
+          <span className="truncate font-mono text-[11px] text-muted">{shortId(row.id)}</span>
+          <ContainerUpdateBadge hostId={row.hostId} id={row.id} />
+        </div>
       </>
     ),
   },
@@ -57,6 +64,7 @@ const COLUMNS: readonly ContainerColumn[] = [
     header: 'Host',
     sortKey: 'host',
     width: 'w-[12%]',
+    minWidth: 1000,
     className: 'truncate',
     title: (row) => row.hostName,
     cell: (row) => row.hostName,
@@ -66,6 +74,7 @@ const COLUMNS: readonly ContainerColumn[] = [
     header: 'Image',
     sortKey: 'image',
     width: 'w-[22%]',
+    minWidth: 560,
     cell: (row) => (
       <>
         <div className="truncate font-mono text-xs" title={row.image}>
@@ -93,8 +102,8 @@ const COLUMNS: readonly ContainerColumn[] = [
             last updated <Ago iso={row.updatedAt} />
           </div>
         ) : (
-          <div className="truncate text-[11px] text-muted" title={row.status}>
-            {row.status}
+          <div className="truncate text-[11px] text-muted">
+            <ContainerStatusText row={row} />
           </div>
         )}
       </>
@@ -104,6 +113,7 @@ const COLUMNS: readonly ContainerColumn[] = [
     id: 'ports',
     header: 'Ports',
     width: 'w-[14%]',
+    minWidth: 1000,
     className: 'font-mono text-xs',
     cell: (row) => {
       const ports = formatPorts(row.ports);
@@ -119,8 +129,18 @@ const COLUMNS: readonly ContainerColumn[] = [
     header: 'Created',
     sortKey: 'created',
     width: 'w-32',
+    minWidth: 680,
     className: 'text-xs',
     cell: (row) => <Ago iso={row.createdAt} />,
+  },
+  {
+    id: 'actions',
+    header: <span className="sr-only">Quick actions</span>,
+    width: 'w-28',
+    minWidth: 760,
+    // Narrower, the icons show over the row's State while it is hovered or focused.
+    foldInto: 'state',
+    cell: (row) => <ContainerRowActions row={row} />,
   },
 ];
 
@@ -182,7 +202,7 @@ export function ContainerTable({
       label="Containers"
       testId="container-scroll"
       scrollClassName="h-[calc(100vh-17rem)] min-h-80"
-      tableClassName="min-w-[960px]"
+      tableClassName="min-w-[20rem]"
       columns={columns}
       rows={rows}
       rowKey={rowKeyOf}

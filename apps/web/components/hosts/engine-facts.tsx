@@ -1,9 +1,8 @@
 import type { TEngineFacts } from '@berth/shared';
 import { formatBytes } from '@/lib/format';
-import { ContainerCounts } from './container-counts';
 import { FactList } from './fact-list';
 
-/** What `docker info` last said, grouped: the engine, the machine under it, what runs on it. */
+/** What `docker info` last said, grouped: the engine and the machine under it (what runs on it is in the host's inventory panel). */
 export function EngineFacts({ engine }: { engine: TEngineFacts }) {
   return (
     <div className="grid gap-x-8 gap-y-4 md:grid-cols-3">
@@ -27,8 +26,6 @@ export function EngineFacts({ engine }: { engine: TEngineFacts }) {
         facts={[
           { label: 'CPUs', value: engine.cpus },
           { label: 'Memory', value: formatBytes(engine.memoryBytes) },
-          { label: 'Containers', value: <ContainerCounts containers={engine.containers} /> },
-          { label: 'Images', value: engine.images },
         ]}
       />
     </div>

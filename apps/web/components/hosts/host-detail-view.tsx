@@ -6,6 +6,7 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { ApiError } from '@/lib/api';
 import { formatDateTime } from '@/lib/format';
+import { useFleetSummary } from '@/lib/container-queries';
 import { useCheckHost, useHost, useMe } from '@/lib/queries';
 import { Button, buttonClassName } from '../ui/button';
 import { ErrorNotice } from '../ui/error-notice';
@@ -15,6 +16,7 @@ import { Skeleton } from '../ui/skeleton';
 import { StatusBadge } from '../ui/status-badge';
 import { EditHostForm } from './edit-host-form';
 import { EngineFacts } from './engine-facts';
+import { HostInventoryPanel } from './host-inventory-panel';
 import { HostStoragePanel } from './host-storage-panel';
 import { FactList } from './fact-list';
 import { HostLabels } from './host-labels';
@@ -41,6 +43,7 @@ function AdminHostDetailView({ id }: { id: string }) {
   const router = useRouter();
   const host = useHost(id);
   const check = useCheckHost(id);
+  const summary = useFleetSummary().data?.perHost.find((h) => h.hostId === id);
   const [editing, setEditing] = useState(false);
   const [removing, setRemoving] = useState(false);
 
@@ -183,6 +186,7 @@ function AdminHostDetailView({ id }: { id: string }) {
             </div>
           </Panel>
         </div>
+        <HostInventoryPanel hostId={data.id} summary={summary} />
         <Panel title="Engine">
           {data.engine ? (
             <EngineFacts engine={data.engine} />

@@ -2,7 +2,7 @@
 
 import type { TDiskUsage } from '@berth/shared';
 import { useState } from 'react';
-import { useCan } from '@/lib/capabilities';
+import { useCanShared } from '@/lib/capabilities';
 import { formatBytes } from '@/lib/format';
 import { useDiskUsage, useHostStorage } from '@/lib/plugin-queries';
 import { Button } from '../ui/button';
@@ -56,7 +56,7 @@ function DiskUsageTable({ usage }: { usage: TDiskUsage }) {
 export function HostStoragePanel({ hostId }: { hostId: string }) {
   const storage = useHostStorage(hostId);
   const usage = useDiskUsage(hostId);
-  const canPrune = useCan(hostId, 'system.prune');
+  const canPrune = useCanShared(hostId, 'system.prune');
   const [pruning, setPruning] = useState(false);
   return (
     <Panel

@@ -1,13 +1,13 @@
 'use client';
 
-import type { THost } from '@berth/shared';
+import type { THost, THostSummary } from '@berth/shared';
 import { Trash2 } from 'lucide-react';
 import Link from 'next/link';
 import { useMemo } from 'react';
 import { Button } from '../ui/button';
 import { ResourceTable, type Column } from '../ui/resource-table';
 import { NoValue } from '../ui/table';
-import { ContainerCounts } from './container-counts';
+import { HostContainerCountsLink, HostCountLink, HostCountsAge } from './host-count-links';
 import { HostLabels } from './host-labels';
 import { HostStatus } from './host-status';
 import { RelativeTime } from './relative-time';
@@ -16,12 +16,14 @@ interface HostTableProps {
   hosts: readonly THost[];
   /** Admins see a remove button per row. */
   onRemove?: ((host: THost) => void) | undefined;
+  /** The fleet summary's counts by host id: the dashboard's numbers, as of the same time. */
+  summaries: ReadonlyMap<string, THostSummary>;
 }
 
 /** Name, address and labels stack in the first cell; the row is tall enough for the three. */
 const ROW_HEIGHT = 84;
 
-export function HostTable({ hosts, onRemove }: HostTableProps) {
+export function HostTable({ hosts, onRemove, summaries }: HostTableProps) {
   const columns = useMemo((): readonly Column<THost>[] => {
     const shown: Column<THost>[] = [
       {
@@ -61,6 +63,7 @@ export function HostTable({ hosts, onRemove }: HostTableProps) {
         id: 'engine',
         header: 'Engine',
         width: 'w-36',
+        minWidth: 900,
         className: 'truncate font-mono text-xs whitespace-nowrap',
         cell: (host) =>
           host.engine ? (
@@ -75,6 +78,7 @@ export function HostTable({ hosts, onRemove }: HostTableProps) {
       {
         id: 'system',
         header: 'System',
+        minWidth: 1100,
         className: 'text-xs',
         cell: (host) =>
           host.engine ? (
@@ -92,20 +96,30 @@ export function HostTable({ hosts, onRemove }: HostTableProps) {
         id: 'containers',
         header: 'Containers',
         width: 'w-36',
-        cell: (host) =>
-          host.engine ? <ContainerCounts containers={host.engine.containers} /> : <NoValue />,
+        // On a phone the host's name and status take the row.
+        minWidth: 520,
+        cell: (host) => (
+          <>
+            <HostContainerCountsLink summary={summaries.get(host.id)} />
+            <div className="truncate text-xs">
+              <HostCountsAge summary={summaries.get(host.id)} />
+            </div>
+          </>
+        ),
       },
       {
         id: 'images',
         header: <span className="block text-right">Images</span>,
         width: 'w-20',
-        className: 'text-right font-mono text-xs tabular-nums',
-        cell: (host) => host.engine?.images ?? <NoValue />,
+        minWidth: 640,
+        className: 'text-right text-xs',
+        cell: (host) => <HostCountLink summary={summaries.get(host.id)} list="images" />,
       },
       {
         id: 'lastSeen',
         header: 'Last seen',
         width: 'w-32',
+        minWidth: 760,
         className: 'truncate text-xs',
         cell: (host) => <RelativeTime iso={host.lastSeenAt} />,
       },
@@ -115,6 +129,7 @@ export function HostTable({ hosts, onRemove }: HostTableProps) {
         id: 'actions',
         header: <span className="sr-only">Actions</span>,
         width: 'w-16',
+        minWidth: 600,
         className: 'text-right',
         cell: (host) => (
           <Button
@@ -130,13 +145,13 @@ export function HostTable({ hosts, onRemove }: HostTableProps) {
       });
     }
     return shown;
-  }, [onRemove]);
+  }, [onRemove, summaries]);
 
   return (
     <ResourceTable
       label="Hosts"
       scrollClassName="max-h-[min(75vh,56rem)]"
-      tableClassName="min-w-[64rem]"
+      tableClassName="min-w-[20rem]"
       columns={columns}
       rows={hosts}
       rowKey={(host) => host.id}

@@ -2,7 +2,8 @@
 
 import type { THost } from '@berth/shared';
 import { Plus, Search, Server } from 'lucide-react';
-import { useDeferredValue, useState } from 'react';
+import { useDeferredValue, useMemo, useState } from 'react';
+import { useFleetSummary } from '@/lib/container-queries';
 import { useHosts, useMe } from '@/lib/queries';
 import { Button } from '../ui/button';
 import { EmptyState } from '../ui/empty-state';
@@ -94,6 +95,8 @@ interface HostsBodyProps {
 }
 
 function HostsBody({ hosts, query, onRemove }: HostsBodyProps) {
+  const perHost = useFleetSummary().data?.perHost;
+  const summaries = useMemo(() => new Map(perHost?.map((h) => [h.hostId, h])), [perHost]);
   if (hosts.isPending) {
     return (
       <div className="flex flex-col gap-2" aria-busy="true" aria-label="Loading hosts">
@@ -119,7 +122,7 @@ function HostsBody({ hosts, query, onRemove }: HostsBodyProps) {
   return (
     <Panel flush>
       {visible.length > 0 ? (
-        <HostTable hosts={visible} onRemove={onRemove} />
+        <HostTable hosts={visible} onRemove={onRemove} summaries={summaries} />
       ) : (
         <p className="px-4 py-8 text-center text-sm text-muted">No host matches “{query}”.</p>
       )}

@@ -1,10 +1,10 @@
 'use client';
 
 import { ROUTES, type TImageSummary } from '@berth/shared';
-import { Download, Tag, Trash2, X } from 'lucide-react';
+import { Download, Tag, Trash2, UploadCloud, X } from 'lucide-react';
 import { useState } from 'react';
 import { routeUrl } from '@/lib/api';
-import { useCan } from '@/lib/capabilities';
+import { useCanShared } from '@/lib/capabilities';
 import { formatBytes, formatDateTime } from '@/lib/format';
 import { useImageHistory, useImageInspect } from '@/lib/image-queries';
 import { Button, buttonClassName } from '../ui/button';
@@ -13,15 +13,16 @@ import { Panel } from '../ui/panel';
 import { Skeleton } from '../ui/skeleton';
 import { RemoveDialog, TagDialog } from './image-dialogs';
 import { imageName } from './image-table';
+import { PushDialog } from './push-dialog';
 
 /** One image on one host: its facts, its layers, and tag and remove for those allowed them. */
 export function ImageDetail({ image, onClose }: { image: TImageSummary; onClose: () => void }) {
   const { hostId, id } = image;
   const inspect = useImageInspect(hostId, id);
   const history = useImageHistory(hostId, id);
-  const canTag = useCan(hostId, 'image.push');
-  const canRemove = useCan(hostId, 'image.delete');
-  const [dialog, setDialog] = useState<'tag' | 'remove' | null>(null);
+  const canTag = useCanShared(hostId, 'image.push');
+  const canRemove = useCanShared(hostId, 'image.delete');
+  const [dialog, setDialog] = useState<'tag' | 'push' | 'remove' | null>(null);
   const name = imageName(image);
   const config = inspect.data;
 
@@ -42,6 +43,12 @@ export function ImageDetail({ image, onClose }: { image: TImageSummary; onClose:
             <Button onClick={() => setDialog('tag')}>
               <Tag aria-hidden />
               Tag
+            </Button>
+          ) : null}
+          {canTag ? (
+            <Button onClick={() => setDialog('push')}>
+              <UploadCloud aria-hidden />
+              Push
             </Button>
           ) : null}
           {canRemove ? (
@@ -121,6 +128,13 @@ export function ImageDetail({ image, onClose }: { image: TImageSummary; onClose:
         hostId={hostId}
         id={id}
         name={name}
+        onClose={() => setDialog(null)}
+      />
+      <PushDialog
+        open={dialog === 'push'}
+        hostId={hostId}
+        id={id}
+        repoTags={image.repoTags}
         onClose={() => setDialog(null)}
       />
       <RemoveDialog

@@ -7,6 +7,7 @@ import { shortId } from '@/lib/container-format';
 import { formatBytes, formatRelativeTime } from '@/lib/format';
 import { useNow } from '@/lib/use-now';
 import { ResourceTable, type Column } from '../ui/resource-table';
+import { ImageUpdateBadge } from '../updates/update-badge';
 
 const ROW_HEIGHT = 52;
 const PREFETCH_ROWS = 60;
@@ -51,6 +52,7 @@ const COLUMNS: readonly ImageColumn[] = [
               dangling
             </span>
           ) : null}
+          <ImageUpdateBadge hostId={row.hostId} id={row.id} />
         </div>
         <div className="truncate font-mono text-[11px] text-muted">
           {shortId(row.id.replace(/^sha256:/, ''))}

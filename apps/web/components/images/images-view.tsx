@@ -1,9 +1,9 @@
 'use client';
 
 import type { TImageSort, TImageSummary } from '@berth/shared';
-import { Download, Eraser, Layers } from 'lucide-react';
+import { Download, Eraser, Hammer, Layers, Upload } from 'lucide-react';
 import { useCallback, useEffect, useState } from 'react';
-import { hostsWith, useCan, useCapabilities } from '@/lib/capabilities';
+import { hostsWith, useCanShared, useCanSharedAnywhere, useCapabilities } from '@/lib/capabilities';
 import { useFleetSummary } from '@/lib/container-queries';
 import {
   DEFAULT_IMAGE_FILTERS,
@@ -18,19 +18,24 @@ import { HostFilter, SearchBox, toolbarSelectClassName } from '../ui/list-filter
 import { PageHeader } from '../ui/page-header';
 import { Panel } from '../ui/panel';
 import { Skeleton } from '../ui/skeleton';
+import { BuildDialog } from './build-dialog';
 import { ImageDetail } from './image-detail';
 import { PruneDialog } from './image-dialogs';
 import { ImageTable, imageRowKey } from './image-table';
+import { LoadDialog } from './load-dialog';
 import { PullDialog } from './pull-dialog';
 
 const SEARCH_DEBOUNCE_MS = 250;
 
 /** Every image on the hosts the user may list images on, with pull, tag, remove and prune. */
-export function ImagesView() {
-  const [filters, setFilters] = useState<ImageListFilters>(DEFAULT_IMAGE_FILTERS);
+export function ImagesView({ initialHostId }: { initialHostId: string }) {
+  const [filters, setFilters] = useState<ImageListFilters>({
+    ...DEFAULT_IMAGE_FILTERS,
+    hostId: initialHostId,
+  });
   const [search, setSearch] = useState('');
   const [selected, setSelected] = useState<TImageSummary | null>(null);
-  const [dialog, setDialog] = useState<'pull' | 'prune' | null>(null);
+  const [dialog, setDialog] = useState<'pull' | 'prune' | 'build' | 'load' | null>(null);
   const { list, rows, total, live } = useLiveImageList(filters);
   const hosts = useFleetSummary().data?.perHost ?? [];
   const capabilities = useCapabilities().data;
@@ -38,7 +43,10 @@ export function ImagesView() {
     const host = hosts.find((h) => h.hostId === hostId);
     return host ? [{ hostId, name: host.name }] : [];
   });
-  const canPrune = useCan(filters.hostId, 'image.delete');
+  // Images belong to everyone on a host: changing them needs a grant over every object.
+  const canLoad = useCanSharedAnywhere('image.pull');
+  const canPrune = useCanShared(filters.hostId, 'image.delete');
+  const canBuild = useCanSharedAnywhere('image.build');
   const pruneHost = hosts.find((h) => h.hostId === filters.hostId);
 
   const applySearch = useCallback(
@@ -78,6 +86,18 @@ export function ImagesView() {
               <Button onClick={() => setDialog('prune')}>
                 <Eraser aria-hidden />
                 Prune…
+              </Button>
+            ) : null}
+            {canBuild ? (
+              <Button onClick={() => setDialog('build')}>
+                <Hammer aria-hidden />
+                Build…
+              </Button>
+            ) : null}
+            {canLoad ? (
+              <Button onClick={() => setDialog('load')}>
+                <Upload aria-hidden />
+                Load…
               </Button>
             ) : null}
             {pullHosts.length > 0 ? (
@@ -163,6 +183,8 @@ export function ImagesView() {
         ) : null}
       </div>
       <PullDialog open={dialog === 'pull'} hosts={pullHosts} onClose={() => setDialog(null)} />
+      <BuildDialog open={dialog === 'build'} onClose={() => setDialog(null)} />
+      <LoadDialog open={dialog === 'load'} onClose={() => setDialog(null)} />
       {pruneHost ? (
         <PruneDialog
           open={dialog === 'prune'}

@@ -6,10 +6,9 @@ import {
   type TNetworkDetail,
   ZConnectNetworkRequest,
 } from '@berth/shared';
-import { Trash2, Unplug } from 'lucide-react';
+import { Unplug } from 'lucide-react';
 import Link from 'next/link';
-import { useRouter } from 'next/navigation';
-import { useRef, useState } from 'react';
+import { useRef } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 import { useCan } from '@/lib/capabilities';
 import { formatDateTime } from '@/lib/format';
@@ -27,12 +26,11 @@ import {
   useRemoveNetwork,
 } from '@/lib/network-queries';
 import { Button } from '../ui/button';
-import { ConfirmDialog } from '../ui/confirm-dialog';
 import { DetailLoader } from '../ui/detail-loader';
 import { ErrorNotice } from '../ui/error-notice';
 import { FormActions } from '../ui/form-actions';
-import { PageHeader } from '../ui/page-header';
 import { Panel } from '../ui/panel';
+import { RemovableDetail } from '../ui/removable-detail';
 import { NoValue, Table, Td, Th } from '../ui/table';
 import { TextField } from '../ui/text-field';
 import { RecordTable } from './record-table';
@@ -46,146 +44,125 @@ export function NetworkDetailView({ hostId, id }: { hostId: string; id: string }
 }
 
 function NetworkDetail({ network }: { network: TNetworkDetail }) {
-  const router = useRouter();
   const { hostId } = network;
   const mayConnect = useCan(hostId, 'network.connect');
   const mayRemove = useCan(hostId, 'network.delete') && !network.builtIn;
   const remove = useRemoveNetwork(hostId);
   const disconnect = useDisconnectNetwork(hostId, network.id);
-  const [removing, setRemoving] = useState(false);
 
   return (
-    <>
-      <PageHeader
-        title={network.name}
-        description={`${network.driver} network${network.builtIn ? ', built into the engine' : ''}`}
-        actions={
-          mayRemove ? (
-            <Button variant="danger" onClick={() => setRemoving(true)}>
-              <Trash2 aria-hidden />
-              Remove
-            </Button>
-          ) : null
-        }
-      />
-      <div className="flex flex-col gap-5">
-        <div className="grid gap-5 lg:grid-cols-2">
-          <Panel title="Overview">
-            <dl className="grid grid-cols-[8rem_1fr] gap-x-3 gap-y-1.5 text-sm">
-              <dt className="text-muted">ID</dt>
-              <dd className="truncate font-mono text-xs">{network.id}</dd>
-              <dt className="text-muted">Driver</dt>
-              <dd>{network.driver}</dd>
-              <dt className="text-muted">Scope</dt>
-              <dd>{network.scope}</dd>
-              <dt className="text-muted">Internal</dt>
-              <dd>{network.internal ? 'yes' : 'no'}</dd>
-              <dt className="text-muted">IPv6</dt>
-              <dd>{network.ipv6 ? 'yes' : 'no'}</dd>
-              <dt className="text-muted">Attachable</dt>
-              <dd>{network.attachable ? 'yes' : 'no'}</dd>
-              <dt className="text-muted">Created</dt>
-              <dd>{network.createdAt ? formatDateTime(network.createdAt) : <NoValue />}</dd>
-            </dl>
-          </Panel>
-          <Panel title="IP addresses" flush={network.ipam.config.length > 0}>
-            {network.ipam.config.length > 0 ? (
-              <Table label="IPAM">
-                <thead>
-                  <tr>
-                    <Th>Subnet</Th>
-                    <Th>Gateway</Th>
-                    <Th>IP range</Th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {network.ipam.config.map((c, index) => (
-                    <tr key={index}>
-                      <Td className="font-mono text-xs">{c.subnet ?? <NoValue />}</Td>
-                      <Td className="font-mono text-xs">{c.gateway ?? <NoValue />}</Td>
-                      <Td className="font-mono text-xs">{c.ipRange ?? <NoValue />}</Td>
-                    </tr>
-                  ))}
-                </tbody>
-              </Table>
-            ) : (
-              <p className="text-sm text-muted">
-                No address management (driver {network.ipam.driver}).
-              </p>
-            )}
-          </Panel>
-          <RecordTable title="Driver options" record={network.options} />
-          <RecordTable title="Labels" record={network.labels} />
-        </div>
-        <Panel title="Containers" flush={network.containers.length > 0}>
-          {network.containers.length > 0 ? (
-            <Table label="Containers on the network">
+    <RemovableDetail
+      title={network.name}
+      description={`${network.driver} network${network.builtIn ? ', built into the engine' : ''}`}
+      what="network"
+      listHref="/networks"
+      mayRemove={mayRemove}
+      remove={remove}
+      target={network.id}
+      warning="The network is removed from its host. The engine refuses while a container is on it."
+    >
+      <div className="grid gap-5 lg:grid-cols-2">
+        <Panel title="Overview">
+          <dl className="grid grid-cols-[8rem_1fr] gap-x-3 gap-y-1.5 text-sm">
+            <dt className="text-muted">ID</dt>
+            <dd className="truncate font-mono text-xs">{network.id}</dd>
+            <dt className="text-muted">Driver</dt>
+            <dd>{network.driver}</dd>
+            <dt className="text-muted">Scope</dt>
+            <dd>{network.scope}</dd>
+            <dt className="text-muted">Internal</dt>
+            <dd>{network.internal ? 'yes' : 'no'}</dd>
+            <dt className="text-muted">IPv6</dt>
+            <dd>{network.ipv6 ? 'yes' : 'no'}</dd>
+            <dt className="text-muted">Attachable</dt>
+            <dd>{network.attachable ? 'yes' : 'no'}</dd>
+            <dt className="text-muted">Created</dt>
+            <dd>{network.createdAt ? formatDateTime(network.createdAt) : <NoValue />}</dd>
+          </dl>
+        </Panel>
+        <Panel title="IP addresses" flush={network.ipam.config.length > 0}>
+          {network.ipam.config.length > 0 ? (
+            <Table label="IPAM">
               <thead>
                 <tr>
-                  <Th>Container</Th>
-                  <Th>IPv4</Th>
-                  <Th>IPv6</Th>
-                  <Th>MAC</Th>
-                  <Th>
-                    <span className="sr-only">Actions</span>
-                  </Th>
+                  <Th>Subnet</Th>
+                  <Th>Gateway</Th>
+                  <Th>IP range</Th>
                 </tr>
               </thead>
               <tbody>
-                {network.containers.map((c) => (
-                  <tr key={c.id}>
-                    <Td>
-                      <Link
-                        href={`/containers/${hostId}/${c.id}`}
-                        className="font-medium hover:underline"
-                      >
-                        {c.name}
-                      </Link>
-                    </Td>
-                    <Td className="font-mono text-xs">{c.ipv4Address ?? <NoValue />}</Td>
-                    <Td className="font-mono text-xs">{c.ipv6Address ?? <NoValue />}</Td>
-                    <Td className="font-mono text-xs">{c.macAddress ?? <NoValue />}</Td>
-                    <Td className="text-right">
-                      {mayConnect ? (
-                        <Button
-                          size="sm"
-                          variant="ghost"
-                          aria-label={`Disconnect ${c.name}`}
-                          disabled={disconnect.isPending}
-                          onClick={() => disconnect.mutate({ container: c.id, force: false })}
-                        >
-                          <Unplug aria-hidden />
-                        </Button>
-                      ) : null}
-                    </Td>
+                {network.ipam.config.map((c, index) => (
+                  <tr key={index}>
+                    <Td className="font-mono text-xs">{c.subnet ?? <NoValue />}</Td>
+                    <Td className="font-mono text-xs">{c.gateway ?? <NoValue />}</Td>
+                    <Td className="font-mono text-xs">{c.ipRange ?? <NoValue />}</Td>
                   </tr>
                 ))}
               </tbody>
             </Table>
           ) : (
-            <p className="text-sm text-muted">No container is on this network.</p>
+            <p className="text-sm text-muted">
+              No address management (driver {network.ipam.driver}).
+            </p>
           )}
-          {disconnect.error ? <ErrorNotice error={disconnect.error} /> : null}
         </Panel>
-        {mayConnect && network.driver !== 'host' && network.driver !== 'null' ? (
-          <ConnectForm network={network} />
-        ) : null}
+        <RecordTable title="Driver options" record={network.options} />
+        <RecordTable title="Labels" record={network.labels} />
       </div>
-      <ConfirmDialog
-        open={removing}
-        title={`Remove ${network.name}?`}
-        confirmLabel="Remove network"
-        pending={remove.isPending}
-        error={remove.error}
-        onClose={() => {
-          remove.reset();
-          setRemoving(false);
-        }}
-        onConfirm={() => remove.mutate(network.id, { onSuccess: () => router.push('/networks') })}
-      >
-        The network is removed from its host. The engine refuses while a container is on it.
-      </ConfirmDialog>
-    </>
+      <Panel title="Containers" flush={network.containers.length > 0}>
+        {network.containers.length > 0 ? (
+          <Table label="Containers on the network">
+            <thead>
+              <tr>
+                <Th>Container</Th>
+                <Th>IPv4</Th>
+                <Th>IPv6</Th>
+                <Th>MAC</Th>
+                <Th>
+                  <span className="sr-only">Actions</span>
+                </Th>
+              </tr>
+            </thead>
+            <tbody>
+              {network.containers.map((c) => (
+                <tr key={c.id}>
+                  <Td>
+                    <Link
+                      href={`/containers/${hostId}/${c.id}`}
+                      className="font-medium hover:underline"
+                    >
+                      {c.name}
+                    </Link>
+                  </Td>
+                  <Td className="font-mono text-xs">{c.ipv4Address ?? <NoValue />}</Td>
+                  <Td className="font-mono text-xs">{c.ipv6Address ?? <NoValue />}</Td>
+                  <Td className="font-mono text-xs">{c.macAddress ?? <NoValue />}</Td>
+                  <Td className="text-right">
+                    {mayConnect ? (
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        aria-label={`Disconnect ${c.name}`}
+                        disabled={disconnect.isPending}
+                        onClick={() => disconnect.mutate({ container: c.id, force: false })}
+                      >
+                        <Unplug aria-hidden />
+                      </Button>
+                    ) : null}
+                  </Td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        ) : (
+          <p className="text-sm text-muted">No container is on this network.</p>
+        )}
+        {disconnect.error ? <ErrorNotice error={disconnect.error} /> : null}
+      </Panel>
+      {mayConnect && network.driver !== 'host' && network.driver !== 'null' ? (
+        <ConnectForm network={network} />
+      ) : null}
+    </RemovableDetail>
   );
 }
 

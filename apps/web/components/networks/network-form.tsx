@@ -6,28 +6,20 @@ import {
   NETWORK_DRIVERS,
   type TCreateNetworkInput,
   type TCreateNetworkRequest,
+  type TCreateNetworkResponse,
   type TNetworkDriver,
   ZCreateNetworkRequest,
 } from '@berth/shared';
-import { useRouter } from 'next/navigation';
-import { useRef } from 'react';
-import { useForm, useWatch } from 'react-hook-form';
-import {
-  flattenErrors,
-  focusFirstError,
-  requestResolver,
-  setServerErrors,
-  submitForm,
-  withFormChecks,
-} from '@/lib/form-errors';
-import type { FieldErrors } from '@/lib/field-errors';
+import { requestResolver } from '@/lib/form-errors';
 import { parseKeyValues, recordError } from '@/lib/key-values';
 import { useCreateNetwork } from '@/lib/network-queries';
 import { CheckboxField } from '../ui/checkbox-field';
-import { FormActions } from '../ui/form-actions';
-import { HostSelectField } from '../ui/host-select-field';
+import {
+  InventoryCreateFormPanel,
+  useInventoryCreateForm,
+  withHostCheck,
+} from '../ui/inventory-create-form';
 import { KeyValueField } from '../ui/key-value-field';
-import { Panel } from '../ui/panel';
 import { SelectField } from '../ui/select-field';
 import { TextField } from '../ui/text-field';
 
@@ -75,15 +67,14 @@ function toRequest(values: NetworkFormValues): TCreateNetworkInput {
   };
 }
 
-const resolver = withFormChecks(
-  requestResolver(ZCreateNetworkRequest, toRequest),
-  (values: NetworkFormValues): FieldErrors => (values.hostId ? {} : { hostId: 'choose the host' }),
-);
+const resolver = withHostCheck(requestResolver(ZCreateNetworkRequest, toRequest));
 
 export function NetworkForm({ hostId, onDone }: { hostId: string; onDone: () => void }) {
-  const router = useRouter();
-  const formRef = useRef<HTMLFormElement>(null);
-  const form = useForm<NetworkFormValues, unknown, TCreateNetworkRequest>({
+  const state = useInventoryCreateForm<
+    NetworkFormValues,
+    TCreateNetworkRequest,
+    TCreateNetworkResponse
+  >({
     defaultValues: {
       hostId,
       name: '',
@@ -100,51 +91,22 @@ export function NetworkForm({ hostId, onDone }: { hostId: string; onDone: () => 
       labels: '',
     },
     resolver,
-    reValidateMode: 'onSubmit',
+    useCreate: useCreateNetwork,
   });
-  const values = useWatch({ control: form.control }) as NetworkFormValues;
-  const create = useCreateNetwork(values.hostId);
-  const errors = flattenErrors(form.formState.errors);
-  const set = <K extends keyof NetworkFormValues>(key: K, value: NetworkFormValues[K]) =>
-    form.setValue(key as never, value as never, { shouldDirty: true });
+  const { values, errors, set } = state;
   const onParent = values.driver === 'macvlan' || values.driver === 'ipvlan';
   const modes = values.driver === 'macvlan' ? MACVLAN_MODES : IPVLAN_MODES;
 
-  function onSave(request: TCreateNetworkRequest) {
-    const host = form.getValues('hostId');
-    create.mutate(request, {
-      onSuccess: (made) => router.push(`/networks/${host}/${made.id}`),
-      onError: (error) => {
-        if (setServerErrors(form.setError, error)) focusFirstError(formRef.current);
-      },
-    });
-  }
-
   return (
-    <Panel title="New network">
-      <form
-        ref={formRef}
-        aria-label="New network"
-        onSubmit={(event) => submitForm(event, form, onSave, () => create.reset())}
-        noValidate
-        className="flex flex-col gap-4"
-      >
-        <div className="grid gap-3 md:grid-cols-3">
-          <HostSelectField
-            label="Host"
-            permission="network.create"
-            value={values.hostId}
-            onValueChange={(value) => set('hostId', value)}
-            error={errors.hostId}
-          />
-          <TextField
-            label="Name"
-            mono
-            value={values.name}
-            onValueChange={(value) => set('name', value)}
-            error={errors.name}
-            placeholder="backend"
-          />
+    <InventoryCreateFormPanel
+      what="network"
+      permission="network.create"
+      namePlaceholder="backend"
+      state={state}
+      hrefOf={(host, made) => `/networks/${host}/${made.id}`}
+      onDone={onDone}
+      beside={
+        <>
           <SelectField
             label="Driver"
             value={values.driver}
@@ -184,83 +146,77 @@ export function NetworkForm({ hostId, onDone }: { hostId: string; onDone: () => 
               </SelectField>
             </>
           ) : null}
-        </div>
-        <div className="grid gap-3 md:grid-cols-3">
-          <TextField
-            label="Subnet"
-            mono
-            value={values.subnet}
-            onValueChange={(value) => set('subnet', value)}
-            error={errors.subnet}
-            placeholder="172.30.0.0/24"
-            hint="Left empty, the engine picks one"
-          />
-          <TextField
-            label="Gateway"
-            mono
-            value={values.gateway}
-            onValueChange={(value) => set('gateway', value)}
-            error={errors.gateway}
-            placeholder="172.30.0.1"
-          />
-          <TextField
-            label="IP range"
-            mono
-            value={values.ipRange}
-            onValueChange={(value) => set('ipRange', value)}
-            error={errors.ipRange}
-            placeholder="172.30.0.128/25"
-            hint="Addresses handed to containers"
-          />
-        </div>
-        <div className="flex flex-wrap gap-6">
-          <CheckboxField
-            label="Internal"
-            checked={values.internal}
-            onCheckedChange={(checked) => set('internal', checked)}
-            hint="No route out of the network"
-          />
-          <CheckboxField
-            label="IPv6"
-            checked={values.ipv6}
-            onCheckedChange={(checked) => set('ipv6', checked)}
-          />
-          {values.driver === 'overlay' ? (
-            <CheckboxField
-              label="Attachable"
-              checked={values.attachable}
-              onCheckedChange={(checked) => set('attachable', checked)}
-              hint="Standalone containers may join it too"
-            />
-          ) : null}
-        </div>
-        {errors.ipv6 || errors.attachable ? (
-          <p className="text-xs text-danger">{errors.ipv6 ?? errors.attachable}</p>
-        ) : null}
-        <div className="grid gap-3 md:grid-cols-2">
-          <KeyValueField
-            label="Driver options"
-            value={values.options}
-            onValueChange={(value) => set('options', value)}
-            error={recordError(errors, 'options')}
-            placeholder="com.docker.network.bridge.enable_icc=false"
-          />
-          <KeyValueField
-            label="Labels"
-            value={values.labels}
-            onValueChange={(value) => set('labels', value)}
-            error={recordError(errors, 'labels')}
-            placeholder="tier=backend"
-          />
-        </div>
-        <FormActions
-          error={create.error}
-          pending={create.isPending}
-          submitLabel="Create network"
-          pendingLabel="Creating…"
-          onCancel={onDone}
+        </>
+      }
+    >
+      <div className="grid gap-3 md:grid-cols-3">
+        <TextField
+          label="Subnet"
+          mono
+          value={values.subnet}
+          onValueChange={(value) => set('subnet', value)}
+          error={errors.subnet}
+          placeholder="172.30.0.0/24"
+          hint="Left empty, the engine picks one"
         />
-      </form>
-    </Panel>
+        <TextField
+          label="Gateway"
+          mono
+          value={values.gateway}
+          onValueChange={(value) => set('gateway', value)}
+          error={errors.gateway}
+          placeholder="172.30.0.1"
+        />
+        <TextField
+          label="IP range"
+          mono
+          value={values.ipRange}
+          onValueChange={(value) => set('ipRange', value)}
+          error={errors.ipRange}
+          placeholder="172.30.0.128/25"
+          hint="Addresses handed to containers"
+        />
+      </div>
+      <div className="flex flex-wrap gap-6">
+        <CheckboxField
+          label="Internal"
+          checked={values.internal}
+          onCheckedChange={(checked) => set('internal', checked)}
+          hint="No route out of the network"
+        />
+        <CheckboxField
+          label="IPv6"
+          checked={values.ipv6}
+          onCheckedChange={(checked) => set('ipv6', checked)}
+        />
+        {values.driver === 'overlay' ? (
+          <CheckboxField
+            label="Attachable"
+            checked={values.attachable}
+            onCheckedChange={(checked) => set('attachable', checked)}
+            hint="Standalone containers may join it too"
+          />
+        ) : null}
+      </div>
+      {errors.ipv6 || errors.attachable ? (
+        <p className="text-xs text-danger">{errors.ipv6 ?? errors.attachable}</p>
+      ) : null}
+      <div className="grid gap-3 md:grid-cols-2">
+        <KeyValueField
+          label="Driver options"
+          value={values.options}
+          onValueChange={(value) => set('options', value)}
+          error={recordError(errors, 'options')}
+          placeholder="com.docker.network.bridge.enable_icc=false"
+        />
+        <KeyValueField
+          label="Labels"
+          value={values.labels}
+          onValueChange={(value) => set('labels', value)}
+          error={recordError(errors, 'labels')}
+          placeholder="tier=backend"
+        />
+      </div>
+    </InventoryCreateFormPanel>
   );
 }

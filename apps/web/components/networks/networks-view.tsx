@@ -65,9 +65,10 @@ const COLUMNS: readonly Column<TNetworkSummary>[] = [
 ];
 
 /** Networks of every host the user may list them on, from Berth's inventory. */
-export function NetworksView() {
+export function NetworksView({ initialHostId }: { initialHostId: string }) {
   return (
     <InventoryListView
+      initialHostId={initialHostId}
       what="network"
       title="Networks"
       description="Networks of every host you may see, with the containers using them."

@@ -3,7 +3,7 @@
 import type { TPlugin } from '@berth/shared';
 import { Puzzle } from 'lucide-react';
 import { useMemo, useState } from 'react';
-import { useCan } from '@/lib/capabilities';
+import { useCanShared } from '@/lib/capabilities';
 import { usePlugins, useRemovePlugin, useTogglePlugin } from '@/lib/plugin-queries';
 import { Button } from '../ui/button';
 import { ConfirmDialog } from '../ui/confirm-dialog';
@@ -31,7 +31,8 @@ function PluginActions({
   onRemove: () => void;
 }) {
   const toggle = useTogglePlugin(hostId);
-  if (!useCan(hostId, 'plugin.install')) return null;
+  // Plugins belong to everyone on a host: changing them needs the grant over every object.
+  if (!useCanShared(hostId, 'plugin.install')) return null;
   return (
     <div className="flex items-center justify-end gap-1.5">
       <Button
@@ -60,7 +61,7 @@ export function PluginsView() {
   const [removing, setRemoving] = useState<TPlugin | null>(null);
   const plugins = usePlugins(hostId);
   const remove = useRemovePlugin(hostId);
-  const canInstall = useCan(hostId, 'plugin.install');
+  const canInstall = useCanShared(hostId, 'plugin.install');
 
   const columns = useMemo<readonly Column<TPlugin>[]>(
     () => [

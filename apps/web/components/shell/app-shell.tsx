@@ -2,15 +2,20 @@
 
 import type { TUser } from '@berth/shared';
 import { useRouter } from 'next/navigation';
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { Toaster } from 'sonner';
+import { useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { ApiError } from '@/lib/api';
 import { useCapabilities } from '@/lib/capabilities';
 import { useMe, useSetupStatus } from '@/lib/queries';
+import { useSidebarWidth } from '@/lib/sidebar-width';
+import { readThemePreference, subscribeToTheme } from '@/lib/theme';
 import { useHostStatusEvents } from '@/lib/use-host-status-events';
 import { ErrorNotice } from '../ui/error-notice';
 import { Skeleton } from '../ui/skeleton';
+import { CommandPalette } from './command-palette';
 import { MobileNav } from './mobile-nav';
 import { navItemsFor } from './nav-items';
+import { ShortcutHelp } from './shortcut-help';
 import { SideNav } from './side-nav';
 import { TopBar } from './top-bar';
 import { useKeyboardShortcuts } from './use-keyboard-shortcuts';
@@ -45,9 +50,22 @@ export function AppShell({ children }: { children: ReactNode }) {
 
 function SignedInShell({ user, children }: { user: TUser; children: ReactNode }) {
   const [navOpen, setNavOpen] = useState(false);
+  const sidebar = useSidebarWidth();
   const live = useHostStatusEvents();
-  const items = useMemo(() => navItemsFor(user), [user]);
-  useKeyboardShortcuts(items);
+  const capabilities = useCapabilities().data;
+  const items = useMemo(() => navItemsFor(user, capabilities), [user, capabilities]);
+  const [paletteOpen, setPaletteOpen] = useState(false);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const theme = useSyncExternalStore(
+    subscribeToTheme,
+    readThemePreference,
+    () => 'system' as const,
+  );
+  const shortcuts = useMemo(
+    () => ({ openPalette: () => setPaletteOpen(true), openHelp: () => setHelpOpen(true) }),
+    [],
+  );
+  useKeyboardShortcuts(items, shortcuts);
 
   return (
     <div className="flex min-h-screen">
@@ -58,14 +76,31 @@ function SignedInShell({ user, children }: { user: TUser; children: ReactNode })
         Skip to content
       </a>
       {/* The column runs the full page height; only its content sticks to the viewport. */}
-      <aside className="hidden w-56 shrink-0 border-r border-border bg-surface md:block">
+      <aside
+        data-width={sidebar.width}
+        className={`hidden shrink-0 border-r border-border bg-surface md:block ${sidebar.width === 'narrow' ? 'w-14' : 'w-56'}`}
+      >
         <div className="sticky top-0 h-screen">
-          <SideNav items={items} />
+          <SideNav items={items} width={sidebar.width} onToggleWidth={sidebar.toggle} />
         </div>
       </aside>
       <MobileNav items={items} open={navOpen} onClose={() => setNavOpen(false)} />
+      <CommandPalette
+        open={paletteOpen}
+        onOpenChange={setPaletteOpen}
+        user={user}
+        items={items}
+        onShowShortcuts={() => setHelpOpen(true)}
+      />
+      <ShortcutHelp open={helpOpen} onClose={() => setHelpOpen(false)} items={items} />
+      <Toaster richColors closeButton position="bottom-right" theme={theme} />
       <div className="flex min-w-0 flex-1 flex-col">
-        <TopBar user={user} live={live} onOpenNav={() => setNavOpen(true)} />
+        <TopBar
+          user={user}
+          live={live}
+          onOpenNav={() => setNavOpen(true)}
+          onOpenPalette={() => setPaletteOpen(true)}
+        />
         <main id="main" tabIndex={-1} className="flex-1 px-4 py-5 outline-none md:px-6">
           <div className="mx-auto max-w-[1400px]">{children}</div>
         </main>

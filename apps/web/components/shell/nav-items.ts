@@ -1,4 +1,6 @@
+import type { Permission, TCapabilities } from '@berth/shared';
 import {
+  Boxes,
   Box,
   Container,
   HardDrive,
@@ -10,7 +12,10 @@ import {
   Puzzle,
   Server,
   ShieldCheck,
+  UserRound,
+  Workflow,
 } from 'lucide-react';
+import { hostsWith } from '@/lib/capabilities';
 
 export interface NavItem {
   href: string;
@@ -20,6 +25,8 @@ export interface NavItem {
   shortcut: string;
   /** Shown to global administrators only: the API behind the page answers everyone else 403. */
   adminOnly?: true;
+  /** Shown only to users holding this permission on at least one host. */
+  permission?: Permission;
 }
 
 export const NAV_ITEMS: readonly NavItem[] = [
@@ -31,13 +38,23 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/volumes', label: 'Volumes', icon: HardDrive, shortcut: 'v' },
   { href: '/plugins', label: 'Plugins', icon: Puzzle, shortcut: 'p' },
   { href: '/stacks', label: 'Stacks', icon: Box, shortcut: 's' },
+  { href: '/swarm', label: 'Swarm', icon: Boxes, shortcut: 'w', permission: 'swarm.view' },
+  { href: '/services', label: 'Services', icon: Workflow, shortcut: 'e', permission: 'swarm.view' },
   { href: '/registries', label: 'Registries', icon: Package, shortcut: 'r', adminOnly: true },
   { href: '/admin', label: 'Admin', icon: ShieldCheck, shortcut: 'a', adminOnly: true },
+  { href: '/account', label: 'Account', icon: UserRound, shortcut: 'u' },
 ];
 
 /** The pages the signed-in user's navigation and `g` shortcuts offer. */
-export function navItemsFor(user: { isAdmin: boolean }): readonly NavItem[] {
-  return user.isAdmin ? NAV_ITEMS : NAV_ITEMS.filter((item) => !item.adminOnly);
+export function navItemsFor(
+  user: { isAdmin: boolean },
+  capabilities: TCapabilities | undefined,
+): readonly NavItem[] {
+  return NAV_ITEMS.filter(
+    (item) =>
+      (user.isAdmin || !item.adminOnly) &&
+      (item.permission === undefined || hostsWith(capabilities, item.permission).length > 0),
+  );
 }
 
 export function isActive(item: NavItem, pathname: string): boolean {

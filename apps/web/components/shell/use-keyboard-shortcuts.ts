@@ -9,15 +9,32 @@ function isTyping(target: EventTarget | null): boolean {
   return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
 }
 
-/** `g` then a letter opens a page (`g h`: Hosts); `/` focuses the page's search box. */
-export function useKeyboardShortcuts(items: readonly NavItem[]): void {
+export interface ShortcutActions {
+  openPalette: () => void;
+  openHelp: () => void;
+}
+
+/**
+ * `g` then a letter opens a page (`g h`: Hosts); `/` focuses the page's search box; `?` shows every
+ * shortcut; Ctrl/⌘+K opens the command palette, even from a text field.
+ */
+export function useKeyboardShortcuts(items: readonly NavItem[], actions: ShortcutActions): void {
   const router = useRouter();
+  const { openPalette, openHelp } = actions;
 
   useEffect(() => {
     let chordStartedAt = 0;
     const onKeyDown = (event: KeyboardEvent) => {
-      if (event.defaultPrevented || event.metaKey || event.ctrlKey || event.altKey) return;
+      if (event.defaultPrevented) return;
+      if ((event.metaKey || event.ctrlKey) && !event.altKey && event.key.toLowerCase() === 'k') {
+        event.preventDefault();
+        openPalette();
+        return;
+      }
+      if (event.metaKey || event.ctrlKey || event.altKey) return;
       if (isTyping(event.target)) return;
+      // A modal dialog open (the shortcut list, a confirmation) keeps the keys to itself.
+      if (document.querySelector('dialog[open]')) return;
 
       if (event.timeStamp - chordStartedAt < CHORD_TIMEOUT_MS) {
         chordStartedAt = 0;
@@ -28,7 +45,10 @@ export function useKeyboardShortcuts(items: readonly NavItem[]): void {
         }
         return;
       }
-      if (event.key === 'g') {
+      if (event.key === '?') {
+        event.preventDefault();
+        openHelp();
+      } else if (event.key === 'g') {
         chordStartedAt = event.timeStamp;
       } else if (event.key === '/') {
         // A page's search box is its `type="search"` input; pages without one ignore `/`.
@@ -41,5 +61,5 @@ export function useKeyboardShortcuts(items: readonly NavItem[]): void {
     };
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
-  }, [items, router]);
+  }, [items, router, openPalette, openHelp]);
 }

@@ -11,7 +11,6 @@ import {
   useDeleteStack,
   useStack,
   useStackAction,
-  useStackDeployments,
   useStackProgress,
   type StackAction,
 } from '@/lib/stack-queries';
@@ -19,10 +18,12 @@ import { Button, buttonClassName } from '../ui/button';
 import { CheckboxField } from '../ui/checkbox-field';
 import { ConfirmDialog } from '../ui/confirm-dialog';
 import { DetailLoader } from '../ui/detail-loader';
-import { ErrorNotice } from '../ui/error-notice';
 import { PageHeader } from '../ui/page-header';
 import { Panel } from '../ui/panel';
 import { DeploymentFollower } from './deploy-progress';
+import { StackDeployments } from './stack-deployments';
+import { StackLogs } from './stack-logs';
+import { StackWebhooksPanel } from './stack-webhooks-panel';
 import { StackForm } from './stack-form';
 import { StackServices, StackStatus } from './stacks-view';
 
@@ -40,38 +41,11 @@ const ACTIONS: Record<StackAction, { label: string; text: string; icon: typeof P
   },
 };
 
-function Deployments({ stackId }: { stackId: string }) {
-  const deployments = useStackDeployments(stackId);
-  return (
-    <Panel title="Deployments">
-      {deployments.isError ? <ErrorNotice error={deployments.error} /> : null}
-      <ol aria-label="Deployments" className="flex flex-col divide-y divide-border text-xs">
-        {deployments.data?.items.map((d) => (
-          <li key={d.id} className="flex flex-col gap-0.5 px-4 py-2">
-            <span>
-              <span className="font-medium text-fg">{d.trigger}</span>{' '}
-              <span className={d.status === 'failed' ? 'text-danger' : 'text-muted'}>
-                {d.status}
-              </span>{' '}
-              <span className="text-muted">
-                {formatDateTime(d.createdAt)}
-                {d.triggeredBy ? ` by ${d.triggeredBy}` : ''}
-              </span>
-            </span>
-            {d.failedStep ? (
-              <span className="font-mono text-danger">failed at {d.failedStep}</span>
-            ) : null}
-          </li>
-        ))}
-      </ol>
-    </Panel>
-  );
-}
-
 function StackPage({ stack }: { stack: TStack }) {
   const router = useRouter();
   const canDeploy = useCan(stack.hostId, 'stack.deploy');
   const canDelete = useCan(stack.hostId, 'stack.delete');
+  const canReadLogs = useCan(stack.hostId, 'container.logs');
   const action = useStackAction(stack.id);
   const remove = useDeleteStack(stack.id);
   const progress = useStackProgress(true);
@@ -88,7 +62,12 @@ function StackPage({ stack }: { stack: TStack }) {
 
   function confirm() {
     if (asking === 'delete') {
-      remove.mutate(withVolumes, { onSuccess: () => router.push('/stacks') });
+      // Not mutate's own onSuccess: the stack's queries refresh first and answer 404, this view
+      // unmounts, and React Query drops the callbacks of an unmounted mutation.
+      remove.mutateAsync(withVolumes).then(
+        () => router.push('/stacks'),
+        () => undefined, // shown from remove.error
+      );
     } else if (asking) {
       progress.clear();
       action.mutate(asking, {
@@ -152,7 +131,9 @@ function StackPage({ stack }: { stack: TStack }) {
           )}
         </div>
       </Panel>
-      <Deployments stackId={stack.id} />
+      {canReadLogs ? <StackLogs stack={stack} /> : null}
+      <StackDeployments stackId={stack.id} />
+      {canDeploy ? <StackWebhooksPanel stack={stack} /> : null}
       <ConfirmDialog
         open={asking !== null}
         title={

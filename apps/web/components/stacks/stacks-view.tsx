@@ -10,10 +10,12 @@ import { useStackList } from '@/lib/stack-queries';
 import { buttonClassName } from '../ui/button';
 import { EmptyState } from '../ui/empty-state';
 import { ErrorNotice } from '../ui/error-notice';
+import { ServiceUpdateBadge } from '../updates/update-badge';
 import { PageHeader } from '../ui/page-header';
 import { Panel } from '../ui/panel';
 import { ResourceTable, type Column } from '../ui/resource-table';
 import { Skeleton } from '../ui/skeleton';
+import { UnmanagedStacks } from './unmanaged-stacks';
 
 const ROW_HEIGHT = 56;
 
@@ -37,6 +39,10 @@ export function StackServices({ stack }: { stack: TStackSummary }) {
       {stack.services.map((service) => (
         <li key={service.name} className="truncate">
           <span className="font-medium text-fg">{service.name}</span>{' '}
+          <ServiceUpdateBadge
+            hostId={stack.hostId}
+            containerIds={service.containers.map((c) => c.id)}
+          />{' '}
           {service.containers.length === 0 ? (
             <span className="text-muted">no container</span>
           ) : (
@@ -148,6 +154,7 @@ export function StacksView() {
           />
         </Panel>
       ) : null}
+      <UnmanagedStacks hostNames={hostNames} />
     </div>
   );
 }

@@ -2,7 +2,7 @@
 
 import type { Permission } from '@berth/shared';
 import { useMemo } from 'react';
-import { hostsWith, useCapabilities } from '@/lib/capabilities';
+import { hostsWith, hostsWithShared, useCapabilities } from '@/lib/capabilities';
 import { useFleetSummary } from '@/lib/container-queries';
 import { SelectField } from './select-field';
 
@@ -12,6 +12,8 @@ interface HostSelectFieldProps {
   onValueChange: (hostId: string) => void;
   /** Only the hosts where the user holds this permission are offered. */
   permission: Permission;
+  /** Offer only hosts where the permission reaches every object, as a change to what everyone there shares needs. */
+  shared?: boolean;
   error?: string | undefined;
   /** The text of the empty choice (“All hosts” for a filter); none when absent. */
   anyLabel?: string;
@@ -23,15 +25,16 @@ export function HostSelectField({
   value,
   onValueChange,
   permission,
+  shared = false,
   error,
   anyLabel,
 }: HostSelectFieldProps) {
   const summary = useFleetSummary();
   const capabilities = useCapabilities().data;
   const hosts = useMemo(() => {
-    const allowed = new Set(hostsWith(capabilities, permission));
+    const allowed = new Set((shared ? hostsWithShared : hostsWith)(capabilities, permission));
     return summary.data?.perHost.filter((host) => allowed.has(host.hostId)) ?? [];
-  }, [summary.data, capabilities, permission]);
+  }, [summary.data, capabilities, permission, shared]);
   return (
     <SelectField label={label} value={value} onValueChange={onValueChange} error={error}>
       <option value="">{anyLabel ?? 'Choose a host'}</option>

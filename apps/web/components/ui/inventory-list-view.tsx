@@ -6,13 +6,14 @@ import { Plus, type LucideIcon } from 'lucide-react';
 import { useState, type ReactNode } from 'react';
 import { useCan, useCanAnywhere } from '@/lib/capabilities';
 import { formatBytes } from '@/lib/format';
-import type { useListPages } from '@/lib/resource-list-pages';
+import type { useLiveInventoryList } from '@/lib/use-live-inventory-list';
 import { Button } from './button';
 import { ConfirmDialog } from './confirm-dialog';
 import { EmptyState } from './empty-state';
 import { ErrorNotice } from './error-notice';
 import { PageHeader } from './page-header';
 import { Panel } from './panel';
+import { LiveStatusNote } from '../containers/live-status-note';
 import { ResourceListToolbar } from './resource-list-toolbar';
 import { ResourceTable, type Column } from './resource-table';
 import { Skeleton } from './skeleton';
@@ -20,6 +21,8 @@ import { Skeleton } from './skeleton';
 const ROW_HEIGHT = 52;
 
 interface InventoryListViewProps<Row> {
+  /** The host the list opens filtered to (`?host=`), or ''. */
+  initialHostId: string;
   /** `network`, `volume`: names the page, its buttons and the prune dialog. */
   what: string;
   title: string;
@@ -27,7 +30,7 @@ interface InventoryListViewProps<Row> {
   icon: LucideIcon;
   permissions: { list: Permission; create: Permission; delete: Permission };
   /** The list hook for a host filter and a search (a stable, module-level hook). */
-  useRows: (query: { hostId?: string; q?: string }) => ReturnType<typeof useListPages<Row>>;
+  useRows: (query: { hostId?: string; q?: string }) => ReturnType<typeof useLiveInventoryList<Row>>;
   usePrune: () => UseMutationResult<TPruneResponse, Error, string>;
   columns: readonly Column<Row>[];
   rowKey: (row: Row) => string;
@@ -39,9 +42,10 @@ interface InventoryListViewProps<Row> {
 
 /**
  * An inventory list page (networks, volumes): filters by host and name, the fleet-wide list on
- * `ResourceTable`, a create form and a prune of one host, each shown only to who may use it.
+ * `ResourceTable` kept current by engine events, a create form and a prune of one host, each shown only to who may use it.
  */
 export function InventoryListView<Row>({
+  initialHostId,
   what,
   title,
   description,
@@ -54,12 +58,15 @@ export function InventoryListView<Row>({
   form,
   pruneText,
 }: InventoryListViewProps<Row>) {
-  const [hostId, setHostId] = useState('');
+  const [hostId, setHostId] = useState(initialHostId);
   const [q, setQ] = useState('');
   const [creating, setCreating] = useState(false);
   const [pruning, setPruning] = useState(false);
   const [pruned, setPruned] = useState<TPruneResponse | null>(null);
-  const { list, rows, total } = useRows({ ...(hostId ? { hostId } : {}), ...(q ? { q } : {}) });
+  const { list, rows, total, live } = useRows({
+    ...(hostId ? { hostId } : {}),
+    ...(q ? { q } : {}),
+  });
   const prune = usePrune();
   const mayCreate = useCanAnywhere(permissions.create);
   const mayPrune = useCan(hostId, permissions.delete);
@@ -89,6 +96,7 @@ export function InventoryListView<Row>({
           onQueryChange={setQ}
           onPrune={mayPrune ? () => setPruning(true) : undefined}
         />
+        <LiveStatusNote status={live} label="Updates" />
         {pruned ? (
           <p role="status" className="text-sm text-muted">
             {count === 0

@@ -2,7 +2,16 @@
 
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { ArrowDown, ArrowUp } from 'lucide-react';
-import { memo, useEffect, useRef, type HTMLAttributes, type ReactNode } from 'react';
+import {
+  Fragment,
+  memo,
+  useEffect,
+  useMemo,
+  useRef,
+  type HTMLAttributes,
+  type ReactNode,
+} from 'react';
+import { useElementWidth } from '@/lib/use-element-width';
 
 /** One column: its header, how a row's cell renders, its width and, when sortable, its sort key. */
 export interface Column<Row, SortKey extends string = never> {
@@ -17,6 +26,17 @@ export interface Column<Row, SortKey extends string = never> {
   title?: (row: Row) => string | undefined;
   /** The column sorts the list by this key when its header is pressed. */
   sortKey?: SortKey;
+  /**
+   * Shown only while the table has at least this many CSS pixels: on a narrow screen the table
+   * keeps the columns that matter instead of scrolling sideways to reach them.
+   */
+  minWidth?: number;
+  /**
+   * Where the cell goes while the table is too narrow for the column (`minWidth`): over the right
+   * end of this other column's cell, shown while the row is hovered or holds the focus, so it
+   * takes no width of its own (a row's quick actions on a phone).
+   */
+  foldInto?: string;
 }
 
 export interface TableSort<SortKey extends string> {
@@ -60,7 +80,7 @@ const CELL = 'border-b border-border px-3 align-middle overflow-hidden';
  */
 export function ResourceTable<Row, SortKey extends string = never>({
   label,
-  columns,
+  columns: allColumns,
   rows,
   rowKey,
   rowHeight,
@@ -76,6 +96,7 @@ export function ResourceTable<Row, SortKey extends string = never>({
   testId,
 }: ResourceTableProps<Row, SortKey>) {
   const scrollRef = useRef<HTMLDivElement>(null);
+  const columns = useColumnsThatFit(allColumns, useElementWidth(scrollRef));
   const count = hasMore && total !== undefined ? Math.max(total, rows.length + 1) : rows.length;
   // The app does not run the React Compiler, whose memoisation this hook's API would defeat.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -163,6 +184,41 @@ export function ResourceTable<Row, SortKey extends string = never>({
   );
 }
 
+/**
+ * The columns the table's width has room for (all of them until it is measured), each with the
+ * cells of the columns folded into it (`foldInto`) that have no room of their own.
+ */
+function useColumnsThatFit<Row, SortKey extends string>(
+  columns: readonly Column<Row, SortKey>[],
+  width: number | null,
+): readonly Column<Row, SortKey>[] {
+  // Keyed by which columns fit, so rows re-render when that changes, not at every pixel.
+  const fit = columns.map((column) => width === null || (column.minWidth ?? 0) <= width).join();
+  return useMemo(() => {
+    const fits = fit.split(',').map((flag) => flag === 'true');
+    const folded = columns.filter((column, index) => !fits[index] && column.foldInto);
+    return columns
+      .filter((_, index) => fits[index])
+      .map((column) => {
+        const inside = folded.filter((other) => other.foldInto === column.id);
+        if (inside.length === 0) return column;
+        return {
+          ...column,
+          cell: (row: Row, index: number) => (
+            <div className="relative">
+              {column.cell(row, index)}
+              <div className="invisible absolute inset-y-0 right-0 flex items-center rounded-md bg-surface pl-1 shadow-sm group-focus-within/row:visible group-hover/row:visible">
+                {inside.map((other) => (
+                  <Fragment key={other.id}>{other.cell(row, index)}</Fragment>
+                ))}
+              </div>
+            </div>
+          ),
+        };
+      });
+  }, [columns, fit]);
+}
+
 function SortHeader<Row, SortKey extends string>({
   column,
   sortKey,
@@ -207,7 +263,12 @@ const ResourceRow = memo(
   function ResourceRow<Row>({ row, index, columns, height, extra }: ResourceRowProps<Row>) {
     const { className = 'hover:bg-surface-2/50', ...attributes } = extra ?? {};
     return (
-      <tr aria-rowindex={index + 2} style={{ height }} className={className} {...attributes}>
+      <tr
+        aria-rowindex={index + 2}
+        style={{ height }}
+        className={`group/row ${className}`}
+        {...attributes}
+      >
         {columns.map((column) => (
           <td
             key={column.id}

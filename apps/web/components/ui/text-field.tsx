@@ -39,3 +39,14 @@ export function TextField({
     </Field>
   );
 }
+
+/** One text field of a form described as data: the value it edits (`name`) and how it shows. */
+export interface TextFieldSpec<Name extends string> {
+  name: Name;
+  label: string;
+  mono?: boolean;
+  placeholder?: string;
+  type?: string;
+  inputMode?: 'numeric';
+  hint?: string;
+}

@@ -4,26 +4,18 @@ import {
   LOCAL_VOLUME_TYPES,
   type TCreateVolumeInput,
   type TCreateVolumeRequest,
+  type TCreateVolumeResponse,
   ZCreateVolumeRequest,
 } from '@berth/shared';
-import { useRouter } from 'next/navigation';
-import { useRef } from 'react';
-import { useForm, useWatch } from 'react-hook-form';
-import type { FieldErrors } from '@/lib/field-errors';
-import {
-  flattenErrors,
-  focusFirstError,
-  requestResolver,
-  setServerErrors,
-  submitForm,
-  withFormChecks,
-} from '@/lib/form-errors';
+import { requestResolver } from '@/lib/form-errors';
 import { parseKeyValues, recordError } from '@/lib/key-values';
 import { useCreateVolume } from '@/lib/volume-queries';
-import { FormActions } from '../ui/form-actions';
-import { HostSelectField } from '../ui/host-select-field';
+import {
+  InventoryCreateFormPanel,
+  useInventoryCreateForm,
+  withHostCheck,
+} from '../ui/inventory-create-form';
 import { KeyValueField } from '../ui/key-value-field';
-import { Panel } from '../ui/panel';
 import { SelectField } from '../ui/select-field';
 import { TextField } from '../ui/text-field';
 
@@ -67,15 +59,14 @@ function toRequest(values: VolumeFormValues): TCreateVolumeInput {
   };
 }
 
-const resolver = withFormChecks(
-  requestResolver(ZCreateVolumeRequest, toRequest),
-  (values: VolumeFormValues): FieldErrors => (values.hostId ? {} : { hostId: 'choose the host' }),
-);
+const resolver = withHostCheck(requestResolver(ZCreateVolumeRequest, toRequest));
 
 export function VolumeForm({ hostId, onDone }: { hostId: string; onDone: () => void }) {
-  const router = useRouter();
-  const formRef = useRef<HTMLFormElement>(null);
-  const form = useForm<VolumeFormValues, unknown, TCreateVolumeRequest>({
+  const state = useInventoryCreateForm<
+    VolumeFormValues,
+    TCreateVolumeRequest,
+    TCreateVolumeResponse
+  >({
     defaultValues: {
       hostId,
       name: '',
@@ -87,51 +78,22 @@ export function VolumeForm({ hostId, onDone }: { hostId: string; onDone: () => v
       labels: '',
     },
     resolver,
-    reValidateMode: 'onSubmit',
+    useCreate: useCreateVolume,
   });
-  const values = useWatch({ control: form.control }) as VolumeFormValues;
-  const create = useCreateVolume(values.hostId);
-  const errors = flattenErrors(form.formState.errors);
-  const set = <K extends keyof VolumeFormValues>(key: K, value: VolumeFormValues[K]) =>
-    form.setValue(key as never, value as never, { shouldDirty: true });
+  const { values, errors, set } = state;
   const local = (values.driver.trim() || 'local') === 'local';
   const hints = TYPE_HINTS[values.type];
 
-  function onSave(request: TCreateVolumeRequest) {
-    const host = form.getValues('hostId');
-    create.mutate(request, {
-      onSuccess: (made) => router.push(`/volumes/${host}/${encodeURIComponent(made.name)}`),
-      onError: (error) => {
-        if (setServerErrors(form.setError, error)) focusFirstError(formRef.current);
-      },
-    });
-  }
-
   return (
-    <Panel title="New volume">
-      <form
-        ref={formRef}
-        aria-label="New volume"
-        onSubmit={(event) => submitForm(event, form, onSave, () => create.reset())}
-        noValidate
-        className="flex flex-col gap-4"
-      >
-        <div className="grid gap-3 md:grid-cols-3">
-          <HostSelectField
-            label="Host"
-            permission="volume.create"
-            value={values.hostId}
-            onValueChange={(value) => set('hostId', value)}
-            error={errors.hostId}
-          />
-          <TextField
-            label="Name"
-            mono
-            value={values.name}
-            onValueChange={(value) => set('name', value)}
-            error={errors.name}
-            placeholder="app-data"
-          />
+    <InventoryCreateFormPanel
+      what="volume"
+      permission="volume.create"
+      namePlaceholder="app-data"
+      state={state}
+      hrefOf={(host, made) => `/volumes/${host}/${encodeURIComponent(made.name)}`}
+      onDone={onDone}
+      beside={
+        <>
           <TextField
             label="Driver"
             mono
@@ -140,67 +102,61 @@ export function VolumeForm({ hostId, onDone }: { hostId: string; onDone: () => v
             error={errors.driver}
             hint="local, or a volume plugin's driver"
           />
+        </>
+      }
+    >
+      {local ? (
+        <div className="grid gap-3 md:grid-cols-3">
+          <SelectField
+            label="Type"
+            value={values.type}
+            onValueChange={(value) => set('type', value as LocalType)}
+            error={errors['driverOpts.type']}
+          >
+            <option value="">a folder on the host</option>
+            {LOCAL_VOLUME_TYPES.map((type) => (
+              <option key={type} value={type}>
+                {type}
+              </option>
+            ))}
+          </SelectField>
+          {values.type ? (
+            <>
+              <TextField
+                label="Device"
+                mono
+                value={values.device}
+                onValueChange={(value) => set('device', value)}
+                error={errors['driverOpts.device']}
+                placeholder={hints.device}
+              />
+              <TextField
+                label="Mount options (o)"
+                mono
+                value={values.o}
+                onValueChange={(value) => set('o', value)}
+                error={errors['driverOpts.o']}
+                placeholder={hints.o}
+                hint={values.type === 'cifs' ? 'The password is never shown again' : undefined}
+              />
+            </>
+          ) : null}
         </div>
-        {local ? (
-          <div className="grid gap-3 md:grid-cols-3">
-            <SelectField
-              label="Type"
-              value={values.type}
-              onValueChange={(value) => set('type', value as LocalType)}
-              error={errors['driverOpts.type']}
-            >
-              <option value="">a folder on the host</option>
-              {LOCAL_VOLUME_TYPES.map((type) => (
-                <option key={type} value={type}>
-                  {type}
-                </option>
-              ))}
-            </SelectField>
-            {values.type ? (
-              <>
-                <TextField
-                  label="Device"
-                  mono
-                  value={values.device}
-                  onValueChange={(value) => set('device', value)}
-                  error={errors['driverOpts.device']}
-                  placeholder={hints.device}
-                />
-                <TextField
-                  label="Mount options (o)"
-                  mono
-                  value={values.o}
-                  onValueChange={(value) => set('o', value)}
-                  error={errors['driverOpts.o']}
-                  placeholder={hints.o}
-                  hint={values.type === 'cifs' ? 'The password is never shown again' : undefined}
-                />
-              </>
-            ) : null}
-          </div>
-        ) : (
-          <KeyValueField
-            label="Driver options"
-            value={values.driverOpts}
-            onValueChange={(value) => set('driverOpts', value)}
-            error={recordError(errors, 'driverOpts')}
-          />
-        )}
+      ) : (
         <KeyValueField
-          label="Labels"
-          value={values.labels}
-          onValueChange={(value) => set('labels', value)}
-          error={recordError(errors, 'labels')}
-          placeholder="backup=daily"
+          label="Driver options"
+          value={values.driverOpts}
+          onValueChange={(value) => set('driverOpts', value)}
+          error={recordError(errors, 'driverOpts')}
         />
-        <FormActions
-          error={create.error}
-          pending={create.isPending}
-          submitLabel="Create volume"
-          pendingLabel="Creating…"
-          onCancel={onDone}
-        />
-      </form>
-    </Panel>
+      )}
+      <KeyValueField
+        label="Labels"
+        value={values.labels}
+        onValueChange={(value) => set('labels', value)}
+        error={recordError(errors, 'labels')}
+        placeholder="backup=daily"
+      />
+    </InventoryCreateFormPanel>
   );
 }

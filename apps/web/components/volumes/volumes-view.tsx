@@ -63,9 +63,10 @@ const COLUMNS: readonly Column<TVolumeSummary>[] = [
 ];
 
 /** Volumes of every host the user may list them on, from Berth's inventory. */
-export function VolumesView() {
+export function VolumesView({ initialHostId }: { initialHostId: string }) {
   return (
     <InventoryListView
+      initialHostId={initialHostId}
       what="volume"
       title="Volumes"
       description="Volumes of every host you may see, with the containers using them."

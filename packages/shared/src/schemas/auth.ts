@@ -2,6 +2,9 @@ import { z } from 'zod';
 
 export const PASSWORD_MIN_LENGTH = 12;
 
+/** The httpOnly cookie that carries a dashboard session (set by sign-in and setup). */
+export const SESSION_COOKIE = 'berth_session';
+
 export const ZUsername = z
   .string()
   .trim()
@@ -20,11 +23,22 @@ export const ZTotpCode = z
   .trim()
   .regex(/^\d{6}$/, 'six digits from your authenticator app');
 
+/** A one-time recovery code, given when two-factor sign-in is turned on (`abcde-23456`). */
+export const ZRecoveryCode = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z2-7]{5}-[a-z2-7]{5}$/, 'a recovery code looks like abcde-23456');
+
 export const ZLoginRequest = z.object({
   username: z.string().min(1, 'required'),
   password: z.string().min(1, 'required'),
-  /** Required once the account has two-factor sign-in enabled. */
-  totp: ZTotpCode.optional(),
+  /** Required once the account has two-factor sign-in enabled: a code, or a recovery code. */
+  totp: z
+    .union([ZTotpCode, ZRecoveryCode], {
+      error: 'six digits from your authenticator app, or a recovery code',
+    })
+    .optional(),
 });
 export type TLoginRequest = z.infer<typeof ZLoginRequest>;
 

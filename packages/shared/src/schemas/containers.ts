@@ -72,7 +72,10 @@ export const ZContainerListQuery = z.object({
   hostId: commaList(z.string().min(1)).optional(),
   /** One state or several, comma-separated (`running,paused`). */
   state: commaList(ZContainerState).optional(),
-  /** Matches name, image, and label keys and values, case-insensitive. */
+  /**
+   * Matches name, image, and label keys and values, case-insensitive; `key=value` words match a
+   * label exactly (`key=` any value), every word then having to match.
+   */
   q: z.string().trim().max(200, 'at most 200 characters').optional(),
   sort: z.enum(CONTAINER_SORTS).default('name'),
   order: z.enum(['asc', 'desc']).default('asc'),
@@ -107,7 +110,7 @@ export function parseByteSize(value: number | string): number | null {
   return Number.isFinite(bytes) ? Math.floor(bytes) : null;
 }
 
-const ZByteSize = z
+export const ZByteSize = z
   .union([z.number(), z.string()], { error: 'a size like 512m or 1g, or a number of bytes' })
   .transform((value, ctx) => {
     const bytes = parseByteSize(value);
@@ -483,6 +486,26 @@ export const ZRemoveQuery = z.object({
   volumes: queryFlag.optional(),
 });
 export type TRemoveQuery = z.infer<typeof ZRemoveQuery>;
+
+/**
+ * `?` of a log download: the whole range asked for, read from the engine (not only the lines a
+ * viewer has loaded). Lines are plain text unless `prefix` asks for their stream first.
+ */
+export const ZContainerLogsQuery = z.object({
+  tail: z
+    .union([
+      z.literal('all'),
+      z.coerce.number().int('whole lines').min(1, 'at least 1').max(1_000_000, 'at most 1000000'),
+    ])
+    .default('all'),
+  /** Unix seconds: only lines written since, or before, this time. */
+  since: z.coerce.number().int('whole seconds').min(0, 'at least 0').optional(),
+  until: z.coerce.number().int('whole seconds').min(0, 'at least 0').optional(),
+  timestamps: queryFlag.optional(),
+  /** Start each line with `stdout ` or `stderr `. */
+  prefix: queryFlag.optional(),
+});
+export type TContainerLogsQuery = z.infer<typeof ZContainerLogsQuery>;
 
 export const ZRenameContainerRequest = z.object({ name: ZContainerName });
 export type TRenameContainerRequest = z.infer<typeof ZRenameContainerRequest>;

@@ -93,7 +93,16 @@ function kindMatchesSecrets(
   }
 }
 
-export const ZCreateHostRequest = z.object(hostFields).superRefine(kindMatchesSecrets);
+export const ZCreateHostRequest = z
+  .object({
+    ...hostFields,
+    /**
+     * Register the engine although another host already reaches it (same engine ID), e.g. once by
+     * its socket and once over TLS. Without it such a registration answers 409 naming that host.
+     */
+    allowSameEngine: z.boolean().optional(),
+  })
+  .superRefine(kindMatchesSecrets);
 export type TCreateHostRequest = z.infer<typeof ZCreateHostRequest>;
 
 /**
@@ -106,11 +115,18 @@ export const ZUpdateHostRequest = z
     name: ZHostName.optional(),
     url: ZHostUrl.optional(),
     sshHostKey: ZSshHostKey.nullable().optional(),
+    /**
+     * Save a new URL or credentials although another host already reaches that engine (same engine
+     * ID). Without it such an edit answers 409 naming that host.
+     */
+    allowSameEngine: z.boolean().optional(),
   })
   .partial();
 export type TUpdateHostRequest = z.infer<typeof ZUpdateHostRequest>;
 
 export const ZEngineFacts = z.object({
+  /** The engine's own ID (`docker info`), the same by every address it is reached at. */
+  id: z.string().optional(),
   version: z.string(),
   apiVersion: z.string(),
   os: z.string(),
@@ -154,5 +170,7 @@ export const ZHostTestResult = z.object({
   latencyMs: z.number(),
   /** Fingerprint of the host key an SSH host presented, to compare with the one you expect. */
   sshHostKey: z.string().nullable(),
+  /** Another registered host that reaches the same engine (same engine ID), if any. */
+  sameEngineAs: z.object({ id: z.string(), name: z.string() }).nullable(),
 });
 export type THostTestResult = z.infer<typeof ZHostTestResult>;

@@ -137,3 +137,88 @@ export const ZSaveImagesQuery = z.object({
   ),
 });
 export type TSaveImagesQuery = z.infer<typeof ZSaveImagesQuery>;
+
+/** A path inside a build context: relative, with no `..` step out of it. */
+const ZContextPath = z
+  .string()
+  .trim()
+  .min(1)
+  .max(512)
+  .refine(
+    (p) => !p.startsWith('/') && !p.split(/[\\/]/).includes('..'),
+    'a path inside the context, without ".." or a leading "/"',
+  );
+
+/** What a build makes and how; the context comes as an upload or from a git repository. */
+export const ZBuildOptions = z.object({
+  /** Each `repository:tag` the image gets (`:latest` when none is given). */
+  tags: z.array(ZTagReference).min(1, 'give the image at least one tag').max(10, 'at most 10 tags'),
+  /** The Dockerfile's path inside the context. */
+  dockerfile: ZContextPath.default('Dockerfile'),
+  /** The stage of a multi-stage Dockerfile to build up to. */
+  target: z.string().trim().max(128).optional(),
+  /** `ARG` values; their names are audited, their values are not. */
+  buildArgs: z
+    .record(
+      z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a build argument name (letters, digits, _)'),
+      z.string().max(4096),
+    )
+    .optional(),
+  /** Run every step again instead of reusing the host's build cache. */
+  noCache: z.boolean().optional(),
+});
+export type TBuildOptions = z.input<typeof ZBuildOptions>;
+
+/** A git repository Berth fetches (shallow) and sends to the engine as the build context. */
+export const ZGitSource = z.object({
+  /** `https://` or `http://` only; credentials go in `username`/`token`, not in the URL. */
+  url: z
+    .string()
+    .trim()
+    .max(2048)
+    .refine((value) => {
+      try {
+        const url = new URL(value);
+        return (
+          (url.protocol === 'https:' || url.protocol === 'http:') &&
+          url.username === '' &&
+          url.password === ''
+        );
+      } catch {
+        return false;
+      }
+    }, 'an http(s) URL of a git repository, without credentials in it'),
+  /** A branch, tag or full commit id; the repository's default branch when left out. */
+  ref: z
+    .string()
+    .trim()
+    .max(255)
+    .regex(/^[\w./-]*$/, 'a branch, tag or commit id')
+    .refine((r) => !r.startsWith('-') && !r.includes('..'), 'a branch, tag or commit id')
+    .optional(),
+  /** The folder inside the repository used as the context. */
+  subPath: ZContextPath.optional(),
+  username: z.string().max(256).optional(),
+  /** A password or access token; never stored, logged or audited. */
+  token: z.string().max(4096).optional(),
+});
+export type TGitSource = z.infer<typeof ZGitSource>;
+
+export const ZBuildFromGitRequest = ZBuildOptions.extend({ git: ZGitSource });
+export type TBuildFromGitRequest = z.input<typeof ZBuildFromGitRequest>;
+
+/** A finished build; its log came over socket.io (`image.build`) while it ran. */
+export const ZBuildImageResponse = z.object({
+  id: z.string(),
+  tags: z.array(z.string()),
+  /** The commit built, for a build from git. */
+  commit: z.string().nullable(),
+});
+export type TBuildImageResponse = z.infer<typeof ZBuildImageResponse>;
+
+/** `POST /api/hosts/{hostId}/images/load`: what the engine loaded from the archive. */
+export const ZLoadImagesResponse = z.object({
+  /** Each `repository:tag` (or image id, for an untagged one) the archive held. */
+  loaded: z.array(z.string()),
+});
+export type TLoadImagesResponse = z.infer<typeof ZLoadImagesResponse>;

@@ -188,6 +188,18 @@ export const ZRegistry = z.object({
 });
 export type TRegistry = z.infer<typeof ZRegistry>;
 
+/**
+ * A stored registry as a user who may push and pull with it sees it: what to pick it by, never its
+ * login, TLS material or who else may use it.
+ */
+export const ZUsableRegistry = ZRegistry.pick({
+  id: true,
+  name: true,
+  kind: true,
+  serverAddress: true,
+});
+export type TUsableRegistry = z.infer<typeof ZUsableRegistry>;
+
 /** A connection test: `message` is the registry's own reason when `ok` is false. */
 export const ZRegistryTestResult = z.object({ ok: z.boolean(), message: z.string() });
 export type TRegistryTestResult = z.infer<typeof ZRegistryTestResult>;

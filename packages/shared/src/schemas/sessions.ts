@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZTotpCode } from './auth.js';
+import { ZPassword, ZTotpCode } from './auth.js';
 
 /** One of your sign-in sessions. `id` is the stored digest of the cookie, never the cookie itself. */
 export const ZSession = z.object({
@@ -27,3 +27,30 @@ export type TTotpSetupResponse = z.infer<typeof ZTotpSetupResponse>;
 
 export const ZTotpCodeRequest = z.object({ code: ZTotpCode });
 export type TTotpCodeRequest = z.infer<typeof ZTotpCodeRequest>;
+
+/** Turning two-factor sign-in on answers the recovery codes, shown once. */
+export const ZTotpEnableResponse = z.object({ recoveryCodes: z.array(z.string()) });
+export type TTotpEnableResponse = z.infer<typeof ZTotpEnableResponse>;
+
+/** Turning two-factor sign-in off takes your password (or, as before, a code from the app). */
+export const ZTotpDisableRequest = z
+  .object({
+    password: z.string().min(1, 'required').max(1024, 'at most 1024 characters').optional(),
+    code: ZTotpCode.optional(),
+  })
+  .refine((body) => body.password !== undefined || body.code !== undefined, {
+    path: ['password'],
+    error: 'required',
+  });
+export type TTotpDisableRequest = z.infer<typeof ZTotpDisableRequest>;
+
+/** Changing your own password takes the current one; your other sessions end. */
+export const ZChangePasswordRequest = z.object({
+  currentPassword: z.string().min(1, 'required').max(1024, 'at most 1024 characters'),
+  newPassword: ZPassword,
+});
+export type TChangePasswordRequest = z.infer<typeof ZChangePasswordRequest>;
+
+/** How many sessions an action ended. */
+export const ZEndedSessions = z.object({ ended: z.number().int() });
+export type TEndedSessions = z.infer<typeof ZEndedSessions>;

@@ -17,6 +17,13 @@ export const ZCreateStackRequest = z.object({
     .regex(STACK_NAME, 'lower-case letters, digits, - and _, starting with a letter or digit'),
   compose: z.string().min(1).max(1_000_000),
   env: z.array(ZStackEnvEntry).max(500).optional(),
+  /**
+   * The text of an uploaded `.env` file: its variables are added (not secret) unless `env` names
+   * them; a line that does not parse answers 400 naming it.
+   */
+  envFile: z.string().max(1_000_000).optional(),
+  /** Where the compose text came from: typed in the editor or an uploaded file. */
+  source: z.enum(['editor', 'upload']).optional(),
 });
 
 export const ZUpdateStackRequest = z.object({
@@ -48,8 +55,12 @@ export const ZStackSummary = z.object({
   ),
 });
 
+/** Where a stack's compose file came from. */
+export const ZStackSource = z.enum(['editor', 'upload', 'git']);
+
 export const ZStack = ZStackSummary.extend({
   compose: z.string(),
+  source: ZStackSource,
   /** Secret values are answered as `********`. */
   env: z.array(ZStackEnvEntry),
   createdAt: z.string(),
@@ -79,7 +90,8 @@ export const ZStackPlan = z.object({
   recreated: z.array(z.object({ service: z.string(), number: z.number(), reason: z.string() })),
 });
 
-export const ZDeploymentStatus = z.enum(['queued', 'running', 'succeeded', 'failed']);
+/** `skipped`: a webhook call recorded that did not redeploy (its branch or tag was not accepted). */
+export const ZDeploymentStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'skipped']);
 
 export const ZStackDeployment = z.object({
   id: z.string(),
@@ -92,6 +104,13 @@ export const ZStackDeployment = z.object({
   /** The step that failed, when one did. */
   failedStep: z.string().nullable(),
   output: z.string(),
+  /** The git commit deployed, for a stack from a repository. */
+  commit: z.string().nullable(),
+  /**
+   * The version of the compose file a deploy applied: the first 12 hex digits of its SHA-256, the
+   * same for every deployment of the same text. Null for start, stop, down and delete.
+   */
+  fileVersion: z.string().nullable(),
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
 });
@@ -111,6 +130,7 @@ export type TStackEnvEntry = z.infer<typeof ZStackEnvEntry>;
 export type TCreateStackRequest = z.infer<typeof ZCreateStackRequest>;
 export type TUpdateStackRequest = z.infer<typeof ZUpdateStackRequest>;
 export type TStackDeployResponse = z.infer<typeof ZStackDeployResponse>;
+export type TStackSource = z.infer<typeof ZStackSource>;
 export type TStackStatus = z.infer<typeof ZStackStatus>;
 export type TStackSummary = z.infer<typeof ZStackSummary>;
 export type TStack = z.infer<typeof ZStack>;

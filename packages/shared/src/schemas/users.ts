@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ZPassword, ZUsername } from './auth.js';
+import { commaList } from './containers.js';
 
 const ZDisplayName = z.string().trim().max(100, 'at most 100 characters');
 
@@ -36,3 +37,13 @@ export const ZUserAccount = z.object({
   createdAt: z.string(),
 });
 export type TUserAccount = z.infer<typeof ZUserAccount>;
+
+/** `GET /api/users/names?ids=a,b`: the user ids an owner label names, at most 100 at once. */
+export const ZUserNamesQuery = z.object({
+  ids: commaList(z.string().min(1).max(64)).pipe(z.array(z.string()).max(100, 'at most 100 ids')),
+});
+export type TUserNamesQuery = z.infer<typeof ZUserNamesQuery>;
+
+/** The name to show for a user: their display name, or their username when they have none. */
+export const ZUserName = z.object({ id: z.string(), name: z.string() });
+export type TUserName = z.infer<typeof ZUserName>;

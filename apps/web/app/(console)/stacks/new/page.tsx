@@ -1,8 +1,13 @@
 import type { Metadata } from 'next';
-import { StackForm } from '@/components/stacks/stack-form';
+import { NewStackView } from '@/components/stacks/new-stack-view';
 
 export const metadata: Metadata = { title: 'New stack' };
 
-export default function NewStackPage() {
-  return <StackForm />;
+export default async function NewStackPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const { draft } = await searchParams;
+  return <NewStackView {...(typeof draft === 'string' ? { draft } : {})} />;
 }

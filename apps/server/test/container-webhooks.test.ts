@@ -1,0 +1,205 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import type { TAuditPage, TContainerWebhookList, TStackWebhookUrl } from '@berth/shared';
+import { TestBerth, waitFor } from './support/berth.js';
+import { type CliTarget, docker, dockerOk } from './support/docker-cli.js';
+import { fleet, fleetHost } from './support/fleet.js';
+import { grantedUserToken } from './support/granted-user.js';
+import { callWebhook } from './support/webhook-call.js';
+
+/**
+ * Webhooks of a single container on host a of the real fleet: a signed call pulls the container's
+ * image again (a newer one pushed under the same tag from host b) and recreates the container with
+ * the same name and configuration; a bad signature changes nothing; rotate and revoke; a read-only
+ * user cannot manage them; every change and call audited, no token or secret in the log.
+ */
+jest.setTimeout(180_000);
+
+const RUN = randomBytes(4).toString('hex');
+const f = fleet();
+const REPO = `${f.registry.address}/berth-test/cwh-${RUN}:latest`;
+const NAME = `cwh-${RUN}`;
+const SECRET = `container-hook-${RUN}`;
+const a: CliTarget = { host: fleetHost('a').direct };
+const b: CliTarget = { host: fleetHost('b').direct };
+
+let berth: TestBerth;
+let token: string;
+let hostA = '';
+let hostB = '';
+let hook: TStackWebhookUrl;
+const built: string[] = [];
+
+/** Builds a new image under REPO on host b and pushes it with Berth; answers its id. */
+async function pushNewImage(seed: string): Promise<string> {
+  await dockerOk(b, ['build', '-q', '-t', REPO, '-'], {
+    input: `FROM ${f.image}\nRUN echo ${seed} > /seed\nCMD ["sleep", "3600"]\n`,
+    env: { DOCKER_BUILDKIT: '0' },
+    timeoutMs: 120_000,
+  });
+  const id = await dockerOk(b, ['image', 'inspect', '-f', '{{.Id}}', REPO]);
+  built.push(id);
+  const push = await berth.api('POST', `/api/hosts/${hostB}/images/push`, {
+    token,
+    body: { reference: REPO },
+  });
+  expect(push.status).toBe(200);
+  return id;
+}
+
+const inspect = (format: string) => dockerOk(a, ['inspect', '-f', format, NAME]);
+
+const call = callWebhook;
+
+const sign = (body: string, secret = SECRET) =>
+  `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+const PAYLOAD = JSON.stringify({ push_data: { tag: 'latest' }, repository: { repo_name: 'x' } });
+
+beforeAll(async () => {
+  berth = await TestBerth.start();
+  token = await berth.adminToken();
+  hostA = (await berth.addHost(token, fleetHost('a').registration)).id;
+  hostB = (await berth.addHost(token, fleetHost('b').registration)).id;
+  const stored = await berth.api('POST', '/api/registries', {
+    token,
+    body: {
+      name: `fleet-${RUN}`,
+      serverAddress: f.registry.address,
+      username: f.registry.username,
+      password: f.registry.password,
+    },
+  });
+  expect(stored.status).toBe(201);
+  await pushNewImage(`one-${RUN}`);
+  const pulled = await berth.api('POST', '/api/images/pull', {
+    token,
+    body: { reference: REPO, hostIds: [hostA] },
+  });
+  expect(pulled.status).toBe(200);
+  await dockerOk(a, ['run', '-d', '--name', NAME, '--label', `run=${RUN}`, '-e', 'KEEP=1', REPO]);
+});
+
+afterAll(async () => {
+  try {
+    await docker(a, ['rm', '-f', NAME]);
+    await docker(a, ['rmi', '-f', REPO]);
+    await docker(b, ['rmi', '-f', REPO, ...built]);
+  } finally {
+    await berth?.stop();
+  }
+});
+
+describe('container webhooks', () => {
+  it('creates a signed webhook, answered once, listed without its token', async () => {
+    const res = await berth.api<TStackWebhookUrl>(
+      'POST',
+      `/api/hosts/${hostA}/containers/${NAME}/webhooks`,
+      { token, body: { secret: SECRET } },
+    );
+    expect(res.status).toBe(201);
+    hook = res.body;
+    const list = await berth.api<TContainerWebhookList>(
+      'GET',
+      `/api/hosts/${hostA}/containers/${NAME}/webhooks`,
+      { token },
+    );
+    expect(list.body.items).toEqual([
+      expect.objectContaining({ id: hook.id, container: NAME, signed: true, pullImage: true }),
+    ]);
+    expect(JSON.stringify(list.body)).not.toContain(tokenOf(hook.url));
+  });
+
+  it('refuses a bad or missing signature with 401 and leaves the container as it is', async () => {
+    const before = await inspect('{{.Id}}');
+    expect(
+      (await call(hook.url, PAYLOAD, { 'x-hub-signature-256': sign(PAYLOAD, 'nope') })).status,
+    ).toBe(401);
+    expect((await call(hook.url, PAYLOAD)).status).toBe(401);
+    expect(await inspect('{{.Id}}')).toBe(before);
+  });
+
+  it('pulls the newer image and recreates the container with the same configuration', async () => {
+    const before = await inspect('{{.Id}}');
+    const pushed = await pushNewImage(`two-${RUN}`);
+    const res = await call(hook.url, PAYLOAD, { 'x-hub-signature-256': sign(PAYLOAD) });
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ container: NAME, status: 'running' });
+    await waitFor(
+      async () => (await docker(a, ['inspect', '-f', '{{.Image}}', NAME])).stdout.trim() === pushed,
+      60_000,
+      'the container on the new image',
+    );
+    expect(await inspect('{{.Id}}')).not.toBe(before);
+    expect(await inspect('{{.State.Running}}')).toBe('true');
+    expect(await inspect('{{index .Config.Labels "run"}}')).toBe(RUN);
+    expect(await inspect('{{json .Config.Env}}')).toContain('KEEP=1');
+  });
+
+  it('rotates (the old URL answers 404) and revokes', async () => {
+    const rotated = await berth.api<TStackWebhookUrl>(
+      'POST',
+      `/api/hosts/${hostA}/containers/${NAME}/webhooks/${hook.id}/rotate`,
+      { token },
+    );
+    expect(rotated.status).toBe(200);
+    const sig = { 'x-gitlab-token': SECRET };
+    expect((await call(hook.url, PAYLOAD, sig)).status).toBe(404);
+    const before = await inspect('{{.Id}}');
+    expect((await call(rotated.body.url, PAYLOAD, sig)).status).toBe(202);
+    await waitFor(
+      async () => (await docker(a, ['inspect', '-f', '{{.Id}}', NAME])).stdout.trim() !== before,
+      60_000,
+      'the container recreated',
+    );
+    const del = await berth.api(
+      'DELETE',
+      `/api/hosts/${hostA}/containers/${NAME}/webhooks/${hook.id}`,
+      { token },
+    );
+    expect(del.status).toBe(204);
+    expect((await call(rotated.body.url, PAYLOAD, sig)).status).toBe(404);
+    hook = rotated.body;
+  });
+
+  it('does not let a read-only user create or list them', async () => {
+    const reader = await grantedUserToken(berth, `reader-${RUN}`, hostA, 'read-only');
+    const path = `/api/hosts/${hostA}/containers/${NAME}/webhooks`;
+    expect((await berth.api('POST', path, { token: reader, body: {} })).status).toBe(403);
+    expect((await berth.api('GET', path, { token: reader })).status).toBe(403);
+  });
+
+  it('answers 404 for a container that does not exist', async () => {
+    const res = await berth.api('POST', `/api/hosts/${hostA}/containers/nope-${RUN}/webhooks`, {
+      token,
+      body: {},
+    });
+    expect(res.status).toBe(404);
+  });
+
+  it('audits every change and call, with no token or secret', async () => {
+    const audit = await berth.api<TAuditPage>('GET', '/api/audit?limit=500', { token });
+    const mine = audit.body.items.filter((e) => e.target === NAME);
+    const count = (action: string, outcome: string) =>
+      mine.filter((e) => e.action === action && e.outcome === outcome).length;
+    expect(count('container.webhook.create', 'success')).toBe(1);
+    expect(count('container.webhook.rotate', 'success')).toBe(1);
+    expect(count('container.webhook.revoke', 'success')).toBe(1);
+    expect(count('container.webhook.trigger', 'denied')).toBe(2);
+    expect(count('container.webhook.trigger', 'success')).toBe(2);
+    expect(
+      mine.filter(
+        (e) =>
+          e.action === 'container.recreate' &&
+          e.outcome === 'success' &&
+          e.actor.type === 'webhook',
+      ),
+    ).toHaveLength(2);
+    const text = JSON.stringify(audit.body.items);
+    expect(text).not.toContain(tokenOf(hook.url));
+    expect(text).not.toContain(SECRET);
+  });
+});
+
+function tokenOf(url: string): string {
+  return url.slice(url.lastIndexOf('/') + 1);
+}

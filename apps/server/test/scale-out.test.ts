@@ -1,0 +1,366 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import type {
+  ClientToServerEvents,
+  ServerToClientEvents,
+  TAuditPage,
+  TContainerListResponse,
+  THost,
+  TLogLine,
+  TStackDeployResponse,
+  TStackDeploymentList,
+} from '@berth/shared';
+import { Redis } from 'ioredis';
+import { io, type Socket } from 'socket.io-client';
+import { ADMIN_PASSWORD, TestDatabase, waitFor } from './support/berth.js';
+import { type BuiltServer, startBuilt } from './support/built-server.js';
+import { callApi, type ApiCallOptions } from './support/call-api.js';
+import { type CliTarget, dockerOk, removeLabelled } from './support/docker-cli.js';
+import { fleet, fleetHost } from './support/fleet.js';
+import { NginxBalancer } from './support/nginx-balancer.js';
+import { removeComposeProject } from './support/stack-deployments.js';
+
+/**
+ * Two replicas of the built server on one PostgreSQL database and one Redis, behind Debian's
+ * nginx as a plain round-robin load balancer (no sticky sessions), against host a of the fleet.
+ * Needs BERTH_TEST_POSTGRES_URL and BERTH_TEST_REDIS_URL (scripts/test.sh starts both).
+ */
+const redisBase = process.env.BERTH_TEST_REDIS_URL;
+const onReplicas = process.env.BERTH_TEST_POSTGRES_URL && redisBase ? describe : describe.skip;
+jest.setTimeout(240_000);
+
+type Live = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const RUN = randomBytes(4).toString('hex');
+const LABEL = `berth.test.scale-out=${RUN}`;
+const STACK = `scale-${RUN}`;
+const direct: CliTarget = { host: fleetHost('a').direct };
+/** Well under the credential cache's 5 s: passing within it means the other replica was told. */
+const AT_ONCE_MS = 1_000;
+/** How soon another replica must take over a dead replica's jobs. */
+const TAKEOVER_MS = 10_000;
+
+interface Replica {
+  server: BuiltServer;
+  dataDir: string;
+  pid: number;
+}
+
+onReplicas('several replicas behind nginx on PostgreSQL and Redis', () => {
+  let database: TestDatabase;
+  let redisUrl: string;
+  let redis: Redis;
+  const replicas: Replica[] = [];
+  let nginx: NginxBalancer;
+  let token: string;
+  let host: THost;
+  let loggerId: string;
+  let stackId: string;
+  const sockets: Live[] = [];
+
+  const A = () => replicas[0]!.server.url;
+  const B = () => replicas[1]!.server.url;
+  const api = <T>(base: string, method: string, path: string, options: ApiCallOptions = {}) =>
+    callApi<T>(base, method, path, { token, ...options });
+
+  async function startReplica(env: Record<string, string>): Promise<Replica> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'berth-replica-'));
+    // Two servers starting at once on a busy machine: their migrations and first start take a while.
+    const server = await startBuilt({ ...env, BERTH_DATA_DIR: dataDir }, 120_000);
+    return { server, dataDir, pid: server.child.pid! };
+  }
+
+  beforeAll(async () => {
+    database = await TestDatabase.create(mkdtempSync(join(tmpdir(), 'berth-scale-')));
+    // A database of its own on the machine's Redis, emptied first.
+    const url = new URL(redisBase!);
+    url.pathname = `/${1 + Math.floor(Math.random() * 15)}`;
+    redisUrl = url.toString();
+    redis = new Redis(redisUrl);
+    await redis.flushdb();
+    const env = {
+      DATABASE_URL: database.url,
+      REDIS_URL: redisUrl,
+      BERTH_SECRET_KEY: randomBytes(32).toString('hex'),
+      BERTH_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      BERTH_LOCAL_SOCKET: '',
+      BERTH_HEALTH_INTERVAL_MS: '1000',
+      BERTH_TRUST_PROXY: 'true',
+      BERTH_UPDATE_CHECK_MINUTES: '0',
+    };
+    // Started together, as an orchestrator starts them: both set up the database and the
+    // administrator, one of them first.
+    replicas.push(...(await Promise.all([startReplica(env), startReplica(env)])));
+    nginx = await NginxBalancer.start([A(), B()]);
+
+    token = await adminToken(nginx.url);
+    const added = await api<THost>(nginx.url, 'POST', '/api/hosts', {
+      body: { name: 'a', url: fleet().a },
+    });
+    expect(added.status).toBe(201);
+    host = added.body;
+    loggerId = await dockerOk(direct, [
+      'run',
+      '-d',
+      '--label',
+      LABEL,
+      fleet().image,
+      'sh',
+      '-c',
+      'i=0; while true; do echo "line $i"; i=$((i+1)); sleep 0.1; done',
+    ]);
+  });
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.disconnect();
+    await nginx?.stop();
+    for (const replica of replicas) {
+      replica.server.child.kill('SIGKILL');
+      await replica.server.exited(5_000);
+      rmSync(replica.dataDir, { recursive: true, force: true });
+    }
+    await removeLabelled(direct, LABEL).catch(() => undefined);
+    await removeComposeProject(direct, STACK).catch(() => undefined);
+    await redis?.flushdb().catch(() => undefined);
+    redis?.disconnect();
+    await database?.drop();
+  });
+
+  it('a sign-in holds on both replicas, and signing out ends it on both at once', async () => {
+    const session = await signIn(nginx.url);
+    const me = (base: string) =>
+      fetch(`${base}/api/auth/me`, { headers: { cookie: session.cookie } }).then((r) => r.status);
+    expect(await me(A())).toBe(200);
+    expect(await me(B())).toBe(200);
+    const out = await fetch(`${A()}/api/auth/logout`, {
+      method: 'POST',
+      headers: { cookie: session.cookie, 'x-csrf-token': session.csrfToken },
+    });
+    expect(out.status).toBe(204);
+    await waitFor(async () => (await me(B())) === 401, AT_ONCE_MS, 'B to refuse the session');
+    expect(await me(A())).toBe(401);
+  });
+
+  it('a token revoked on one replica is refused by the other at once, and its socket there closes', async () => {
+    const session = await signIn(nginx.url);
+    const made = await fetch(`${A()}/api/tokens`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        cookie: session.cookie,
+        'x-csrf-token': session.csrfToken,
+      },
+      body: JSON.stringify({ name: 'revoked' }),
+    });
+    const revoked = (await made.json()) as { id: string; token: string };
+    const socket = await connect(B(), revoked.token);
+    const closed = new Promise((resolve) => socket.once('disconnect', resolve));
+    expect((await api(B(), 'GET', '/api/auth/me', { token: revoked.token })).status).toBe(200);
+    expect((await api(A(), 'DELETE', `/api/tokens/${revoked.id}`)).status).toBe(204);
+    await waitFor(
+      async () => (await api(B(), 'GET', '/api/auth/me', { token: revoked.token })).status === 401,
+      AT_ONCE_MS,
+      'B to refuse the token',
+    );
+    await expect(closed).resolves.toBe('io server disconnect');
+  });
+
+  it('a deployment started through one replica pushes its progress to a socket on the other', async () => {
+    const socket = await connect(B(), token);
+    const progress: string[] = [];
+    socket.on('stack.progress', (event) => progress.push(`${event.step}:${event.status}`));
+    const created = await api<TStackDeployResponse>(A(), 'POST', `/api/hosts/${host.id}/stacks`, {
+      body: {
+        name: STACK,
+        compose: `services:\n  app:\n    image: ${fleet().image}\n    command: sleep 3600\n`,
+      },
+    });
+    expect([created.status, created.body]).toEqual([201, expect.anything()]);
+    stackId = created.body.id;
+    await settled(created.body.deploymentId);
+    await waitFor(
+      () => Promise.resolve(progress.some((p) => p.endsWith(':done'))),
+      5_000,
+      'progress on the socket connected to B',
+    );
+  });
+
+  it('every replica answers the fleet list with the same containers', async () => {
+    const ids = async (base: string) => {
+      const res = await api<TContainerListResponse>(base, 'GET', '/api/containers?limit=500');
+      expect(res.status).toBe(200);
+      return res.body.items.map((c) => `${c.hostId}/${c.id}/${c.state}`).sort();
+    };
+    await waitFor(
+      async () => (await ids(A())).some((id) => id.includes(loggerId)),
+      10_000,
+      'the inventory to list the logger',
+    );
+    await waitFor(
+      async () => JSON.stringify(await ids(A())) === JSON.stringify(await ids(B())),
+      5_000,
+      'both replicas to list the same containers',
+    );
+    expect((await ids(B())).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('SIGKILL of the replica holding the jobs: another takes them within 10 s, a client streaming through it resumes on the other, and no answered change loses its audit record', async () => {
+    const holder = await leaseHolder('host-health');
+    const victim = replicas.find((r) => r.pid === holder)!;
+    const survivor = replicas.find((r) => r !== victim)!;
+    expect(victim).toBeDefined();
+    const index = replicas.indexOf(victim);
+
+    // A client streaming logs through nginx, landed on the victim.
+    const lines: string[] = [];
+    const socket = io(nginx.url, {
+      path: '/socket.io',
+      transports: ['websocket'],
+      query: { prefer: String(index) },
+      extraHeaders: { authorization: `Bearer ${token}` },
+      reconnectionDelay: 200,
+      reconnectionDelayMax: 500,
+    }) as Live;
+    sockets.push(socket);
+    let connects = 0;
+    socket.on('connect', () => {
+      connects += 1;
+      socket.emit(
+        'logs.subscribe',
+        { hostId: host.id, containerId: loggerId, tail: 0, follow: true },
+        () => undefined,
+      );
+    });
+    socket.on('logs.lines', ({ lines: batch }) =>
+      lines.push(...batch.map((l: TLogLine) => l.text)),
+    );
+    await waitFor(() => Promise.resolve(lines.length > 3), 10_000, 'lines through the victim');
+
+    // Changes answered by the victim until it dies.
+    const answered: string[] = [];
+    let writing = true;
+    const writes = (async () => {
+      for (let i = 0; writing; i += 1) {
+        const name = `t-${RUN}-${i}`;
+        const res = await api(victim.server.url, 'POST', '/api/teams', { body: { name } }).catch(
+          () => null,
+        );
+        if (res?.status === 201) answered.push(name);
+        else if (!res) return;
+      }
+    })();
+    await waitFor(() => Promise.resolve(answered.length >= 5), 10_000, 'changes on the victim');
+
+    const killedAt = Date.now();
+    victim.server.child.kill('SIGKILL');
+    await victim.server.exited(5_000);
+    writing = false;
+    await writes;
+
+    // The health monitor (and every other lease) moves to the survivor.
+    await waitFor(
+      async () => (await leaseHolder('host-health')) === survivor.pid,
+      TAKEOVER_MS - (Date.now() - killedAt),
+      'the survivor to take the health monitor',
+    );
+    for (const name of ['git-poll', 'update-checks', 'audit-retention'] as const) {
+      await waitFor(
+        async () => (await leaseHolder(name)) === survivor.pid,
+        TAKEOVER_MS - (Date.now() - killedAt),
+        `the survivor to take ${name}`,
+      );
+    }
+    // …and runs: the host's last check moves on.
+    const checked = async () =>
+      (await api<THost>(survivor.server.url, 'GET', `/api/hosts/${host.id}`)).body.lastCheckedAt;
+    const first = await checked();
+    await waitFor(async () => (await checked()) !== first, 5_000, 'the survivor to probe hosts');
+
+    // The client came back through nginx to the survivor and the log goes on.
+    const seen = lines.length;
+    await waitFor(
+      () => Promise.resolve(connects >= 2 && lines.length > seen + 3),
+      15_000,
+      'the client to resume on the survivor',
+    );
+
+    const audit = await api<TAuditPage>(
+      survivor.server.url,
+      'GET',
+      '/api/audit?action=team.create&limit=500',
+    );
+    const recorded = new Set(audit.body.items.map((e) => e.target));
+    expect(answered.filter((name) => !recorded.has(name))).toEqual([]);
+  });
+
+  async function connect(base: string, bearer: string): Promise<Live> {
+    const socket: Live = io(base, {
+      path: '/socket.io',
+      transports: ['websocket'],
+      reconnection: false,
+      extraHeaders: { authorization: `Bearer ${bearer}` },
+    });
+    sockets.push(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('connect_error', reject);
+    });
+    return socket;
+  }
+
+  /** The pid named by the holder of a replica lease (its identifier starts host:pid:…). */
+  async function leaseHolder(name: string): Promise<number | null> {
+    const value = await redis.get(`mutex:berth:lease:${name}`);
+    return value ? Number(value.split(':')[1]) : null;
+  }
+
+  async function deployments(): Promise<TStackDeploymentList['items']> {
+    const res = await api<TStackDeploymentList>(
+      nginx.url,
+      'GET',
+      `/api/stacks/${stackId}/deployments`,
+    );
+    expect(res.status).toBe(200);
+    return res.body.items;
+  }
+
+  async function settled(id: string): Promise<void> {
+    await waitFor(
+      async () => {
+        const found = (await deployments()).find((d) => d.id === id);
+        return found !== undefined && found.status !== 'running' && found.status !== 'queued';
+      },
+      90_000,
+      `deployment ${id}`,
+    );
+  }
+});
+
+async function signIn(base: string): Promise<{ cookie: string; csrfToken: string }> {
+  const login = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+  });
+  expect(login.status).toBe(200);
+  const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  return { cookie, csrfToken };
+}
+
+async function adminToken(base: string): Promise<string> {
+  const session = await signIn(base);
+  const res = await fetch(`${base}/api/tokens`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      cookie: session.cookie,
+      'x-csrf-token': session.csrfToken,
+    },
+    body: JSON.stringify({ name: 'scale-out' }),
+  });
+  return ((await res.json()) as { token: string }).token;
+}

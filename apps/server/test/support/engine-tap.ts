@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { type IncomingMessage, type Server, createServer, request } from 'node:http';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** What the tap does with a call: pass it on, or let the engine act and cut Berth off its answer. */
+export type TapAction = 'pass' | 'lose-answer';
+
+/**
+ * A unix socket in front of a real engine; `before` sees each call before the engine does, so a
+ * test can look at the database at that moment or lose the engine's answer.
+ */
+export class EngineTap {
+  before: (req: IncomingMessage) => Promise<TapAction> = () => Promise.resolve('pass');
+
+  private readonly server: Server;
+
+  private constructor(
+    readonly path: string,
+    engineSocket: string,
+  ) {
+    this.server = createServer((req, res) => {
+      void this.before(req).then((action) => {
+        const upstream = request(
+          {
+            socketPath: engineSocket,
+            method: req.method,
+            path: req.url,
+            headers: req.headers,
+            agent: false,
+          },
+          (answer) => {
+            if (action === 'lose-answer') {
+              // The engine has acted; Berth never hears back.
+              answer.resume();
+              req.socket.destroy();
+              return;
+            }
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+          },
+        );
+        upstream.on('error', () => res.destroy());
+        // An engine stream (events) ends with the client that asked for it.
+        res.on('close', () => upstream.destroy());
+        req.pipe(upstream);
+      });
+    });
+  }
+
+  static async start(engineSocket: string): Promise<EngineTap> {
+    const path = join(tmpdir(), `berth-tap-${randomBytes(6).toString('hex')}.sock`);
+    const tap = new EngineTap(path, engineSocket);
+    await new Promise<void>((resolve) => tap.server.listen(path, resolve));
+    return tap;
+  }
+
+  /** Stops listening (the socket goes): the engine behind counts as down. */
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) =>
+      this.server.close(() => {
+        rmSync(this.path, { force: true });
+        resolve();
+      }),
+    );
+  }
+}

@@ -1,0 +1,13 @@
+import type { Metadata } from 'next';
+import { hostFilterParam, type PageSearchParams } from '@/lib/host-filter-param';
+import { SwarmObjectsView } from '@/components/swarm/swarm-objects-view';
+
+export const metadata: Metadata = { title: 'Swarm secrets' };
+
+export default async function SwarmSecretsPage({
+  searchParams,
+}: {
+  searchParams: PageSearchParams;
+}) {
+  return <SwarmObjectsView hostId={await hostFilterParam(searchParams)} kind="secret" />;
+}

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "UserTotp" ADD COLUMN     "recoveryCodes" TEXT NOT NULL DEFAULT '[]';
+

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "StackDeployment" ADD COLUMN "composeDigest" TEXT;
+
