@@ -10,6 +10,11 @@ export function requiredEnv(name: string): string {
 
 /** Signs in through the form and waits for the dashboard. */
 export async function signIn(page: Page, username: string, password: string): Promise<void> {
+  // Signed in already (as someone else), /login would send the page on to the dashboard while
+  // it loads: start signed out. Leave the dashboard first: an open page whose next request finds
+  // no session navigates to the sign-in page by itself, which would abort this navigation.
+  await page.goto('about:blank');
+  await page.context().clearCookies();
   await page.goto('/login');
   await page.getByLabel('Username', { exact: true }).fill(username);
   await page.getByLabel('Password', { exact: true }).fill(password);
