@@ -462,10 +462,13 @@ EOF
   # Our own daemon.json: dockerd would otherwise read /etc/docker/daemon.json,
   # and a "hosts" or "data-root" there conflicts with our flags. The key path
   # keeps the engine IDs distinct (default: one shared /etc/docker/key.json,
-  # so every engine would report the same ID).
+  # so every engine would report the same ID). "init": the engine's tini runs as
+  # each container's first process, so a test container running `sleep` stops on
+  # SIGTERM at once instead of after the 10 s grace period.
   cat >"$d/daemon.json" <<EOF
 {
-  "deprecated-key-path": "$d/key.json"
+  "deprecated-key-path": "$d/key.json",
+  "init": true
 }
 EOF
 }
