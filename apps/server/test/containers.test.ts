@@ -150,14 +150,12 @@ describe('the fleet list, answered from memory', () => {
   });
 
   it('shows containers of both hosts, created outside Berth, within moments', async () => {
-    const started = Date.now();
+    // Latency is measured in inventory.test.ts; here the list only has to catch up (10 s).
     const body = await waitForList(
       'limit=50',
       (b) => b.total === 4 && b.items.some((c) => c.name === names.job && c.state === 'exited'),
       'four containers',
     );
-    // Latency is measured precisely in inventory.test.ts; here the list only has to catch up.
-    expect(Date.now() - started).toBeLessThan(10_000);
     const web1 = body.items.find((c) => c.name === names.web1)!;
     expect(web1).toMatchObject({
       hostId: hostIds.a,
@@ -768,18 +766,35 @@ describe('fleet summary', () => {
         stopped: info.ContainersStopped,
       };
     };
+    const lines = async (host: 'a' | 'b', args: string[]) =>
+      new Set((await dockerOk(direct[host], args)).split('\n').filter(Boolean)).size;
+    const resourceCounts = async (host: 'a' | 'b') => ({
+      images: await lines(host, ['images', '-q', '--no-trunc']),
+      networks: await lines(host, ['network', 'ls', '-q', '--no-trunc']),
+      volumes: await lines(host, ['volume', 'ls', '-q']),
+    });
     let summary: TFleetSummary | undefined;
     // Other test files change these engines too: compare until a moment when both agree.
     await waitFor(
       async () => {
         summary = (await berth.api<TFleetSummary>('GET', '/api/fleet/summary', { token })).body;
-        const [a, b] = await Promise.all([engineCounts('a'), engineCounts('b')]);
-        const of = (id: string) => summary!.perHost.find((h) => h.hostId === id)!.containers;
+        const [a, b, resourcesA] = await Promise.all([
+          engineCounts('a'),
+          engineCounts('b'),
+          resourceCounts('a'),
+        ]);
+        const of = (id: string) => summary!.perHost.find((h) => h.hostId === id)!;
+        const hostA = of(hostIds.a);
         return (
-          JSON.stringify({ ...of(hostIds.a), total: undefined }) ===
+          JSON.stringify({ ...hostA.containers, total: undefined }) ===
             JSON.stringify({ ...a, total: undefined }) &&
-          JSON.stringify({ ...of(hostIds.b), total: undefined }) ===
-            JSON.stringify({ ...b, total: undefined })
+          JSON.stringify({ ...of(hostIds.b).containers, total: undefined }) ===
+            JSON.stringify({ ...b, total: undefined }) &&
+          JSON.stringify({
+            images: hostA.images,
+            networks: hostA.networks,
+            volumes: hostA.volumes,
+          }) === JSON.stringify(resourcesA)
         );
       },
       10_000,
@@ -788,9 +803,9 @@ describe('fleet summary', () => {
     expect(summary!.hosts).toEqual({ total: 2, up: 2, down: 0 });
     const hostA = summary!.perHost.find((h) => h.hostId === hostIds.a)!;
     expect(hostA).toMatchObject({ name: 'a', status: 'up', stale: false });
-    expect(hostA.images).toBeGreaterThanOrEqual(1);
+    // The engine's own three networks at least, and the test image.
     expect(hostA.networks).toBeGreaterThanOrEqual(3);
-    expect(hostA.volumes).toBeGreaterThanOrEqual(0);
+    expect(hostA.images).toBeGreaterThanOrEqual(1);
     expect(summary!.containers.total).toBe(
       summary!.perHost.reduce((n, h) => n + h.containers.total, 0),
     );
