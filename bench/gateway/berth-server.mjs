@@ -19,9 +19,13 @@ export function ensureBuilt(repoRoot, log) {
   const entry = join(serverDir, 'dist/main.js');
   if (existsSync(entry) && newestMtime(join(serverDir, 'src')) <= statSync(entry).mtimeMs)
     return entry;
-  log('building the server (npx tsc -p apps/server)…');
+  log('building the server (npx tsc -p apps/server/tsconfig.build.json)…');
   try {
-    execFileSync('npx', ['tsc', '-p', '.'], { cwd: serverDir, stdio: ['ignore', 'pipe', 'pipe'] });
+    // tsconfig.json only type-checks (src and test); the build configuration emits dist/.
+    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], {
+      cwd: serverDir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   } catch (error) {
     const output = `${error.stdout ?? ''}${error.stderr ?? ''}`.trim();
     throw new Error(`the server does not build; fix it or pass --server FILE\n${output}`, {
@@ -44,16 +48,23 @@ function newestMtime(dir) {
 /**
  * A private Berth: its own port, data directory (fresh SQLite database) and administrator, bound
  * to 127.0.0.1. The environment is not inherited wholesale: a DATABASE_URL or BERTH_* of the
- * caller's shell would point the bench at someone else's data.
+ * caller's shell would point the bench at someone else's data. `env` adds the bench's own (a
+ * PostgreSQL database and Redis for replicas); replicas share one `password`.
  */
-export async function startBerth({ entry, repoRoot, logLevel, dataDir }) {
+export async function startBerth({
+  entry,
+  repoRoot,
+  logLevel,
+  dataDir,
+  env = {},
+  password = randomBytes(12).toString('base64url'),
+}) {
   const port = await freePort();
-  const password = randomBytes(12).toString('base64url');
   const logPath = join(dataDir, 'server.log');
   const logFd = openSync(logPath, 'a');
   const child = spawn(process.execPath, [entry], {
     cwd: repoRoot,
-    env: serverEnv({ port, dataDir, password, logLevel }),
+    env: { ...serverEnv({ port, dataDir, password, logLevel }), ...env },
     stdio: ['ignore', logFd, logFd],
   });
   const server = { port, password, logPath, child, exited: once(child, 'exit') };
@@ -88,7 +99,7 @@ function serverEnv({ port, dataDir, password, logLevel }) {
 }
 
 /** Asks the kernel for a free port; the short race until the server binds it is acceptable here. */
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
@@ -139,6 +150,13 @@ export async function stopBerth(server) {
  * would before pointing a script at the gateway. Returns what the gateway target needs.
  */
 export async function registerEngine(server, engineUrl, hostName) {
+  const token = await adminToken(server);
+  const hostId = await addHost(server.port, token, hostName, engineUrl);
+  return { token, hostId };
+}
+
+/** An API token of the administrator, made after signing in with the password. */
+export async function adminToken(server) {
   const api = berthTarget(server.port);
   try {
     const login = await callJson(api, 'POST', '/api/auth/login', {
@@ -146,17 +164,27 @@ export async function registerEngine(server, engineUrl, hostName) {
     });
     const cookie = sessionCookie(login.headers['set-cookie']);
     const { json: token } = await callJson(api, 'POST', '/api/tokens', {
-      body: { name: 'gateway bench' },
+      body: { name: 'bench' },
       headers: { cookie, 'x-csrf-token': login.json.csrfToken },
       expect: [201],
     });
+    return token.token;
+  } finally {
+    closeTarget(api);
+  }
+}
+
+/** Registers an engine as a host; it must answer, or the measurement would be of errors. */
+export async function addHost(port, token, hostName, engineUrl) {
+  const api = berthTarget(port);
+  try {
     const { json: host } = await callJson(api, 'POST', '/api/hosts', {
       body: { name: hostName, url: engineUrl },
-      headers: { authorization: `Bearer ${token.token}` },
+      headers: { authorization: `Bearer ${token}` },
       expect: [201],
     });
     if (host.status !== 'up') throw new Error(`Berth sees host ${hostName} as ${host.status}`);
-    return { token: token.token, hostId: host.id };
+    return host.id;
   } finally {
     closeTarget(api);
   }

@@ -37,8 +37,14 @@ export class CpuMeter {
   }
 }
 
-/** utime + stime of a process, in ms; NaN when it is gone or unreadable. */
+/**
+ * utime + stime of a process, in ms; NaN when it is gone or unreadable. `{ tree: pid }` adds its
+ * children (nginx's master does no work, its workers do).
+ */
 function cpuMs(pid) {
+  if (pid !== null && typeof pid === 'object') {
+    return [pid.tree, ...childrenOf(pid.tree)].reduce((sum, one) => sum + cpuMs(one), 0);
+  }
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name may contain spaces; fields are counted after its closing parenthesis.
@@ -46,6 +52,18 @@ function cpuMs(pid) {
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
   } catch {
     return NaN;
+  }
+}
+
+function childrenOf(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
   }
 }
 

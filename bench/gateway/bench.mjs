@@ -1,0 +1,189 @@
+import { rmSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { CpuMeter, readPid } from './cpu-meter.mjs';
+import { API, EngineFixtures } from './engine-fixtures.mjs';
+import {
+  ensureBuilt,
+  makeDataDir,
+  registerEngine,
+  startBerth,
+  stopBerth,
+} from './berth-server.mjs';
+import { fleetEngine } from './fleet.mjs';
+import {
+  berthTarget,
+  callJson,
+  closeTarget,
+  engineTarget,
+  gatewayTarget,
+  send,
+} from './http-client.mjs';
+import { runFor } from './load.mjs';
+import { proxyLocation, startNginx, stopNginx } from './nginx.mjs';
+import { judge } from './report.mjs';
+import { summarise } from './stats.mjs';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const IDLE_CONTAINERS = 50;
+const LOG_BYTES = 5 * 1024 * 1024;
+const CONCURRENCY = [1, 32];
+/** The three ways to the engine, measured one after the other in each cell. */
+const SIDES = ['direct', 'nginx', 'gateway'];
+
+/** Sets up engine fixtures and a private Berth, then measures every cell. */
+export async function benchGateway(options, cleanup, log) {
+  const loadAverage = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+  const engine = await fleetEngine(REPO_ROOT, options.host, log);
+  const direct = engineTarget(engine.socketPath);
+  cleanup.add('close engine connections', () => closeTarget(direct));
+  const logContainer = await prepareEngine(direct, engine.image, cleanup, log);
+
+  const berth = await startPrivateBerth(options, engine, cleanup, log);
+  const gateway = gatewayTarget(berth.port, berth.hostId, berth.token);
+  cleanup.add('close gateway connections', () => closeTarget(gateway));
+
+  const proxy = await startEngineProxy(engine.socketPath, cleanup, log);
+  const nginx = { ...berthTarget(proxy.port), headers: { host: 'docker' } };
+  cleanup.add('close nginx connections', () => closeTarget(nginx));
+  const targets = { direct, nginx, gateway };
+
+  const meter = new CpuMeter({
+    berth: berth.pid,
+    nginx: { tree: proxy.child.pid },
+    dockerd: readPid(engine.dockerdPidFile),
+  });
+  const scenarios = [
+    {
+      id: 'list',
+      label: 'containers/json',
+      path: `${API}/containers/json?all=1`,
+      stream: false,
+      judged: 'both',
+    },
+    {
+      id: 'tail',
+      label: 'logs tail=100',
+      path: `${API}/containers/${logContainer}/logs?stdout=1&tail=100`,
+      stream: true,
+      // Judged by the latency of opening a log at 1 client; at 32 a request-rate test like the list.
+      judged: 'both',
+    },
+    {
+      id: 'logs',
+      label: 'logs 5 MiB',
+      path: `${API}/containers/${logContainer}/logs?stdout=1&tail=all`,
+      stream: true,
+      // One client reading 5 MiB as fast as it can keeps both cores busy: its first-byte time is
+      // queueing, not what the hop adds (the tail=100 row measures that).
+      judged: 'throughput',
+    },
+  ];
+  const responseBytes = {};
+  const rows = [];
+  for (const scenario of scenarios) {
+    responseBytes[scenario.id] = await sameAnswer(targets, scenario.path);
+    for (const concurrency of CONCURRENCY) {
+      rows.push(await measureRow({ scenario, concurrency, targets, meter, options, log }));
+    }
+  }
+  const { json: listed } = await callJson(direct, 'GET', `${API}/containers/json?all=1`);
+  const context = {
+    host: options.host,
+    engineUrl: engine.url,
+    containers: listed.length,
+    responseBytes,
+    durationS: options.durationMs / 1000,
+    warmupS: options.warmupMs / 1000,
+    logLevel: options.logLevel,
+    concurrency: CONCURRENCY,
+    cores: availableParallelism(),
+    loadAverage,
+  };
+  return { rows, context };
+}
+
+/**
+ * Every side must give the same answer before their speed is compared: a gateway that answers
+ * 404 or a truncated body quickly would otherwise look good.
+ */
+async function sameAnswer(targets, path) {
+  const answers = await Promise.all(SIDES.map((side) => send(targets[side], { path })));
+  const [first] = answers;
+  if (answers.some((a) => a.status !== 200 || a.bytes !== first.bytes)) {
+    const said = SIDES.map(
+      (side, i) => `${side} ${answers[i].status} with ${answers[i].bytes} bytes`,
+    );
+    throw new Error(`GET ${path} answered differently: ${said.join(', ')}`);
+  }
+  return first.bytes;
+}
+
+/**
+ * The reference hop: Debian's nginx as a plain reverse proxy to the engine's socket, no auth,
+ * with a keep-alive pool to the socket as the gateway keeps one.
+ */
+async function startEngineProxy(socketPath, cleanup, log) {
+  log('starting nginx in front of the engine socket…');
+  const proxy = await startNginx({
+    upstream: `upstream engine {\n    server unix:${socketPath};\n    keepalive 64;\n  }`,
+    location: proxyLocation('http://engine'),
+  });
+  cleanup.add('stop nginx', () => stopNginx(proxy));
+  return proxy;
+}
+
+/** ~50 created containers for the list and one finished container with a 5 MiB log. */
+async function prepareEngine(direct, image, cleanup, log) {
+  const fixtures = new EngineFixtures(direct, image);
+  await fixtures.assertImage();
+  const leftovers = await fixtures.removeAll();
+  if (leftovers > 0) log(`removed ${leftovers} containers left by an earlier run`);
+  cleanup.add('remove bench containers', () => fixtures.removeAll());
+  log(`creating ${IDLE_CONTAINERS} containers and a ${LOG_BYTES / 1024 / 1024} MiB log…`);
+  await fixtures.createIdle(IDLE_CONTAINERS);
+  return fixtures.createLogged(LOG_BYTES);
+}
+
+async function startPrivateBerth(options, engine, cleanup, log) {
+  const entry = options.serverEntry ?? ensureBuilt(REPO_ROOT, log);
+  const dataDir = makeDataDir();
+  cleanup.add('remove data dir', () => rmSync(dataDir, { recursive: true, force: true }));
+  log(`starting Berth (${entry})…`);
+  const server = await startBerth({
+    entry,
+    repoRoot: REPO_ROOT,
+    logLevel: options.logLevel,
+    dataDir,
+  });
+  cleanup.add('stop Berth', () => stopBerth(server));
+  const { token, hostId } = await registerEngine(server, engine.url, `bench-${options.host}`);
+  return { port: server.port, pid: server.child.pid, token, hostId };
+}
+
+/**
+ * Direct first, then nginx, then the gateway. Each side warms up on its own (keep-alive pools,
+ * JIT, Berth's token and engine caches) and only the measured part is timed and metered.
+ */
+async function measureRow({ scenario, concurrency, targets, meter, options, log }) {
+  const label = `${scenario.label} c=${concurrency}`;
+  const cell = async (side, target) => {
+    log(`${label} ${side}…`);
+    const load = { target, path: scenario.path, concurrency };
+    await runFor({ ...load, durationMs: options.warmupMs });
+    const stop = meter.start();
+    const result = await runFor({ ...load, durationMs: options.durationMs });
+    return summarise(result, stop());
+  };
+  const row = {
+    label,
+    stream: scenario.stream,
+    judged: scenario.judged,
+    concurrency,
+  };
+  for (const side of SIDES) row[side] = await cell(side, targets[side]);
+  row.checks = judge(row);
+  return row;
+}
