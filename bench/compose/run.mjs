@@ -1,30 +1,13 @@
 #!/usr/bin/env node
-// Time to deploy a 10-service stack: through Berth (REST, until the deployment has succeeded)
-// against Debian's docker-compose 1.29.2 (`up -d`), both on the same fleet engine, one after the
-// other, a few rounds each. Prints a table to stdout; progress to stderr.
+// Time to deploy a 10-service stack, Berth against docker-compose (see bench/compose/bench.mjs).
+// Prints a table to stdout; progress to stderr. `node bench/run.mjs --only compose` puts the same
+// measurement into the table of all benches.
 //
 //   node bench/compose/run.mjs [--rounds 3] [--host a]
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import {
-  ensureBuilt,
-  makeDataDir,
-  registerEngine,
-  startBerth,
-  stopBerth,
-} from '../gateway/berth-server.mjs';
-import { fleetEngine } from '../gateway/fleet.mjs';
-import { berthTarget, callJson, closeTarget } from '../gateway/http-client.mjs';
+import { Cleanup } from '../gateway/cleanup.mjs';
 import { table } from '../gateway/report.mjs';
+import { SERVICES, benchCompose, median } from './bench.mjs';
 
-const run = promisify(execFile);
-const REPO = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const SERVICES = 10;
 const log = (message) => process.stderr.write(`[compose bench] ${message}\n`);
 
 function option(name, fallback) {
@@ -32,108 +15,16 @@ function option(name, fallback) {
   return at > 0 ? process.argv[at + 1] : fallback;
 }
 
-/** Ten services on the default network, each with its own named volume and environment. */
-function composeFile(image) {
-  const services = Array.from({ length: SERVICES }, (_, i) =>
-    [
-      `  svc${i}:`,
-      `    image: ${image}`,
-      `    command: [sh, -c, 'exec sleep 3600']`,
-      `    environment: { INDEX: '${i}' }`,
-      `    volumes: ['data${i}:/data']`,
-      `    restart: unless-stopped`,
-    ].join('\n'),
-  );
-  const volumes = Array.from({ length: SERVICES }, (_, i) => `  data${i}: {}`);
-  return `services:\n${services.join('\n')}\nvolumes:\n${volumes.join('\n')}\n`;
-}
-
-async function dockerCompose(socketPath, dir, project, args) {
-  await run('docker-compose', ['--ansi', 'never', '-p', project, ...args], {
-    cwd: dir,
-    env: { ...process.env, DOCKER_HOST: `unix://${socketPath}` },
-    timeout: 300_000,
-  });
-}
-
-async function berthDeploy(api, token, hostId, name, compose) {
-  const auth = { authorization: `Bearer ${token}` };
-  const started = performance.now();
-  const { json } = await callJson(api, 'POST', `/api/hosts/${hostId}/stacks`, {
-    body: { name, compose },
-    headers: auth,
-    expect: [201, 202],
-  });
-  for (;;) {
-    const { json: list } = await callJson(api, 'GET', `/api/stacks/${json.id}/deployments`, {
-      headers: auth,
-    });
-    const deployment = list.items.find((d) => d.id === json.deploymentId);
-    if (deployment && deployment.status !== 'running' && deployment.status !== 'queued') {
-      if (deployment.status !== 'succeeded')
-        throw new Error(`Berth's deployment ended ${deployment.status}`);
-      return { ms: performance.now() - started, stackId: json.id };
-    }
-    await sleep(20);
-  }
-}
-
-async function berthDelete(api, token, stackId) {
-  await callJson(api, 'DELETE', `/api/stacks/${stackId}?volumes=true`, {
-    headers: { authorization: `Bearer ${token}` },
-    expect: [200, 202, 204],
-  });
-  for (let i = 0; i < 600; i++) {
-    const { status } = await callJson(api, 'GET', `/api/stacks/${stackId}`, {
-      headers: { authorization: `Bearer ${token}` },
-      expect: [200, 404],
-    });
-    if (status === 404) return;
-    await sleep(100);
-  }
-  throw new Error('the bench stack was not deleted');
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
 async function main() {
   const rounds = Number(option('rounds', '3'));
   const host = option('host', 'a');
-  const engine = await fleetEngine(REPO, host, log);
-  const compose = composeFile(engine.image);
-  const dir = mkdtempSync(join(tmpdir(), 'berth-compose-bench-'));
-  writeFileSync(join(dir, 'docker-compose.yml'), compose);
-  const dataDir = makeDataDir();
-  const server = await startBerth({
-    entry: ensureBuilt(REPO, log),
-    repoRoot: REPO,
-    logLevel: 'warn',
-    dataDir,
-  });
-  const api = berthTarget(server.port);
-  const times = { berth: [], reference: [] };
+  const cleanup = new Cleanup();
+  process.once('SIGINT', () => void cleanup.run(log).then(() => process.exit(130)));
+  let times;
   try {
-    const { token, hostId } = await registerEngine(server, engine.url, `compose-bench-${host}`);
-    for (let round = 1; round <= rounds; round++) {
-      const name = `bench${process.pid}r${round}`;
-      log(`round ${round}/${rounds}: docker-compose up -d`);
-      const started = performance.now();
-      await dockerCompose(engine.socketPath, dir, `${name}ref`, ['up', '-d']);
-      times.reference.push(performance.now() - started);
-      await dockerCompose(engine.socketPath, dir, `${name}ref`, ['down', '-v']);
-      log(`round ${round}/${rounds}: Berth POST /api/hosts/:id/stacks`);
-      const deployed = await berthDeploy(api, token, hostId, `${name}berth`, compose);
-      times.berth.push(deployed.ms);
-      await berthDelete(api, token, deployed.stackId);
-    }
+    times = await benchCompose({ rounds, host }, cleanup, log);
   } finally {
-    closeTarget(api);
-    await stopBerth(server);
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(dataDir, { recursive: true, force: true });
+    await cleanup.run(log);
   }
   const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
   const row = (label, values) => [
