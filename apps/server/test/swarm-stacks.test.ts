@@ -1,14 +1,16 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type {
-  TAuditPage,
-  TSwarmConfigDetail,
-  TSwarmObject,
-  TSwarmObjectList,
-  TSwarmStackDeployed,
-  TServiceWebhookList,
-  TStackWebhookUrl,
-  TSwarmStackList,
+import {
+  SECRET_MASK,
+  type TAuditPage,
+  type TSwarmConfigDetail,
+  type TSwarmObject,
+  type TSwarmObjectList,
+  type TSwarmStackDeployed,
+  type TServiceWebhookList,
+  type TStackWebhookUrl,
+  type TSwarmStackKeptSource,
+  type TSwarmStackList,
 } from '@berth/shared';
 import { TestBerth, waitFor } from './support/berth.js';
 import { type CliTarget, docker, dockerOk } from './support/docker-cli.js';
@@ -210,7 +212,7 @@ describe('swarm stacks', () => {
       body: { name: STACK, compose: compose('hello'), files },
     });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ id: STACK, created: ['app', 'web'] });
+    expect(res.body).toMatchObject({ id: STACK, created: ['app', 'web'], sourceKept: true });
     const ls = await dockerOk(e, ['stack', 'ls', '--format', '{{.Name}} {{.Services}}']);
     expect(ls.split('\n')).toContain(`${STACK} 2`);
     const services = await dockerOk(e, ['stack', 'services', STACK, '--format', '{{.Name}}']);
@@ -253,10 +255,12 @@ describe('swarm stacks', () => {
 
     const list = await berth.api<TSwarmStackList>('GET', path('stacks'), { token });
     const mine = list.body.items.find((s) => s.name === STACK);
+    // The config that keeps the stack's file is not one of the stack's own.
     expect(mine).toMatchObject({
       networks: [`${STACK}_back`],
       secrets: [`${STACK}_db_password`],
       configs: [`${STACK}_motd`],
+      sourceKept: true,
     });
     expect(mine?.services.map((s) => s.name)).toEqual([`${STACK}_app`, `${STACK}_web`]);
     await waitFor(
@@ -315,6 +319,91 @@ describe('swarm stacks', () => {
         `${STACK}_web`,
       ]),
     ).toBe('["GREETING=changed"]');
+  });
+
+  it('an update starts from the kept file: secret variables and files masked, kept when sent back masked', async () => {
+    const source = () =>
+      berth.api<TSwarmStackKeptSource>('GET', path(`stacks/${STACK}/source`), { token });
+    const kept = await source();
+    expect(kept.status).toBe(200);
+    expect(kept.body).toMatchObject({
+      compose: compose('changed'),
+      env: [],
+      files: { './db_password.txt': SECRET_MASK },
+    });
+    expect(Number.isNaN(Date.parse(kept.body.keptAt))).toBe(false);
+
+    const greeting = `greeting-${RUN}-${randomBytes(6).toString('hex')}`;
+    const withSecret = await berth.api<TSwarmStackDeployed>('PUT', path(`stacks/${STACK}`), {
+      token,
+      body: {
+        compose: compose('${WEB_GREETING}'),
+        env: [{ name: 'WEB_GREETING', value: greeting, secret: true }],
+        files: kept.body.files,
+      },
+    });
+    expect(withSecret.status).toBe(200);
+    expect(withSecret.body).toMatchObject({ updated: ['web'], unchanged: ['app'] });
+    const webEnv = () =>
+      dockerOk(e, [
+        'service',
+        'inspect',
+        '-f',
+        '{{json .Spec.TaskTemplate.ContainerSpec.Env}}',
+        `${STACK}_web`,
+      ]);
+    expect(await webEnv()).toBe(`["GREETING=${greeting}"]`);
+
+    const again = await source();
+    expect(again.body.env).toEqual([{ name: 'WEB_GREETING', value: SECRET_MASK, secret: true }]);
+    expect(JSON.stringify(again.body)).not.toContain(greeting);
+    // Sent back as shown: the kept values are used, so nothing changes.
+    const same = await berth.api<TSwarmStackDeployed>('PUT', path(`stacks/${STACK}`), {
+      token,
+      body: { compose: again.body.compose, env: again.body.env, files: again.body.files },
+    });
+    expect(same.status).toBe(200);
+    expect(same.body).toMatchObject({ updated: [], unchanged: ['app', 'web'], sourceKept: true });
+    expect(await webEnv()).toBe(`["GREETING=${greeting}"]`);
+
+    // One kept file in the swarm, sealed: the engine's copy holds no secret in the clear.
+    const ids = (
+      await dockerOk(e, [
+        'config',
+        'ls',
+        '-q',
+        '--filter',
+        `label=com.docker.stack.namespace=${STACK}`,
+        '--filter',
+        'label=berth.swarm-stack.source',
+      ])
+    )
+      .split('\n')
+      .filter(Boolean);
+    expect(ids).toHaveLength(1);
+    const data = Buffer.from(
+      await dockerOk(e, ['config', 'inspect', '-f', '{{json .Spec.Data}}', ids[0]!]).then(
+        (json) => JSON.parse(json) as string,
+      ),
+      'base64',
+    ).toString('utf8');
+    expect(data).toMatch(/^v1\./);
+    expect(data).not.toContain(greeting);
+    expect(data).not.toContain(SECRET_VALUE);
+
+    // A masked file with nothing kept under its path is refused at its field.
+    const unknownFile = await berth.api<{ error: { details: { issues: unknown[] } } }>(
+      'PUT',
+      path(`stacks/${STACK}`),
+      {
+        token,
+        body: { compose: again.body.compose, files: { './other.txt': SECRET_MASK } },
+      },
+    );
+    expect(unknownFile.status).toBe(400);
+    expect(unknownFile.body.error.details.issues).toEqual([
+      { path: 'files../other.txt', message: 'no kept content to reuse: give the file again' },
+    ]);
   });
 
   it('a service webhook force-updates the service on a valid signature, never on a bad one', async () => {
@@ -417,7 +506,9 @@ describe('swarm stacks', () => {
     expect(list.body.items.find((s) => s.name === cli)).toMatchObject({
       services: [expect.objectContaining({ name: `${cli}_one`, mode: 'replicated' })],
       networks: [`${cli}_default`],
+      sourceKept: false,
     });
+    expect((await berth.api('GET', path(`stacks/${cli}/source`), { token })).status).toBe(404);
     expect((await berth.api('DELETE', path(`stacks/${cli}`), { token })).status).toBe(204);
     expect(await dockerOk(e, ['stack', 'ls', '--format', '{{.Name}}'])).not.toContain(cli);
   });
@@ -450,6 +541,15 @@ describe('swarm stacks', () => {
     expect(
       audit.body.items.filter((r) => r.action === 'swarm.stack_deploy' && r.outcome === 'success'),
     ).toEqual([
+      // Newest first: the update sent back as shown, the secret variable, the changed file.
+      expect.objectContaining({
+        target: STACK,
+        details: expect.objectContaining({ updated: [], unchanged: ['app', 'web'] }),
+      }),
+      expect.objectContaining({
+        target: STACK,
+        details: expect.objectContaining({ updated: ['web'] }),
+      }),
       expect.objectContaining({
         target: STACK,
         details: expect.objectContaining({ updated: ['web'] }),

@@ -1,6 +1,6 @@
 import { ROUTES } from '@berth/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { callRoute, type RouteResult } from './api';
+import { ApiError, callRoute, type RouteResult } from './api';
 import { SWARM_REFRESH_MS, swarmKeys } from './swarm-queries';
 
 /** A secret or config as listed: metadata and the services using it, never a secret's value. */
@@ -77,6 +77,25 @@ export function useSwarmStacks(hostId: string) {
 export interface SwarmStackSource {
   compose: string;
   env: { name: string; value: string; secret: boolean }[];
+  /** Files by path; a masked content sent back keeps the one deployed before. */
+  files?: Record<string, string>;
+}
+
+/**
+ * The file the stack was last deployed with through Berth (secrets and file contents masked), or
+ * null when none is kept (deployed with the docker CLI, or too large to keep).
+ */
+export function useSwarmStackSource(hostId: string, name: string) {
+  return useQuery({
+    queryKey: [...stacksKey(hostId), 'source', name] as const,
+    queryFn: () =>
+      callRoute(ROUTES.swarmStackSource, { params: { hostId, name } }).catch((error: unknown) => {
+        if (error instanceof ApiError && error.status === 404) return null;
+        throw error;
+      }),
+    enabled: name !== '',
+    staleTime: 0,
+  });
 }
 
 export function useDeploySwarmStack(hostId: string) {

@@ -74,6 +74,8 @@ export const ZSwarmStackDeployed = z.object({
   updated: z.array(z.string()),
   unchanged: z.array(z.string()),
   removed: z.array(z.string()),
+  /** The file was kept for the next update (false: too large for a swarm config, or failed). */
+  sourceKept: z.boolean(),
 });
 
 export const ZSwarmStackService = z.object({
@@ -90,7 +92,16 @@ export const ZSwarmStack = z.object({
   networks: z.array(z.string()),
   secrets: z.array(z.string()),
   configs: z.array(z.string()),
+  /** Berth keeps the file it last deployed (a stack deployed with the docker CLI has none). */
+  sourceKept: z.boolean(),
 });
+
+/**
+ * The compose file, variables and files a stack was last deployed with, as Berth kept them in the
+ * swarm: secret variables and every file's content answered masked (sent back masked, an update
+ * keeps them).
+ */
+export const ZSwarmStackKeptSource = ZSwarmStackSource.extend({ keptAt: z.string() });
 
 export const ZSwarmStackList = z.object({ items: z.array(ZSwarmStack) });
 
@@ -192,6 +203,16 @@ export const SWARM_STACK_ROUTES = {
     access: 'user',
     response: ZSwarmStack,
   },
+  swarmStackSource: {
+    method: 'get',
+    path: '/api/hosts/{hostId}/swarm/stacks/{name}/source',
+    permission: 'swarm.view',
+    tag: 'swarm',
+    summary:
+      'The compose file, variables and files the stack was last deployed with through Berth (secret variables and file contents masked); 404 when none is kept',
+    access: 'user',
+    response: ZSwarmStackKeptSource,
+  },
   deploySwarmStack: {
     method: 'post',
     path: '/api/hosts/{hostId}/swarm/stacks',
@@ -283,6 +304,7 @@ export type TSwarmStackDeployed = z.infer<typeof ZSwarmStackDeployed>;
 export type TSwarmStackService = z.infer<typeof ZSwarmStackService>;
 export type TSwarmStack = z.infer<typeof ZSwarmStack>;
 export type TSwarmStackList = z.infer<typeof ZSwarmStackList>;
+export type TSwarmStackKeptSource = z.infer<typeof ZSwarmStackKeptSource>;
 export type TCreateServiceWebhookRequest = z.infer<typeof ZCreateServiceWebhookRequest>;
 export type TServiceWebhook = z.infer<typeof ZServiceWebhook>;
 export type TServiceWebhookList = z.infer<typeof ZServiceWebhookList>;

@@ -3,6 +3,7 @@ import {
   type TDeploySwarmStackRequest,
   type TSwarmStack,
   type TSwarmStackDeployed,
+  type TSwarmStackKeptSource,
   type TSwarmStackList,
   type TSwarmStackSource,
   ROUTES,
@@ -29,6 +30,15 @@ export class SwarmStacksController {
     @CurrentCaller() caller: Caller,
   ): Promise<TSwarmStack> {
     return this.stacks.inspect(caller, hostId, name);
+  }
+
+  @Route(ROUTES.swarmStackSource)
+  source(
+    @Param('hostId') hostId: string,
+    @Param('name') name: string,
+    @CurrentCaller() caller: Caller,
+  ): Promise<TSwarmStackKeptSource> {
+    return this.stacks.source(caller, hostId, name);
   }
 
   @Route(ROUTES.deploySwarmStack)

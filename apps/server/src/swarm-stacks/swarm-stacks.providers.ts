@@ -6,6 +6,7 @@ import { SwarmHosts } from './swarm-host.js';
 import { SwarmObjectsController } from './swarm-objects.controller.js';
 import { SwarmObjectsService } from './swarm-objects.service.js';
 import { SwarmStacksController } from './swarm-stacks.controller.js';
+import { SwarmStackSources } from './swarm-stack-source.js';
 import { SwarmStacksService } from './swarm-stacks.service.js';
 
 /**
@@ -18,6 +19,7 @@ export const SWARM_STACKS = {
     SwarmHosts,
     SwarmObjectsService,
     SwarmStacksService,
+    SwarmStackSources,
     ServiceRegistryAuth,
     ServiceForceUpdate,
     ServiceWebhooksService,

@@ -5,6 +5,7 @@ import type {
   TDeploySwarmStackRequest,
   TSwarmStack,
   TSwarmStackDeployed,
+  TSwarmStackKeptSource,
   TSwarmStackList,
   TSwarmStackSource,
 } from '@berth/shared';
@@ -17,6 +18,10 @@ import { type SwarmHost, SwarmHosts } from './swarm-host.js';
 import { STACK_NAMESPACE, type SwarmObjectKind, plural } from './swarm-objects.service.js';
 import { type ObjectIds, SPEC_HASH_LABEL, serviceSpec, stackNetworks } from './swarm-stack-spec.js';
 import { ServiceRegistryAuth } from './service-registry-auth.js';
+import { SwarmStackSources } from './swarm-stack-source.js';
+
+/** What a deploy did to each service of the stack. */
+type ServiceChanges = Pick<TSwarmStackDeployed, 'created' | 'updated' | 'unchanged' | 'removed'>;
 
 /** Where relative `file:` paths of a swarm stack's compose file resolve. */
 const WORKING_DIR = '/swarm-stacks';
@@ -25,7 +30,8 @@ const WORKING_DIR = '/swarm-stacks';
  * Swarm stacks: a compose file deployed to the swarm as services, networks, secrets and configs,
  * each labelled `com.docker.stack.namespace=<stack>` as `docker stack deploy` labels them. The
  * swarm keeps them: a stack is what carries its label, so stacks deployed with the docker CLI are
- * listed too and nothing is stored beside the engine.
+ * listed too and nothing is stored beside the engine. The file a stack was last deployed with is
+ * kept in the swarm too (`SwarmStackSources`), so an update starts from it.
  */
 @Injectable()
 export class SwarmStacksService {
@@ -33,6 +39,7 @@ export class SwarmStacksService {
     private readonly hosts: SwarmHosts,
     private readonly audit: ContainerAudit,
     private readonly registryAuth: ServiceRegistryAuth,
+    private readonly sources: SwarmStackSources,
   ) {}
 
   async list(caller: Caller, hostId: string): Promise<TSwarmStackList> {
@@ -46,6 +53,19 @@ export class SwarmStacksService {
     const stack = (await this.read(host, { label: [`${STACK_NAMESPACE}=${name}`] })).get(name);
     if (!stack) throw AppError.notFound('swarm stack');
     return stack;
+  }
+
+  /** The file the stack was last deployed with through Berth, masked; 404 when none is kept. */
+  async source(caller: Caller, hostId: string, name: string): Promise<TSwarmStackKeptSource> {
+    const { api, permit } = await this.hosts.open(caller, hostId, 'swarm.view');
+    let kept: TSwarmStackKeptSource | undefined;
+    try {
+      kept = await this.sources.read(api, name);
+    } catch (error) {
+      throw engineError(error, 'swarm stack', permit.engine.name);
+    }
+    if (!kept) throw AppError.notFound('kept file of the swarm stack');
+    return SwarmStackSources.masked(kept);
   }
 
   /** POST: a new stack (409 when one of that name has services); PUT: an existing one (404). */
@@ -67,7 +87,11 @@ export class SwarmStacksService {
       async (beforeEngine) => {
         const host = await this.hosts.open(caller, hostId, 'swarm.manage');
         const { api, permit } = host;
-        const swarm = load(name, source);
+        const given =
+          existing === 'existing'
+            ? SwarmStackSources.merged(source, await this.keptSource(host, name))
+            : source;
+        const swarm = load(name, given);
         try {
           const running = await api.listServices({ label: [`${STACK_NAMESPACE}=${name}`] });
           if (existing === 'new' && running.length > 0) {
@@ -82,7 +106,12 @@ export class SwarmStacksService {
           await this.ensureNetworks(api, swarm);
           const ids = await this.ensureObjects(api, swarm);
           const result = await this.applyServices(caller, host, swarm, ids, running);
-          return { id: name, ...result };
+          const sourceKept = await this.sources.keep(api, name, {
+            compose: given.compose,
+            env: given.env,
+            files: given.files,
+          });
+          return { id: name, ...result, sourceKept };
         } catch (error) {
           throw engineError(error, 'swarm stack', permit.engine.name);
         }
@@ -137,7 +166,7 @@ export class SwarmStacksService {
       if (!name) return undefined;
       let stack = stacks.get(name);
       if (!stack) {
-        stack = { name, services: [], networks: [], secrets: [], configs: [] };
+        stack = { name, services: [], networks: [], secrets: [], configs: [], sourceKept: false };
         stacks.set(name, stack);
       }
       return stack;
@@ -164,13 +193,26 @@ export class SwarmStacksService {
       }
       for (const network of networks) of(network.Labels)?.networks.push(network.Name);
       for (const secret of secrets) of(secret.Spec?.Labels)?.secrets.push(secret.Spec?.Name ?? '');
-      for (const config of configs) of(config.Spec?.Labels)?.configs.push(config.Spec?.Name ?? '');
+      for (const config of configs) {
+        const stack = of(config.Spec?.Labels);
+        if (!stack) continue;
+        if (SwarmStackSources.isSource(config.Spec?.Labels)) stack.sourceKept = true;
+        else stack.configs.push(config.Spec?.Name ?? '');
+      }
     } catch (error) {
       throw engineError(error, 'swarm stack', permit.engine.name);
     }
     for (const stack of stacks.values())
       stack.services.sort((a, b) => a.name.localeCompare(b.name));
     return stacks;
+  }
+
+  private async keptSource(host: SwarmHost, name: string) {
+    try {
+      return await this.sources.read(host.api, name);
+    } catch (error) {
+      throw engineError(error, 'swarm stack', host.permit.engine.name);
+    }
   }
 
   private async ensureNetworks(api: SwarmApi, swarm: SwarmProject): Promise<void> {
@@ -230,11 +272,8 @@ export class SwarmStacksService {
     swarm: SwarmProject,
     ids: ObjectIds,
     running: EngineService[],
-  ): Promise<Omit<TSwarmStackDeployed, 'id'>> {
-    const result = { created: [], updated: [], unchanged: [], removed: [] } as Omit<
-      TSwarmStackDeployed,
-      'id'
-    >;
+  ): Promise<ServiceChanges> {
+    const result: ServiceChanges = { created: [], updated: [], unchanged: [], removed: [] };
     const byName = new Map(running.map((s) => [s.Spec.Name, s]));
     for (const key of Object.keys(swarm.project.services)) {
       const spec = serviceSpec(swarm, key, ids);

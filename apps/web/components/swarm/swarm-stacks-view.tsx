@@ -8,7 +8,7 @@ import { useForm, useWatch } from 'react-hook-form';
 import { ApiError } from '@/lib/api';
 import { toastDone } from '@/lib/action-toasts';
 import { useCan } from '@/lib/capabilities';
-import type { EnvRow } from '@/lib/container-form';
+import { rowKey, type EnvRow } from '@/lib/container-form';
 import {
   flattenErrors,
   focusFirstError,
@@ -19,6 +19,7 @@ import {
 import {
   useDeploySwarmStack,
   useRemoveSwarmStack,
+  useSwarmStackSource,
   useSwarmStacks,
   useUpdateSwarmStack,
   type SwarmStack,
@@ -102,7 +103,7 @@ function SwarmStacks({ hostId }: { hostId: string }) {
         </div>
       ) : null}
       {editing !== null ? (
-        <SwarmStackForm
+        <SwarmStackEditor
           key={editing}
           hostId={hostId}
           name={editing}
@@ -235,6 +236,29 @@ function DeployResult({ result }: { result: SwarmStackDeployed }) {
   );
 }
 
+interface SwarmStackFormProps {
+  hostId: string;
+  name: string;
+  onDone: (deployed: SwarmStackDeployed) => void;
+  onCancel: () => void;
+}
+
+/**
+ * A new stack starts from an example; an update starts from the file the stack was last deployed
+ * with through Berth (its secret variables and files masked: sent back so, they are kept), or from
+ * nothing when Berth kept none.
+ */
+function SwarmStackEditor(props: SwarmStackFormProps) {
+  const source = useSwarmStackSource(props.hostId, props.name);
+  if (!props.name) return <SwarmStackForm {...props} start={{ compose: EXAMPLE, env: [] }} />;
+  if (source.isPending) return <Skeleton className="h-64" />;
+  if (source.isError) {
+    return <ErrorNotice error={source.error} onRetry={() => void source.refetch()} />;
+  }
+  if (!source.data) return <SwarmStackForm {...props} start={{ compose: '', env: [] }} />;
+  return <SwarmStackForm {...props} start={source.data} />;
+}
+
 /**
  * A compose file deployed as a new stack (`name` empty) or as the new file of stack `name`.
  * COMPOSE_INVALID problems show at their lines in the editor and in a list under it.
@@ -244,19 +268,19 @@ function SwarmStackForm({
   name,
   onDone,
   onCancel,
-}: {
-  hostId: string;
-  name: string;
-  onDone: (deployed: SwarmStackDeployed) => void;
-  onCancel: () => void;
-}) {
+  start,
+}: SwarmStackFormProps & { start: SwarmStackSource & { keptAt?: string } }) {
   const formRef = useRef<HTMLFormElement>(null);
   const [issues, setIssues] = useState<readonly FieldIssue[]>([]);
   const deploy = useDeploySwarmStack(hostId);
   const update = useUpdateSwarmStack(hostId, name);
   const change = name ? update : deploy;
   const form = useForm<StackFormValues, unknown, StackRequest>({
-    defaultValues: { name, compose: EXAMPLE, env: [] },
+    defaultValues: {
+      name,
+      compose: start.compose,
+      env: start.env.map((entry) => ({ ...entry, key: rowKey() })),
+    },
     resolver,
     reValidateMode: 'onSubmit',
   });
@@ -272,7 +296,10 @@ function SwarmStackForm({
       }
     };
     if (name) {
-      update.mutate({ compose: request.compose, env: request.env }, { onSuccess: onDone, onError });
+      update.mutate(
+        { compose: request.compose, env: request.env, files: start.files ?? {} },
+        { onSuccess: onDone, onError },
+      );
     } else {
       deploy.mutate(request, { onSuccess: onDone, onError });
     }
@@ -289,8 +316,14 @@ function SwarmStackForm({
       >
         {name ? (
           <p className="text-xs text-muted">
-            The file given replaces the stack’s: changed services are updated, services no longer in
+            {start.keptAt
+              ? `The file it was deployed with on ${new Date(start.keptAt).toLocaleString()}; `
+              : 'This stack’s file is not kept in Berth (deployed with the docker CLI, or too large): give its whole file; '}
+            the file given replaces the stack’s: changed services are updated, services no longer in
             it are removed.
+            {Object.keys(start.files ?? {}).length > 0
+              ? ` Its files (${Object.keys(start.files ?? {}).join(', ')}) are kept as deployed.`
+              : ''}
           </p>
         ) : (
           <div className="w-72">
