@@ -58,6 +58,7 @@ export async function startBerth({
   dataDir,
   env = {},
   password = randomBytes(12).toString('base64url'),
+  startTimeoutMs = START_TIMEOUT_MS,
 }) {
   const port = await freePort();
   const logPath = join(dataDir, 'server.log');
@@ -69,7 +70,7 @@ export async function startBerth({
   });
   const server = { port, password, logPath, child, exited: once(child, 'exit') };
   try {
-    await waitForHealth(server);
+    await waitForHealth(server, startTimeoutMs);
   } catch (error) {
     await stopBerth(server);
     throw new Error(`${error.message}\n--- server log ---\n${tail(logPath)}`, { cause: error });
@@ -110,9 +111,9 @@ export function freePort() {
   });
 }
 
-async function waitForHealth(server) {
+async function waitForHealth(server, timeoutMs) {
   const target = berthTarget(server.port);
-  const deadline = Date.now() + START_TIMEOUT_MS;
+  const deadline = Date.now() + timeoutMs;
   let exitCode;
   void server.exited.then(([code]) => (exitCode = code ?? 'signal'));
   try {
@@ -125,7 +126,7 @@ async function waitForHealth(server) {
         await sleep(100);
       }
     }
-    throw new Error(`the server did not answer /api/health within ${START_TIMEOUT_MS / 1000} s`);
+    throw new Error(`the server did not answer /api/health within ${timeoutMs / 1000} s`);
   } finally {
     closeTarget(target);
   }

@@ -22,6 +22,8 @@ import { summarise } from '../gateway/stats.mjs';
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CONCURRENCY = 32;
 const IDLE_CONTAINERS = 50;
+/** Two servers migrating one PostgreSQL database at once on a busy machine take a while. */
+const REPLICA_START_MS = 120_000;
 export const POSTGRES_URL =
   process.env.BERTH_BENCH_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = process.env.BERTH_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -62,6 +64,7 @@ export async function benchReplicas(options, cleanup, log) {
       dataDir,
       env,
       password,
+      startTimeoutMs: REPLICA_START_MS,
     });
     cleanup.add('stop replica', () => stopBerth(server));
     return server;
