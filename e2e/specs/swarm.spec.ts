@@ -261,3 +261,64 @@ test('a read-only user on the swarm manager sees the swarm and a service, but no
     await apiCall(page, 'DELETE', `/api/hosts/${hostId}/services/${serviceId}`);
   }
 });
+
+test('updating a swarm stack starts from the file it was deployed with: a variable changed, the secret one kept', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  const password = requiredEnv('BERTH_ADMIN_PASSWORD');
+  const run = `${Date.now().toString(36).slice(-5)}${Math.random().toString(36).slice(2, 5)}`;
+  const name = `e2est${run}`;
+  const token = `e2e-token-${run}`;
+  await signIn(page, adminUser, password);
+  const hostId = await swarmHostId(page, requiredEnv('BERTH_E2E_SWARM_HOST_NAME'));
+  const compose = [
+    'services:',
+    '  web:',
+    `    image: ${IMAGE}`,
+    '    command: ["sleep", "3600"]',
+    '    stop_grace_period: 1s',
+    '    environment:',
+    '      GREETING: ${GREETING}',
+    '      TOKEN: ${TOKEN}',
+    '    deploy:',
+    '      placement:',
+    '        constraints: [node.role == manager]',
+    '',
+  ].join('\n');
+  const deployed = await apiCall(page, 'POST', `/api/hosts/${hostId}/swarm/stacks`, {
+    name,
+    compose,
+    env: [
+      { name: 'GREETING', value: 'first', secret: false },
+      { name: 'TOKEN', value: token, secret: true },
+    ],
+  });
+  expect(deployed.status()).toBe(201);
+  const serviceEnv = async () => {
+    const service = await apiCall(page, 'GET', `/api/hosts/${hostId}/docker/services/${name}_web`);
+    const body = (await service.json()) as {
+      Spec: { TaskTemplate: { ContainerSpec: { Env?: string[] } } };
+    };
+    return [...(body.Spec.TaskTemplate.ContainerSpec.Env ?? [])].sort();
+  };
+  try {
+    await page.goto(`/swarm/stacks?host=${hostId}`);
+    await page.getByRole('button', { name: `Update stack ${name}` }).click();
+    const form = page.getByRole('form', { name: `Update stack ${name}` });
+    await expect(form.getByText(/The file it was deployed with on/)).toBeVisible();
+    await expect(form.locator('.cm-content')).toContainText('GREETING: ${GREETING}');
+    await expect(form.getByLabel('Variable 1 value')).toHaveValue('first');
+    // The secret is shown masked, never its value.
+    await expect(form.getByLabel('Variable 2 value')).not.toHaveValue(token);
+    await expect(form.getByLabel('Variable 2 value')).toHaveAttribute('type', 'password');
+    await form.getByLabel('Variable 1 value').fill('second');
+    await form.getByRole('button', { name: 'Update stack', exact: true }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Deployed:' })).toHaveText(
+      'Deployed: updated web.',
+    );
+    expect(await serviceEnv()).toEqual(['GREETING=second', `TOKEN=${token}`]);
+  } finally {
+    await apiCall(page, 'DELETE', `/api/hosts/${hostId}/swarm/stacks/${name}`);
+  }
+});
