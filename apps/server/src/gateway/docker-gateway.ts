@@ -1,7 +1,7 @@
 import { type ClientRequest, type IncomingMessage, ServerResponse } from 'node:http';
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
-import { type Duplex, pipeline, Readable } from 'node:stream';
+import { type Duplex, Readable } from 'node:stream';
 import { type BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { failedOutcome } from '../audit/audit-intent.js';
@@ -12,7 +12,7 @@ import { LOGGER } from '../common/logger.js';
 import { requestIdOf } from '../common/request-id.js';
 import { CONFIG, type Config } from '../config/config.js';
 import { EngineError } from '../docker/engine-error.js';
-import { ChunkCoalescer } from './chunk-coalescer.js';
+import { relayAnswer, relayLines } from './answer-relay.js';
 import {
   DROP_REWRITTEN_RESPONSE,
   rawHead,
@@ -36,8 +36,6 @@ import {
 
 /** Answers read to rewrite them (lists filtered for owner-limited callers, masked inspects). */
 const MAX_REWRITTEN_ANSWER = 64 << 20;
-/** How long a non-stream answer's headers may wait for its body before they go out alone. */
-const HEADER_FLUSH_MS = 10;
 /** How long an engine may take to accept a connection before the call fails as unreachable. */
 const CONNECT_TIMEOUT_MS = 5_000;
 
@@ -225,24 +223,13 @@ export class DockerGateway implements BeforeApplicationShutdown {
         void this.relayRewritten(req, engineRes, res, call.rewrite);
         return;
       }
-      res.writeHead(status, engineRes.statusMessage, responseHeaders(engineRes.rawHeaders));
-      if (call.route?.answer === 'lines') {
-        // Logs, events and stats reach the client as they come: headers at once, then the
-        // engine's line-sized chunks gathered for a moment into fewer writes.
-        res.flushHeaders();
-        pipeline(engineRes, new ChunkCoalescer(), res, () => undefined);
-        return;
-      }
-      // Other answers usually follow at once, and go out with their headers in one write; one
-      // that keeps the client waiting (`wait`, a slow engine) gets its headers shortly.
-      // (`headersSent` is already true after writeHead; what counts is whether body went out.)
-      let bodyStarted = false;
-      engineRes.once('data', () => (bodyStarted = true));
-      const flushLater = setTimeout(() => {
-        if (!bodyStarted && !res.writableEnded) res.flushHeaders();
-      }, HEADER_FLUSH_MS);
-      res.once('close', () => clearTimeout(flushLater));
-      engineRes.pipe(res);
+      const head = {
+        status,
+        message: engineRes.statusMessage,
+        headers: responseHeaders(engineRes.rawHeaders),
+      };
+      if (call.route?.answer === 'lines') relayLines(engineRes, res, head);
+      else relayAnswer(req.method ?? 'GET', engineRes, res, head);
     });
   }
 
