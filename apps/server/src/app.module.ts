@@ -127,6 +127,8 @@ import { StackLocks } from './stacks/stack-locks.js';
 import { ContainerWebhooksController } from './webhooks/container-webhooks.controller.js';
 import { ContainerWebhooksService } from './webhooks/container-webhooks.service.js';
 import { WebhookGate } from './webhooks/webhook-gate.js';
+import { WebhookJobs } from './webhooks/webhook-jobs.js';
+import { SharedStreams } from './cluster/shared-streams.js';
 import { WebhookRateLimiter } from './webhooks/webhook-rate-limiter.js';
 import { WebhookTriggersService } from './webhooks/webhook-triggers.service.js';
 import { ServiceLogs } from './swarm/service-logs.js';
@@ -199,6 +201,7 @@ export class AppModule {
         ClusterBus,
         RedisConnection,
         Leases,
+        SharedStreams,
         AuditLog,
         AuditIntentRecovery,
         PasswordHasher,
@@ -258,6 +261,7 @@ export class AppModule {
         ContainerWebhooksService,
         StackGitService,
         WebhookGate,
+        WebhookJobs,
         WebhookRateLimiter,
         WebhookTriggersService,
         LogStreams,

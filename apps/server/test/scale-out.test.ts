@@ -6,12 +6,15 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type {
   ClientToServerEvents,
   ServerToClientEvents,
+  SocketResult,
   TAuditPage,
   TContainerListResponse,
   THost,
   TLogLine,
   TStackDeployResponse,
   TStackDeploymentList,
+  TStackWebhookTriggered,
+  TStackWebhookUrl,
 } from '@berth/shared';
 import { Redis } from 'ioredis';
 import { io, type Socket } from 'socket.io-client';
@@ -22,6 +25,7 @@ import { type CliTarget, dockerOk, removeLabelled } from './support/docker-cli.j
 import { fleet, fleetHost } from './support/fleet.js';
 import { NginxBalancer } from './support/nginx-balancer.js';
 import { removeComposeProject } from './support/stack-deployments.js';
+import { callWebhook } from './support/webhook-call.js';
 
 /**
  * Two replicas of the built server on one PostgreSQL database and one Redis, behind Debian's
@@ -42,6 +46,8 @@ const direct: CliTarget = { host: fleetHost('a').direct };
 const AT_ONCE_MS = 1_000;
 /** How soon another replica must take over a dead replica's jobs. */
 const TAKEOVER_MS = 10_000;
+/** What a replica logs when it opens an engine stream for the viewers of every replica. */
+const STREAM_OPENED = 'opened an engine stream for every replica';
 
 interface Replica {
   server: BuiltServer;
@@ -188,6 +194,31 @@ onReplicas('several replicas behind nginx on PostgreSQL and Redis', () => {
     );
   });
 
+  it('a burst of webhook calls spread over both replicas is one redeploy and at most one follow-up, with no 5xx', async () => {
+    const hook = await api<TStackWebhookUrl>(A(), 'POST', `/api/stacks/${stackId}/webhooks`, {
+      body: { rateLimit: 600 },
+    });
+    expect(hook.status).toBe(201);
+    const path = new URL(hook.body.url).pathname;
+    const before = new Set((await deployments()).map((d) => d.id));
+    const payload = JSON.stringify({ ref: 'refs/heads/main', repository: { name: 'app' } });
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        callWebhook<TStackWebhookTriggered>(`${[A(), B()][i % 2]}${path}`, payload),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(12).fill(202));
+    expect(answers.filter((a) => a.body.status === 'running')).toHaveLength(1);
+    const answered = [...new Set(answers.map((a) => a.body.deploymentId))].sort();
+    expect(answered.length).toBeLessThanOrEqual(2);
+    for (const id of answered) await settled(id);
+    const added = (await deployments()).filter((d) => !before.has(d.id));
+    expect(added.map((d) => d.id).sort()).toEqual(answered);
+    expect(added.map((d) => `${d.trigger}:${d.status}`)).toEqual(
+      answered.map(() => 'webhook:succeeded'),
+    );
+  });
+
   it('every replica answers the fleet list with the same containers', async () => {
     const ids = async (base: string) => {
       const res = await api<TContainerListResponse>(base, 'GET', '/api/containers?limit=500');
@@ -205,6 +236,70 @@ onReplicas('several replicas behind nginx on PostgreSQL and Redis', () => {
       'both replicas to list the same containers',
     );
     expect((await ids(B())).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("logs and stats watched on both replicas are one engine stream each, which outlives its holder's own viewers", async () => {
+    const opened = () =>
+      replicas.flatMap((r) => r.server.messages()).filter((m) => m === STREAM_OPENED).length;
+    const leases = async (kind: string) =>
+      (await redis.keys(`mutex:berth:stream-lease:${kind}:*`)).length;
+    const before = opened();
+    const lines = [[], []] as string[][];
+    const samples = [0, 0];
+    const viewers = await Promise.all([A(), B()].map((base) => connect(base, token)));
+    viewers.forEach((socket, i) => {
+      socket.on('logs.lines', ({ lines: batch }) =>
+        lines[i]!.push(...batch.map((l: TLogLine) => l.text)),
+      );
+      socket.on('stats.sample', () => (samples[i]! += 1));
+    });
+    const acked =
+      (resolve: () => void, reject: (error: Error) => void) => (answer: SocketResult<unknown>) =>
+        answer.ok ? resolve() : reject(new Error(answer.error.message));
+    const target = { hostId: host.id, containerId: loggerId };
+    for (const socket of viewers) {
+      await new Promise<void>((resolve, reject) =>
+        socket.emit('logs.subscribe', { ...target, tail: 5, follow: true }, acked(resolve, reject)),
+      );
+    }
+    for (const socket of viewers) {
+      await new Promise<void>((resolve, reject) =>
+        socket.emit('stats.subscribe', target, acked(resolve, reject)),
+      );
+    }
+    await waitFor(
+      () => Promise.resolve(lines.every((l) => l.length > 10) && samples.every((n) => n > 1)),
+      15_000,
+      'lines and samples on both replicas',
+    );
+    // Both replicas see the one stream: the same lines, in the same order.
+    const common = lines[1]!.filter((line) => lines[0]!.includes(line));
+    expect(common.length).toBeGreaterThan(5);
+    expect(lines[0]!.filter((line) => common.includes(line))).toEqual(common);
+    expect(opened() - before).toBe(2);
+    expect([await leases('logs'), await leases('stats')]).toEqual([1, 1]);
+
+    // The holder's own viewer leaves: the stream goes on for the other replica.
+    const holder = await redis.get((await redis.keys('mutex:berth:stream-lease:logs:*'))[0]!);
+    const index = replicas.findIndex((r) => holder?.split(':')[1] === String(r.pid));
+    expect(index).toBeGreaterThanOrEqual(0);
+    viewers[index]!.disconnect();
+    const other = lines[1 - index]!;
+    const seen = other.length;
+    await waitFor(
+      () => Promise.resolve(other.length > seen + 10),
+      10_000,
+      'lines after the holder left',
+    );
+    expect(opened() - before).toBe(2);
+
+    // The last viewer leaves: no engine stream stays open.
+    viewers[1 - index]!.disconnect();
+    await waitFor(
+      async () => (await leases('logs')) + (await leases('stats')) === 0,
+      10_000,
+      'the engine streams to close',
+    );
   });
 
   it('SIGKILL of the replica holding the jobs: another takes them within 10 s, a client streaming through it resumes on the other, and no answered change loses its audit record', async () => {

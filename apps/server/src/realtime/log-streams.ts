@@ -2,12 +2,13 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { TLogLine, ZLogsSubscribe } from '@berth/shared';
 import type { z } from 'zod';
 import type { Principal } from '../auth/principal.js';
+import { SharedStreams } from '../cluster/shared-streams.js';
 import { CONFIG, type Config } from '../config/config.js';
 import { ContainerAccess } from '../containers/container-access.js';
 import { engineError } from '../containers/engine-error.js';
 import type { RegisteredEngine } from '../hosts/engine-registry.js';
 import { FrameDemuxer, LineSplitter } from './log-frames.js';
-import { StreamHub, type StreamSink } from './stream-hub.js';
+import { StreamHub, type StreamOpener, type StreamSink } from './stream-hub.js';
 
 export type LogsRequest = z.output<typeof ZLogsSubscribe>;
 
@@ -24,7 +25,8 @@ export interface LogsViewer {
 
 /**
  * Container logs for dashboards. All viewers of the same container with the same options share
- * one engine stream (the `StreamHub`), which closes when the last of them leaves.
+ * one engine stream (the `StreamHub`), which closes when the last of them leaves; a followed log
+ * is shared so across replicas too (`SharedStreams`).
  */
 @Injectable()
 export class LogStreams implements OnApplicationShutdown {
@@ -32,6 +34,7 @@ export class LogStreams implements OnApplicationShutdown {
 
   constructor(
     private readonly access: ContainerAccess,
+    private readonly shared: SharedStreams,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
@@ -70,7 +73,7 @@ export class LogStreams implements OnApplicationShutdown {
         next: (line) => (joining ? replayed.push(line) : batch.add(line)),
         end: (reason) => batch.end(reason),
       },
-      (sink) => this.open(permit.engine, container.id, request, since, sink),
+      this.opener(key, permit.engine, container.id, request, since),
     );
     joining = false;
     const tail = request.tail === 'all' ? replayed.length : request.tail;
@@ -79,6 +82,24 @@ export class LogStreams implements OnApplicationShutdown {
       batch.stop();
       leave();
     };
+  }
+
+  /**
+   * A followed log is read once for every replica's viewers; another replica taking it over
+   * reads on from then (tail 0): lines written while nobody held it are not sent.
+   */
+  private opener(
+    key: string,
+    engine: RegisteredEngine,
+    id: string,
+    request: LogsRequest,
+    since: number,
+  ): StreamOpener<TLogLine> {
+    const open = (sink: StreamSink<TLogLine>, takeover = false) =>
+      this.open(engine, id, takeover ? { ...request, tail: 0 } : request, since, sink);
+    if (!request.follow) return open;
+    const replay = request.tail === 'all' ? REPLAY_LINES : Math.min(request.tail, REPLAY_LINES);
+    return this.shared.opener(`logs:${key}`, replay, open);
   }
 
   private async open(

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { TContainerStats } from '@berth/shared';
 import type { Principal } from '../auth/principal.js';
+import { SharedStreams } from '../cluster/shared-streams.js';
 import { CONFIG, type Config } from '../config/config.js';
 import { ContainerAccess, withinReach } from '../containers/container-access.js';
 import type { RegisteredEngine } from '../hosts/engine-registry.js';
@@ -17,8 +18,9 @@ export interface HostStats extends TContainerStats {
 }
 
 /**
- * Resource usage: one engine stats stream per container, shared by everyone watching it (the
- * latest sample is replayed to a new viewer), and per-host sums built on those same streams.
+ * Resource usage: one engine stats stream per container, shared by everyone watching it on any
+ * replica (`SharedStreams`; the latest sample is replayed to a new viewer), and per-host sums
+ * built on those same streams.
  */
 @Injectable()
 export class StatsStreams implements OnApplicationShutdown {
@@ -28,6 +30,7 @@ export class StatsStreams implements OnApplicationShutdown {
   constructor(
     private readonly access: ContainerAccess,
     private readonly inventory: ContainerInventory,
+    private readonly shared: SharedStreams,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
@@ -76,7 +79,12 @@ export class StatsStreams implements OnApplicationShutdown {
     id: string,
     viewer: StreamViewer<TContainerStats>,
   ): () => void {
-    return this.hub.join(`${engine.hostId}/${id}`, viewer, (sink) => this.open(engine, id, sink));
+    const key = `${engine.hostId}/${id}`;
+    return this.hub.join(
+      key,
+      viewer,
+      this.shared.opener(`stats:${key}`, 1, (sink) => this.open(engine, id, sink)),
+    );
   }
 
   private async open(

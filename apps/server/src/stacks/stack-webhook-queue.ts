@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import { AppError } from '../common/app-error.js';
 import { LOGGER } from '../common/logger.js';
 import { PrismaService } from '../database/prisma.service.js';
+import type { Caller } from '../containers/caller.js';
+import { WebhookJobs } from '../webhooks/webhook-jobs.js';
 import { StackLocks } from './stack-locks.js';
 
 /** Starts a redeploy: with `queuedId`, the queued deployment row it runs as. */
@@ -32,12 +34,23 @@ const POLL_MS = 500;
 /** A follow-up starts only once no trigger has joined it for this long: a burst is one redeploy. */
 const QUIET_MS = 1_000;
 
+/** What a stack webhook's redeploy needs to run on any replica. */
+export interface StackRun {
+  webhook: { id: string; createdById: string };
+  stackId: string;
+  pullImages: boolean;
+  services: string[];
+  triggeredBy: string;
+  facts: Caller['facts'];
+}
+
 /**
  * Coalesces webhook redeploys per stack: a trigger on an idle stack starts a redeploy; one that
  * comes while a deployment of the stack is starting or running records a single queued
  * follow-up (later triggers join it), which runs once the current one has ended and no trigger
- * has joined it for QUIET_MS. With several replicas (`StackLocks.shared`) the follow-up is one
- * across them: the replica that recorded it starts it, and triggers on every replica join it.
+ * has joined it for QUIET_MS. With several replicas (`WebhookJobs.shared`) each trigger is a
+ * BullMQ job of the stack (`triggerShared`), run by whichever replica's worker takes it
+ * (`runShared`), so the running redeploy and its follow-up are one across replicas.
  */
 @Injectable()
 export class StackWebhookQueue {
@@ -46,6 +59,7 @@ export class StackWebhookQueue {
   constructor(
     private readonly prisma: PrismaService,
     private readonly locks: StackLocks,
+    private readonly jobs: WebhookJobs,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
@@ -57,11 +71,6 @@ export class StackWebhookQueue {
   ): Promise<Triggered> {
     const slot = this.slots.get(stack.id);
     if (slot) return this.follow(stack.id, slot, redeploy, triggeredBy);
-    // Between a deployment's end and its follow-up's start the stack is free, but the burst
-    // that queued the follow-up is still the follow-up's to serve.
-    if (this.locks.shared && (await this.locks.hasFollowUp(stack.id))) {
-      return this.followShared(stack.id, redeploy, triggeredBy);
-    }
     const current: Slot = {};
     this.slots.set(stack.id, current);
     try {
@@ -74,9 +83,56 @@ export class StackWebhookQueue {
         this.next(stack.id, current);
         throw error;
       }
-      // Another operation of the stack (started by a user, or on another replica) runs: follow it.
-      void this.ended(stack.id, running).then(() => this.next(stack.id, current));
+      // Another operation of the stack (started by a user) runs: follow it.
+      void this.ended(running).then(() => this.next(stack.id, current));
       return this.follow(stack.id, current, redeploy, triggeredBy);
+    }
+  }
+
+  /**
+   * A trigger with several replicas: joins the stack's waiting redeploy, or records one as a
+   * queued deployment and adds its job; `running` when it starts at once.
+   */
+  async triggerShared(run: StackRun): Promise<Triggered> {
+    const { runId, status } = await this.jobs.trigger(
+      'stack',
+      `stack:${run.stackId}`,
+      run,
+      () => this.record(run.stackId, run.triggeredBy),
+      (id) => this.failed(id, new Error('another queued redeploy of the stack took its place')),
+    );
+    // A deployment a user started holds the stack: the job waits for it.
+    const held = status === 'running' && (await this.locks.busy(run.stackId).catch(() => false));
+    return { deploymentId: runId, status: held ? 'queued' : status };
+  }
+
+  /** Resolves once no replica deploys the stack: a shared job's run may start. */
+  async idle(stackId: string): Promise<void> {
+    while (await this.locks.busy(stackId).catch(() => true)) {
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+
+  /**
+   * Runs a shared job's queued deployment `queuedId` (unless it already ran: a job taken over
+   * from a stopped replica), waiting for a deployment of the stack that holds it; a redeploy
+   * that cannot run marks the deployment failed with the reason.
+   */
+  async runShared(stackId: string, queuedId: string, redeploy: Redeploy | string): Promise<void> {
+    const row = await this.prisma.db.stackDeployment.findUnique({
+      where: { id: queuedId },
+      select: { status: true },
+    });
+    if (row?.status !== 'queued') return;
+    if (typeof redeploy === 'string') return this.failed(queuedId, new Error(redeploy));
+    for (;;) {
+      try {
+        const { done } = await redeploy(queuedId);
+        return await done;
+      } catch (error) {
+        if (!busyWith(error)) return this.failed(queuedId, error);
+        await this.idle(stackId);
+      }
     }
   }
 
@@ -87,7 +143,6 @@ export class StackWebhookQueue {
     redeploy: Redeploy,
     triggeredBy: string,
   ): Promise<Triggered> {
-    if (this.locks.shared) return this.followShared(stackId, redeploy, triggeredBy);
     if (!slot.followUp) {
       const id = this.record(stackId, triggeredBy);
       slot.followUp = { id, redeploy, joinedAt: Date.now() };
@@ -102,36 +157,6 @@ export class StackWebhookQueue {
       data: { stackId, status: 'queued', trigger: 'webhook', triggeredBy },
     });
     return row.id;
-  }
-
-  /** Joins the follow-up every replica shares, or records it (and then starts it here). */
-  private async followShared(
-    stackId: string,
-    redeploy: Redeploy,
-    triggeredBy: string,
-  ): Promise<Triggered> {
-    const { deploymentId, mine } = await this.locks.joinFollowUp(stackId, () =>
-      this.record(stackId, triggeredBy),
-    );
-    if (mine) void this.runShared(stackId, deploymentId, redeploy);
-    return { deploymentId, status: 'queued' };
-  }
-
-  /** Starts a shared follow-up once the stack is free on every replica and the burst is over. */
-  private async runShared(stackId: string, queuedId: string, redeploy: Redeploy): Promise<void> {
-    try {
-      for (;;) {
-        await this.ended(stackId);
-        const quiet = (await this.locks.quietSince(stackId)) + QUIET_MS - Date.now();
-        if (quiet > 0) await new Promise((resolve) => setTimeout(resolve, quiet));
-        else if (!(await this.locks.busy(stackId))) break;
-      }
-      await this.locks.startFollowUp(stackId, queuedId);
-      const { done } = await redeploy(queuedId);
-      await done;
-    } catch (error) {
-      await this.failed(queuedId, error);
-    }
   }
 
   /** Runs the slot's follow-up, if any, as the stack's current deployment. */
@@ -173,22 +198,13 @@ export class StackWebhookQueue {
       .catch(() => undefined);
   }
 
-  /**
-   * Resolves once the stack's deployment has ended: with several replicas, once no replica holds
-   * the stack; on one server, once the deployment is no longer queued or running (or stored).
-   */
-  private async ended(stackId: string, deploymentId?: string): Promise<void> {
+  /** Resolves once the deployment is no longer queued or running (or stored). */
+  private async ended(deploymentId: string): Promise<void> {
     for (;;) {
-      if (this.locks.shared) {
-        if (!(await this.locks.busy(stackId).catch(() => true))) return;
-      } else {
-        const row = deploymentId
-          ? await this.prisma.db.stackDeployment
-              .findUnique({ where: { id: deploymentId }, select: { status: true } })
-              .catch(() => null)
-          : null;
-        if (!row || (row.status !== 'running' && row.status !== 'queued')) return;
-      }
+      const row = await this.prisma.db.stackDeployment
+        .findUnique({ where: { id: deploymentId }, select: { status: true } })
+        .catch(() => null);
+      if (!row || (row.status !== 'running' && row.status !== 'queued')) return;
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   }

@@ -20,7 +20,8 @@ import {
   type WebhookCall,
   webhookUrl,
 } from '../webhooks/webhook-signature.js';
-import { StackWebhookQueue } from './stack-webhook-queue.js';
+import { WebhookJobs } from '../webhooks/webhook-jobs.js';
+import { type StackRun, StackWebhookQueue } from './stack-webhook-queue.js';
 import { StacksService } from './stacks.service.js';
 
 /**
@@ -28,7 +29,8 @@ import { StacksService } from './stacks.service.js';
  * a webhook with a secret accepts only signed calls, at most `rateLimit` a minute. A call that
  * names no accepted branch or tag is recorded as skipped; others redeploy (only the webhook's
  * services, when it names some) as the webhook's creator (who must still have stack.deploy),
- * coalesced per stack by `StackWebhookQueue`.
+ * coalesced per stack by `StackWebhookQueue` (with REDIS_URL across replicas, as BullMQ jobs any
+ * replica runs as the webhook's creator).
  */
 @Injectable()
 export class StackWebhooksService {
@@ -39,7 +41,13 @@ export class StackWebhooksService {
     private readonly stacks: StacksService,
     private readonly queue: StackWebhookQueue,
     private readonly gate: WebhookGate,
-  ) {}
+    private readonly jobs: WebhookJobs,
+  ) {
+    jobs.handle<StackRun>('stack', {
+      ready: (run) => this.queue.idle(run.stackId),
+      run: (run, deploymentId) => this.runJob(run, deploymentId),
+    });
+  }
 
   async create(
     caller: Caller,
@@ -188,18 +196,22 @@ export class StackWebhooksService {
       await record('success', { signature, skipped, deploymentId: row.id });
       return { status: 'skipped', reason: skipped, deploymentId: row.id };
     }
+    const run: StackRun = {
+      webhook: { id: webhook.id, createdById: webhook.createdById },
+      stackId: webhook.stack.id,
+      pullImages: webhook.pullImages,
+      services: storedList(webhook.services),
+      triggeredBy,
+      facts: call.facts,
+    };
     try {
-      const triggered = await this.queue.trigger(
-        webhook.stack,
-        (deploymentId) =>
-          this.stacks.redeployStored(caller, webhook.stack.id, {
-            pullImages: webhook.pullImages,
-            services: storedList(webhook.services),
+      const triggered = this.jobs.shared
+        ? await this.queue.triggerShared(run)
+        : await this.queue.trigger(
+            webhook.stack,
+            (deploymentId) => this.redeploy(caller, run, deploymentId),
             triggeredBy,
-            ...(deploymentId ? { deploymentId } : {}),
-          }),
-        triggeredBy,
-      );
+          );
       await this.prisma.db.stackWebhook.updateMany({
         where: { id: webhook.id },
         data: { lastCalledAt: new Date() },
@@ -215,5 +227,26 @@ export class StackWebhooksService {
       await record('failure', { signature, error: message });
       throw error;
     }
+  }
+
+  /** A shared job's redeploy, on whichever replica took it, as the webhook's creator. */
+  private async runJob(run: StackRun, deploymentId: string): Promise<void> {
+    const caller = await this.gate.callerOf(run.webhook, run.facts);
+    await this.queue.runShared(
+      run.stackId,
+      deploymentId,
+      caller
+        ? (queuedId) => this.redeploy(caller, run, queuedId)
+        : "the webhook's creator is removed or disabled",
+    );
+  }
+
+  private redeploy(caller: Caller, run: StackRun, deploymentId?: string) {
+    return this.stacks.redeployStored(caller, run.stackId, {
+      pullImages: run.pullImages,
+      services: run.services,
+      triggeredBy: run.triggeredBy,
+      ...(deploymentId ? { deploymentId } : {}),
+    });
   }
 }

@@ -8,6 +8,7 @@ import { PrismaService } from '../database/prisma.service.js';
 import { Vault } from '../vault/vault.js';
 import { ObjectWebhooks, type ObjectWebhookTable } from '../webhooks/object-webhooks.js';
 import { WebhookGate } from '../webhooks/webhook-gate.js';
+import { WebhookJobs } from '../webhooks/webhook-jobs.js';
 import { ServiceForceUpdate } from './service-force-update.js';
 import { SwarmHosts } from './swarm-host.js';
 
@@ -23,11 +24,12 @@ export class ServiceWebhooksService extends ObjectWebhooks<'service'> {
     vault: Vault,
     audit: AuditLog,
     gate: WebhookGate,
+    jobs: WebhookJobs,
     private readonly hosts: SwarmHosts,
     private readonly forceUpdate: ServiceForceUpdate,
     @Inject(LOGGER) log: Logger,
   ) {
-    super('service', serviceWebhookTable(prisma), vault, { audit, gate, log });
+    super('service', serviceWebhookTable(prisma), vault, { audit, gate, jobs, log });
   }
 
   /** The service's name on a manager host the caller may manage; 404 when there is none. */

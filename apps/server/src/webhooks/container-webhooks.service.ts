@@ -9,6 +9,7 @@ import { PrismaService } from '../database/prisma.service.js';
 import { Vault } from '../vault/vault.js';
 import { ObjectWebhooks, type ObjectWebhookTable } from './object-webhooks.js';
 import { WebhookGate } from './webhook-gate.js';
+import { WebhookJobs } from './webhook-jobs.js';
 
 /**
  * Webhooks of single containers, kept by host and container name (a recreate keeps the name, not
@@ -23,11 +24,12 @@ export class ContainerWebhooksService extends ObjectWebhooks<'container'> {
     vault: Vault,
     audit: AuditLog,
     gate: WebhookGate,
+    jobs: WebhookJobs,
     private readonly access: ContainerAccess,
     private readonly recreate: ContainerRecreateService,
     @Inject(LOGGER) log: Logger,
   ) {
-    super('container', containerWebhookTable(prisma), vault, { audit, gate, log });
+    super('container', containerWebhookTable(prisma), vault, { audit, gate, jobs, log });
   }
 
   protected async objectName(caller: Caller, hostId: string, ref: string): Promise<string> {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { TStackWebhookUrl, TWebhookAnswer } from '@berth/shared';
 import type { Logger } from 'pino';
 import type { AuditLog, Tx } from '../audit/audit-log.js';
@@ -6,6 +7,7 @@ import type { Caller } from '../containers/caller.js';
 import type { Vault } from '../vault/vault.js';
 import { CoalescedRuns } from './coalesced-runs.js';
 import type { WebhookGate } from './webhook-gate.js';
+import type { WebhookJobs } from './webhook-jobs.js';
 import {
   createdDetails,
   newObjectWebhook,
@@ -57,14 +59,25 @@ export interface ObjectWebhookTable {
 export interface ObjectWebhookParts {
   audit: AuditLog;
   gate: WebhookGate;
+  jobs: WebhookJobs;
   log: Logger;
+}
+
+/** One run of an object webhook, as a job any replica can take. */
+interface ObjectRun {
+  webhook: { id: string; createdById: string };
+  hostId: string;
+  object: string;
+  pullImage: boolean;
+  facts: Caller['facts'];
 }
 
 /**
  * Webhooks of single objects on a host (a container, a swarm service), kept by host and object
  * name: create, list, rotate and revoke, each audited; a call goes through the shared gate (rate,
  * signature, branch or tag), then `run` acts on the object as the webhook's creator. Calls while
- * a run goes on add at most one more run after it.
+ * a run goes on add at most one more run after it: in this process (`CoalescedRuns`), or with
+ * REDIS_URL across replicas (`WebhookJobs`, which rebuilds the creator's caller where it runs).
  */
 export abstract class ObjectWebhooks<Kind extends 'container' | 'service'> {
   private readonly runs = new CoalescedRuns();
@@ -75,7 +88,21 @@ export abstract class ObjectWebhooks<Kind extends 'container' | 'service'> {
     private readonly table: ObjectWebhookTable,
     private readonly vault: Vault,
     private readonly parts: ObjectWebhookParts,
-  ) {}
+  ) {
+    parts.jobs.handle<ObjectRun>(kind, {
+      run: async (run) => {
+        const caller = await parts.gate.callerOf(run.webhook, run.facts);
+        if (!caller) {
+          parts.log.warn(
+            { [kind]: run.object },
+            `webhook ${kind} run skipped: its creator is gone`,
+          );
+          return;
+        }
+        await this.runAs(caller, run);
+      },
+    });
+  }
 
   /** The object's name for `ref`, once the caller is found allowed to manage its webhooks. */
   protected abstract objectName(caller: Caller, hostId: string, ref: string): Promise<string>;
@@ -170,20 +197,34 @@ export abstract class ObjectWebhooks<Kind extends 'container' | 'service'> {
       return { status: 'skipped', reason: skipped };
     }
     await this.table.called(webhook.id);
-    const status = this.runs.start(`${webhook.hostId}/${webhook.object}`, () =>
-      this.run(caller, webhook.hostId, webhook.object, webhook.pullImage).then(
-        () => undefined,
-        (error: unknown) =>
-          this.parts.log.warn(
-            { err: error, [this.kind]: webhook.object },
-            `webhook ${this.kind} run failed`,
-          ),
-      ),
-    );
+    const key = `${this.kind}:${webhook.hostId}/${webhook.object}`;
+    const run: ObjectRun = {
+      webhook: { id: webhook.id, createdById: webhook.createdById },
+      hostId: webhook.hostId,
+      object: webhook.object,
+      pullImage: webhook.pullImage,
+      facts: call.facts,
+    };
+    const status = this.parts.jobs.shared
+      ? (await this.parts.jobs.trigger(this.kind, key, run, () => Promise.resolve(randomUUID())))
+          .status
+      : this.runs.start(key, () => this.runAs(caller, run));
     await record('success', { signature, status });
     const named =
       this.kind === 'container' ? { container: webhook.object } : { service: webhook.object };
     return { ...named, status };
+  }
+
+  /** Runs the webhook's action; its failures are audited by the action and logged here. */
+  private async runAs(caller: Caller, run: ObjectRun): Promise<void> {
+    try {
+      await this.run(caller, run.hostId, run.object, run.pullImage);
+    } catch (error) {
+      this.parts.log.warn(
+        { err: error, [this.kind]: run.object },
+        `webhook ${this.kind} run failed`,
+      );
+    }
   }
 
   /** `{container: name}` or `{service: name}`, as the answers name the object. */

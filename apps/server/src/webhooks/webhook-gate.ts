@@ -92,4 +92,12 @@ export class WebhookGate {
     const skipped = refusal(payload, storedList(webhook.refs));
     return { caller, signature, payload, record, ...(skipped ? { skipped } : {}) };
   }
+
+  /** The caller a run admitted earlier (maybe on another replica) acts as, if its creator remains. */
+  callerOf(
+    webhook: { id: string; createdById: string },
+    facts: Caller['facts'],
+  ): Promise<Caller | undefined> {
+    return webhookCaller(this.prisma, webhook, facts);
+  }
 }

@@ -1,0 +1,201 @@
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { Job, Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { RedisConnection } from '../cluster/redis-connection.js';
+import { underRedisLock } from '../cluster/redis-lock.js';
+import { LOGGER } from '../common/logger.js';
+import { settlesWithin } from '../common/settles-within.js';
+
+/** What a webhook acts on; each kind has one handler on every replica. */
+export type WebhookJobKind = 'stack' | 'container' | 'service';
+
+/** A run a trigger started or joined: `runId` names it (a stack's queued deployment). */
+export interface WebhookRun {
+  runId: string;
+  status: 'running' | 'queued';
+}
+
+/** How every replica runs one kind's jobs. */
+export interface WebhookJobHandler<Data> {
+  /** Resolves once the run may start (a stack: once no deployment of it runs anywhere). */
+  ready?: (data: Data) => Promise<void>;
+  /** The run itself; it records its own failures (audit, deployment history). */
+  run: (data: Data, runId: string) => Promise<void>;
+}
+
+interface JobBody {
+  key: string;
+  /** When the trigger that added the job came (Date.now()). */
+  addedAt: number;
+  data: unknown;
+}
+
+const QUEUE = 'berth-webhooks';
+/** Jobs of different keys run side by side, up to this many on each replica. */
+const CONCURRENCY = 4;
+/** A follow-up starts only once no trigger has joined it for this long: a burst is one run. */
+export const QUIET_MS = 1_000;
+/** A queued run's marker outlives any wait behind a running one; a lost one lapses. */
+const MARK_MS = 60 * 60_000;
+/** How long stopping waits for the worker's running jobs before leaving them to another replica. */
+const CLOSE_MS = 1_000;
+
+/** The run that triggers of `key` join (set while it waits, gone once it starts). */
+const queuedKey = (key: string) => `berth:webhook-queued:${key}`;
+/** When a trigger of `key` last came (Date.now()): the quiet period of a follow-up. */
+const joinedKey = (key: string) => `berth:webhook-joined:${key}`;
+const lockKey = (key: string) => `berth:webhook-lock:${key}`;
+/** Job states in which a job has not started. */
+const WAITING = new Set<string>(['waiting', 'delayed', 'prioritized', 'waiting-children']);
+
+/**
+ * Webhook runs across replicas (REDIS_URL): a trigger is a BullMQ job deduplicated per key with
+ * `keepLastIfActive`, so at most one run of a key is active and one waits, whichever replica
+ * was called, and any replica's worker runs it. BullMQ keeps only the latest waiting job's data,
+ * while every trigger must answer the run it joined; so triggers of one key pass a short
+ * redis-semaphore mutex, and a Redis key names the waiting run: a trigger joins it, or records a
+ * new run and adds its job. A run starts past the same mutex after its quiet period, so a
+ * trigger that joined it came before it started. Without REDIS_URL nothing here is loaded;
+ * `CoalescedRuns` does the same in one process.
+ */
+@Injectable()
+export class WebhookJobs implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly handlers = new Map<WebhookJobKind, WebhookJobHandler<never>>();
+  private started: Promise<{ client: Redis; queue: Queue }> | undefined;
+  private worker: Worker | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly redis: RedisConnection,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {}
+
+  /** Whether webhook runs go through Redis (else each service coalesces in its own process). */
+  get shared(): boolean {
+    return this.redis.enabled;
+  }
+
+  /** Sets how `kind`'s jobs run on this replica. */
+  handle<Data>(kind: WebhookJobKind, handler: WebhookJobHandler<Data>): void {
+    this.handlers.set(kind, handler);
+  }
+
+  /** Every replica runs a worker, so a trigger's job runs even when its replica has stopped. */
+  onApplicationBootstrap(): void {
+    if (this.shared) {
+      this.start().catch((error: unknown) =>
+        this.log.warn({ err: error }, 'webhook jobs did not start; the first trigger tries again'),
+      );
+    }
+  }
+
+  /**
+   * Starts a run of `key`, or joins the one waiting: `record` names a new run (its job id).
+   * Answers `running` when nothing of the key ran, `queued` when the run waits for another.
+   * `discard` drops a recorded run that BullMQ would not take (its key's marker had lapsed).
+   */
+  async trigger(
+    kind: WebhookJobKind,
+    key: string,
+    data: unknown,
+    record: () => Promise<string>,
+    discard: (runId: string) => Promise<void> = () => Promise.resolve(),
+  ): Promise<WebhookRun> {
+    const { client, queue } = await this.start();
+    return underRedisLock(client, lockKey(key), async () => {
+      const now = Date.now();
+      await client.set(joinedKey(key), String(now), 'PX', MARK_MS);
+      const waiting = await client.get(queuedKey(key));
+      if (waiting) {
+        await client.pexpire(queuedKey(key), MARK_MS);
+        return { runId: waiting, status: 'queued' as const };
+      }
+      const runId = await record();
+      const body: JobBody = { key, addedAt: now, data };
+      const job = await queue.add(kind, body, {
+        jobId: runId,
+        deduplication: { id: key, keepLastIfActive: true },
+      });
+      // BullMQ answers the job that holds the key: ours; or the active one, after which ours
+      // runs; or one still waiting, which took the place of ours.
+      const holder = job.id ?? runId;
+      if (holder !== runId && WAITING.has(await queue.getJobState(holder))) {
+        await discard(runId);
+        await client.set(queuedKey(key), holder, 'PX', MARK_MS);
+        return { runId: holder, status: 'queued' as const };
+      }
+      await client.set(queuedKey(key), runId, 'PX', MARK_MS);
+      return { runId, status: holder === runId ? ('running' as const) : ('queued' as const) };
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    const started = this.started;
+    if (!started) return;
+    const { queue } = await started.catch(() => ({ queue: undefined }));
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker && !(await settlesWithin(worker.close(), CLOSE_MS))) {
+      // Its running jobs stall; another replica's worker finds them and their guards skip them.
+      await worker.close(true).catch(() => undefined);
+    }
+    await queue?.close().catch(() => undefined);
+  }
+
+  private start(): Promise<{ client: Redis; queue: Queue }> {
+    this.started ??= (async () => {
+      const { Queue, Worker } = await import('bullmq');
+      const client = await this.redis.redis();
+      const queue = new Queue(QUEUE, {
+        connection: client,
+        defaultJobOptions: { removeOnComplete: true, removeOnFail: true, attempts: 1 },
+      });
+      if (!this.stopped) {
+        const worker = new Worker(QUEUE, (job: Job<JobBody>) => this.process(client, job), {
+          connection: client,
+          concurrency: CONCURRENCY,
+        });
+        worker.on('error', (error) => this.log.warn({ err: error }, 'webhook job worker'));
+        this.worker = worker;
+      }
+      return { client, queue };
+    })();
+    this.started.catch(() => (this.started = undefined));
+    return this.started;
+  }
+
+  private async process(client: Redis, job: Job<JobBody>): Promise<void> {
+    const handler = this.handlers.get(job.name as WebhookJobKind) as
+      WebhookJobHandler<unknown> | undefined;
+    const { key, addedAt, data } = job.data;
+    const runId = job.id!;
+    if (!handler) {
+      this.log.warn({ kind: job.name, runId }, 'no handler for a webhook job');
+      return;
+    }
+    try {
+      await handler.ready?.(data);
+      // Triggers that joined after this run was added: start once they have been quiet a while.
+      for (;;) {
+        const joined = Number((await client.get(joinedKey(key))) ?? 0);
+        const wait = joined > addedAt ? joined + QUIET_MS - Date.now() : 0;
+        if (wait <= 0) break;
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+      // From here on a trigger adds a new run instead of joining this one.
+      await underRedisLock(client, lockKey(key), async () => {
+        if ((await client.get(queuedKey(key))) === runId) await client.del(queuedKey(key));
+      });
+      await handler.run(data, runId);
+    } catch (error) {
+      this.log.warn({ err: error, kind: job.name, runId }, 'webhook run failed');
+    }
+  }
+}
