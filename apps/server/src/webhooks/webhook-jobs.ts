@@ -146,7 +146,7 @@ export class WebhookJobs implements OnApplicationBootstrap, OnApplicationShutdow
       // Its running jobs stall; another replica's worker finds them and their guards skip them.
       await worker.close(true).catch(() => undefined);
     }
-    await queue?.close().catch(() => undefined);
+    if (queue) await settlesWithin(queue.close(), CLOSE_MS);
   }
 
   private start(): Promise<{ client: Redis; queue: Queue }> {
