@@ -1,6 +1,14 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,6 +83,18 @@ export async function startBerth({
     await stopBerth(server);
     throw new Error(`${error.message}\n--- server log ---\n${tail(logPath)}`, { cause: error });
   }
+  return server;
+}
+
+/**
+ * `startBerth` with a fresh data directory, both undone by `cleanup` (the server first). The
+ * sections of bench/run.mjs each start their own this way.
+ */
+export async function startCleanedBerth(cleanup, options) {
+  const dataDir = makeDataDir();
+  cleanup.add('remove data dir', () => rmSync(dataDir, { recursive: true, force: true }));
+  const server = await startBerth({ logLevel: 'warn', ...options, dataDir });
+  cleanup.add('stop Berth', () => stopBerth(server));
   return server;
 }
 

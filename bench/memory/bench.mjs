@@ -3,17 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { io } from 'socket.io-client';
-import {
-  addHost,
-  adminToken,
-  ensureBuilt,
-  makeDataDir,
-  startBerth,
-  stopBerth,
-} from '../gateway/berth-server.mjs';
+import { addHost, adminToken, ensureBuilt, startCleanedBerth } from '../gateway/berth-server.mjs';
 import { berthTarget, callJson, closeTarget } from '../gateway/http-client.mjs';
 import { fakeContainers, startFakeEngine } from './fake-engine.mjs';
+import { openSocket } from '../realtime/socket.mjs';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const HOSTS = 50;
@@ -43,12 +36,9 @@ export async function benchMemory(options, cleanup, log) {
     fakes.push(await startFakeEngine(join(socketDir, `e${i}.sock`), name, containers));
   }
 
-  const dataDir = makeDataDir();
-  cleanup.add('remove data dir', () => rmSync(dataDir, { recursive: true, force: true }));
   const entry = options.serverEntry ?? ensureBuilt(REPO_ROOT, log);
   log('memory: starting Berth…');
-  const server = await startBerth({ entry, repoRoot: REPO_ROOT, logLevel: 'warn', dataDir });
-  cleanup.add('stop Berth', () => stopBerth(server));
+  const server = await startCleanedBerth(cleanup, { entry, repoRoot: REPO_ROOT });
   const token = await adminToken(server);
   await sleep(SETTLE_MS);
   const idle = rssMb(server.child.pid);
@@ -114,17 +104,7 @@ async function waitForInventory(port, token, expected) {
 
 /** A dashboard tab: one socket, the feeds every page of it opens. */
 async function openDashboard(port, token) {
-  const socket = io(`http://127.0.0.1:${port}`, {
-    path: '/socket.io',
-    transports: ['websocket'],
-    reconnection: false,
-    forceNew: true,
-    extraHeaders: { authorization: `Bearer ${token}` },
-  });
-  await new Promise((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('connect_error', reject);
-  });
+  const socket = await openSocket(port, token);
   for (const feed of DASHBOARD_FEEDS) {
     const answer = await socket.timeout(30_000).emitWithAck(feed, {});
     if (!answer.ok) throw new Error(`${feed}: ${answer.error.message}`);

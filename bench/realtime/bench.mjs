@@ -1,21 +1,16 @@
-import { readdirSync, readlinkSync, rmSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { io } from 'socket.io-client';
-import {
-  ensureBuilt,
-  makeDataDir,
-  registerEngine,
-  startBerth,
-  stopBerth,
-} from '../gateway/berth-server.mjs';
+import { ensureBuilt, registerEngine, startCleanedBerth } from '../gateway/berth-server.mjs';
 import { API, EngineFixtures } from '../gateway/engine-fixtures.mjs';
 import { fleetEngine } from '../gateway/fleet.mjs';
 import { callJson, closeTarget, engineTarget } from '../gateway/http-client.mjs';
-import { readPid } from '../gateway/cpu-meter.mjs';
 import { pct } from '../gateway/report.mjs';
+import { startEngineCounter } from './engine-counter.mjs';
+import { openSocket } from './socket.mjs';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const VIEWERS = 100;
@@ -38,31 +33,29 @@ export async function benchRealtime(options, cleanup, log) {
   const containerId = await fixtures.create(['sh', '-c', WRITER]);
   await callJson(direct, 'POST', `${API}/containers/${containerId}/start`, { expect: [204] });
 
-  const dataDir = makeDataDir();
-  cleanup.add('remove data dir', () => rmSync(dataDir, { recursive: true, force: true }));
   const entry = options.serverEntry ?? ensureBuilt(REPO_ROOT, log);
   log('realtime: starting Berth…');
-  const server = await startBerth({ entry, repoRoot: REPO_ROOT, logLevel: 'warn', dataDir });
-  cleanup.add('stop Berth', () => stopBerth(server));
-  const { token, hostId } = await registerEngine(server, engine.url, `realtime-${options.host}`);
-  const dockerd = readPid(engine.dockerdPidFile);
-  const connectionsBefore = engineConnections(server.child.pid, dockerd, engine.socketPath);
+  const server = await startCleanedBerth(cleanup, { entry, repoRoot: REPO_ROOT });
+  // Berth reaches the engine through a counter of its follow log requests.
+  const tapDir = mkdtempSync(join(tmpdir(), 'berth-bench-tap-'));
+  cleanup.add('remove the counter socket', () => rmSync(tapDir, { recursive: true, force: true }));
+  const counter = await startEngineCounter(
+    join(tapDir, 'engine.sock'),
+    engine.socketPath,
+    new RegExp(`^GET \\S*/containers/${containerId}/logs\\?\\S*follow=(1|true)`),
+  );
+  cleanup.add('stop the counter', () => counter.stop());
+  const { token, hostId } = await registerEngine(server, counter.url, `realtime-${options.host}`);
 
   log(`realtime: ${VIEWERS} viewers and docker logs -f on one container…`);
   const follower = followDirect(engine.socketPath, containerId);
   cleanup.add('stop docker logs -f', () => follower.stop());
   const viewers = [];
   cleanup.add('disconnect viewers', () => viewers.forEach((v) => v.socket.disconnect()));
-  // The first viewer opens the shared stream (and whatever request connections Berth needs before
-  // it); the other 99 are opened one after the other, so any connection they add is theirs.
-  viewers.push(await openViewer(server.port, token, { hostId, containerId }));
-  await sleep(500);
-  const connectionsFirst = engineConnections(server.child.pid, dockerd, engine.socketPath);
-  for (let i = 1; i < VIEWERS; i++) {
+  for (let i = 0; i < VIEWERS; i++) {
     viewers.push(await openViewer(server.port, token, { hostId, containerId }));
   }
   await sleep(options.warmupMs);
-  const connectionsDuring = engineConnections(server.child.pid, dockerd, engine.socketPath);
   const start = { direct: follower.bytes, viewers: viewers.map((v) => v.bytes) };
   const startedAt = performance.now();
   await sleep(options.durationMs);
@@ -73,18 +66,13 @@ export async function benchRealtime(options, cleanup, log) {
   if (ended.length > 0) throw new Error(`a log subscription ended: ${ended[0].ended}`);
   const mean = rates.reduce((sum, r) => sum + r, 0) / rates.length;
   const slowest = Math.min(...rates);
-  const first = connectionsFirst - connectionsBefore;
-  const more = connectionsDuring - connectionsFirst;
+  const upstreams = counter.matched;
   const context = {
     viewers: VIEWERS,
     seconds,
     directRate,
     rates,
-    engineConnections: {
-      before: connectionsBefore,
-      first: connectionsFirst,
-      all: connectionsDuring,
-    },
+    engineLogStreams: upstreams,
   };
   const rows = [
     rateRow('log stream, mean per viewer', mean, directRate, TARGET_RATIO),
@@ -98,20 +86,12 @@ export async function benchRealtime(options, cleanup, log) {
       pass: null,
     },
     {
-      measurement: 'engine connections opened for the first viewer',
-      berth: `+${first}`,
-      reference: 'docker logs -f +1',
+      measurement: `engine log streams opened for ${VIEWERS} viewers`,
+      berth: String(upstreams),
+      reference: `docker logs -f 1 per viewer`,
       ratio: '',
-      target: '',
-      pass: null,
-    },
-    {
-      measurement: `engine connections opened for ${VIEWERS - 1} more viewers`,
-      berth: `+${more}`,
-      reference: `${VIEWERS - 1} viewers`,
-      ratio: '',
-      target: 'one upstream stream (+0)',
-      pass: more === 0,
+      target: 'one upstream stream',
+      pass: upstreams === 1,
     },
   ];
   return { rows, context };
@@ -135,17 +115,7 @@ function kbps(bytesPerSecond) {
 
 /** A dashboard's log view: a socket signed in with the token, following from now (tail 0). */
 async function openViewer(port, token, { hostId, containerId }) {
-  const socket = io(`http://127.0.0.1:${port}`, {
-    path: '/socket.io',
-    transports: ['websocket'],
-    reconnection: false,
-    forceNew: true,
-    extraHeaders: { authorization: `Bearer ${token}` },
-  });
-  await new Promise((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('connect_error', reject);
-  });
+  const socket = await openSocket(port, token);
   const viewer = { socket, bytes: 0, ended: null };
   socket.on('logs.lines', ({ lines }) => {
     for (const line of lines) viewer.bytes += Buffer.byteLength(line.text) + 1;
@@ -188,30 +158,4 @@ function followDirect(socketPath, containerId) {
   req.on('error', () => {});
   req.end();
   return follower;
-}
-
-/**
- * Connections between Berth and the engine: dockerd's ends of its socket whose peer is one of
- * Berth's sockets (`ss -xp` shows the peer's inode; /proc/<pid>/fd names Berth's).
- */
-function engineConnections(berthPid, dockerdPid, socketPath) {
-  const ours = new Set();
-  for (const fd of readdirSync(`/proc/${berthPid}/fd`)) {
-    try {
-      const link = readlinkSync(`/proc/${berthPid}/fd/${fd}`);
-      const inode = /^socket:\[(\d+)\]$/.exec(link)?.[1];
-      if (inode) ours.add(inode);
-    } catch {
-      // closed meanwhile
-    }
-  }
-  const listing = execFileSync('ss', ['-xpn'], { encoding: 'utf8' });
-  let count = 0;
-  for (const line of listing.split('\n')) {
-    if (!line.includes(socketPath) || (dockerdPid && !line.includes(`pid=${dockerdPid},`)))
-      continue;
-    const peer = /\*\s+(\d+)/.exec(line)?.[1];
-    if (peer && ours.has(peer)) count += 1;
-  }
-  return count;
 }

@@ -1,16 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import {
-  addHost,
-  adminToken,
-  ensureBuilt,
-  makeDataDir,
-  startBerth,
-  stopBerth,
-} from '../gateway/berth-server.mjs';
+import { addHost, adminToken, ensureBuilt, startCleanedBerth } from '../gateway/berth-server.mjs';
 import { API, EngineFixtures } from '../gateway/engine-fixtures.mjs';
 import { fleetEngine } from '../gateway/fleet.mjs';
 import { closeTarget, engineTarget, gatewayTarget, send } from '../gateway/http-client.mjs';
@@ -54,21 +46,14 @@ export async function benchReplicas(options, cleanup, log) {
     BERTH_UPDATE_CHECK_MINUTES: '0',
   };
   const password = randomBytes(12).toString('base64url');
-  const startReplica = async () => {
-    const dataDir = makeDataDir();
-    cleanup.add('remove data dir', () => rmSync(dataDir, { recursive: true, force: true }));
-    const server = await startBerth({
+  const startReplica = () =>
+    startCleanedBerth(cleanup, {
       entry,
       repoRoot: REPO_ROOT,
-      logLevel: 'warn',
-      dataDir,
       env,
       password,
       startTimeoutMs: REPLICA_START_MS,
     });
-    cleanup.add('stop replica', () => stopBerth(server));
-    return server;
-  };
   log('replicas: starting two replicas on PostgreSQL and Redis…');
   // Started together, as an orchestrator starts them: both migrate and seed, one of them first.
   const replicas = await Promise.all([startReplica(), startReplica()]);
