@@ -28,7 +28,7 @@ export function judge(row) {
         measurement: `${label} ${what}`,
         berth: both(gateway),
         reference: `direct ${both(direct)}`,
-        ratio: `+${ms(added)}`,
+        ratio: signedMs(added),
         target: `added p50 < ${TARGETS.addedP50Ms} ms`,
         pass: added < TARGETS.addedP50Ms,
       },
@@ -36,7 +36,7 @@ export function judge(row) {
         measurement: `${label} ${what}`,
         berth: both(gateway),
         reference: `nginx ${both(nginx)}`,
-        ratio: `+${ms(gateway[key] - nginx[key])}`,
+        ratio: signedMs(gateway[key] - nginx[key]),
         target: '',
         pass: null,
       },
@@ -48,6 +48,11 @@ export function judge(row) {
     check(`${label} ${unit}`, gateway[key], direct[key], unit, 'direct', TARGETS.throughputRatio),
     check(`${label} ${unit}`, gateway[key], nginx[key], unit, 'nginx', TARGETS.nginxRatio),
   ];
+}
+
+/** What the gateway adds (or, under noise, takes away) at p50. */
+function signedMs(value) {
+  return `${value < 0 ? '−' : '+'}${ms(Math.abs(value))}`;
 }
 
 function check(measurement, berth, reference, unit, referenceName, minRatio = null) {
