@@ -172,6 +172,11 @@ describe('the swarm of a manager host', () => {
     expect(onWorker.body.error.message).toContain(
       'host f is a worker node of a swarm, not a manager',
     );
+    // Its node id, so a client can link the tasks placed on it to this host.
+    expect(onWorker.body.error.details).toMatchObject({
+      role: 'worker',
+      nodeId: (await dockerOk(f, ['info', '--format', '{{.Swarm.NodeID}}'])).trim(),
+    });
     const create = await berth.api<ErrorBody>('POST', `/api/hosts/${hosts.a}/services`, {
       token,
       body: { name: SERVICE, image: IMAGE },

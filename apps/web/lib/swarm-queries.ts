@@ -80,8 +80,16 @@ export function useSwarmHosts(permission: Permission = 'swarm.view') {
     })
     .filter((host) => !isNotManager(host.error))
     .sort((a, b) => a.name.localeCompare(b.name));
+  /** Registered hosts whose engine is a worker node, by node id (their 409 names it). */
+  const workerHosts = new Map<string, string>();
+  hostIds.forEach((hostId, index) => {
+    const error = answers[index]!.error;
+    const nodeId = isNotManager(error) ? (error as ApiError).details['nodeId'] : undefined;
+    if (typeof nodeId === 'string') workerHosts.set(nodeId, hostId);
+  });
   return {
     hosts,
+    workerHosts,
     /** Hosts asked that answered they are no manager. */
     notManagers: hostIds.length - hosts.length,
     pending: answers.some((answer) => answer.isPending) || summary.isPending,

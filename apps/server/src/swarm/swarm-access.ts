@@ -81,13 +81,19 @@ export function requireManager(
           : state === 'error'
             ? `host ${hostName} is in a swarm that reports an error: ${swarm?.Error ?? 'unknown'}`
             : `host ${hostName} is not a swarm manager: its engine is not part of a swarm`;
-  return fail(message, state, swarm?.ControlAvailable === false && state === 'active');
+  const worker = swarm?.ControlAvailable === false && state === 'active';
+  return fail(message, state, worker, swarm?.NodeID);
 }
 
-function fail(message: string, state: string, worker: boolean): never {
+/**
+ * 409 with the engine's swarm state; a worker's node id too, so a client can tell which
+ * registered host runs the tasks the managers place on that node.
+ */
+function fail(message: string, state: string, worker: boolean, nodeId: string | undefined): never {
   throw new AppError('NOT_A_SWARM_MANAGER', message, {
     swarmState: state,
     role: worker ? 'worker' : null,
+    ...(worker && nodeId ? { nodeId } : {}),
   });
 }
 

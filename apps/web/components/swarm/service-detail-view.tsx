@@ -384,11 +384,13 @@ const TASK_TONE: Record<string, string> = {
 function ServiceTasks({ service, busy }: { service: TServiceDetail; busy: boolean }) {
   const tasks = useServiceTasks(service.hostId, service.id, busy);
   const managers = useSwarmHosts();
-  const hostOfNode = new Map(
-    managers.hosts.flatMap((host) =>
+  // The registered host of each node: managers by their swarm facts, workers by their 409.
+  const hostOfNode = new Map([
+    ...managers.workerHosts,
+    ...managers.hosts.flatMap((host) =>
       host.swarm ? [[host.swarm.nodeId, host.hostId] as const] : [],
     ),
-  );
+  ]);
   const wanted = (tasks.data ?? []).filter((task) => task.desiredState === 'running');
   const replaced = wanted.filter(
     (task) => task.image === service.image && task.state === 'running',
