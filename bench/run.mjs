@@ -130,8 +130,10 @@ async function main() {
     return 0;
   }
   let current = new Cleanup();
+  let interrupted = false;
   for (const signal of ['SIGINT', 'SIGTERM']) {
     process.once(signal, () => {
+      interrupted = true;
       log(`${signal}: cleaning up`);
       void current.run(log).then(() => process.exit(130));
     });
@@ -142,6 +144,7 @@ async function main() {
   const stopSampling = loadSampler();
   const results = {};
   for (const name of options.sections) {
+    if (interrupted) break;
     log(`— ${name} —`);
     current = new Cleanup();
     try {
