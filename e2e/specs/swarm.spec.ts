@@ -322,3 +322,44 @@ test('updating a swarm stack starts from the file it was deployed with: a variab
     await apiCall(page, 'DELETE', `/api/hosts/${hostId}/swarm/stacks/${name}`);
   }
 });
+
+test("a task on a worker node that is a registered host links to its container on that host's page", async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  const password = requiredEnv('BERTH_ADMIN_PASSWORD');
+  const run = `${Date.now().toString(36).slice(-5)}${Math.random().toString(36).slice(2, 5)}`;
+  const name = `e2e-svc-worker-${run}`;
+  await signIn(page, adminUser, password);
+  const hostId = await swarmHostId(page, requiredEnv('BERTH_E2E_SWARM_HOST_NAME'));
+  const worker = await apiCall(page, 'POST', '/api/hosts', {
+    name: `e2e-worker-${run}`,
+    url: fleetValue('BERTH_FLEET_F_URL'),
+  });
+  expect(worker.status()).toBe(201);
+  const workerId = ((await worker.json()) as { id: string }).id;
+  let serviceId = '';
+  try {
+    const created = await apiCall(page, 'POST', `/api/hosts/${hostId}/services`, {
+      name,
+      image: IMAGE,
+      command: ['sleep', '3600'],
+      replicas: 1,
+      constraints: ['node.role == worker'],
+    });
+    expect(created.status()).toBe(201);
+    serviceId = ((await created.json()) as { id: string }).id;
+    await page.goto(`/services/${hostId}/${serviceId}`);
+    // Placed on the worker once it is active (another suite may drain it for a moment).
+    const task = runningTasks(page);
+    await expect(task).toHaveCount(1, { timeout: 150_000 });
+    const link = task.getByRole('link');
+    await expect(link).toHaveAttribute('href', new RegExp(`^/containers/${workerId}/[0-9a-f]{64}`));
+    await link.click();
+    await expect(page).toHaveURL((url) => url.pathname.startsWith(`/containers/${workerId}/`));
+    await expect(page.getByRole('heading', { level: 1 })).toContainText(name);
+  } finally {
+    if (serviceId) await apiCall(page, 'DELETE', `/api/hosts/${hostId}/services/${serviceId}`);
+    await apiCall(page, 'DELETE', `/api/hosts/${workerId}`);
+  }
+});
