@@ -177,7 +177,22 @@ describe('container webhooks', () => {
   });
 
   it('audits every change and call, with no token or secret', async () => {
-    const audit = await berth.api<TAuditPage>('GET', '/api/audit?limit=500', { token });
+    const read = () => berth.api<TAuditPage>('GET', '/api/audit?limit=500', { token });
+    const recreations = (page: TAuditPage) =>
+      page.items.filter(
+        (e) =>
+          e.target === NAME &&
+          e.action === 'container.recreate' &&
+          e.outcome === 'success' &&
+          e.actor.type === 'webhook',
+      );
+    // A recreate is recorded when it ends, which may be just after the new container shows.
+    await waitFor(
+      async () => recreations((await read()).body).length >= 2,
+      30_000,
+      'both recreations audited',
+    );
+    const audit = await read();
     const mine = audit.body.items.filter((e) => e.target === NAME);
     const count = (action: string, outcome: string) =>
       mine.filter((e) => e.action === action && e.outcome === outcome).length;
@@ -186,14 +201,7 @@ describe('container webhooks', () => {
     expect(count('container.webhook.revoke', 'success')).toBe(1);
     expect(count('container.webhook.trigger', 'denied')).toBe(2);
     expect(count('container.webhook.trigger', 'success')).toBe(2);
-    expect(
-      mine.filter(
-        (e) =>
-          e.action === 'container.recreate' &&
-          e.outcome === 'success' &&
-          e.actor.type === 'webhook',
-      ),
-    ).toHaveLength(2);
+    expect(recreations(audit.body)).toHaveLength(2);
     const text = JSON.stringify(audit.body.items);
     expect(text).not.toContain(tokenOf(hook.url));
     expect(text).not.toContain(SECRET);
