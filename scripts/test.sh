@@ -70,7 +70,8 @@ ensure_redis() {
 
 step "dependencies"
 # nginx: the load balancer in front of two replicas (scale-out); run by the test, never as a service.
-ensure_debian_packages chromium postgresql-client docker-compose redis-tools nginx
+# postgresql and redis-server: their programs also make the images of the deployment test's stack.
+ensure_debian_packages chromium postgresql-client docker-compose redis-tools nginx postgresql redis-server
 ensure_node_modules
 
 step "test fleet"
@@ -88,9 +89,9 @@ node scripts/db.mjs generate
 jest() { NODE_OPTIONS=--experimental-vm-modules npx jest "$@"; }
 integration() { jest --selectProjects integration --runInBand --forceExit "$@"; }
 
-# Suites that start the built server or its CLI as their own process, and suites that stop fleet
-# engines (kept for the end: the other suites use those engines).
-BUILT_SERVER='(audit|audit-durability|shutdown|startup|scale-out)'
+# Suites that start the built server or its CLI as their own process (or pack it into an image),
+# and suites that stop fleet engines (kept for the end: the other suites use those engines).
+BUILT_SERVER='(audit|audit-durability|shutdown|startup|scale-out|deployment)'
 HOST_STOPPERS='(gateway-host-down|host-probe|inventory)'
 POSTGRES_SUITES='(database|database-outage|hosts|identity|audit|audit-durability|audit-write-ahead|unique-conflicts|shutdown|replicas|scale-out)'
 suites() { printf 'apps/server/test/%s\\.test\\.ts' "$1"; }
