@@ -227,7 +227,8 @@ describe('the Dockerfile, built and run on a fleet engine', () => {
       ],
       { env: { DOCKER_BUILDKIT: '1' }, timeoutMs: 240_000 },
     );
-  });
+    // Copying, importing and building some 600 MB take a minute alone, several on a busy machine.
+  }, 480_000);
 
   afterAll(async () => {
     await docker(engine, ['rm', '-f', '-v', single]);
