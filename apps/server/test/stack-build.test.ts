@@ -13,7 +13,8 @@ import { openUserSocket } from './support/user-socket.js';
  * git http-backend, with a login): the image is built from the repository's folder and tagged
  * `<project>-<service>`, its container runs it; a redeploy of the same commit changes no
  * container; a Dockerfile that fails fails the deploy naming the step, and the containers that
- * ran keep running. A stack from the editor, which has no files, is refused at its build line.
+ * ran keep running. A stack from the editor, which has no files, is refused at its build line,
+ * but builds from a public git repository named as its context (fetched by Berth).
  * (Relative binds of a git stack: stack-git-files.test.ts.)
  */
 jest.setTimeout(180_000);
@@ -168,4 +169,51 @@ it('refuses a build in a stack from the editor, at its build line', async () => 
     details: { issues: [expect.objectContaining({ path: 'services.app.build', line: 3 })] },
   });
   expect(editor.body.error.message).toContain('../app is not available');
+});
+
+it("builds an editor stack's service from a public git repository named as its context", async () => {
+  const remote = `${NAME}-remote`;
+  const open = await TestGitServer.start();
+  const at = (name: string) => `${remote}-${name}`;
+  try {
+    const [commit] = await open.repository('remote', [
+      {
+        files: {
+          'svc/Dockerfile': `FROM ${fleet().image}\nCOPY message.txt /message.txt\nCMD ["sleep", "3600"]\n`,
+          'svc/message.txt': `built from a remote context ${RUN}\n`,
+        },
+      },
+    ]);
+    /** An editor stack whose one service is built from `context`, deployed and settled. */
+    const deployed = async (name: string, context: string) => {
+      const created = await berth.api<TStackDeployResponse & ErrorBody>(
+        'POST',
+        `/api/hosts/${hostId}/stacks`,
+        { token, body: { name, compose: `services:\n  app:\n    build: ${context}\n` } },
+      );
+      expect(created.status).toBe(201);
+      return settledDeployment(berth, token, created.body.id, created.body.deploymentId);
+    };
+
+    const deployment = await deployed(at('ok'), `${open.repoUrl('remote')}#main:svc`);
+    expect(deployment.status).toBe('succeeded');
+    expect(deployment.output).toContain(
+      `build:app | build context ${open.repoUrl('remote')} at ${commit!.slice(0, 12)}, folder svc`,
+    );
+    expect(await dockerOk(direct, ['exec', `${at('ok')}-app-1`, 'cat', '/message.txt'])).toBe(
+      `built from a remote context ${RUN}`,
+    );
+
+    // A folder the repository lacks fails the build step, naming it; nothing is created.
+    const failed = await deployed(at('missing'), `${open.repoUrl('remote')}#main:nowhere`);
+    expect(failed).toMatchObject({ status: 'failed', failedStep: 'build:app' });
+    expect(failed.output).toContain('the build context folder nowhere is not in');
+    expect((await docker(direct, ['inspect', `${at('missing')}-app-1`])).code).not.toBe(0);
+  } finally {
+    for (const name of [at('ok'), at('missing')]) {
+      await removeComposeProject(direct, name);
+      await docker(direct, ['image', 'rm', '-f', `${name}-app`]);
+    }
+    await open.stop();
+  }
 });

@@ -114,7 +114,7 @@ export function applyExtends(
 function rebasePaths(service: Record<string, unknown>, dir: string): void {
   if (dir === '.' || dir === '') return;
   const rebase = (path: string) => {
-    if (path.startsWith('/') || path.startsWith('~') || path.includes('://')) return path;
+    if (/^(\/|~|git@|github\.com\/)/.test(path) || path.includes('://')) return path;
     const joined = posix.join(dir, path);
     // Keep the leading `./` that marks a short-syntax bind source.
     return joined.startsWith('.') ? joined : `./${joined}`;

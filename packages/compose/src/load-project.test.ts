@@ -572,6 +572,62 @@ describe('loadProject: where the project files are', () => {
     expect(found[0]?.message).toContain('./app is not available');
   });
 
+  it('builds from a git repository given as the context, with no files of its own', () => {
+    const remote = yaml([
+      'services:',
+      '  app:',
+      '    build: https://git.example/team/app.git#v2:services/app',
+      '  named:',
+      '    image: registry.example/named:1',
+      '    build:',
+      '      context: github.com/team/named',
+      '      dockerfile: Dockerfile.prod',
+    ]);
+    const { services } = project(remote, { projectFiles: 'none' });
+    expect(services.app?.build).toEqual({
+      context: 'https://git.example/team/app.git#v2:services/app',
+      remote: { url: 'https://git.example/team/app.git', ref: 'v2', folder: 'services/app' },
+      dockerfile: 'Dockerfile',
+      args: {},
+    });
+    expect(services.named?.build?.remote).toEqual({ url: 'https://github.com/team/named' });
+    expect(services.named?.build?.dockerfile).toBe('Dockerfile.prod');
+  });
+
+  it('refuses a git context with a login in its URL, another transport or a folder leaving it', () => {
+    const found = issues(
+      yaml([
+        'services:',
+        '  login:',
+        '    build: https://user:token@git.example/app.git',
+        '  ssh:',
+        '    build:',
+        '      context: git@git.example:team/app.git',
+        '  escape:',
+        '    build: https://git.example/app.git#main:../etc',
+      ]),
+      { projectFiles: 'none' },
+    );
+    expect(found.map(({ path, line, message }) => ({ path, line, message }))).toEqual([
+      {
+        path: 'services.login.build.context',
+        line: 3,
+        message:
+          'a login in a build context URL would show in labels and logs; use a public repository',
+      },
+      {
+        path: 'services.ssh.build.context',
+        line: 6,
+        message: 'a git context is fetched over http:// or https:// only',
+      },
+      {
+        path: 'services.escape.build.context',
+        line: 8,
+        message: 'the folder ../etc leaves the repository',
+      },
+    ]);
+  });
+
   it('without files, runs the named image of a service that also has a build', () => {
     const named = built.replace('  app:\n', '  app:\n    image: registry.example/app:1\n');
     const app = project(named, { projectFiles: 'none' }).services.app;

@@ -92,10 +92,21 @@ export interface CheckoutObject {
 }
 
 export interface BuildSpec {
+  /** An absolute path of the project, or for a remote context the git URL as written. */
   context: string;
+  /** A git repository given as the context (`https://host/repo.git#ref:folder`), fetched by Berth. */
+  remote?: RemoteContext;
   dockerfile: string;
   args: Record<string, string>;
   target?: string;
+}
+
+export interface RemoteContext {
+  url: string;
+  /** A branch, tag or commit; the repository's default branch when left out. */
+  ref?: string;
+  /** The folder of the repository that is the context; its root when left out. */
+  folder?: string;
 }
 
 export interface PortSpec {

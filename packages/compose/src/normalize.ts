@@ -142,8 +142,10 @@ function normalizeService(
     name,
     ...(s.image !== undefined ? { image: s.image } : {}),
     // Without the project's files, a service that also names its image runs that image (pulled
-    // as `docker compose up` pulls one it cannot build); only a build with no image is refused.
-    ...(s.build !== undefined && !(ctx.projectFiles === 'none' && s.image !== undefined)
+    // as `docker compose up` pulls one it cannot build); only a build with no image is refused. A
+    // git repository as the context needs no project files: it is built.
+    ...(s.build !== undefined &&
+    !(ctx.projectFiles === 'none' && s.image !== undefined && !isRemoteBuild(s.build))
       ? { build: normalizeBuild(s.build, ctx, at('build'), report) }
       : {}),
     ...optionalCommand('command', s.command, at('command'), report),
@@ -238,6 +240,17 @@ function normalizeBuild(
   report: Report,
 ): M.BuildSpec {
   const b: Exclude<typeof build, string> = typeof build === 'string' ? { context: build } : build;
+  const remote = b.context === undefined ? undefined : remoteContext(b.context);
+  if (remote) {
+    if (remote.issue) report([...path, 'context'], remote.issue);
+    return {
+      context: b.context!,
+      remote: remote.context,
+      dockerfile: b.dockerfile ?? 'Dockerfile',
+      args: resolveDictionary(b.args, ctx.lookup),
+      ...(b.target ? { target: b.target } : {}),
+    };
+  }
   const context = posix.resolve(ctx.workingDir, b.context ?? '.');
   const files = ctx.projectFiles;
   if (files === 'none') {
@@ -254,6 +267,55 @@ function normalizeBuild(
     args: resolveDictionary(b.args, ctx.lookup),
     ...(b.target ? { target: b.target } : {}),
   };
+}
+
+function isRemoteBuild(build: NonNullable<RawService['build']>): boolean {
+  const context = typeof build === 'string' ? build : build.context;
+  return context !== undefined && remoteContext(context) !== undefined;
+}
+
+/**
+ * A build context that names a git repository, as Compose and `docker build` read one:
+ * `https://`, `http://`, `git://` or `ssh://` URLs, `git@host:path`, or `github.com/…`, with an
+ * optional `#ref:folder`. Undefined for a path. Berth fetches it over HTTP(S) with git; a login in
+ * the URL is refused (it would show in labels and logs), and so are transports it cannot use.
+ */
+export function remoteContext(
+  text: string,
+): { context: M.RemoteContext; issue?: string } | undefined {
+  const remote = /^(https?|git|ssh):\/\//.test(text) || /^git@|^github\.com\//.test(text);
+  if (!remote) return undefined;
+  const hash = text.indexOf('#');
+  const url = hash < 0 ? text : text.slice(0, hash);
+  const fragment = hash < 0 ? '' : text.slice(hash + 1);
+  const colon = fragment.indexOf(':');
+  const ref = colon < 0 ? fragment : fragment.slice(0, colon);
+  const folder = colon < 0 ? '' : fragment.slice(colon + 1).replace(/^\/+|\/+$/g, '');
+  const context: M.RemoteContext = {
+    url: url.startsWith('github.com/') ? `https://${url}` : url,
+    ...(ref ? { ref } : {}),
+    ...(folder ? { folder } : {}),
+  };
+  if (!/^https?:\/\//.test(context.url)) {
+    return { context, issue: 'a git context is fetched over http:// or https:// only' };
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(context.url);
+  } catch {
+    return { context, issue: `${url} is not a URL` };
+  }
+  if (parsed.username || parsed.password) {
+    return {
+      context,
+      issue:
+        'a login in a build context URL would show in labels and logs; use a public repository',
+    };
+  }
+  if (folder.split('/').includes('..')) {
+    return { context, issue: `the folder ${folder} leaves the repository` };
+  }
+  return { context };
 }
 
 function optionalCommand(

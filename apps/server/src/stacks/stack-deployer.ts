@@ -176,13 +176,8 @@ export class StackDeployer {
           requestId: deploymentId,
         }),
       build: async (step) => {
-        await this.builder.build(
-          engine,
-          caller.principal.user,
-          stack.name,
-          step,
-          await stackFiles(),
-          (l) => output(step, l),
+        await this.builder.build(engine, caller.principal.user, stack.name, step, stackFiles, (l) =>
+          output(step, l),
         );
       },
     };
