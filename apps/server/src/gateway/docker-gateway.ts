@@ -228,8 +228,8 @@ export class DockerGateway implements BeforeApplicationShutdown {
         message: engineRes.statusMessage,
         headers: responseHeaders(engineRes.rawHeaders),
       };
-      if (call.route?.answer === 'lines') relayLines(engineRes, res, head);
-      else relayAnswer(req.method ?? 'GET', engineRes, res, head);
+      const relayAs = call.route?.answer === 'lines' ? relayLines : relayAnswer;
+      relayAs(req.method ?? 'GET', engineRes, res, head);
     });
   }
 
