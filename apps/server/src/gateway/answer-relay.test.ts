@@ -1,0 +1,144 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import {
+  Agent,
+  createServer,
+  get,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type AnswerHead, relayAnswer, relayLines } from './answer-relay.js';
+import { responseHeaders } from './engine-relay.js';
+
+type Relay = typeof relayAnswer;
+type EngineHandler = (res: ServerResponse) => void;
+
+/**
+ * A real "engine" (an HTTP server answering as `answer` says) behind a real relay server that
+ * passes each answer on with `relay`, as the gateway does; the client reads through the relay.
+ */
+const servers: Server[] = [];
+const agents: Agent[] = [];
+afterEach(async () => {
+  for (const agent of agents.splice(0)) agent.destroy();
+  await Promise.all(
+    servers.splice(0).map((s) => {
+      s.closeAllConnections();
+      return new Promise((resolve) => s.close(resolve));
+    }),
+  );
+});
+
+async function listen(server: Server): Promise<number> {
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+async function through(relay: Relay, answer: EngineHandler): Promise<number> {
+  const enginePort = await listen(createServer((_req, res) => answer(res)));
+  const engineAgent = new Agent({ keepAlive: true });
+  agents.push(engineAgent);
+  return listen(
+    createServer((req, res) => {
+      get(
+        { port: enginePort, host: '127.0.0.1', path: req.url, agent: engineAgent },
+        (engineRes) => {
+          const head: AnswerHead = {
+            status: engineRes.statusCode ?? 502,
+            message: engineRes.statusMessage,
+            headers: responseHeaders(engineRes.rawHeaders),
+          };
+          relay(req.method ?? 'GET', engineRes, res, head);
+        },
+      ).once('error', () => res.destroy());
+    }),
+  );
+}
+
+function call(port: number): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) =>
+    get({ port, host: '127.0.0.1', path: '/' }, resolve).once('error', reject),
+  );
+}
+
+function body(res: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => (text += chunk));
+    res.once('end', () => resolve(text));
+    res.once('error', reject);
+    res.once('aborted', () => reject(new Error('aborted')));
+  });
+}
+
+/** A chunked answer of many small writes, ended at once: what dockerd does for a list or a log. */
+const inPieces =
+  (pieces: string[]): EngineHandler =>
+  (res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    for (const piece of pieces) res.write(piece);
+    res.end();
+  };
+
+const LINES = Array.from({ length: 100 }, (_, i) => `line ${i}\n`);
+
+describe.each([
+  ['a plain answer', relayAnswer],
+  ['a line stream', relayLines],
+])('%s', (_name, relay) => {
+  it('that ends at once reaches the client whole, with its length instead of chunks', async () => {
+    const res = await call(await through(relay, inPieces(LINES)));
+    expect(res.headers['content-length']).toBe(String(LINES.join('').length));
+    expect(res.headers['transfer-encoding']).toBeUndefined();
+    expect(res.headers['content-type']).toBe('application/json');
+    expect(await body(res)).toBe(LINES.join(''));
+  });
+
+  it('that keeps the client waiting sends its headers first and the rest as it comes', async () => {
+    let finish: () => void = () => undefined;
+    const port = await through(relay, (res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('first\n');
+      finish = () => res.end('last\n');
+    });
+    // The engine ends only once the client has its headers: a relay that held them would hang.
+    const res = await call(port);
+    finish();
+    expect(res.headers['transfer-encoding']).toBe('chunked');
+    expect(await body(res)).toBe('first\nlast\n');
+  });
+
+  it('that breaks off cuts the client instead of looking complete', async () => {
+    const port = await through(relay, (res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('half of it', () => res.socket?.destroy());
+    });
+    await expect(call(port).then(body)).rejects.toThrow();
+  });
+});
+
+describe('relayAnswer', () => {
+  it('streams a large answer, with the engine’s own framing', async () => {
+    const piece = 'x'.repeat(64 * 1024);
+    const res = await call(
+      await through(relayAnswer, inPieces([piece, piece, piece, piece, piece])),
+    );
+    expect(res.headers['transfer-encoding']).toBe('chunked');
+    expect((await body(res)).length).toBe(5 * piece.length);
+  });
+
+  it('passes an answer without a body on as it came', async () => {
+    const res = await call(
+      await through(relayAnswer, (res) => {
+        res.writeHead(204);
+        res.end();
+      }),
+    );
+    expect(res.statusCode).toBe(204);
+    expect(res.headers['content-length']).toBeUndefined();
+    expect(await body(res)).toBe('');
+  });
+});
