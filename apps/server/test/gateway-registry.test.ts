@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { TRegistry } from '@berth/shared';
 import { PrismaService } from '../src/database/prisma.service.js';
-import { TestBerth } from './support/berth.js';
+import { TestBerth, waitFor } from './support/berth.js';
 import { type CliTarget, docker, dockerOk, gatewayHost } from './support/docker-cli.js';
 import { fleet, fleetHost } from './support/fleet.js';
 
@@ -50,11 +50,20 @@ describe('registry credentials stored in Berth reach the engine, never a client'
     expect(await tagsInRegistry()).toEqual({ status: 404, tags: [] });
     // The engine answered 200 and reported the refusal inside its progress stream: the audit
     // record says how the push ended, not how it began.
+    // The CLI stops at the refusal's line; the record is settled when the engine's stream ends,
+    // which may be a moment later.
     const db = berth.server.app.get(PrismaService).db;
-    const pushes = await db.auditEvent.findMany({
-      where: { action: 'engine.call', target: `${address}/${REPO}` },
-      orderBy: { id: 'asc' },
-    });
+    const pushRecords = () =>
+      db.auditEvent.findMany({
+        where: { action: 'engine.call', target: `${address}/${REPO}` },
+        orderBy: { id: 'asc' },
+      });
+    await waitFor(
+      async () => (await pushRecords()).every((record) => record.outcome !== 'unknown'),
+      10_000,
+      'the push record settled',
+    );
+    const pushes = await pushRecords();
     expect(pushes).toHaveLength(1);
     expect(pushes[0]).toMatchObject({ outcome: 'failure', status: 200 });
     expect(JSON.parse(pushes[0]?.details ?? '{}')).toMatchObject({

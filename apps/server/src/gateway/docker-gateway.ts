@@ -362,17 +362,24 @@ export class DockerGateway implements BeforeApplicationShutdown {
     res: ServerResponse,
   ): void {
     const status = engineRes.statusCode ?? 200;
+    const outcome = new ProgressOutcome((failure) => change.end({ status, failure }));
     res.on('close', () => {
-      if (!res.writableFinished)
-        void change.end({
-          status: null,
-          outcome: 'unknown',
-          failure: 'the client left before the engine finished',
-        });
+      if (res.writableFinished) return;
+      // A client that stops at the engine's error line (the docker CLI does) leaves a failure
+      // the engine already reported; one that leaves before any leaves the outcome unknown.
+      void change.end(
+        outcome.failure === null
+          ? {
+              status: null,
+              outcome: 'unknown',
+              failure: 'the client left before the engine finished',
+            }
+          : { status, failure: outcome.failure },
+      );
     });
     res.writeHead(status, engineRes.statusMessage, responseHeaders(engineRes.rawHeaders));
     res.flushHeaders();
-    engineRes.pipe(new ProgressOutcome((failure) => change.end({ status, failure }))).pipe(res);
+    engineRes.pipe(outcome).pipe(res);
   }
 
   /** A JSON answer rewritten for the caller (filtered list, masked inspect), with its new length. */
