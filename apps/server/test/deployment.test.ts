@@ -318,14 +318,19 @@ describe('the Dockerfile, built and run on a fleet engine', () => {
     await makeServiceImages();
     const port = String(20_000 + Math.floor(Math.random() * 20_000));
     const override = join(context, 'compose.override.yml');
-    // Only what the engine cannot have differs from the file: images made here, and the engine's
-    // socket, which is not at /var/run/docker.sock on this machine.
+    // Only what the engine cannot have differs from the file: images made here, the engine's
+    // socket, which is not at /var/run/docker.sock on this machine, and a longer start period for
+    // the health check: two replicas migrating one database on a busy two-core machine may take
+    // longer than the file's 60 s to answer.
     writeFileSync(
       override,
       `services:
   berth:
     volumes:
       - ${SOCKET}:/var/run/docker.sock
+    healthcheck:
+      start_period: 180s
+      interval: 5s
   postgres:
     image: ${IMAGES.postgres}
   redis:
@@ -341,6 +346,15 @@ describe('the Dockerfile, built and run on a fleet engine', () => {
       BERTH_PORT: port,
     };
     const up = await compose(env, ['up', '-d', '--no-build'], ['docker-compose.yml', override]);
+    if (up.code !== 0) {
+      // What the replicas said, to tell a slow start from one that failed.
+      const logs = await compose(
+        env,
+        ['logs', '--no-color', '--tail', '40', 'berth'],
+        ['docker-compose.yml', override],
+      );
+      console.log(`berth replicas' logs:\n${logs.stdout}${logs.stderr}`);
+    }
     expect({ code: up.code, stderr: up.code === 0 ? '' : up.stderr }).toEqual({
       code: 0,
       stderr: '',
