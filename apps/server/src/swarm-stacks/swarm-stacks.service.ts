@@ -57,13 +57,8 @@ export class SwarmStacksService {
 
   /** The file the stack was last deployed with through Berth, masked; 404 when none is kept. */
   async source(caller: Caller, hostId: string, name: string): Promise<TSwarmStackKeptSource> {
-    const { api, permit } = await this.hosts.open(caller, hostId, 'swarm.view');
-    let kept: TSwarmStackKeptSource | undefined;
-    try {
-      kept = await this.sources.read(api, name);
-    } catch (error) {
-      throw engineError(error, 'swarm stack', permit.engine.name);
-    }
+    const host = await this.hosts.open(caller, hostId, 'swarm.view');
+    const kept = await this.keptSource(host, name);
     if (!kept) throw AppError.notFound('kept file of the swarm stack');
     return SwarmStackSources.masked(kept);
   }
@@ -207,6 +202,7 @@ export class SwarmStacksService {
     return stacks;
   }
 
+  /** The stack's kept source, whole; engine failures answered as the API's errors. */
   private async keptSource(host: SwarmHost, name: string) {
     try {
       return await this.sources.read(host.api, name);
