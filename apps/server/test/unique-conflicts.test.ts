@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ErrorBody, THost } from '@berth/shared';
 import { PrismaService } from '../src/database/prisma.service.js';
+import { HostsService } from '../src/hosts/hosts.service.js';
 import { ADMIN_PASSWORD, TestBerth } from './support/berth.js';
 
 /**
@@ -120,6 +123,35 @@ describe('unique names under concurrent requests', () => {
       ]);
     }
     expect(await audits('host.update', target)).toBe(1);
+  });
+});
+
+describe('the local engine registered by servers starting together', () => {
+  let berth: TestBerth;
+  let socket: string;
+
+  beforeAll(async () => {
+    // A socket path that appears after the start, so the server itself has not registered it yet.
+    socket = join(
+      process.env.TMPDIR ?? '/tmp',
+      `berth-local-${randomBytes(4).toString('hex')}.sock`,
+    );
+    berth = await TestBerth.start({ BERTH_LOCAL_SOCKET: socket });
+  });
+  afterAll(() => berth.stop());
+
+  it(`${RACERS} registrations at once (replicas starting side by side) make one host "local" and no error`, async () => {
+    writeFileSync(socket, '');
+    const hosts = berth.server.app.get(HostsService);
+    await expect(
+      Promise.all(Array.from({ length: RACERS }, () => hosts.registerLocalEngine())),
+    ).resolves.toHaveLength(RACERS);
+    const db = berth.server.app.get(PrismaService).db;
+    const rows = await db.host.findMany({ where: { url: `unix://${socket}` } });
+    expect(rows.map((r) => r.name)).toEqual(['local']);
+    expect(await db.auditEvent.count({ where: { action: 'host.create', target: 'local' } })).toBe(
+      1,
+    );
   });
 });
 

@@ -37,7 +37,8 @@ export async function orConflictOn<T>(
   }
 }
 
-function isUniqueViolation(error: unknown): boolean {
+/** Whether a write was refused because another took the unique value first (Prisma P2002). */
+export function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === 'P2002';
 }
 

@@ -4,7 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { TCreateHostRequest, THost, THostTestResult, TUpdateHostRequest } from '@berth/shared';
 import type { Logger } from 'pino';
 import ssh2 from 'ssh2';
-import { orConflict } from '../admin/unique-conflict.js';
+import { isUniqueViolation, orConflict } from '../admin/unique-conflict.js';
 import { auditFacts } from '../audit/audit-context.js';
 import { type AuditEntry, AuditLog } from '../audit/audit-log.js';
 import type { Principal } from '../auth/principal.js';
@@ -242,27 +242,34 @@ export class HostsService {
       return;
     }
     const url = `unix://${socket}`;
-    const existing = await this.prisma.db.host.findFirst({ where: { url } });
-    if (existing) return;
-    const name = (await this.prisma.db.host.findUnique({ where: { name: 'local' } }))
-      ? `local-${Date.now()}`
-      : 'local';
-    const row = await this.audit.change(async (tx) => {
-      const created = await tx.host.create({ data: { name, url, tags: '["local"]' } });
-      const entry: AuditEntry = {
-        actor: SYSTEM,
-        action: 'host.create',
-        outcome: 'success',
-        hostId: created.id,
-        target: name,
-        details: { url, kind: 'unix', source: 'local socket' },
-      };
-      return { result: created, entry };
-    });
-    this.log.info(
-      { hostId: row.id },
-      `connected the local Docker engine at ${socket} as host "${name}"`,
-    );
+    // Replicas starting together race for this: the one whose write loses finds the winner's row.
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      if (await this.prisma.db.host.findFirst({ where: { url } })) return;
+      const name = (await this.prisma.db.host.findUnique({ where: { name: 'local' } }))
+        ? `local-${Date.now()}`
+        : 'local';
+      try {
+        const row = await this.audit.change(async (tx) => {
+          const created = await tx.host.create({ data: { name, url, tags: '["local"]' } });
+          const entry: AuditEntry = {
+            actor: SYSTEM,
+            action: 'host.create',
+            outcome: 'success',
+            hostId: created.id,
+            target: name,
+            details: { url, kind: 'unix', source: 'local socket' },
+          };
+          return { result: created, entry };
+        });
+        this.log.info(
+          { hostId: row.id },
+          `connected the local Docker engine at ${socket} as host "${name}"`,
+        );
+        return;
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+      }
+    }
   }
 
   /**
