@@ -333,6 +333,20 @@ onReplicas('several replicas behind nginx on PostgreSQL and Redis', () => {
       lines.push(...batch.map((l: TLogLine) => l.text)),
     );
     await waitFor(() => Promise.resolve(lines.length > 3), 10_000, 'lines through the victim');
+    // A viewer on the survivor shares that log, which the victim reads from the engine.
+    const kept: TLogLine[] = [];
+    const watcher = await connect(survivor.server.url, token);
+    watcher.on('logs.lines', ({ lines: batch }) => kept.push(...batch));
+    await new Promise<void>((resolve, reject) =>
+      watcher.emit(
+        'logs.subscribe',
+        { hostId: host.id, containerId: loggerId, tail: 0, follow: true },
+        (answer) => (answer.ok ? resolve() : reject(new Error(answer.error.message))),
+      ),
+    );
+    await waitFor(() => Promise.resolve(kept.length > 3), 10_000, 'lines on the survivor');
+    const logLease = await redis.get((await redis.keys('mutex:berth:stream-lease:logs:*'))[0]!);
+    expect(logLease?.split(':')[1]).toBe(String(victim.pid));
 
     // Changes answered by the victim until it dies.
     const answered: string[] = [];
@@ -381,6 +395,21 @@ onReplicas('several replicas behind nginx on PostgreSQL and Redis', () => {
       15_000,
       'the client to resume on the survivor',
     );
+
+    // The survivor took the log over after the last line the victim passed on: the viewer there
+    // missed no line written meanwhile and got none twice (the logger numbers its lines).
+    const keptBefore = kept.length;
+    await waitFor(
+      () => Promise.resolve(kept.length > keptBefore + 20),
+      15_000,
+      'lines on the survivor after the takeover',
+    );
+    const numbers = kept.map((line) => Number(/^line (\d+)$/.exec(line.text)?.[1]));
+    const breaks = numbers.flatMap((n, i) =>
+      i > 0 && n !== numbers[i - 1]! + 1 ? [[numbers[i - 1], n]] : [],
+    );
+    expect(breaks).toEqual([]);
+    expect(kept.filter((line) => line.time !== undefined)).toEqual([]);
 
     const audit = await api<TAuditPage>(
       survivor.server.url,

@@ -8,8 +8,16 @@ import { LOGGER } from '../common/logger.js';
 import type { StreamOpener, StreamSink } from '../realtime/stream-hub.js';
 import { RedisConnection } from './redis-connection.js';
 
-/** Opens the engine stream of a key; `takeover`: another replica had it open and died. */
-export type EngineOpener<T> = (sink: StreamSink<T>, takeover: boolean) => Promise<() => void>;
+/** Another replica had the key's engine stream open and died; `last` is the last item seen. */
+export interface Takeover<T> {
+  last: T | undefined;
+}
+
+/** Opens the engine stream of a key: afresh, or going on after a dead holder's last item. */
+export type EngineOpener<T> = (
+  sink: StreamSink<T>,
+  takeover: Takeover<T> | null,
+) => Promise<() => void>;
 
 /** A replica's viewers of a key count while refreshed within this long. */
 const PRESENT_MS = 6_000;
@@ -33,7 +41,7 @@ type Message<T> = { e: string; s: number; item: T } | { e: string; end: string }
  * stream and publishes each item (numbered, the last `replay` also kept in a list for replicas
  * that join later) until no replica has viewers left, even when its own viewers left first. A
  * holder that dies loses the lease within 6 s and a replica with viewers opens the stream again
- * (`takeover`). Without Redis the opener is the engine's own: one server, one stream per key.
+ * (`takeover`), told the last item it saw so the opener can go on from there. Without Redis the opener is the engine's own: one server, one stream per key.
  */
 @Injectable()
 export class SharedStreams implements OnApplicationShutdown {
@@ -55,7 +63,7 @@ export class SharedStreams implements OnApplicationShutdown {
 
   /** The opener a `StreamHub` uses for `key`: the engine's own, or the fleet's one stream. */
   opener<T>(key: string, replay: number, open: EngineOpener<T>): StreamOpener<T> {
-    if (!this.redis.enabled) return (sink) => open(sink, false);
+    if (!this.redis.enabled) return (sink) => open(sink, null);
     return (sink) => this.view(key, replay, open, sink);
   }
 
@@ -76,6 +84,7 @@ export class SharedStreams implements OnApplicationShutdown {
     const client = await this.redis.redis();
     let epoch = '';
     let last = -1;
+    let latest: T | undefined;
     let early: string[] | null = [];
     const deliver = (raw: string) => {
       const message = JSON.parse(raw) as Message<T>;
@@ -86,6 +95,7 @@ export class SharedStreams implements OnApplicationShutdown {
       if (message.e !== epoch) [epoch, last] = [message.e, -1];
       if (message.s <= last) return;
       last = message.s;
+      latest = message.item;
       sink.next(message.item);
     };
     const listener = (raw: string) => (early ? early.push(raw) : deliver(raw));
@@ -99,7 +109,7 @@ export class SharedStreams implements OnApplicationShutdown {
     const tick = async () => {
       await this.present(client, key).catch(() => undefined);
       if (!closed && !this.held.has(key))
-        await this.tryHold(client, key, replay, open, epoch !== '');
+        await this.tryHold(client, key, replay, open, epoch === '' ? null : { last: latest });
     };
     void tick();
     const timer = setInterval(() => void tick(), TICK_MS);
@@ -130,7 +140,7 @@ export class SharedStreams implements OnApplicationShutdown {
     key: string,
     replay: number,
     open: EngineOpener<T>,
-    takeover: boolean,
+    takeover: Takeover<T> | null,
   ): Promise<void> {
     const { Mutex } = await import('redis-semaphore');
     const mutex: Mutex = new Mutex(client, leaseOf(key), {
@@ -183,7 +193,10 @@ export class SharedStreams implements OnApplicationShutdown {
       })().catch(() => undefined);
     }, TICK_MS);
     timer.unref();
-    this.log.info({ stream: key, takeover }, 'opened an engine stream for every replica');
+    this.log.info(
+      { stream: key, takeover: takeover !== null },
+      'opened an engine stream for every replica',
+    );
     try {
       const opened = await open(sink, takeover);
       if (this.held.get(key) === stop) close = opened;

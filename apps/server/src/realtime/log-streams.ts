@@ -85,8 +85,9 @@ export class LogStreams implements OnApplicationShutdown {
   }
 
   /**
-   * A followed log is read once for every replica's viewers; another replica taking it over
-   * reads on from then (tail 0): lines written while nobody held it are not sent.
+   * A followed log is read once for every replica's viewers. Its lines carry the engine's time
+   * (taken off again for viewers who did not ask for it), so a replica taking over from a dead
+   * holder asks the engine for the lines since the last one it passed on and skips those.
    */
   private opener(
     key: string,
@@ -95,18 +96,26 @@ export class LogStreams implements OnApplicationShutdown {
     request: LogsRequest,
     since: number,
   ): StreamOpener<TLogLine> {
-    const open = (sink: StreamSink<TLogLine>, takeover = false) =>
-      this.open(engine, id, takeover ? { ...request, tail: 0 } : request, since, sink);
-    if (!request.follow) return open;
+    if (!request.follow) return (sink) => this.open(engine, id, request, since, sink);
     const replay = request.tail === 'all' ? REPLAY_LINES : Math.min(request.tail, REPLAY_LINES);
-    return this.shared.opener(`logs:${key}`, replay, open);
+    const timed = { ...request, timestamps: true };
+    const shared = this.shared.opener<TLogLine>(`logs:${key}`, replay, (sink, takeover) => {
+      if (!takeover) return this.open(engine, id, timed, since, sink);
+      const last = takeover.last?.time;
+      const after = last === undefined ? null : engineTime(last);
+      // Nothing seen yet: from now on.
+      if (after === null) return this.open(engine, id, { ...timed, tail: 0 }, since, sink);
+      return this.open(engine, id, { ...timed, tail: 'all' }, after, linesAfter(after, sink));
+    });
+    return request.timestamps ? shared : (sink) => shared(withoutTime(sink));
   }
 
   private async open(
     engine: RegisteredEngine,
     id: string,
     request: LogsRequest,
-    since: number,
+    /** Unix seconds, or the engine's `seconds.nanoseconds`. */
+    since: number | string,
     sink: StreamSink<TLogLine>,
   ): Promise<() => void> {
     let tty: boolean;
@@ -150,6 +159,42 @@ function sinceOf(since: string | number | undefined): number {
   if (since === undefined) return 0;
   if (typeof since === 'number') return Math.floor(since);
   return Math.floor(Date.parse(since) / 1000);
+}
+
+/** The engine's RFC 3339 time of a line as the `seconds.nanoseconds` its `since` takes. */
+export function engineTime(time: string): string | null {
+  const match = /^(.*?)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/.exec(time);
+  const seconds = match ? Date.parse(`${match[1]}${match[3]}`) / 1000 : NaN;
+  if (!match || !Number.isInteger(seconds)) return null;
+  return `${seconds}.${(match[2] ?? '').padEnd(9, '0')}`;
+}
+
+/** Passes on the lines after `after` (the engine's `since` also gives those at that time). */
+export function linesAfter(after: string, sink: StreamSink<TLogLine>): StreamSink<TLogLine> {
+  let caughtUp = false;
+  return {
+    next: (line) => {
+      const time = line.time === undefined ? null : engineTime(line.time);
+      if (!caughtUp && time !== null && compareEngineTimes(time, after) <= 0) return;
+      caughtUp = true;
+      sink.next(line);
+    },
+    end: (reason) => sink.end(reason),
+  };
+}
+
+/** Orders two `seconds.nanoseconds` times (nanoseconds always nine digits). */
+function compareEngineTimes(a: string, b: string): number {
+  const [as = '', an = ''] = a.split('.');
+  const [bs = '', bn = ''] = b.split('.');
+  return Number(as) - Number(bs) || an.localeCompare(bn);
+}
+
+function withoutTime(sink: StreamSink<TLogLine>): StreamSink<TLogLine> {
+  return {
+    next: ({ stream, text }) => sink.next({ stream, text }),
+    end: (reason) => sink.end(reason),
+  };
 }
 
 /** Collects lines for one viewer and sends them in batches. */
