@@ -225,6 +225,58 @@ describe('logs', () => {
     expect(lines[0]!.time).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z$/);
   });
 
+  it('a viewer coming back after a reconnect gets the lines written meanwhile, not the tail again', async () => {
+    const counter = await dockerOk(direct.a, [
+      'run',
+      '-d',
+      '--label',
+      LABEL,
+      IMAGE,
+      'sh',
+      '-c',
+      'i=0; while true; do echo "n $i"; i=$((i+1)); sleep 0.05; done',
+    ]);
+    const request = { hostId: hostIds.a, containerId: counter, follow: true, tail: 3 };
+    const numbers = (lines: TLogLine[]) => lines.map((l) => Number(l.text.split(' ')[1]));
+    /** Subscribes, reads until `enough` lines came, leaves; answers the lines and last cursor. */
+    const watch = async (asked: typeof request & { resumeAfter?: string }, enough: number) => {
+      const client = await connect();
+      const got: TLogLine[] = [];
+      let cursor = '';
+      client.on('logs.lines', (event) => {
+        got.push(...event.lines);
+        cursor = event.cursor ?? cursor;
+      });
+      ok(await client.emitWithAck('logs.subscribe', asked));
+      await eventually(() => got.length >= enough, 10_000, `${enough} lines`);
+      client.disconnect();
+      return { got, cursor };
+    };
+
+    // Alone: the stream closes with the viewer and opens again from its cursor.
+    const first = await watch(request, 10);
+    expect(first.cursor).toMatch(/^\d+\.\d{9}$/);
+    expect(first.got.filter((l) => l.time !== undefined)).toEqual([]);
+    await new Promise((r) => setTimeout(r, 1_000));
+    const back = await watch({ ...request, resumeAfter: first.cursor }, 30);
+    const seen = numbers([...first.got, ...back.got]);
+    expect(
+      seen.flatMap((n, i) => (i > 0 && n !== seen[i - 1]! + 1 ? [[seen[i - 1], n]] : [])),
+    ).toEqual([]);
+
+    // Beside another viewer: the shared stream's kept lines fill the gap.
+    const other = await connect();
+    ok(await other.emitWithAck('logs.subscribe', request));
+    const again = await watch({ ...request, resumeAfter: back.cursor }, 10);
+    await new Promise((r) => setTimeout(r, 1_000));
+    const last = await watch({ ...request, resumeAfter: again.cursor }, 30);
+    const all = numbers([...first.got, ...back.got, ...again.got, ...last.got]);
+    expect(
+      all.flatMap((n, i) => (i > 0 && n !== all[i - 1]! + 1 ? [[all[i - 1], n]] : [])),
+    ).toEqual([]);
+    other.disconnect();
+  });
+
   it('names invalid fields and unknown containers', async () => {
     const client = await connect();
     const bad = await client.emitWithAck('logs.subscribe', {
@@ -241,6 +293,15 @@ describe('logs', () => {
       containerId: `missing-${RUN}`,
     });
     expect(missing).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    const cursor = await client.emitWithAck('logs.subscribe', {
+      hostId: hostIds.a,
+      containerId: box.id,
+      resumeAfter: '2026-12-05T23:10:00Z',
+    });
+    expect(cursor).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED', issues: [{ path: 'resumeAfter' }] },
+    });
   });
 });
 

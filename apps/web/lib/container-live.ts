@@ -8,7 +8,7 @@ import type {
   TPullProgress,
 } from '@berth/shared';
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useEffectEvent, useState } from 'react';
+import { useEffect, useEffectEvent, useRef, useState } from 'react';
 import { containerKeys } from './container-queries';
 import { STATS_KEPT_MS } from './stats-series';
 import {
@@ -33,6 +33,7 @@ export function useLiveSubscription<E extends SubscribeEvent>(
   handlers: {
     onEvent: (event: SubscriptionEvent) => void;
     onReady?: (data: AckDataOf<E>) => void;
+    resume?: (request: RequestOf<E>) => RequestOf<E>;
   },
   /** Changing this starts the subscription over with the same request. */
   epoch: string | number = 0,
@@ -45,6 +46,9 @@ export function useLiveSubscription<E extends SubscribeEvent>(
   });
   const onEvent = useEffectEvent((pushed: SubscriptionEvent) => handlers.onEvent(pushed));
   const onReady = useEffectEvent((data: AckDataOf<E>) => handlers.onReady?.(data));
+  const resume = useEffectEvent(
+    (asked: RequestOf<E>): RequestOf<E> => handlers.resume?.(asked) ?? asked,
+  );
 
   useEffect(() => {
     if (key === null) return;
@@ -53,6 +57,7 @@ export function useLiveSubscription<E extends SubscribeEvent>(
       onEvent: (pushed) => onEvent(pushed),
       onReady: (data) => onReady(data),
       onStatus: (next) => setStatus({ key, status: next }),
+      resume: (asked) => resume(asked),
     });
   }, [event, key]);
 
@@ -108,19 +113,28 @@ export interface LogEntry extends TLogLine {
 /** Oldest lines are dropped beyond this, so a chatty container cannot exhaust the tab. */
 export const MAX_LOG_LINES = 20_000;
 
-/** Log lines of one container as they come; a new request (or epoch) starts over. */
+/**
+ * Log lines of one container as they come; a new request (or epoch) starts over. After a
+ * reconnect a followed log goes on after the last line received instead of sending its tail again.
+ */
 export function useContainerLogs(request: TLogsSubscribe | null, epoch: string | number = 0) {
   const key = request === null ? null : `${epoch}\n${JSON.stringify(request)}`;
   const [lines, setLines] = useState<{ key: string | null; items: LogEntry[] }>({
     key: null,
     items: [],
   });
+  const cursor = useRef<{ key: string | null; at: string | null }>({ key: null, at: null });
   const status = useLiveSubscription(
     'logs.subscribe',
     request,
     {
+      resume: (asked) => {
+        const at = cursor.current.key === key ? cursor.current.at : null;
+        return at === null ? asked : { ...asked, resumeAfter: at };
+      },
       onEvent: (pushed) => {
         if (pushed.name !== 'logs.lines') return;
+        if (pushed.payload.cursor) cursor.current = { key, at: pushed.payload.cursor };
         const batch = pushed.payload.lines.map((line) => ({ ...line, seq: nextSeq() }));
         setLines((previous) => {
           const kept = previous.key === key ? previous.items : [];

@@ -243,6 +243,8 @@ export interface SubscriptionCallbacks<E extends SubscribeEvent> {
   onReady?: (data: AckDataOf<E>) => void;
   onEvent: (event: SubscriptionEvent) => void;
   onStatus?: (status: LiveStatus) => void;
+  /** The request to send again after a reconnect (a log goes on after its last line). */
+  resume?: (request: RequestOf<E>) => RequestOf<E>;
 }
 
 /**
@@ -329,6 +331,7 @@ function openSubscription<E extends SubscribeEvent>(
   let closed = false;
   let attempt = 0;
   let subscriptionId: string | null = null;
+  let answered = false;
 
   const drop = () => {
     if (subscriptionId) live.unroute(subscriptionId);
@@ -337,7 +340,8 @@ function openSubscription<E extends SubscribeEvent>(
   const start = () => {
     const mine = ++attempt;
     drop();
-    ask(socket, event, request).then(
+    const asked = answered && callbacks.resume ? callbacks.resume(request) : request;
+    ask(socket, event, asked).then(
       (result) => {
         if (closed || mine !== attempt) {
           if (result.ok) socket.emit('unsubscribe', { subscriptionId: result.data.subscriptionId });
@@ -349,6 +353,7 @@ function openSubscription<E extends SubscribeEvent>(
         }
         const id = result.data.subscriptionId;
         subscriptionId = id;
+        answered = true;
         callbacks.onReady?.(result.data);
         callbacks.onStatus?.({ state: 'live' });
         live.route(id, (pushed) => {

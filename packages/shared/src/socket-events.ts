@@ -21,6 +21,15 @@ export const ZLogsSubscribe = z.object({
   /** Only lines since this time: an ISO date or Unix seconds. */
   since: z.union([z.iso.datetime({ offset: true }), z.number().min(0)]).optional(),
   timestamps: z.boolean().default(false),
+  /**
+   * Going on after a reconnect: the `cursor` of the last `logs.lines` received. A followed log
+   * then sends the lines written after it instead of the tail (as far as the server still has
+   * them: the last 1,000 lines, or the engine's tail).
+   */
+  resumeAfter: z
+    .string()
+    .regex(/^\d{1,12}\.\d{9}$/, 'must be the cursor of a logs.lines event')
+    .optional(),
 });
 export type TLogsSubscribe = z.input<typeof ZLogsSubscribe>;
 
@@ -216,7 +225,8 @@ export interface ServerToClientEvents {
     error: string | null;
     at: string;
   }) => void;
-  'logs.lines': (event: { subscriptionId: string; lines: TLogLine[] }) => void;
+  /** `cursor`, on a followed log: where these lines end, for `resumeAfter` after a reconnect. */
+  'logs.lines': (event: { subscriptionId: string; lines: TLogLine[]; cursor?: string }) => void;
   /** Lines of a service's merged log, each with the task, node and slot it came from. */
   'service-logs.lines': (event: { subscriptionId: string; lines: TServiceLogLine[] }) => void;
   'stats.sample': (

@@ -19,7 +19,8 @@ const BATCH_MS = 25;
 const BATCH_LINES = 500;
 
 export interface LogsViewer {
-  lines(lines: TLogLine[]): void;
+  /** `cursor`, on a followed log: the engine time of the last line, for `resumeAfter`. */
+  lines(lines: TLogLine[], cursor?: string): void;
   end(reason: string): void;
 }
 
@@ -63,21 +64,28 @@ export class LogStreams implements OnApplicationShutdown {
       since,
       request.timestamps,
     ].join('/');
-    const batch = new LineBatcher(viewer);
+    const batch = new LineBatcher(viewer, request.timestamps, request.follow);
+    const batched: StreamSink<TLogLine> = {
+      next: (line) => batch.add(line),
+      end: (reason) => batch.end(reason),
+    };
+    // A viewer coming back after a reconnect gets what it has not had, not the tail again.
+    const resume = request.follow ? request.resumeAfter : undefined;
+    const sink = resume === undefined ? batched : linesAfter(resume, batched);
     // Lines replayed to a late viewer arrive inside `join`; keep only as many as its own tail.
     const replayed: TLogLine[] = [];
     let joining = true;
     const leave = this.hub.join(
       key,
       {
-        next: (line) => (joining ? replayed.push(line) : batch.add(line)),
-        end: (reason) => batch.end(reason),
+        next: (line) => (joining ? replayed.push(line) : sink.next(line)),
+        end: (reason) => sink.end(reason),
       },
-      this.opener(key, permit.engine, container.id, request, since),
+      this.opener(key, permit.engine, container.id, request, since, resume),
     );
     joining = false;
-    const tail = request.tail === 'all' ? replayed.length : request.tail;
-    for (const line of replayed.slice(Math.max(0, replayed.length - tail))) batch.add(line);
+    const tail = request.tail === 'all' || resume !== undefined ? replayed.length : request.tail;
+    for (const line of replayed.slice(Math.max(0, replayed.length - tail))) sink.next(line);
     return () => {
       batch.stop();
       leave();
@@ -86,8 +94,9 @@ export class LogStreams implements OnApplicationShutdown {
 
   /**
    * A followed log is read once for every replica's viewers. Its lines carry the engine's time
-   * (taken off again for viewers who did not ask for it), so a replica taking over from a dead
-   * holder asks the engine for the lines since the last one it passed on and skips those.
+   * (taken off again for viewers who did not ask for it): a replica taking over from a dead
+   * holder asks the engine for the lines since the last one passed on and skips those, and a
+   * viewer coming back after a reconnect names the last line it got.
    */
   private opener(
     key: string,
@@ -95,11 +104,15 @@ export class LogStreams implements OnApplicationShutdown {
     id: string,
     request: LogsRequest,
     since: number,
+    /** The viewer opening it comes back after a reconnect: from there rather than the tail. */
+    resume: string | undefined,
   ): StreamOpener<TLogLine> {
     if (!request.follow) return (sink) => this.open(engine, id, request, since, sink);
     const replay = request.tail === 'all' ? REPLAY_LINES : Math.min(request.tail, REPLAY_LINES);
     const timed = { ...request, timestamps: true };
     const shared = this.shared.opener<TLogLine>(`logs:${key}`, replay, (sink, takeover) => {
+      if (!takeover && resume !== undefined)
+        return this.open(engine, id, { ...timed, tail: 'all' }, resume, sink);
       if (!takeover) return this.open(engine, id, timed, since, sink);
       const last = takeover.last?.time;
       const after = last === undefined ? null : engineTime(last);
@@ -107,7 +120,7 @@ export class LogStreams implements OnApplicationShutdown {
       if (after === null) return this.open(engine, id, { ...timed, tail: 0 }, since, sink);
       return this.open(engine, id, { ...timed, tail: 'all' }, after, linesAfter(after, sink));
     });
-    return request.timestamps ? shared : (sink) => shared(withoutTime(sink));
+    return shared;
   }
 
   private async open(
@@ -190,20 +203,19 @@ function compareEngineTimes(a: string, b: string): number {
   return Number(as) - Number(bs) || an.localeCompare(bn);
 }
 
-function withoutTime(sink: StreamSink<TLogLine>): StreamSink<TLogLine> {
-  return {
-    next: ({ stream, text }) => sink.next({ stream, text }),
-    end: (reason) => sink.end(reason),
-  };
-}
-
 /** Collects lines for one viewer and sends them in batches. */
 class LineBatcher {
   private pending: TLogLine[] = [];
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
 
-  constructor(private readonly viewer: LogsViewer) {}
+  constructor(
+    private readonly viewer: LogsViewer,
+    /** Whether the viewer asked for each line's time (a followed log's lines always have it). */
+    private readonly timestamps: boolean,
+    /** Whether each batch says where it ends (followed logs). */
+    private readonly cursor: boolean,
+  ) {}
 
   add(line: TLogLine): void {
     if (this.stopped) return;
@@ -231,6 +243,11 @@ class LineBatcher {
     if (this.stopped || this.pending.length === 0) return;
     const lines = this.pending;
     this.pending = [];
-    this.viewer.lines(lines);
+    const last = lines[lines.length - 1]?.time;
+    const cursor = this.cursor && last !== undefined ? (engineTime(last) ?? undefined) : undefined;
+    this.viewer.lines(
+      this.timestamps ? lines : lines.map(({ stream, text }) => ({ stream, text })),
+      cursor,
+    );
   }
 }

@@ -76,7 +76,12 @@ export class SubscriptionHandlers {
           const parsed = parseRequest(ZLogsSubscribe, request);
           return subscribe(async (id, end) => ({
             leave: await this.logs.subscribe(principal, parsed, {
-              lines: (lines) => socket.emit('logs.lines', { subscriptionId: id, lines }),
+              lines: (lines, cursor) =>
+                socket.emit('logs.lines', {
+                  subscriptionId: id,
+                  lines,
+                  ...(cursor === undefined ? {} : { cursor }),
+                }),
               end,
             }),
           }));
