@@ -11,6 +11,15 @@ import { StreamHub, type StreamSink } from './stream-hub.js';
 
 export type EventsRequest = z.output<typeof ZEventsSubscribe>;
 
+/** A viewer's filter and delivery, given how far its permission reaches on the event's host. */
+type FleetView = (event: TEngineEvent, reach: ListReach) => void;
+
+/** The fleet-wide viewers of one host, fed by one viewer of its stream. */
+interface HostRelay {
+  views: Map<FleetView, ListReach>;
+  leave: () => void;
+}
+
 export interface EventsViewer {
   event(event: TEngineEvent): void;
   end(reason: string): void;
@@ -19,12 +28,14 @@ export interface EventsViewer {
 /**
  * The engines' event feeds (`system.info` on each host): the host's one events stream
  * (`EngineClient.events`, shared with the inventory), fanned out to every viewer and filtered per
- * viewer. A fleet-wide viewer follows every host it may
- * read, picking hosts up again when they come back.
+ * viewer. A fleet-wide viewer follows every host it may read, picking hosts up again when they
+ * come back. Fleet-wide viewers share one relay per host (every dashboard page opens one), so such
+ * a viewer costs a map entry per host rather than a stream viewer of its own on each.
  */
 @Injectable()
 export class EngineEventFeed implements OnApplicationShutdown {
   readonly hub = new StreamHub<TEngineEvent>();
+  private readonly relays = new Map<string, HostRelay>();
 
   constructor(
     private readonly access: ContainerAccess,
@@ -44,32 +55,23 @@ export class EngineEventFeed implements OnApplicationShutdown {
   ): Promise<() => void> {
     const matches = filterOf(request);
     const user = principal.user;
-    const forwarder = (reach: ListReach) => (event: TEngineEvent) => {
+    const view: FleetView = (event, reach) => {
       if (matches(event) && visibleTo(event, reach, user.id)) viewer.event(event);
     };
     if (request.hostId) {
       const permit = await this.access.require(principal, request.hostId, 'system.info');
       return this.hub.join(
         request.hostId,
-        { next: forwarder(permit), end: (reason) => viewer.end(reason) },
+        { next: (event) => view(event, permit), end: (reason) => viewer.end(reason) },
         (sink) => this.open(request.hostId!, sink),
       );
     }
-    const joined = new Map<string, () => void>();
     let closed = false;
     const join = async (hostId: string) => {
-      if (closed || joined.has(hostId)) return;
+      if (closed || this.relays.get(hostId)?.views.has(view)) return;
       const reach = await this.access.reachOn(user, hostId, 'system.info');
-      if (!reach || closed || joined.has(hostId)) return;
-      // A host that drops out is joined again when it is seen up.
-      joined.set(
-        hostId,
-        this.hub.join(
-          hostId,
-          { next: forwarder(reach), end: () => joined.delete(hostId) },
-          (sink) => this.open(hostId, sink),
-        ),
-      );
+      if (!reach || closed) return;
+      this.relayOf(hostId).views.set(view, reach);
     };
     await Promise.all(this.inventory.all().map((host) => join(host.hostId)));
     const stopStatus = this.hostEvents.onStatus((status) => {
@@ -79,9 +81,46 @@ export class EngineEventFeed implements OnApplicationShutdown {
     return () => {
       closed = true;
       stopStatus();
-      for (const leave of joined.values()) leave();
-      joined.clear();
+      for (const [hostId, relay] of [...this.relays]) this.leaveRelay(hostId, relay, view);
     };
+  }
+
+  /**
+   * The host's relay to fleet-wide viewers, joined to its stream when first needed. A host that
+   * drops out loses its relay (and so every viewer of it) until it is seen up again.
+   */
+  private relayOf(hostId: string): HostRelay {
+    const known = this.relays.get(hostId);
+    if (known) return known;
+    const views = new Map<FleetView, ListReach>();
+    const relay: HostRelay = { views, leave: () => undefined };
+    this.relays.set(hostId, relay);
+    relay.leave = this.hub.join(
+      hostId,
+      {
+        next: (event) => {
+          for (const [view, reach] of views) {
+            try {
+              view(event, reach);
+            } catch {
+              // one viewer's failure must not stop the others
+            }
+          }
+        },
+        end: () => {
+          if (this.relays.get(hostId) === relay) this.relays.delete(hostId);
+          views.clear();
+        },
+      },
+      (sink) => this.open(hostId, sink),
+    );
+    return relay;
+  }
+
+  private leaveRelay(hostId: string, relay: HostRelay, view: FleetView): void {
+    if (!relay.views.delete(view) || relay.views.size > 0) return;
+    if (this.relays.get(hostId) === relay) this.relays.delete(hostId);
+    relay.leave();
   }
 
   private async open(hostId: string, sink: StreamSink<TEngineEvent>): Promise<() => void> {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { TFleetSummary } from '@berth/shared';
 import type { Principal } from '../auth/principal.js';
@@ -37,7 +38,8 @@ export class SummaryFeed {
   }
 }
 
+/** A digest, not the JSON itself: each dashboard keeps one, and the JSON grows with the fleet. */
 function fingerprint(summary: TFleetSummary): string {
   const { at: _at, ...rest } = summary;
-  return JSON.stringify(rest);
+  return createHash('sha1').update(JSON.stringify(rest)).digest('base64');
 }
