@@ -219,6 +219,27 @@ onReplicas('several replicas behind nginx on PostgreSQL and Redis', () => {
     );
   });
 
+  it("a webhook's rate counts the calls made through every replica together", async () => {
+    const hook = await api<TStackWebhookUrl>(A(), 'POST', `/api/stacks/${stackId}/webhooks`, {
+      body: { rateLimit: 4 },
+    });
+    expect(hook.status).toBe(201);
+    const path = new URL(hook.body.url).pathname;
+    const payload = JSON.stringify({ ref: 'refs/heads/main', repository: { name: 'app' } });
+    const answers = [];
+    for (let i = 0; i < 6; i += 1)
+      answers.push(
+        await callWebhook<TStackWebhookTriggered>(`${[A(), B()][i % 2]}${path}`, payload),
+      );
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 429, 429]);
+    for (const refused of answers.slice(4)) {
+      expect(refused.body.error.code).toBe('TOO_MANY_REQUESTS');
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    }
+    for (const id of new Set(answers.slice(0, 4).map((a) => a.body.deploymentId)))
+      await settled(id);
+  });
+
   it('every replica answers the fleet list with the same containers', async () => {
     const ids = async (base: string) => {
       const res = await api<TContainerListResponse>(base, 'GET', '/api/containers?limit=500');

@@ -74,7 +74,7 @@ export class WebhookGate {
         })
         .catch((error: unknown) => this.log.error({ err: error }, 'audit record failed'));
     try {
-      this.limiter.take(webhook.id, webhook.rateLimit);
+      await this.limiter.take(webhook.id, webhook.rateLimit);
     } catch (error) {
       await record('denied', { reason: 'rate limited' });
       throw error;

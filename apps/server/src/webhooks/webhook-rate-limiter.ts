@@ -1,36 +1,63 @@
 import { Injectable } from '@nestjs/common';
+import {
+  type RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+} from 'rate-limiter-flexible';
+import { RedisConnection } from '../cluster/redis-connection.js';
 import { AppError } from '../common/app-error.js';
 
-const WINDOW_MS = 60_000;
+const WINDOW_SECONDS = 60;
 
 /**
- * Calls per webhook and minute, counted in a sliding window on this replica. A webhook past its
- * rate is answered 429 with the seconds until its oldest counted call leaves the window.
+ * Calls per webhook and minute (a minute from the first call of a window), counted for all
+ * replicas together in Redis when REDIS_URL is set, else by this server. While Redis cannot be
+ * reached each replica counts on its own rather than refusing. A webhook past its rate is
+ * answered 429 with the seconds until its window ends.
  */
 @Injectable()
 export class WebhookRateLimiter {
-  private readonly calls = new Map<string, number[]>();
+  /** One limiter per rate in use: a webhook's rate is its window's number of calls. */
+  private readonly limiters = new Map<number, Promise<RateLimiterAbstract>>();
+
+  constructor(private readonly redis: RedisConnection) {}
 
   /** Counts a call of the webhook, or throws 429 TOO_MANY_REQUESTS with Retry-After. */
-  take(webhookId: string, perMinute: number, now = Date.now()): void {
-    const recent = (this.calls.get(webhookId) ?? []).filter((at) => at > now - WINDOW_MS);
-    if (recent.length >= perMinute) {
-      this.calls.set(webhookId, recent);
-      const retryAfterSeconds = Math.max(1, Math.ceil((recent[0]! + WINDOW_MS - now) / 1000));
+  async take(webhookId: string, perMinute: number): Promise<void> {
+    try {
+      await (await this.limiterFor(perMinute)).consume(webhookId);
+    } catch (refusal) {
+      if (!(refusal instanceof RateLimiterRes)) throw refusal;
+      const retryAfterSeconds = Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
       throw new AppError(
         'TOO_MANY_REQUESTS',
         `this webhook takes ${perMinute} calls a minute; try again in ${retryAfterSeconds} s`,
         { retryAfterSeconds },
       );
     }
-    recent.push(now);
-    this.calls.set(webhookId, recent);
-    if (this.calls.size > 10_000) this.forgetIdle(now);
   }
 
-  private forgetIdle(now: number): void {
-    for (const [id, calls] of this.calls) {
-      if (calls.every((at) => at <= now - WINDOW_MS)) this.calls.delete(id);
+  private limiterFor(points: number): Promise<RateLimiterAbstract> {
+    let limiter = this.limiters.get(points);
+    if (!limiter) {
+      limiter = this.create(points);
+      this.limiters.set(points, limiter);
     }
+    return limiter;
+  }
+
+  private async create(points: number): Promise<RateLimiterAbstract> {
+    const keyPrefix = `berth:webhook-rate:${points}`;
+    const local = new RateLimiterMemory({ points, duration: WINDOW_SECONDS, keyPrefix });
+    if (!this.redis.enabled) return local;
+    return new RateLimiterRedis({
+      storeClient: await this.redis.redis(),
+      points,
+      duration: WINDOW_SECONDS,
+      keyPrefix,
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: local,
+    });
   }
 }
