@@ -843,7 +843,8 @@ describe('a user without the right grant', () => {
     strangerCookie = (await signIn(`stranger-${RUN}`)).cookie;
     visibleId = await runDirect('a', `c-${RUN}-visible`);
     hiddenId = await runDirect('b', `c-${RUN}-hidden`);
-    await waitFor(async () => (await stateOf(hostIds.b, hiddenId)) !== undefined, 5_000, 'listed');
+    // Running in the list (its start event applied), so a later 'running' shows nothing changed it.
+    await waitForState(hostIds.b, hiddenId, 'running');
   });
 
   const as = (c: string, extra: Record<string, string> = {}) => ({

@@ -18,7 +18,7 @@ describe('a host whose engine dies and comes back', () => {
 
   beforeAll(async () => {
     await fleetScript('start-host', 'b'); // in case an earlier run left it stopped
-    berth = await TestBerth.start();
+    berth = await TestBerth.start(TestBerth.QUICK_HEALTH);
     token = await berth.adminToken();
     hostId = (await berth.addHost(token, fleetHost('b').registration)).id;
     gw = { host: gatewayHost(berth.url, hostId), token };

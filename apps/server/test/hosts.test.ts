@@ -12,7 +12,7 @@ describe('hosts: every connection kind against real engines', () => {
   let token: string;
 
   beforeAll(async () => {
-    berth = await TestBerth.start();
+    berth = await TestBerth.start(TestBerth.QUICK_HEALTH);
     token = await berth.adminToken();
   });
   afterAll(() => berth.stop());

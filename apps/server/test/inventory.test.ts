@@ -25,7 +25,7 @@ let hostB: string;
 
 beforeAll(async () => {
   await fleetScript('start-host', 'b'); // a no-op when it runs
-  berth = await TestBerth.start();
+  berth = await TestBerth.start(TestBerth.QUICK_HEALTH);
   // The tests' fetch shares this process's event loop with the server; a server that keeps idle
   // connections longer than the client does never closes one the client is about to reuse.
   token = await berth.adminToken();

@@ -13,7 +13,7 @@ describe('socket.io: authenticated connections and host status pushes', () => {
   const clients: Client[] = [];
 
   beforeAll(async () => {
-    berth = await TestBerth.start();
+    berth = await TestBerth.start(TestBerth.QUICK_HEALTH);
     token = await berth.adminToken();
   });
   afterAll(async () => {

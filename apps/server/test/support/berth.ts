@@ -36,6 +36,13 @@ export class TestBerth {
     readonly logs: string[],
   ) {}
 
+  /**
+   * For suites that watch a host go down or come back: the health monitor probes every second.
+   * Others keep the product's interval (3 s), since each probe asks every registered engine for
+   * `docker info` and `docker version` on new connections (an SSH login for an SSH host).
+   */
+  static readonly QUICK_HEALTH = { BERTH_HEALTH_INTERVAL_MS: '1000' } as const;
+
   static async start(
     env: Record<string, string> = {},
     /** `replicaOf`: another replica of that server, on its database (dropped with that one). */
@@ -53,7 +60,6 @@ export class TestBerth {
       BERTH_WEB: 'off',
       BERTH_LOCAL_SOCKET: '',
       BERTH_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      BERTH_HEALTH_INTERVAL_MS: '1000',
       BERTH_ENGINE_TIMEOUT_MS: '3000',
       BERTH_UPDATE_CHECK_MINUTES: '0',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
