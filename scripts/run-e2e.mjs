@@ -92,7 +92,6 @@ const server = spawn('node', ['apps/server/dist/main.js'], {
     BERTH_DATA_DIR: dataDir,
     BERTH_ADMIN_PASSWORD: password,
     BERTH_LOCAL_SOCKET: '',
-    BERTH_HEALTH_INTERVAL_MS: '1000',
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
   },
