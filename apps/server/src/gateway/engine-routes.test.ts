@@ -4,6 +4,7 @@ import {
   engineRouteFor,
   matchEngineRoute,
   permissionFor,
+  routePattern,
   targetOf,
 } from './engine-routes.js';
 
@@ -90,5 +91,41 @@ describe('the route table', () => {
   it('lets only routes the engine hijacks carry no checked body', () => {
     const both = ENGINE_ROUTES.filter((route) => route.upgrade && route.policy);
     expect(both).toEqual([]);
+  });
+});
+
+describe('matchEngineRoute', () => {
+  /** The catalog read as a list: the first exact path that fits wins, else the first pattern. */
+  function scan(method: string, path: string) {
+    let found: { route: (typeof ENGINE_ROUTES)[number]; named: string | null } | null = null;
+    for (const route of ENGINE_ROUTES) {
+      if (route.method !== '*' && route.method !== method.toUpperCase()) continue;
+      const match = routePattern(route.path).exec(path);
+      if (!match) continue;
+      if (!route.path.includes('{')) return { route, named: null };
+      found ??= { route, named: match[1] ?? null };
+    }
+    return found;
+  }
+
+  it('finds what a scan of the whole catalog finds, for every route and method', () => {
+    const paths = ENGINE_ROUTES.flatMap((route) => [
+      route.path.replaceAll('{}', 'abc').replaceAll('{...}', '127.0.0.1:5000/team/app:1'),
+      route.path.replaceAll('{}', 'json').replaceAll('{...}', 'json'),
+      route.path.replaceAll('{}', 'create').replaceAll('{...}', 'app/push'),
+    ]);
+    const methods = ['GET', 'get', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
+    const differences = methods.flatMap((method) =>
+      [...paths, '/', '/debug/pprof', '/containers/json/x'].filter(
+        (path) =>
+          JSON.stringify(matchEngineRoute(method, path)) !== JSON.stringify(scan(method, path)),
+      ),
+    );
+    expect(differences).toEqual([]);
+  });
+
+  it('answers a method outside the catalog only with routes open to every method', () => {
+    expect(matchEngineRoute('PATCH', '/_ping')?.route.path).toBe('/_ping');
+    expect(matchEngineRoute('PATCH', '/containers/json')).toBeNull();
   });
 });

@@ -483,11 +483,10 @@ interface CompiledRoute {
   exact: boolean;
 }
 
-const COMPILED: CompiledRoute[] = ENGINE_ROUTES.map((route) => ({
-  route,
-  exact: !route.path.includes('{'),
-  pattern: new RegExp(
-    `^${route.path
+/** A route's path pattern as a regular expression; its one group is what `{}` or `{...}` matched. */
+export function routePattern(path: string): RegExp {
+  return new RegExp(
+    `^${path
       .split(/(\{\}|\{\.\.\.\})/)
       .map((part) =>
         part === '{}'
@@ -497,7 +496,13 @@ const COMPILED: CompiledRoute[] = ENGINE_ROUTES.map((route) => ({
             : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&'),
       )
       .join('')}$`,
-  ),
+  );
+}
+
+const COMPILED: CompiledRoute[] = ENGINE_ROUTES.map((route) => ({
+  route,
+  exact: !route.path.includes('{'),
+  pattern: routePattern(route.path),
 }));
 
 /** A call's catalog entry, and what its path names (a container id, an image name…) if anything. */
@@ -506,18 +511,42 @@ export interface RouteMatch {
   named: string | null;
 }
 
+/**
+ * The catalog as the gateway searches it, once per method: exact paths in one map (the first
+ * listed wins, as in a scan of the list), then the patterns in list order. Every proxied call is
+ * matched, so a call does not try the hundred patterns of other methods.
+ */
+interface MethodIndex {
+  exact: Map<string, EngineRoute>;
+  patterns: CompiledRoute[];
+}
+
+function indexFor(method: string): MethodIndex {
+  const exact = new Map<string, EngineRoute>();
+  const patterns: CompiledRoute[] = [];
+  for (const compiled of COMPILED) {
+    if (compiled.route.method !== '*' && compiled.route.method !== method) continue;
+    if (!compiled.exact) patterns.push(compiled);
+    else if (!exact.has(compiled.route.path)) exact.set(compiled.route.path, compiled.route);
+  }
+  return { exact, patterns };
+}
+
+const METHODS: readonly Method[] = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'];
+const BY_METHOD = new Map(METHODS.map((method) => [method as string, indexFor(method)]));
+/** Methods the catalog does not name reach only its `*` routes. */
+const OTHER_METHODS = indexFor('*');
+
 /** The catalog entry of a call, or null for a route outside the catalog. Exact paths win over patterns. */
 export function matchEngineRoute(method: string, path: string): RouteMatch | null {
-  const m = method.toUpperCase();
-  let found: { compiled: CompiledRoute; match: RegExpExecArray } | null = null;
-  for (const compiled of COMPILED) {
-    if (compiled.route.method !== '*' && compiled.route.method !== m) continue;
+  const index = BY_METHOD.get(method.toUpperCase()) ?? OTHER_METHODS;
+  const exact = index.exact.get(path);
+  if (exact) return { route: exact, named: null };
+  for (const compiled of index.patterns) {
     const match = compiled.pattern.exec(path);
-    if (!match) continue;
-    if (compiled.exact) return { route: compiled.route, named: null };
-    found ??= { compiled, match };
+    if (match) return { route: compiled.route, named: match[1] ?? null };
   }
-  return found ? { route: found.compiled.route, named: found.match[1] ?? null } : null;
+  return null;
 }
 
 export function engineRouteFor(method: string, path: string): EngineRoute | null {

@@ -96,10 +96,13 @@ export class GatewayAuthoriser {
       throw error;
     }
     const headers = forwardHeaders(req);
-    Object.assign(
-      headers,
-      await this.registryAuth.headersFor(method, path, req.headers, principal.user),
-    );
+    // Only pulls, pushes and builds carry registry logins; no other call waits for the lookup.
+    if (route?.credentials) {
+      Object.assign(
+        headers,
+        await this.registryAuth.headersFor(method, path, req.headers, principal.user),
+      );
+    }
     const { owned } = decision;
     const mask = route?.masksSecrets && !this.policy.seesSecrets(principal);
     const rewrite = mask
