@@ -11,6 +11,8 @@ import { countStates } from './inventory-entry.js';
 
 /** Changes are gathered for this long before listeners hear of them. */
 const SETTLE_MS = 500;
+/** How long a summary computed for the live feeds is handed to others who ask (unless the fleet changes). */
+const SHARE_MS = 1_000;
 
 /**
  * Per-host and fleet totals for the dashboard, from the inventory (containers) and the counts it
@@ -21,6 +23,8 @@ export class FleetSummaryService implements OnApplicationShutdown {
   private readonly emitter = new EventEmitter();
   private timer: NodeJS.Timeout | undefined;
   private readonly unsubscribe: (() => void)[];
+  /** The live feeds' summaries since the last change, by whom they are for ('*': administrators). */
+  private readonly shared = new Map<string, { summary: Promise<TFleetSummary>; until: number }>();
 
   constructor(
     private readonly prisma: PrismaService,
@@ -70,6 +74,24 @@ export class FleetSummaryService implements OnApplicationShutdown {
   }
 
   /**
+   * `summary` for the live feeds: every open dashboard asks again on each change, so the answer is
+   * computed once per change and handed to everyone who sees the same fleet (all administrators;
+   * otherwise the same user) and asks within SHARE_MS, until the fleet changes.
+   */
+  sharedSummary(user: PrincipalUser): Promise<TFleetSummary> {
+    const key = user.isAdmin ? '*' : user.id;
+    const hit = this.shared.get(key);
+    if (hit && hit.until > Date.now()) return hit.summary;
+    const entry = { summary: this.summary(user), until: Date.now() + SHARE_MS };
+    this.shared.set(key, entry);
+    // A failed computation (the database is unavailable) is not handed on.
+    entry.summary.catch(() => {
+      if (this.shared.get(key) === entry) this.shared.delete(key);
+    });
+    return entry.summary;
+  }
+
+  /**
    * One host's counts: the inventory's once it has listed the host; before that (a host down
    * since Berth started) the engine's own counts from its last answer, stale as of then. The
    * dashboard and the hosts pages both read this, so they agree on a down host.
@@ -114,6 +136,8 @@ export class FleetSummaryService implements OnApplicationShutdown {
   }
 
   private settle(): void {
+    // What was computed before this change is not handed on; listeners hear of it once it settles.
+    this.shared.clear();
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;

@@ -13,11 +13,11 @@ export class SummaryFeed {
     principal: Principal,
     deliver: (summary: TFleetSummary) => void,
   ): Promise<{ summary: TFleetSummary; leave: () => void }> {
-    const summary = await this.fleet.summary(principal.user);
+    const summary = await this.fleet.sharedSummary(principal.user);
     let last = fingerprint(summary);
     let open = true;
     const stop = this.fleet.onChange(() => {
-      this.fleet.summary(principal.user).then(
+      this.fleet.sharedSummary(principal.user).then(
         (next) => {
           const print = fingerprint(next);
           if (!open || print === last) return;
@@ -38,8 +38,16 @@ export class SummaryFeed {
   }
 }
 
+/** Fingerprints of the summaries handed to several dashboards at once, taken once for all of them. */
+const prints = new WeakMap<TFleetSummary, string>();
+
 /** A digest, not the JSON itself: each dashboard keeps one, and the JSON grows with the fleet. */
 function fingerprint(summary: TFleetSummary): string {
-  const { at: _at, ...rest } = summary;
-  return createHash('sha1').update(JSON.stringify(rest)).digest('base64');
+  let print = prints.get(summary);
+  if (print === undefined) {
+    const { at: _at, ...rest } = summary;
+    print = createHash('sha1').update(JSON.stringify(rest)).digest('base64');
+    prints.set(summary, print);
+  }
+  return print;
 }
