@@ -41,7 +41,7 @@ export class CpuMeter {
  * utime + stime of a process, in ms; NaN when it is gone or unreadable. `{ tree: pid }` adds its
  * children (nginx's master does no work, its workers do).
  */
-function cpuMs(pid) {
+export function cpuMs(pid) {
   if (pid !== null && typeof pid === 'object') {
     return [pid.tree, ...childrenOf(pid.tree)].reduce((sum, one) => sum + cpuMs(one), 0);
   }
