@@ -73,7 +73,7 @@ export async function startBerth({
   const logFd = openSync(logPath, 'a');
   const child = spawn(process.execPath, [entry], {
     cwd: repoRoot,
-    env: { ...serverEnv({ port, dataDir, password, logLevel }), ...env },
+    env: { ...serverEnv({ port, dataDir, password, logLevel, repoRoot }), ...env },
     stdio: ['ignore', logFd, logFd],
   });
   const server = { port, password, logPath, child, exited: once(child, 'exit') };
@@ -102,13 +102,26 @@ export function makeDataDir() {
   return mkdtempSync(join(tmpdir(), 'berth-bench-'));
 }
 
-function serverEnv({ port, dataDir, password, logLevel }) {
+/**
+ * The memory settings Berth's image starts the server with (its Dockerfile's `ENV MALLOC_ARENA_MAX=…
+ * NODE_OPTIONS="…"`; scripts/start.sh sets the same): every bench measures the server as it runs.
+ */
+export function shippedMemoryEnv(repoRoot) {
+  const dockerfile = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8');
+  const env = /^ENV MALLOC_ARENA_MAX=(\S+) NODE_OPTIONS="([^"]*)"$/m.exec(dockerfile);
+  if (!env) throw new Error('the Dockerfile sets no MALLOC_ARENA_MAX and NODE_OPTIONS');
+  return { MALLOC_ARENA_MAX: env[1], NODE_OPTIONS: env[2] };
+}
+
+function serverEnv({ port, dataDir, password, logLevel, repoRoot }) {
   const env = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (!/^(BERTH_|DATABASE_URL$|LOG_LEVEL$|PORT$)/.test(name)) env[name] = value;
+    if (!/^(BERTH_|DATABASE_URL$|LOG_LEVEL$|PORT$|NODE_OPTIONS$|MALLOC_ARENA_MAX$)/.test(name))
+      env[name] = value;
   }
   return {
     ...env,
+    ...shippedMemoryEnv(repoRoot),
     PORT: String(port),
     BERTH_BIND: '127.0.0.1',
     BERTH_DATA_DIR: dataDir,

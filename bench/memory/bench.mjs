@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { addHost, adminToken, ensureBuilt, startCleanedBerth } from '../gateway/berth-server.mjs';
+import {
+  addHost,
+  adminToken,
+  ensureBuilt,
+  shippedMemoryEnv,
+  startCleanedBerth,
+} from '../gateway/berth-server.mjs';
 import { berthTarget, callJson, closeTarget } from '../gateway/http-client.mjs';
 import { fakeContainers, startFakeEngine } from './fake-engine.mjs';
 import { openSocket } from '../realtime/socket.mjs';
@@ -16,16 +22,6 @@ const CONTAINERS_PER_HOST = 20;
 export const TARGET_MB = 200;
 /** Time for the server to settle after each step before its RSS is read. */
 const SETTLE_MS = 3_000;
-/**
- * The memory settings Berth's image starts the server with (its Dockerfile's `ENV MALLOC_ARENA_MAX=…
- * NODE_OPTIONS="…"`; scripts/start.sh sets the same), so the bench measures the server as it runs.
- */
-export function serverMemoryEnv() {
-  const dockerfile = readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8');
-  const env = /^ENV MALLOC_ARENA_MAX=(\S+) NODE_OPTIONS="([^"]*)"$/m.exec(dockerfile);
-  if (!env) throw new Error('the Dockerfile sets no MALLOC_ARENA_MAX and NODE_OPTIONS');
-  return { MALLOC_ARENA_MAX: env[1], NODE_OPTIONS: env[2] };
-}
 /** What the dashboard's pages subscribe to on every visit (the fleet summary, list and events). */
 const DASHBOARD_FEEDS = ['summary.subscribe', 'containers.subscribe', 'events.subscribe'];
 
@@ -47,13 +43,8 @@ export async function benchMemory(options, cleanup, log) {
   }
 
   const entry = options.serverEntry ?? ensureBuilt(REPO_ROOT, log);
-  const memoryEnv = serverMemoryEnv();
   log('memory: starting Berth…');
-  const server = await startCleanedBerth(cleanup, {
-    entry,
-    repoRoot: REPO_ROOT,
-    env: memoryEnv,
-  });
+  const server = await startCleanedBerth(cleanup, { entry, repoRoot: REPO_ROOT });
   const token = await adminToken(server);
   await sleep(SETTLE_MS);
   const idle = rssMb(server.child.pid);
@@ -91,7 +82,7 @@ export async function benchMemory(options, cleanup, log) {
       containersPerHost: CONTAINERS_PER_HOST,
       dashboards: DASHBOARDS,
       feeds: DASHBOARD_FEEDS,
-      serverEnv: memoryEnv,
+      serverEnv: shippedMemoryEnv(REPO_ROOT),
       rssMb: { idle, withHosts, withDashboards },
       unansweredByFakes: unknown,
     },
