@@ -10,6 +10,7 @@ import type {
   TSwarmNode,
   TSwarmTask,
 } from '@berth/shared';
+import { ServiceLogs } from '../src/swarm/service-logs.js';
 import { TestBerth, waitFor } from './support/berth.js';
 import { type CliTarget, dockerOk } from './support/docker-cli.js';
 import { fleet, fleetHost, swarmHost, swarmWorker } from './support/fleet.js';
@@ -294,26 +295,41 @@ describe('a service on the two nodes', () => {
     expect(new Set(ups.map((l) => l.nodeId)).size).toBe(2);
     expect(ups.map((l) => l.slot).sort()).toEqual([1, 2]);
 
-    const socket = await openUserSocket(berth.url, token);
+    // Two viewers with the same options share one engine stream.
+    const hub = berth.server.app.get(ServiceLogs).hub;
+    const before = hub.upstreams;
+    const sockets = await Promise.all([token, readOnly].map((t) => openUserSocket(berth.url, t)));
     try {
-      const lines: TServiceLogLine[] = [];
-      socket.on('service-logs.lines', (event: { lines: TServiceLogLine[] }) =>
-        lines.push(...event.lines),
-      );
-      const ack: unknown = await socket.emitWithAck('service-logs.subscribe', {
-        hostId: hosts.e,
-        serviceId,
-        tail: 5,
+      const seen = sockets.map((socket) => {
+        const lines: TServiceLogLine[] = [];
+        socket.on('service-logs.lines', (event: { lines: TServiceLogLine[] }) =>
+          lines.push(...event.lines),
+        );
+        return lines;
       });
-      expect(ack).toMatchObject({ ok: true });
-      await waitFor(
-        () => Promise.resolve(lines.filter((l) => l.text === `up-${RUN}`).length === 2),
-        20_000,
-        'the live log',
-      );
+      for (const socket of sockets) {
+        const ack: unknown = await socket.emitWithAck('service-logs.subscribe', {
+          hostId: hosts.e,
+          serviceId,
+          tail: 5,
+        });
+        expect(ack).toMatchObject({ ok: true });
+      }
+      expect(hub.upstreams).toBe(before + 1);
+      // Each gets both tasks' lines, the second from the shared stream's kept lines.
+      for (const lines of seen) {
+        await waitFor(
+          () => Promise.resolve(lines.filter((l) => l.text === `up-${RUN}`).length === 2),
+          20_000,
+          'the live log',
+        );
+      }
+      expect(seen[1]!.map((l) => l.text)).toEqual(seen[0]!.map((l) => l.text));
+      expect(seen[0]!.filter((l) => l.time !== undefined)).toEqual([]);
     } finally {
-      socket.disconnect();
+      sockets.forEach((socket) => socket.disconnect());
     }
+    await waitFor(() => Promise.resolve(hub.upstreams === before), 5_000, 'the stream to close');
   });
 
   it('scales to 3', async () => {

@@ -1,5 +1,6 @@
 import type { TLogLine } from '@berth/shared';
 import { LineReader } from '../docker/json-lines.js';
+import type { StreamSink } from './stream-hub.js';
 
 export type OutputStream = TLogLine['stream'];
 
@@ -62,4 +63,36 @@ export class LineSplitter {
     }
     return { stream, text };
   }
+}
+
+/** The engine's RFC 3339 time of a line as the `seconds.nanoseconds` its `since` takes. */
+export function engineTime(time: string): string | null {
+  const match = /^(.*?)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/.exec(time);
+  const seconds = match ? Date.parse(`${match[1]}${match[3]}`) / 1000 : NaN;
+  if (!match || !Number.isInteger(seconds)) return null;
+  return `${seconds}.${(match[2] ?? '').padEnd(9, '0')}`;
+}
+
+/** Passes on the lines after `after` (the engine's `since` also gives those at that time). */
+export function linesAfter<L extends { time?: string }>(
+  after: string,
+  sink: StreamSink<L>,
+): StreamSink<L> {
+  let caughtUp = false;
+  return {
+    next: (line) => {
+      const time = line.time === undefined ? null : engineTime(line.time);
+      if (!caughtUp && time !== null && compareEngineTimes(time, after) <= 0) return;
+      caughtUp = true;
+      sink.next(line);
+    },
+    end: (reason) => sink.end(reason),
+  };
+}
+
+/** Orders two `seconds.nanoseconds` times (nanoseconds always nine digits). */
+function compareEngineTimes(a: string, b: string): number {
+  const [as = '', an = ''] = a.split('.');
+  const [bs = '', bn = ''] = b.split('.');
+  return Number(as) - Number(bs) || an.localeCompare(bn);
 }

@@ -7,7 +7,7 @@ import { CONFIG, type Config } from '../config/config.js';
 import { ContainerAccess } from '../containers/container-access.js';
 import { engineError } from '../containers/engine-error.js';
 import type { RegisteredEngine } from '../hosts/engine-registry.js';
-import { FrameDemuxer, LineSplitter } from './log-frames.js';
+import { FrameDemuxer, LineSplitter, engineTime, linesAfter } from './log-frames.js';
 import { StreamHub, type StreamOpener, type StreamSink } from './stream-hub.js';
 
 export type LogsRequest = z.output<typeof ZLogsSubscribe>;
@@ -172,35 +172,6 @@ function sinceOf(since: string | number | undefined): number {
   if (since === undefined) return 0;
   if (typeof since === 'number') return Math.floor(since);
   return Math.floor(Date.parse(since) / 1000);
-}
-
-/** The engine's RFC 3339 time of a line as the `seconds.nanoseconds` its `since` takes. */
-export function engineTime(time: string): string | null {
-  const match = /^(.*?)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/.exec(time);
-  const seconds = match ? Date.parse(`${match[1]}${match[3]}`) / 1000 : NaN;
-  if (!match || !Number.isInteger(seconds)) return null;
-  return `${seconds}.${(match[2] ?? '').padEnd(9, '0')}`;
-}
-
-/** Passes on the lines after `after` (the engine's `since` also gives those at that time). */
-export function linesAfter(after: string, sink: StreamSink<TLogLine>): StreamSink<TLogLine> {
-  let caughtUp = false;
-  return {
-    next: (line) => {
-      const time = line.time === undefined ? null : engineTime(line.time);
-      if (!caughtUp && time !== null && compareEngineTimes(time, after) <= 0) return;
-      caughtUp = true;
-      sink.next(line);
-    },
-    end: (reason) => sink.end(reason),
-  };
-}
-
-/** Orders two `seconds.nanoseconds` times (nanoseconds always nine digits). */
-function compareEngineTimes(a: string, b: string): number {
-  const [as = '', an = ''] = a.split('.');
-  const [bs = '', bn = ''] = b.split('.');
-  return Number(as) - Number(bs) || an.localeCompare(bn);
 }
 
 /** Collects lines for one viewer and sends them in batches. */

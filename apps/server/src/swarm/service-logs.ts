@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type {
   TLogLine,
   TServiceLogLine,
@@ -8,7 +8,9 @@ import type {
 import type { z } from 'zod';
 import { CONFIG, type Config } from '../config/config.js';
 import type { Caller } from '../containers/caller.js';
-import { FrameDemuxer, LineSplitter } from '../realtime/log-frames.js';
+import { type Takeover, SharedStreams } from '../cluster/shared-streams.js';
+import { FrameDemuxer, LineSplitter, engineTime, linesAfter } from '../realtime/log-frames.js';
+import { StreamHub, type StreamOpener, type StreamSink } from '../realtime/stream-hub.js';
 import { SwarmAccess, type SwarmPermit, engineCall } from './swarm-access.js';
 import { SwarmServicesService } from './swarm-services.service.js';
 
@@ -18,6 +20,8 @@ type LogsSubscribe = z.output<typeof ZServiceLogsSubscribe>;
 /** Lines are sent in batches: at most this often, or sooner when a batch is full. */
 const BATCH_MS = 50;
 const BATCH_LINES = 500;
+/** Lines kept for viewers who join a shared stream later (each still gets only its own tail). */
+const REPLAY_LINES = 1000;
 /** The REST tail answers at most this many lines (the engine's tail counts per task). */
 const MAX_REST_LINES = 20_000;
 
@@ -33,12 +37,19 @@ export interface ServiceLogsViewer {
  * needs container.logs (as the gateway's service logs) and swarm.view on the manager host.
  */
 @Injectable()
-export class ServiceLogs {
+export class ServiceLogs implements OnApplicationShutdown {
+  readonly hub = new StreamHub<TServiceLogLine>(REPLAY_LINES);
+
   constructor(
     private readonly swarm: SwarmAccess,
     private readonly services: SwarmServicesService,
+    private readonly shared: SharedStreams,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
+
+  onApplicationShutdown(): void {
+    this.hub.closeAll('the server is stopping');
+  }
 
   async tail(
     caller: Caller,
@@ -66,7 +77,11 @@ export class ServiceLogs {
     return { lines: query.timestamps ? kept : kept.map(({ time: _time, ...line }) => line) };
   }
 
-  /** Follows the merged log; returns how to stop. */
+  /**
+   * Follows the merged log; returns how to stop. Viewers of one service with the same options
+   * share one engine stream (a followed one across replicas too, picked up after a dead holder's
+   * last line); a viewer who joins later gets the last lines as far as its own tail.
+   */
   async subscribe(
     caller: Caller,
     request: LogsSubscribe,
@@ -79,11 +94,35 @@ export class ServiceLogs {
         : typeof request.since === 'number'
           ? String(Math.floor(request.since))
           : String(Math.floor(Date.parse(request.since) / 1000));
-    const res = await this.read(permit, serviceId, slots, {
-      follow: request.follow,
-      tail: request.tail,
-      since,
-    });
+    const options = { follow: request.follow, tail: request.tail, since };
+    const key = [request.hostId, serviceId, request.follow, request.tail, since ?? ''].join('/');
+    // The engine's tail counts per task: a late viewer's share of the kept lines does too.
+    const tail = request.tail === 'all' ? REPLAY_LINES : request.tail * Math.max(1, slots.size);
+    const open = (
+      sink: StreamSink<TServiceLogLine>,
+      takeover: Takeover<TServiceLogLine> | null,
+    ) => {
+      const after = takeover?.last?.time === undefined ? null : engineTime(takeover.last.time);
+      if (takeover && after !== null)
+        return this.stream(
+          permit,
+          serviceId,
+          slots,
+          { ...options, tail: 'all', since: after },
+          linesAfter(after, sink),
+        );
+      return this.stream(
+        permit,
+        serviceId,
+        slots,
+        takeover ? { ...options, tail: 0 } : options,
+        sink,
+      );
+    };
+    const opener: StreamOpener<TServiceLogLine> = request.follow
+      ? this.shared.opener(`service-logs:${key}`, Math.min(tail, REPLAY_LINES), open)
+      : (sink) => open(sink, null);
+
     let pending: TServiceLogLine[] = [];
     let timer: NodeJS.Timeout | undefined;
     let stopped = false;
@@ -107,17 +146,39 @@ export class ServiceLogs {
       stopped = true;
       viewer.end(reason);
     };
-    res.on('data', (chunk: Buffer) => res.parser(chunk, add));
-    res.on('end', () => {
-      res.flush(add);
-      finish(request.follow ? 'the service was removed' : 'end of the log');
-    });
-    res.on('error', () => finish('the log stream broke'));
+    const replayed: TServiceLogLine[] = [];
+    let joining = true;
+    const leave = this.hub.join(
+      key,
+      { next: (line) => (joining ? replayed.push(line) : add(line)), end: finish },
+      opener,
+    );
+    joining = false;
+    for (const line of replayed.slice(Math.max(0, replayed.length - tail))) add(line);
     return () => {
       stopped = true;
       clearTimeout(timer);
-      res.destroy();
+      leave();
     };
+  }
+
+  /** Reads the merged log into `sink`; resolves with how to stop reading. */
+  private async stream(
+    permit: SwarmPermit,
+    serviceId: string,
+    slots: Map<string, number | null>,
+    options: { follow: boolean; tail: number | 'all'; since: string | undefined },
+    sink: StreamSink<TServiceLogLine>,
+  ): Promise<() => void> {
+    const res = await this.read(permit, serviceId, slots, options);
+    const next = (line: TServiceLogLine) => sink.next(line);
+    res.on('data', (chunk: Buffer) => res.parser(chunk, next));
+    res.on('end', () => {
+      res.flush(next);
+      sink.end(options.follow ? 'the service was removed' : 'end of the log');
+    });
+    res.on('error', () => sink.end('the log stream broke'));
+    return () => res.destroy();
   }
 
   private async open(caller: Caller, hostId: string, ref: string) {
