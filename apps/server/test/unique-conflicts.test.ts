@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ErrorBody, THost } from '@berth/shared';
@@ -138,7 +138,10 @@ describe('the local engine registered by servers starting together', () => {
     );
     berth = await TestBerth.start({ BERTH_LOCAL_SOCKET: socket });
   });
-  afterAll(() => berth.stop());
+  afterAll(async () => {
+    await berth.stop();
+    rmSync(socket, { force: true });
+  });
 
   it(`${RACERS} registrations at once (replicas starting side by side) make one host "local" and no error`, async () => {
     writeFileSync(socket, '');
@@ -152,6 +155,16 @@ describe('the local engine registered by servers starting together', () => {
     expect(await db.auditEvent.count({ where: { action: 'host.create', target: 'local' } })).toBe(
       1,
     );
+  });
+
+  it(`${RACERS} at once while another engine is named "local": one host under one other name`, async () => {
+    const db = berth.server.app.get(PrismaService).db;
+    // Someone registered another engine as "local"; this socket has no host any more.
+    await db.host.update({ where: { name: 'local' }, data: { url: NOWHERE } });
+    const hosts = berth.server.app.get(HostsService);
+    await Promise.all(Array.from({ length: RACERS }, () => hosts.registerLocalEngine()));
+    const rows = await db.host.findMany({ where: { url: `unix://${socket}` } });
+    expect(rows.map((r) => r.name)).toEqual([expect.stringMatching(/^local-[0-9a-f]{8}$/)]);
   });
 });
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
@@ -242,11 +243,14 @@ export class HostsService {
       return;
     }
     const url = `unix://${socket}`;
-    // Replicas starting together race for this: the one whose write loses finds the winner's row.
+    // Replicas starting together race for this. Every one picks the same name, so the writes
+    // that lose hit its unique index and the next round finds the winner's row.
     for (let attempt = 0; attempt < 3; attempt += 1) {
       if (await this.prisma.db.host.findFirst({ where: { url } })) return;
-      const name = (await this.prisma.db.host.findUnique({ where: { name: 'local' } }))
-        ? `local-${Date.now()}`
+      const taken = await this.prisma.db.host.findUnique({ where: { name: 'local' } });
+      if (taken?.url === url) return;
+      const name = taken
+        ? `local-${createHash('sha256').update(url).digest('hex').slice(0, 8)}`
         : 'local';
       try {
         const row = await this.audit.change(async (tx) => {
@@ -270,6 +274,7 @@ export class HostsService {
         if (!isUniqueViolation(error)) throw error;
       }
     }
+    this.log.warn(`the local Docker engine at ${socket} was not registered: its names are taken`);
   }
 
   /**
