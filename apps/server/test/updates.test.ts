@@ -7,6 +7,7 @@ import type {
   TRegistry,
   TUpdateList,
 } from '@berth/shared';
+import { ContainerInventory } from '../src/inventory/container-inventory.js';
 import { TestBerth, waitFor } from './support/berth.js';
 import { type CliTarget, docker, dockerOk, removeLabelled } from './support/docker-cli.js';
 import { fleet, fleetHost } from './support/fleet.js';
@@ -188,6 +189,14 @@ describe('a tag that names a new image', () => {
     expect(await dockerOk(a, ['inspect', '-f', '{{.Image}}', name])).toBe(newImage);
     const result = await check(name);
     expect(result).toMatchObject({ containerId: recreated.body.id, status: 'up_to_date' });
+  });
+
+  it('is checked when named before the inventory has it, as the dashboard does right after a recreate', async () => {
+    const id = await dockerOk(a, ['inspect', '-f', '{{.Id}}', name]);
+    // As if the engine's start event had not reached the inventory yet.
+    berth.server.app.get(ContainerInventory).host(hostA)!.entries.delete(id);
+    const result = await check(id);
+    expect(result).toMatchObject({ containerId: id, containerName: name, status: 'up_to_date' });
   });
 });
 

@@ -111,7 +111,18 @@ export class UpdatesService implements OnApplicationBootstrap, OnApplicationShut
       caller.grant,
     );
     const named = request.containers ? new Set(request.containers) : null;
-    const containers = this.running(hostId).filter(
+    const candidates = this.running(hostId);
+    if (named) {
+      // One started a moment ago (a recreate's) may not be in the inventory yet: ask the engine.
+      const listed = new Set(candidates.flatMap((container) => [container.id, container.name]));
+      const unlisted = [...named].filter((ref) => !listed.has(ref));
+      for (const found of await Promise.all(
+        unlisted.map((ref) => runningOnEngine(permit.engine, ref)),
+      )) {
+        if (found) candidates.push(found);
+      }
+    }
+    const containers = candidates.filter(
       (container) =>
         withinReach(container.labels, permit.reach, permit.user.id, permit.teamIds) &&
         (!named || named.has(container.id) || named.has(container.name)),
@@ -170,4 +181,18 @@ export class UpdatesService implements OnApplicationBootstrap, OnApplicationShut
 
 function keyOf(hostId: string, containerId: string): string {
   return `${hostId}/${containerId}`;
+}
+
+/** A running container as the engine sees it (by id or name), or null. */
+async function runningOnEngine(
+  engine: RegisteredEngine,
+  ref: string,
+): Promise<(CheckedContainer & { labels: Record<string, string> }) | null> {
+  const info = await engine.client.inspectContainer(ref).catch(() => null);
+  if (!info?.State?.Running) return null;
+  return {
+    id: info.Id,
+    name: info.Name.replace(/^\//, ''),
+    labels: info.Config?.Labels ?? {},
+  };
 }
