@@ -68,19 +68,42 @@ export function usePullAndRecreate(hostId: string, id: string) {
         params: { hostId, id },
         body: { pull: true },
       });
-      await callRoute(ROUTES.checkUpdates, {
+      const checked = await callRoute(ROUTES.checkUpdates, {
         params: { hostId },
         body: { containers: [recreated.id] },
       }).catch(() => null);
-      return recreated;
+      return { recreated, checked };
     },
-    onSuccess: (recreated) => {
+    onSuccess: ({ recreated, checked }) => {
       queryClient.removeQueries({ queryKey: containerKeys.container(hostId, id) });
-      void queryClient.invalidateQueries({ queryKey: updateKeys.all });
+      // The check's answer goes into the list as it is: a list asked again this moment may not
+      // have the new container yet (the server lists what its inventory has seen).
+      if (checked) {
+        queryClient.setQueryData<TUpdateList>(updateKeys.all, (list) =>
+          list ? withResults(list, checked.items, containerKey(hostId, id)) : checked,
+        );
+      } else void queryClient.invalidateQueries({ queryKey: updateKeys.all });
       // Here, not in mutate's callback: once the old container is gone its page stops showing
       // the component that asked, and a callback given to mutate is dropped with it.
       router.replace(containerHref(hostId, recreated.id));
       return queryClient.invalidateQueries({ queryKey: containerKeys.lists });
     },
   });
+}
+
+/** `list` with `results` in place of earlier results for the same containers, less `gone`'s. */
+function withResults(
+  list: TUpdateList,
+  results: readonly TContainerUpdate[],
+  gone: string,
+): TUpdateList {
+  const fresh = new Set(results.map((item) => containerKey(item.hostId, item.containerId)));
+  fresh.add(gone);
+  return {
+    ...list,
+    items: [
+      ...list.items.filter((item) => !fresh.has(containerKey(item.hostId, item.containerId))),
+      ...results,
+    ],
+  };
 }
