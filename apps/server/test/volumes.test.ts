@@ -316,14 +316,22 @@ describe('a volume in use, browsed read-only', () => {
     expect(await helpers()).toEqual([]);
   });
 
-  it('is not removed while a container uses it, and is once it is gone', async () => {
+  it('is not removed while a container uses it, and is once it is gone, even while its page lists its files', async () => {
+    // The file browser's helper of a listing still under way, as the volume's page makes one.
+    const helper = await dockerOk(a, [
+      ...['create', '--label', LABEL, '--label', 'berth.helper=volume-browser'],
+      ...['-v', `${name}:/volume:ro`, IMAGE, 'true'],
+    ]);
     const busy = await berth.api<ErrorBody>('DELETE', `${base()}/${name}`, { token });
     expect(busy.status).toBe(409);
     expect(busy.body.error.message).toMatch(/in use/);
+    // Another container holds it: the helper is left alone.
+    expect(await dockerOk(a, ['inspect', '-f', '{{.Id}}', helper])).toBe(helper);
     await dockerOk(a, ['rm', '-f', user]);
     const res = await berth.api('DELETE', `${base()}/${name}`, { token });
     expect(res.status).toBe(204);
     expect(await volumesOnEngine()).not.toContain(name);
+    expect((await docker(a, ['inspect', helper])).code).not.toBe(0);
     const rows = await auditRows({ action: 'volume.remove', target: name });
     expect(rows.map((r) => r.outcome)).toEqual(['failure', 'success']);
   });

@@ -158,6 +158,19 @@ export class VolumeBrowser {
   }
 
   /**
+   * Removes Berth's own helpers that mount `volume` (a listing or download the volume's page is
+   * making) when no other container uses it, so a removal asked for meanwhile can go on. True
+   * when some were removed and nothing else holds the volume.
+   */
+  async releaseHelpers(engine: RegisteredEngine, volume: string): Promise<boolean> {
+    const users = await engine.client.listContainers({ all: true, filters: { volume: [volume] } });
+    const helpers = users.filter((c) => c.Labels?.[HELPER_LABEL] === 'volume-browser');
+    if (helpers.length === 0 || helpers.length < users.length) return false;
+    for (const helper of helpers) await this.removeHelper(engine, helper.Id);
+    return true;
+  }
+
+  /**
    * Helpers a server that died mid-request left behind: removed before a new one is made. Only
    * those older than any request lasts, so a download still under way keeps its own.
    */

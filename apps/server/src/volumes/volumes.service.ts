@@ -80,8 +80,15 @@ export class VolumesService {
     return this.audit.around(caller, entry, async (beforeEngine) => {
       const { permit, volume } = await this.find(caller, hostId, name, 'volume.delete');
       await beforeEngine({ volume: volume.Name, exists: false });
+      const removeVolume = () =>
+        permit.engine.client.removeVolume(volume.Name, query.force ?? false);
       try {
-        await permit.engine.client.removeVolume(volume.Name, query.force ?? false);
+        await removeVolume().catch(async (error: unknown) => {
+          // In use only by the file browser's helper of a page still listing it: not a reason.
+          if (!(await this.browser.releaseHelpers(permit.engine, volume.Name).catch(() => false)))
+            throw error;
+          await removeVolume();
+        });
       } catch (error) {
         throw volumeError(error, permit.engine.name);
       }
