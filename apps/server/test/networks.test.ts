@@ -11,7 +11,7 @@ import {
   type TPruneResponse,
 } from '@berth/shared';
 import { PrismaService } from '../src/database/prisma.service.js';
-import { type ApiAnswer, TestBerth } from './support/berth.js';
+import { type ApiAnswer, TestBerth, waitFor } from './support/berth.js';
 import { type CliTarget, docker, dockerOk } from './support/docker-cli.js';
 import { fleet, fleetHost, swarmHost } from './support/fleet.js';
 import { grantedUserToken } from './support/granted-user.js';
@@ -469,8 +469,13 @@ describe('an overlay network on the swarm manager (host e)', () => {
       if (ours) await docker(target, ['rm', '-f', ...ours.split('\n')]);
       await docker(target, ['network', 'rm', name]);
     }
-    const left = await dockerOk(target, ['network', 'ls', '-q', '--filter', `name=${name}`]);
-    expect(left).toBe('');
+    // The swarm removes an overlay network from the manager's own list a moment after the 204.
+    await waitFor(
+      async () =>
+        (await dockerOk(target, ['network', 'ls', '-q', '--filter', `name=${name}`])) === '',
+      15_000,
+      `${name} gone from the manager's network list`,
+    );
   });
 });
 
