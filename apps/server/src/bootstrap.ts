@@ -22,6 +22,9 @@ import { DockerGateway } from './gateway/docker-gateway.js';
 import { HostsService } from './hosts/hosts.service.js';
 import { loadDashboard } from './web/dashboard.js';
 
+/** How long an idle client connection is kept open. */
+const KEEP_ALIVE_MS = 65_000;
+
 /** Raised for a problem a person must fix before Berth can start; printed as one line. */
 export class StartupError extends Error {}
 
@@ -80,6 +83,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   await app.get(HostsService).registerLocalEngine();
 
   const server: Server = app.getHttpServer();
+  // Idle connections stay open longer than a client or load balancer keeps them (nginx and most
+  // balancers 60 s): with Node's 5 s, a request sent on a connection the server was closing at
+  // that moment was reset.
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1_000;
   routeGatewayFirst(server, gateway, config.trustProxy);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
