@@ -43,6 +43,8 @@ export class WebhookRateLimiter {
     if (!limiter) {
       limiter = this.create(points);
       this.limiters.set(points, limiter);
+      // Redis unreachable at the first call: the next call tries again rather than this failure.
+      limiter.catch(() => this.limiters.delete(points));
     }
     return limiter;
   }
