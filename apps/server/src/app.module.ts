@@ -90,6 +90,7 @@ import { PluginsController } from './plugins/plugins.controller.js';
 import { PluginsService } from './plugins/plugins.service.js';
 import { ResourceListsController } from './inventory/resource-lists.controller.js';
 import { ConsoleHandlers } from './realtime/console-handlers.js';
+import { ConsoleRelay } from './realtime/console-relay.js';
 import { ConsoleSessions } from './realtime/console-sessions.js';
 import { ContainerFeed } from './realtime/container-feed.js';
 import { EngineEventFeed } from './realtime/engine-event-feed.js';
@@ -270,6 +271,7 @@ export class AppModule {
         ContainerFeed,
         SummaryFeed,
         ConsoleSessions,
+        ConsoleRelay,
         DockerGateway,
         GatewayPolicy,
         ContainerLogDownload,

@@ -19,7 +19,7 @@ import { PrismaService } from '../src/database/prisma.service.js';
 import { ConsoleSessions } from '../src/realtime/console-sessions.js';
 import { LogStreams } from '../src/realtime/log-streams.js';
 import { StatsStreams } from '../src/realtime/stats-streams.js';
-import { TestBerth, waitFor } from './support/berth.js';
+import { ADMIN_PASSWORD, TestBerth, waitFor } from './support/berth.js';
 import { type CliTarget, docker, dockerOk, gatewayHost } from './support/docker-cli.js';
 import { fleet, fleetHost } from './support/fleet.js';
 
@@ -29,6 +29,8 @@ import { fleet, fleetHost } from './support/fleet.js';
  * summary push, image pull progress, and the same permission catalog as REST.
  */
 jest.setTimeout(60_000);
+/** How long a console whose socket left waits to be resumed (the product's default is 30 s). */
+const CONSOLE_GRACE_MS = 8_000;
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -48,7 +50,7 @@ const clients: Client[] = [];
 let box: { id: string; name: string };
 
 beforeAll(async () => {
-  berth = await TestBerth.start();
+  berth = await TestBerth.start({ BERTH_CONSOLE_GRACE_MS: String(CONSOLE_GRACE_MS) });
   // The tests' fetch shares this process's event loop with the server; a server that keeps idle
   // connections longer than the client does never closes one the client is about to reuse.
   token = await berth.adminToken();
@@ -129,6 +131,11 @@ function next<E extends keyof ServerToClientEvents, T = Parameters<ServerToClien
     };
     client.on(event, handler as never);
   });
+}
+
+/** A session id of the same shape as real ones that no session has. */
+function randomUUIDLike(): string {
+  return '00000000-0000-4000-8000-' + randomBytes(6).toString('hex');
 }
 
 /** Everything a log subscription receives. */
@@ -403,6 +410,122 @@ describe('consoles', () => {
     expect(
       await dockerOk(direct.b, ['inspect', '--format', '{{.State.Running}}', made.body.id]),
     ).toBe('true');
+  });
+});
+
+describe('consoles across a reconnect', () => {
+  /** A shell in the box, opened through `client`, with everything it printed. */
+  async function shell(
+    client: Client,
+  ): Promise<{ sessionId: string; execId: string; output: () => string }> {
+    let output = '';
+    client.on('console.output', (event) => (output += event.data));
+    const opened = ok(
+      await client.emitWithAck('console.exec', { hostId: hostIds.a, containerId: box.id }),
+    );
+    return { ...opened, output: () => output };
+  }
+
+  /** Everything `client` receives of one session from now on. */
+  function collect(client: Client, sessionId: string): () => string {
+    let output = '';
+    client.on('console.output', (event) => {
+      if (event.sessionId === sessionId) output += event.data;
+    });
+    return () => output;
+  }
+
+  const endRecords = (execId: string) =>
+    berth.server.app.get(PrismaService).db.auditEvent.count({
+      where: { action: 'container.exec_end', details: { contains: execId } },
+    });
+
+  it('a shell keeps its state and the output written meanwhile for the same credential, and refuses everyone else alike', async () => {
+    const first = await connect();
+    const { sessionId, execId, output } = await shell(first);
+    first.emit('console.input', { sessionId, data: 'cd /tmp && export X=1\n' });
+    // The echoed command shows `la""ter`; only the shell's own output reads `later`.
+    first.emit('console.input', { sessionId, data: 'sleep 1; echo la""ter\n' });
+    await eventually(() => output().includes('echo la""ter'), 5_000, 'the typed command');
+    first.disconnect();
+    // The shell writes `later` while no socket views it.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+
+    const second = await connect();
+    const after = collect(second, sessionId);
+    const resumed = ok(await second.emitWithAck('console.resume', { sessionId }));
+    expect(resumed).toMatchObject({ sessionId, kind: 'exec', tty: true });
+    expect(resumed.output).toMatch(/(^|\n)later\r?\n/);
+    second.emit('console.input', { sessionId, data: 'pwd; echo "X=$X"\n' });
+    await eventually(
+      () => /(^|\n)\/tmp\r?\n/.test(after()) && /(^|\n)X=1\r?\n/.test(after()),
+      5_000,
+      `/tmp and X=1 in ${JSON.stringify(after())}`,
+    );
+
+    // Another user, and a session that never existed: the same answer.
+    const db = berth.server.app.get(PrismaService).db;
+    const password = 'console-stranger-password';
+    const passwordHash = await berth.server.app.get(PasswordHasher).hash(password);
+    const stranger = await db.user.create({
+      data: { username: `stranger-${RUN}`, passwordHash, isAdmin: true },
+    });
+    const strangerSession = await berth.signIn(stranger.username, password);
+    const other = await connect({ cookie: strangerSession.cookie });
+    const refused = await other.emitWithAck('console.resume', { sessionId });
+    const unknown = await other.emitWithAck('console.resume', { sessionId: randomUUIDLike() });
+    expect(refused).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'console ended' } });
+    expect(unknown).toEqual(refused);
+    const invalid = await other.emitWithAck('console.resume', { sessionId: '' });
+    expect(invalid).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED', issues: [{ path: 'sessionId' }] },
+    });
+    // The same user through another credential is someone else too.
+    const otherToken = await berth.adminToken();
+    const sameUser = await connect({ authorization: `Bearer ${otherToken}` });
+    expect(await sameUser.emitWithAck('console.resume', { sessionId })).toEqual(refused);
+
+    // The owner takes it over from a third socket while the second is still connected.
+    const third = await connect();
+    const onThird = collect(third, sessionId);
+    ok(await third.emitWithAck('console.resume', { sessionId }));
+    const secondBefore = after().length;
+    second.emit('console.input', { sessionId, data: 'echo sec""ond\n' });
+    third.emit('console.input', { sessionId, data: 'echo thi""rd\n' });
+    await eventually(() => /(^|\n)third\r?\n/.test(onThird()), 5_000, 'third on the new socket');
+    expect(onThird()).not.toMatch(/(^|\n)second\r?\n/);
+    expect(after().length).toBe(secondBefore);
+
+    // Nobody resumes it within the grace period: it ends, audited as before.
+    third.disconnect();
+    second.disconnect();
+    expect(await endRecords(execId)).toBe(0);
+    await waitFor(
+      async () => (await endRecords(execId)) === 1,
+      CONSOLE_GRACE_MS + 10_000,
+      'the end record',
+    );
+    const last = await connect();
+    expect(await last.emitWithAck('console.resume', { sessionId })).toEqual(refused);
+  });
+
+  it('a console waiting to be resumed ends at once when its credential is revoked', async () => {
+    const session = await berth.signIn('admin', ADMIN_PASSWORD);
+    const made = await berth.createToken(session, `console-${RUN}`);
+    const client = await connect({ authorization: `Bearer ${made.token}` });
+    const { sessionId, execId, output } = await shell(client);
+    client.emit('console.input', { sessionId, data: 'echo rea""dy\n' });
+    await eventually(() => /(^|\n)ready\r?\n/.test(output()), 5_000, 'the shell');
+    client.disconnect();
+    const revoked = await berth.api('DELETE', `/api/tokens/${made.id}`, { token });
+    expect(revoked.status).toBe(204);
+    // Well before the grace period would have ended it.
+    await waitFor(
+      async () => (await endRecords(execId)) === 1,
+      CONSOLE_GRACE_MS / 2,
+      'the end record',
+    );
   });
 });
 

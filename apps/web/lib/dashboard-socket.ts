@@ -162,7 +162,8 @@ class LiveChannel {
       for (const listener of this.stackListeners) listener(progress);
     });
     socket.on('disconnect', () => {
-      // Subscriptions and sessions end with the connection; their owners start new ones.
+      // Subscriptions end with the connection (their owners start new ones); consoles wait on
+      // the server and are resumed after the reconnect.
       this.orphans.clear();
       this.orphanCount = 0;
     });
@@ -433,6 +434,10 @@ export type ConsoleStart =
 export interface ConsoleCallbacks {
   onOpen: (info: { sessionId: string; tty: boolean }) => void;
   onOutput: (data: string) => void;
+  /** The connection dropped; the session waits on the server while the socket reconnects. */
+  onInterrupted?: () => void;
+  /** Taken up again after a reconnect; the output missed meanwhile comes next through `onOutput`. */
+  onResumed?: () => void;
   /** The process ended, the session was closed, or it could not be opened (`exitCode` null). */
   onExit: (exitCode: number | null, reason: string) => void;
 }
@@ -443,23 +448,67 @@ export interface ConsoleHandle {
   close(): void;
 }
 
-/** Starts an exec or attach session; output arrives through the callbacks until it exits. */
+/**
+ * Starts an exec or attach session; output arrives through the callbacks until it exits. The
+ * session outlives a dropped connection on the server for a while: after the reconnect (to any
+ * replica) it is resumed with how much output arrived, and what was missed is written first.
+ */
 export function openConsole(start: ConsoleStart, callbacks: ConsoleCallbacks): ConsoleHandle {
   const live = liveChannel();
   const socket = live.acquire();
   let sessionId: string | null = null;
   let finished = false;
+  /** Characters of output received, which the server counts the same way. */
+  let received = 0;
+  /** Output pushed while a resume is unanswered: it comes after what the answer replays. */
+  let held: string[] | null = null;
 
+  const output = (data: string) => {
+    if (held) {
+      held.push(data);
+      return;
+    }
+    received += data.length;
+    callbacks.onOutput(data);
+  };
   const finish = (exitCode: number | null, reason: string) => {
     if (finished) return;
     finished = true;
+    held = null;
     if (sessionId) live.unroute(sessionId);
     socket.off('disconnect', onDisconnect);
+    socket.off('connect', onReconnect);
     live.release();
     callbacks.onExit(exitCode, reason);
   };
-  const onDisconnect = () => finish(null, 'the connection to Berth was lost');
+  const onDisconnect = () => {
+    // Before the session's id came, there is nothing to resume.
+    if (!sessionId) finish(null, 'the connection to Berth was lost');
+    else callbacks.onInterrupted?.();
+  };
+  const onReconnect = () => {
+    const id = sessionId;
+    if (!id || finished) return;
+    held = [];
+    ask(socket, 'console.resume', { sessionId: id, after: received }).then(
+      (result) => {
+        if (finished) return;
+        if (!result.ok) {
+          finish(null, result.error.message);
+          return;
+        }
+        const later = held ?? [];
+        held = null;
+        callbacks.onResumed?.();
+        output(result.data.output);
+        for (const data of later) output(data);
+      },
+      (error: unknown) =>
+        finish(null, error instanceof Error ? error.message : 'the console could not be resumed'),
+    );
+  };
   socket.on('disconnect', onDisconnect);
+  socket.on('connect', onReconnect);
 
   const opened =
     start.kind === 'exec'
@@ -482,7 +531,7 @@ export function openConsole(start: ConsoleStart, callbacks: ConsoleCallbacks): C
       sessionId = result.sessionId;
       callbacks.onOpen({ sessionId: result.sessionId, tty: result.tty });
       live.route(result.sessionId, (event) => {
-        if (event.name === 'console.output') callbacks.onOutput(event.payload.data);
+        if (event.name === 'console.output') output(event.payload.data);
         else if (event.name === 'console.exit')
           finish(event.payload.exitCode, event.payload.reason);
       });

@@ -105,6 +105,26 @@ export const ZConsoleResize = z.object({ sessionId: z.string().min(1), ...ZTermi
 export type TConsoleResize = z.input<typeof ZConsoleResize>;
 
 export const ZSessionRef = z.object({ sessionId: z.string().min(1) });
+
+export const ZConsoleResume = z.object({
+  sessionId: z.string().min(1).max(128),
+  /**
+   * How much of the session's output (in characters, as `console.output` strings count them) this
+   * viewer has received: what the server still keeps after it is sent again. Left out: what was
+   * written since the session lost its viewer.
+   */
+  after: z.number().int().min(0).optional(),
+});
+export type TConsoleResume = z.input<typeof ZConsoleResume>;
+
+/** The answer to `console.resume`: the session, and the output the viewer missed. */
+export interface TConsoleResumed {
+  sessionId: string;
+  kind: 'exec' | 'attach';
+  tty: boolean;
+  /** Output written while the viewer was away (the last 64 KiB at most), to show before new output. */
+  output: string;
+}
 export const ZSubscriptionRef = z.object({ subscriptionId: z.string().min(1) });
 
 /** The answer to every request that takes an acknowledgement callback. */
@@ -146,6 +166,13 @@ export interface ClientToServerEvents {
     request: TAttachStart,
     ack: SocketAck<{ sessionId: string; tty: boolean }>,
   ) => void;
+  /**
+   * Takes over a console after a reconnect (on any replica): the same credential that opened it
+   * gets the output it missed, and its typing reaches the session again. A console whose
+   * connection dropped waits for this for BERTH_CONSOLE_GRACE_MS, then ends. Unknown, ended and
+   * other users' sessions all answer NOT_FOUND `console ended`.
+   */
+  'console.resume': (request: TConsoleResume, ack: SocketAck<TConsoleResumed>) => void;
   'console.input': (request: TConsoleInput) => void;
   'console.resize': (request: TConsoleResize) => void;
   'console.close': (request: { sessionId: string }) => void;

@@ -33,6 +33,7 @@ const ZEnv = z.object({
   BERTH_HEALTH_INTERVAL_MS: z.coerce.number().int().min(200).max(600_000).default(3000),
   BERTH_ENGINE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
   BERTH_REQUEST_IDLE_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+  BERTH_CONSOLE_GRACE_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   BERTH_SESSION_TTL_HOURS: z.coerce
     .number()
     .int()
@@ -63,6 +64,8 @@ export interface Config {
   /** How long a client may pause while sending a request body to the gateway. */
   requestIdleMs: number;
   sessionTtlMs: number;
+  /** How long a console whose connection dropped waits to be resumed before it ends. */
+  consoleGraceMs: number;
   /** Audit records older than this many days are deleted daily; 0 keeps them forever. */
   auditRetentionDays: number;
   web: { enabled: boolean; dir: string };
@@ -105,6 +108,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     engineTimeoutMs: e.BERTH_ENGINE_TIMEOUT_MS,
     requestIdleMs: e.BERTH_REQUEST_IDLE_MS,
     sessionTtlMs: e.BERTH_SESSION_TTL_HOURS * 3_600_000,
+    consoleGraceMs: e.BERTH_CONSOLE_GRACE_MS,
     auditRetentionDays: e.BERTH_AUDIT_RETENTION_DAYS,
     web: {
       enabled: e.BERTH_WEB === 'on',

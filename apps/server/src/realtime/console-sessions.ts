@@ -1,10 +1,19 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import type { AuditAction, ZAttachStart, ZExecStart } from '@berth/shared';
+import type {
+  AuditAction,
+  TConsoleResumed,
+  ZAttachStart,
+  ZConsoleResume,
+  ZExecStart,
+} from '@berth/shared';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import { CredentialWatch } from '../auth/credential-watch.js';
+import type { Principal } from '../auth/principal.js';
 import { AppError } from '../common/app-error.js';
 import { LOGGER } from '../common/logger.js';
 import { CONFIG, type Config } from '../config/config.js';
@@ -14,21 +23,42 @@ import { ContainerAudit } from '../containers/container-audit.js';
 import { engineError } from '../containers/engine-error.js';
 import type { RegisteredEngine } from '../hosts/engine-registry.js';
 import type { EngineContainerInspect } from '../docker/engine-client.js';
+import { ConsoleBacklog } from './console-backlog.js';
 import { FrameDemuxer } from './log-frames.js';
+import { RealtimePublisher } from './realtime-publisher.js';
 
 export type ExecRequest = z.output<typeof ZExecStart>;
 export type AttachRequest = z.output<typeof ZAttachStart>;
+export type ResumeRequest = z.output<typeof ZConsoleResume>;
 
-/** Where a session's output and end go (the socket that opened it). */
-export interface ConsoleOutput {
-  output(sessionId: string, data: string): void;
-  exit(sessionId: string, exitCode: number | null, reason: string): void;
+/** Who views a console: the socket (on any replica) and a digest of the credential it uses. */
+export interface ConsoleViewer {
+  socketId: string;
+  credential: string;
+}
+
+/** The socket that opens a console, and the request its credential is checked against again. */
+export interface ConsoleOpener {
+  socketId: string;
+  request: IncomingMessage;
+}
+
+/**
+ * The user and the credential (sign-in session or token) behind a principal, as a digest: it
+ * travels between replicas and says nothing about the credential itself.
+ */
+export function consoleCredential(principal: Principal): string {
+  const credential =
+    principal.kind === 'session' ? `session:${principal.sessionId}` : `token:${principal.tokenId}`;
+  return createHash('sha256').update(`${principal.user.id}\n${credential}`).digest('base64url');
 }
 
 interface Session {
   id: string;
-  /** The socket that opened the session; only it may type, resize or close. */
-  owner: string;
+  /** Who opened it; only the same credential may resume it. */
+  credential: string;
+  /** The socket it answers to; only it may type, resize or close. Null: waiting to be resumed. */
+  viewer: string | null;
   kind: 'exec' | 'attach';
   engine: RegisteredEngine;
   containerId: string;
@@ -37,6 +67,14 @@ interface Session {
   stdin: boolean;
   socket: Duplex;
   closing: NodeJS.Timeout | undefined;
+  /** The latest output, for a viewer that comes back. */
+  backlog: ConsoleBacklog;
+  /** How much output there was when the viewer left. */
+  leftAt: number;
+  /** Ends the session when nobody resumes it in time. */
+  grace: NodeJS.Timeout | undefined;
+  /** Lets the session go from the credential watch. */
+  unwatch: () => void;
 }
 
 /** After a close, the process gets this long to exit on end of input before the stream is cut. */
@@ -48,6 +86,12 @@ const MAX_SESSIONS_PER_OWNER = 8;
  * `attach` joins the container's main process. The engine stream is hijacked through the host's
  * own connection (`Connection: Upgrade`, `Upgrade: tcp`). Each session is audited when it starts
  * and when it ends, with who, the container, the command and the exit code.
+ *
+ * A session outlives the socket that opened it: when its socket disconnects, the engine stream is
+ * kept and its output gathered (`ConsoleBacklog`) for BERTH_CONSOLE_GRACE_MS; the same credential
+ * may resume it from another socket meanwhile (`ConsoleRelay` brings resumes from other
+ * replicas), otherwise it is closed as if its viewer had closed it. Each session is held by the
+ * credential watch itself, so a revoked credential ends it even while nobody views it.
  */
 @Injectable()
 export class ConsoleSessions implements OnApplicationShutdown {
@@ -56,12 +100,17 @@ export class ConsoleSessions implements OnApplicationShutdown {
   constructor(
     private readonly access: ContainerAccess,
     private readonly audit: ContainerAudit,
+    private readonly publisher: RealtimePublisher,
+    private readonly credentials: CredentialWatch,
     @Inject(CONFIG) private readonly config: Config,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
   onApplicationShutdown(): void {
-    for (const session of this.sessions.values()) session.socket.destroy();
+    for (const session of this.sessions.values()) {
+      clearTimeout(session.grace);
+      session.socket.destroy();
+    }
   }
 
   get open(): number {
@@ -70,11 +119,10 @@ export class ConsoleSessions implements OnApplicationShutdown {
 
   async exec(
     caller: Caller,
-    owner: string,
+    opener: ConsoleOpener,
     request: ExecRequest,
-    out: ConsoleOutput,
   ): Promise<{ sessionId: string; execId: string }> {
-    this.checkLimit(owner);
+    this.checkLimit(opener.socketId);
     const command = request.cmd ?? [request.shell];
     const entry = {
       action: 'container.exec_start' as AuditAction,
@@ -117,8 +165,18 @@ export class ConsoleSessions implements OnApplicationShutdown {
         path: `/exec/${execId}/start`,
         body: { Detach: false, Tty: true },
       });
-      session = this.track(owner, 'exec', engine, container.id, execId, true, true, socket);
-      this.pipeOutput(session, head, out, caller, container.name, command.join(' '));
+      session = this.track(
+        caller,
+        opener,
+        'exec',
+        engine,
+        container.id,
+        execId,
+        true,
+        true,
+        socket,
+      );
+      this.pipeOutput(session, head, caller, container.name, command.join(' '));
       void this.resizeNow(session, request.cols, request.rows);
     });
     return { sessionId: session!.id, execId: session!.execId! };
@@ -126,11 +184,10 @@ export class ConsoleSessions implements OnApplicationShutdown {
 
   async attach(
     caller: Caller,
-    owner: string,
+    opener: ConsoleOpener,
     request: AttachRequest,
-    out: ConsoleOutput,
   ): Promise<{ sessionId: string; tty: boolean }> {
-    this.checkLimit(owner);
+    this.checkLimit(opener.socketId);
     const entry = {
       action: 'container.attach_start' as AuditAction,
       hostId: request.hostId,
@@ -163,30 +220,87 @@ export class ConsoleSessions implements OnApplicationShutdown {
         method: 'POST',
         path: `/containers/${container.id}/attach?stream=1&stdin=${stdin ? 1 : 0}&stdout=1&stderr=1`,
       });
-      session = this.track(owner, 'attach', engine, container.id, null, tty, stdin, socket);
-      this.pipeOutput(session, head, out, caller, container.name, null);
+      session = this.track(
+        caller,
+        opener,
+        'attach',
+        engine,
+        container.id,
+        null,
+        tty,
+        stdin,
+        socket,
+      );
+      this.pipeOutput(session, head, caller, container.name, null);
       if (tty) void this.resizeNow(session, request.cols, request.rows);
     });
     return { sessionId: session!.id, tty: session!.tty };
   }
 
-  input(owner: string, sessionId: string, data: string): void {
-    const session = this.owned(owner, sessionId);
+  /**
+   * Binds a session of this replica to the viewer's socket when the viewer holds the credential
+   * that opened it; the socket viewing it before (if any) no longer does. Null for a session that
+   * is not here, ended, or is someone else's: the caller cannot tell these apart.
+   */
+  resume(viewer: ConsoleViewer, request: ResumeRequest): TConsoleResumed | null {
+    const session = this.sessions.get(request.sessionId);
+    if (!session || session.credential !== viewer.credential || session.closing) return null;
+    clearTimeout(session.grace);
+    session.grace = undefined;
+    const from = request.after ?? (session.viewer === null ? session.leftAt : session.backlog.end);
+    session.viewer = viewer.socketId;
+    return {
+      sessionId: session.id,
+      kind: session.kind,
+      tty: session.tty,
+      output: session.backlog.since(from),
+    };
+  }
+
+  input(socketId: string, sessionId: string, data: string): void {
+    const session = this.viewedBy(socketId, sessionId);
     if (session?.stdin && !session.closing) session.socket.write(data);
   }
 
-  resize(owner: string, sessionId: string, cols: number, rows: number): void {
-    const session = this.owned(owner, sessionId);
+  resize(socketId: string, sessionId: string, cols: number, rows: number): void {
+    const session = this.viewedBy(socketId, sessionId);
     if (session?.tty) void this.resizeNow(session, cols, rows);
+  }
+
+  /** The viewer closes its session. */
+  close(socketId: string, sessionId: string): void {
+    const session = this.viewedBy(socketId, sessionId);
+    if (session) this.end(session);
+  }
+
+  /**
+   * The socket is gone: its sessions go on without a viewer, gathering output, and end when
+   * nobody resumes them within the grace period.
+   */
+  leave(socketId: string): void {
+    for (const session of this.sessions.values()) {
+      if (session.viewer !== socketId) continue;
+      session.viewer = null;
+      session.leftAt = session.backlog.end;
+      clearTimeout(session.grace);
+      session.grace = setTimeout(() => this.end(session), this.config.consoleGraceMs);
+      session.grace.unref();
+    }
+  }
+
+  /** The sockets viewing this replica's sessions (some may be on other replicas). */
+  viewers(): Set<string> {
+    const ids = new Set<string>();
+    for (const session of this.sessions.values()) if (session.viewer) ids.add(session.viewer);
+    return ids;
   }
 
   /**
    * Ends a session: an exec gets end of input (a shell exits on it) and a moment to finish; an
    * attach is detached at once, leaving the container running.
    */
-  close(owner: string, sessionId: string): void {
-    const session = this.owned(owner, sessionId);
-    if (!session || session.closing) return;
+  private end(session: Session): void {
+    if (session.closing) return;
     if (session.kind === 'attach') {
       session.socket.destroy();
       return;
@@ -196,15 +310,9 @@ export class ConsoleSessions implements OnApplicationShutdown {
     session.closing.unref();
   }
 
-  closeAll(owner: string): void {
-    for (const session of [...this.sessions.values()]) {
-      if (session.owner === owner) this.close(owner, session.id);
-    }
-  }
-
-  private checkLimit(owner: string): void {
+  private checkLimit(socketId: string): void {
     let count = 0;
-    for (const session of this.sessions.values()) if (session.owner === owner) count += 1;
+    for (const session of this.sessions.values()) if (session.viewer === socketId) count += 1;
     if (count >= MAX_SESSIONS_PER_OWNER) {
       throw new AppError(
         'TOO_MANY_REQUESTS',
@@ -213,9 +321,9 @@ export class ConsoleSessions implements OnApplicationShutdown {
     }
   }
 
-  private owned(owner: string, sessionId: string): Session | null {
+  private viewedBy(socketId: string, sessionId: string): Session | null {
     const session = this.sessions.get(sessionId);
-    return session && session.owner === owner ? session : null;
+    return session && session.viewer === socketId ? session : null;
   }
 
   private async hijack(
@@ -233,7 +341,8 @@ export class ConsoleSessions implements OnApplicationShutdown {
   }
 
   private track(
-    owner: string,
+    caller: Caller,
+    opener: ConsoleOpener,
     kind: Session['kind'],
     engine: RegisteredEngine,
     containerId: string,
@@ -244,7 +353,8 @@ export class ConsoleSessions implements OnApplicationShutdown {
   ): Session {
     const session: Session = {
       id: randomUUID(),
-      owner,
+      credential: consoleCredential(caller.principal),
+      viewer: opener.socketId,
       kind,
       engine,
       containerId,
@@ -253,16 +363,28 @@ export class ConsoleSessions implements OnApplicationShutdown {
       stdin,
       socket,
       closing: undefined,
+      backlog: new ConsoleBacklog(),
+      leftAt: 0,
+      grace: undefined,
+      unwatch: () => undefined,
     };
+    session.unwatch = this.credentials.watch({
+      request: opener.request,
+      principal: caller.principal,
+      kind: 'console',
+      close: () => socket.destroy(),
+    });
     this.sessions.set(session.id, session);
     return session;
   }
 
-  /** Output to the viewer (demultiplexed without a TTY); on close, the exit code and the end record. */
+  /**
+   * Output to the viewer and the backlog (demultiplexed without a TTY); on close, the exit code and
+   * the end record.
+   */
   private pipeOutput(
     session: Session,
     head: Buffer,
-    out: ConsoleOutput,
     caller: Caller,
     name: string,
     command: string | null,
@@ -270,16 +392,19 @@ export class ConsoleSessions implements OnApplicationShutdown {
     const started = Date.now();
     const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
     const demux = session.tty ? null : new FrameDemuxer();
+    const emit = (data: string) => {
+      if (!data) return;
+      session.backlog.append(data);
+      if (session.viewer) {
+        this.publisher.toSocket(session.viewer, 'console.output', { sessionId: session.id, data });
+      }
+    };
     const write = (chunk: Buffer) => {
       if (!demux) {
-        const text = decoders.stdout.write(chunk);
-        if (text) out.output(session.id, text);
+        emit(decoders.stdout.write(chunk));
         return;
       }
-      demux.push(chunk, (stream, payload) => {
-        const text = decoders[stream].write(payload);
-        if (text) out.output(session.id, text);
-      });
+      demux.push(chunk, (stream, payload) => emit(decoders[stream].write(payload)));
     };
     // Output starts on the next turn, so the viewer has the session id (the answer) first.
     setImmediate(() => {
@@ -289,16 +414,17 @@ export class ConsoleSessions implements OnApplicationShutdown {
     session.socket.on('error', () => session.socket.destroy());
     session.socket.once('close', () => {
       clearTimeout(session.closing);
+      clearTimeout(session.grace);
+      session.unwatch();
       this.sessions.delete(session.id);
-      this.finish(session, out, caller, name, command, Date.now() - started).catch(
-        (error: unknown) => this.log.warn({ err: error }, 'console: the end was not audited'),
+      this.finish(session, caller, name, command, Date.now() - started).catch((error: unknown) =>
+        this.log.warn({ err: error }, 'console: the end was not audited'),
       );
     });
   }
 
   private async finish(
     session: Session,
-    out: ConsoleOutput,
     caller: Caller,
     name: string,
     command: string | null,
@@ -322,7 +448,13 @@ export class ConsoleSessions implements OnApplicationShutdown {
       }
     }
     const reason = session.kind === 'exec' ? (exitCode === null ? 'closed' : 'exited') : 'detached';
-    out.exit(session.id, exitCode, reason);
+    if (session.viewer) {
+      this.publisher.toSocket(session.viewer, 'console.exit', {
+        sessionId: session.id,
+        exitCode,
+        reason,
+      });
+    }
     await this.audit.record(caller, {
       action: session.kind === 'exec' ? 'container.exec_end' : 'container.attach_end',
       hostId: session.engine.hostId,

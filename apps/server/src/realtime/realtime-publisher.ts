@@ -29,6 +29,20 @@ export class RealtimePublisher {
     this.server?.to(userRoom(userId)).emit(event, ...payload);
   }
 
+  /**
+   * To one socket, on this replica or (through the socket.io adapter) another; a socket that is
+   * here is written to directly, so its pushes never pass through Redis.
+   */
+  toSocket<E extends keyof ServerToClientEvents>(
+    socketId: string,
+    event: E,
+    ...payload: Parameters<ServerToClientEvents[E]>
+  ): void {
+    const local = this.server?.of('/').sockets.get(socketId);
+    if (local) local.emit(event, ...payload);
+    else this.server?.to(socketId).emit(event, ...payload);
+  }
+
   toAdmins<E extends keyof ServerToClientEvents>(
     event: E,
     ...payload: Parameters<ServerToClientEvents[E]>

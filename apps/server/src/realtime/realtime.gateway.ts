@@ -27,7 +27,8 @@ import { SubscriptionHandlers } from './subscription-handlers.js';
  * joins its user's room (pushes such as pull progress) and gets the subscribe and console
  * requests; every one of them is checked against the permission catalog for its host. A socket
  * lives no longer than its credential (CredentialWatch); closing it ends its log, stats and event
- * subscriptions and its console sessions.
+ * subscriptions, while its console sessions wait a grace period to be resumed from another
+ * socket (on any replica).
  */
 @WebSocketGateway({ path: '/socket.io', serveClient: false, destroyUpgrade: false })
 export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
@@ -49,6 +50,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
 
   afterInit(server: RealtimeServer): void {
     this.publisher.attach(server);
+    this.consoles.listen(server);
     // Authenticating in the handshake means the handlers exist before the client's first request.
     server.use((socket, next) => {
       this.authenticator.authenticate(socket.request).then(

@@ -90,6 +90,9 @@ export default function ContainerTerminal({ start, onPhase, onControls }: Contai
         term.focus();
       },
       onOutput: (data) => term.write(data),
+      // The scrollback stays; a dim line says what happened to the connection.
+      onInterrupted: () => term.write('\r\n\x1b[2m[connection lost, reconnecting…]\x1b[0m\r\n'),
+      onResumed: () => term.write('\x1b[2m[reconnected]\x1b[0m\r\n'),
       onExit: (exitCode, reason) => {
         const code = exitCode === null ? '' : `, exit code ${exitCode}`;
         term.write(`\r\n\x1b[2m[${reason}${code}]\x1b[0m\r\n`);
