@@ -323,6 +323,67 @@ onReplicas('several replicas behind nginx on PostgreSQL and Redis', () => {
     );
   });
 
+  it('a console opened through one replica is resumed from the other after a reconnect: typing reaches the shell and its output comes back', async () => {
+    const opener = await connect(A(), token);
+    let before = '';
+    opener.on('console.output', (event) => (before += event.data));
+    const { sessionId, execId } = ok(
+      await opener.emitWithAck('console.exec', { hostId: host.id, containerId: loggerId }),
+    );
+    // Echoed commands show `rea""dy`, `la""ter`; only the shell's own output reads `ready`, `later`.
+    opener.emit('console.input', { sessionId, data: 'cd /tmp && export X=1; echo rea""dy\n' });
+    await waitFor(() => Promise.resolve(/(^|\n)ready\r?\n/.test(before)), 10_000, 'the shell on A');
+    opener.emit('console.input', { sessionId, data: 'sleep 1; echo la""ter\n' });
+    await waitFor(() => Promise.resolve(before.includes('la""ter')), 10_000, 'the typed command');
+    opener.disconnect();
+
+    // The browser comes back through the other replica.
+    const resumer = await connect(B(), token);
+    let after = '';
+    resumer.on('console.output', (event) => {
+      if (event.sessionId === sessionId) after += event.data;
+    });
+    const resumed = ok(await resumer.emitWithAck('console.resume', { sessionId }));
+    expect(resumed).toMatchObject({ sessionId, kind: 'exec', tty: true });
+    resumer.emit('console.resize', { sessionId, cols: 132, rows: 40 });
+    resumer.emit('console.input', { sessionId, data: 'pwd; echo "X=$X"; stty size\n' });
+    const seen = () => resumed.output + after;
+    await waitFor(
+      () =>
+        Promise.resolve(
+          [/(^|\n)later\r?\n/, /(^|\n)\/tmp\r?\n/, /(^|\n)X=1\r?\n/, /(^|\n)40 132\r?\n/].every(
+            (pattern) => pattern.test(seen()),
+          ),
+        ),
+      10_000,
+      `later, /tmp, X=1 and the new size in ${JSON.stringify(seen())}`,
+    );
+
+    // Another user's socket on either replica is told the same as for a session that never was.
+    const stranger = await otherUser();
+    for (const base of [A(), B()]) {
+      const socket = await connect(base, stranger);
+      const refused = await socket.emitWithAck('console.resume', { sessionId });
+      expect(refused).toEqual({
+        ok: false,
+        error: { code: 'NOT_FOUND', message: 'console ended' },
+      });
+    }
+
+    // Closing on B ends the shell on A, audited there as every console end is.
+    const exited = new Promise((resolve) => resumer.once('console.exit', resolve));
+    resumer.emit('console.close', { sessionId });
+    await expect(exited).resolves.toMatchObject({ sessionId });
+    await waitFor(
+      async () => {
+        const page = await api<TAuditPage>(B(), 'GET', '/api/audit?action=container.exec_end');
+        return page.body.items.some((e) => e.details?.execId === execId);
+      },
+      10_000,
+      'the end record',
+    );
+  });
+
   it('SIGKILL of the replica holding the jobs: another takes them within 10 s, a client streaming through it resumes on the other, and no answered change loses its audit record', async () => {
     const holder = await leaseHolder('host-health');
     const victim = replicas.find((r) => r.pid === holder)!;
@@ -368,6 +429,15 @@ onReplicas('several replicas behind nginx on PostgreSQL and Redis', () => {
     await waitFor(() => Promise.resolve(kept.length > 3), 10_000, 'lines on the survivor');
     const logLease = await redis.get((await redis.keys('mutex:berth:stream-lease:logs:*'))[0]!);
     expect(logLease?.split(':')[1]).toBe(String(victim.pid));
+
+    // A console held by the victim, viewed from the survivor.
+    const opener = await connect(victim.server.url, token);
+    const { sessionId } = ok(
+      await opener.emitWithAck('console.exec', { hostId: host.id, containerId: loggerId }),
+    );
+    opener.disconnect();
+    const viewer = await connect(survivor.server.url, token);
+    ok(await viewer.emitWithAck('console.resume', { sessionId }));
 
     // Changes answered by the victim until it dies.
     const answered: string[] = [];
@@ -432,6 +502,13 @@ onReplicas('several replicas behind nginx on PostgreSQL and Redis', () => {
     expect(breaks).toEqual([]);
     expect(kept.filter((line) => line.time !== undefined)).toEqual([]);
 
+    // The console died with its replica: resuming it says so.
+    const late = await connect(survivor.server.url, token);
+    expect(await late.emitWithAck('console.resume', { sessionId })).toEqual({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: 'console ended' },
+    });
+
     const audit = await api<TAuditPage>(
       survivor.server.url,
       'GET',
@@ -454,6 +531,30 @@ onReplicas('several replicas behind nginx on PostgreSQL and Redis', () => {
       socket.once('connect_error', reject);
     });
     return socket;
+  }
+
+  /** A token of a new administrator other than the first. */
+  async function otherUser(): Promise<string> {
+    const username = `console-${RUN}`;
+    const password = `${RUN}-other-password`;
+    const made = await api(nginx.url, 'POST', '/api/users', {
+      body: { username, password, isAdmin: true },
+    });
+    expect(made.status).toBe(201);
+    const login = await fetch(`${nginx.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
+    expect(login.status).toBe(200);
+    const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
+    const { csrfToken } = (await login.json()) as { csrfToken: string };
+    const res = await fetch(`${nginx.url}/api/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+      body: JSON.stringify({ name: 'other' }),
+    });
+    return ((await res.json()) as { token: string }).token;
   }
 
   /** The pid named by the holder of a replica lease (its identifier starts host:pid:…). */
@@ -483,6 +584,11 @@ onReplicas('several replicas behind nginx on PostgreSQL and Redis', () => {
     );
   }
 });
+
+function ok<T>(result: SocketResult<T>): T {
+  if (!result.ok) throw new Error(`socket request failed: ${JSON.stringify(result.error)}`);
+  return result.data;
+}
 
 async function signIn(base: string): Promise<{ cookie: string; csrfToken: string }> {
   const login = await fetch(`${base}/api/auth/login`, {
