@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page, type WebSocketRoute } from '@playwright/test';
 import { apiCall } from '../support/session';
 
 const adminUser = process.env.BERTH_ADMIN_USER ?? 'admin';
@@ -66,6 +66,11 @@ test('a container is created from the form, followed live, used in a console, st
   const name = `e2e-web-${run}`;
   const volume = `e2e-data-${run}`;
   let hostId: string | null = null;
+  // The dashboard's socket passes through here, so the console step can drop it as a network would.
+  const liveSockets: { page: WebSocketRoute; server: WebSocketRoute }[] = [];
+  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+    liveSockets.push({ page: ws, server: ws.connectToServer() });
+  });
   await page.emulateMedia({ colorScheme: 'light' });
   await signIn(page, password);
   await cleanUp(page, null, null);
@@ -147,6 +152,21 @@ test('a container is created from the form, followed live, used in a console, st
       await page.keyboard.type('echo berth-$((6*7))');
       await page.keyboard.press('Enter');
       await expect(terminal.locator('.xterm-rows')).toContainText('berth-42');
+      await page.keyboard.type('cd /tmp && X=7');
+      await page.keyboard.press('Enter');
+      // The connection drops: the shell waits on the server and the terminal takes it up again
+      // once the socket has reconnected, its scrollback and the shell's state kept.
+      const dropped = liveSockets.at(-1)!;
+      await dropped.server.close();
+      await dropped.page.close();
+      await expect(terminal.locator('.xterm-rows')).toContainText('[reconnected]', {
+        timeout: 30_000,
+      });
+      expect(liveSockets.length).toBeGreaterThan(1);
+      await expect(terminal.locator('.xterm-rows')).toContainText('berth-42');
+      await page.keyboard.type('echo "$X-$(pwd)"');
+      await page.keyboard.press('Enter');
+      await expect(terminal.locator('.xterm-rows')).toContainText('7-/tmp');
       await page.screenshot({ path: artifactPath('container-console.png') });
     });
 

@@ -489,7 +489,10 @@ describe('consoles across a reconnect', () => {
     // The owner takes it over from a third socket while the second is still connected.
     const third = await connect();
     const onThird = collect(third, sessionId);
-    ok(await third.emitWithAck('console.resume', { sessionId }));
+    // Asked from the start (`after: 0`), it answers everything it kept: what the first socket saw first.
+    const fromStart = ok(await third.emitWithAck('console.resume', { sessionId, after: 0 }));
+    expect(fromStart.output.startsWith(output())).toBe(true);
+    expect(fromStart.output).toContain(resumed.output);
     const secondBefore = after().length;
     second.emit('console.input', { sessionId, data: 'echo sec""ond\n' });
     third.emit('console.input', { sessionId, data: 'echo thi""rd\n' });

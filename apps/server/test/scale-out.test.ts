@@ -541,20 +541,7 @@ onReplicas('several replicas behind nginx on PostgreSQL and Redis', () => {
       body: { username, password, isAdmin: true },
     });
     expect(made.status).toBe(201);
-    const login = await fetch(`${nginx.url}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password }),
-    });
-    expect(login.status).toBe(200);
-    const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
-    const { csrfToken } = (await login.json()) as { csrfToken: string };
-    const res = await fetch(`${nginx.url}/api/tokens`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
-      body: JSON.stringify({ name: 'other' }),
-    });
-    return ((await res.json()) as { token: string }).token;
+    return tokenOf(nginx.url, username, password);
   }
 
   /** The pid named by the holder of a replica lease (its identifier starts host:pid:…). */
@@ -590,11 +577,15 @@ function ok<T>(result: SocketResult<T>): T {
   return result.data;
 }
 
-async function signIn(base: string): Promise<{ cookie: string; csrfToken: string }> {
+async function signIn(
+  base: string,
+  username = 'admin',
+  password = ADMIN_PASSWORD,
+): Promise<{ cookie: string; csrfToken: string }> {
   const login = await fetch(`${base}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+    body: JSON.stringify({ username, password }),
   });
   expect(login.status).toBe(200);
   const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
@@ -602,8 +593,12 @@ async function signIn(base: string): Promise<{ cookie: string; csrfToken: string
   return { cookie, csrfToken };
 }
 
-async function adminToken(base: string): Promise<string> {
-  const session = await signIn(base);
+function adminToken(base: string): Promise<string> {
+  return tokenOf(base, 'admin', ADMIN_PASSWORD);
+}
+
+async function tokenOf(base: string, username: string, password: string): Promise<string> {
+  const session = await signIn(base, username, password);
   const res = await fetch(`${base}/api/tokens`, {
     method: 'POST',
     headers: {
