@@ -6,12 +6,20 @@ import { type CliTarget, docker, dockerOk } from './support/docker-cli.js';
 import { fleet, fleetHost } from './support/fleet.js';
 import { grantedUserToken } from './support/granted-user.js';
 import { callWebhook } from './support/webhook-call.js';
+import {
+  redisDatabase,
+  runWebhookJob,
+  testRedisBase,
+  webhookJobOf,
+} from './support/webhook-jobs.js';
 
 /**
  * Webhooks of a single container on host a of the real fleet: a signed call pulls the container's
  * image again (a newer one pushed under the same tag from host b) and recreates the container with
  * the same name and configuration; a bad signature changes nothing; rotate and revoke; a read-only
- * user cannot manage them; every change and call audited, no token or secret in the log.
+ * user cannot manage them; every change and call audited, no token or secret in the log. A
+ * recreate left half-done (the old container set aside) is finished by the next call; on replicas
+ * (Redis), a job run again for the same call (BullMQ's stalled job) recreates once.
  */
 jest.setTimeout(180_000);
 
@@ -205,6 +213,129 @@ describe('container webhooks', () => {
     const text = JSON.stringify(audit.body.items);
     expect(text).not.toContain(tokenOf(hook.url));
     expect(text).not.toContain(SECRET);
+  });
+});
+
+/** The container webhook runs on `NAME`'s host recorded for `name`, newest first. */
+async function recreations(on: TestBerth, onToken: string, name: string) {
+  const page = await on.api<TAuditPage>('GET', '/api/audit?limit=500', { token: onToken });
+  return page.body.items.filter(
+    (e) => e.target === name && e.action === 'container.recreate' && e.actor.type === 'webhook',
+  );
+}
+
+/** Sets `name` aside as a recreate's first steps do: stopped, renamed to the aside name. */
+async function setAside(name: string): Promise<string> {
+  const id = await dockerOk(a, ['inspect', '-f', '{{.Id}}', name]);
+  await dockerOk(a, ['stop', '-t', '1', name]);
+  await dockerOk(a, ['rename', name, `${name}-berth-old-${id.slice(0, 8)}`]);
+  return id;
+}
+
+const gone = async (ref: string) => (await docker(a, ['inspect', ref])).code !== 0;
+
+describe('a container webhook call that finds a recreate left half-done', () => {
+  const name = `cwh-half-${RUN}`;
+
+  afterAll(async () => {
+    await docker(a, ['rm', '-f', name]);
+  });
+
+  it('finishes it: the new container made from the one set aside, started, the old one removed', async () => {
+    await dockerOk(a, ['run', '-d', '--stop-timeout', '1', '--name', name, '-e', 'KEEP=2', REPO]);
+    const created = await berth.api<TStackWebhookUrl>(
+      'POST',
+      `/api/hosts/${hostA}/containers/${name}/webhooks`,
+      { token, body: { pullImage: false } },
+    );
+    expect(created.status).toBe(201);
+    const old = await setAside(name);
+    const res = await call(created.body.url, PAYLOAD);
+    expect(res.status).toBe(202);
+    await waitFor(
+      async () => (await recreations(berth, token, name)).length === 1,
+      60_000,
+      'the run recorded',
+    );
+    const [run] = await recreations(berth, token, name);
+    expect(run).toMatchObject({
+      outcome: 'success',
+      details: expect.objectContaining({ resumed: 'finished', previousId: old }),
+    });
+    const inspected = (format: string) => dockerOk(a, ['inspect', '-f', format, name]);
+    expect(await inspected('{{.Id}}')).not.toBe(old);
+    expect(await inspected('{{.State.Running}}')).toBe('true');
+    expect(await inspected('{{json .Config.Env}}')).toContain('KEEP=2');
+    expect(await gone(old)).toBe(true);
+  });
+});
+
+const onReplicas = testRedisBase ? describe : describe.skip;
+
+onReplicas('container webhook jobs run again for the same call (replicas on Redis)', () => {
+  const name = `cwh-job-${RUN}`;
+  let replica: TestBerth;
+  let replicaToken = '';
+  let host = '';
+  let redis: Awaited<ReturnType<typeof redisDatabase>>;
+  let run: Parameters<typeof runWebhookJob>[3];
+  const inspected = (format: string) => dockerOk(a, ['inspect', '-f', format, name]);
+
+  beforeAll(async () => {
+    redis = await redisDatabase();
+    replica = await TestBerth.start({ REDIS_URL: redis.url });
+    replicaToken = await replica.adminToken();
+    host = (await replica.addHost(replicaToken, fleetHost('a').registration)).id;
+    await dockerOk(a, ['run', '-d', '--stop-timeout', '1', '--name', name, '-e', 'KEEP=3', REPO]);
+    run = await webhookJobOf(
+      replica,
+      replicaToken,
+      `/api/hosts/${host}/containers/${name}/webhooks`,
+      host,
+      name,
+    );
+  });
+
+  afterAll(async () => {
+    try {
+      await docker(a, ['rm', '-f', name]);
+    } finally {
+      await replica?.stop();
+      await redis?.drop();
+    }
+  });
+
+  it('a job run twice for the same call recreates once; the second records the work done', async () => {
+    const before = await inspected('{{.Id}}');
+    const runId = randomBytes(8).toString('hex');
+    await runWebhookJob(redis.url, 'container', runId, run);
+    const after = await inspected('{{.Id}}');
+    expect(after).not.toBe(before);
+    await runWebhookJob(redis.url, 'container', runId, run);
+    expect(await inspected('{{.Id}}')).toBe(after);
+    expect(await inspected('{{.State.Running}}')).toBe('true');
+    const runs = await recreations(replica, replicaToken, name);
+    expect(runs.map((e) => [e.outcome, e.details?.resumed])).toEqual([
+      ['success', 'done'],
+      ['success', undefined],
+    ]);
+    expect(runs[0]!.details).toMatchObject({ id: after, previousId: before });
+  });
+
+  it('a job that finds the new container made but not started starts it and removes the old one', async () => {
+    const old = await setAside(name);
+    // What the recreate's create step leaves: a container under the name, not started.
+    await dockerOk(a, ['create', '--stop-timeout', '1', '--name', name, '-e', 'KEEP=3', REPO]);
+    const made = await inspected('{{.Id}}');
+    await runWebhookJob(redis.url, 'container', randomBytes(8).toString('hex'), run);
+    expect(await inspected('{{.Id}}')).toBe(made);
+    expect(await inspected('{{.State.Running}}')).toBe('true');
+    expect(await gone(old)).toBe(true);
+    const [last] = await recreations(replica, replicaToken, name);
+    expect(last).toMatchObject({
+      outcome: 'success',
+      details: expect.objectContaining({ resumed: 'finished', id: made, previousId: old }),
+    });
   });
 });
 

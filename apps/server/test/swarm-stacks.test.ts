@@ -17,13 +17,20 @@ import { type CliTarget, docker, dockerOk } from './support/docker-cli.js';
 import { fleet, fleetHost, swarmHost } from './support/fleet.js';
 import { grantedUserToken } from './support/granted-user.js';
 import { callWebhook } from './support/webhook-call.js';
+import {
+  redisDatabase,
+  runWebhookJob,
+  testRedisBase,
+  webhookJobOf,
+} from './support/webhook-jobs.js';
 
 /**
  * Swarm secrets, configs and stacks on the fleet's swarm manager (host e): a stack deployed from a
  * compose file with a secret whose content is read inside its running task, seen by the docker
  * CLI's `docker stack ls`, updated (only the changed service), refused at the line of a key a
  * swarm ignores, removed with everything it made. A service webhook force-updates its service on a
- * valid signature and changes nothing on a bad one. The secret's value is in no answer, audit
+ * valid signature and changes nothing on a bad one; on replicas (Redis) its job run again for the
+ * same call (BullMQ's stalled job) updates the service once. The secret's value is in no answer, audit
  * record or log line; a read-only user is refused every change; a host that is no manager says so.
  */
 jest.setTimeout(240_000);
@@ -458,6 +465,55 @@ describe('swarm stacks', () => {
     expect((await berth.api('DELETE', `${hooks}/${created.body.id}`, { token })).status).toBe(204);
     expect((await callWebhook(rotated.body.url, body, sig)).status).toBe(404);
   });
+
+  (testRedisBase ? it : it.skip)(
+    'a service webhook job run twice for the same call updates the service once (replicas on Redis)',
+    async () => {
+      const service = `${STACK}_web`;
+      const redis = await redisDatabase();
+      const replica = await TestBerth.start({ REDIS_URL: redis.url });
+      try {
+        const replicaToken = await replica.adminToken();
+        const host = (await replica.addHost(replicaToken, swarm!.registration)).id;
+        const run = await webhookJobOf(
+          replica,
+          replicaToken,
+          `/api/hosts/${host}/services/${service}/webhooks`,
+          host,
+          service,
+        );
+        const forced = async () =>
+          Number(
+            await dockerOk(e, [
+              'service',
+              'inspect',
+              '-f',
+              '{{.Spec.TaskTemplate.ForceUpdate}}',
+              service,
+            ]),
+          );
+        const before = await forced();
+        const runId = randomBytes(8).toString('hex');
+        await runWebhookJob(redis.url, 'service', runId, run);
+        expect(await forced()).toBe(before + 1);
+        await runWebhookJob(redis.url, 'service', runId, run);
+        expect(await forced()).toBe(before + 1);
+        const audit = await replica.api<TAuditPage>('GET', '/api/audit?limit=100', {
+          token: replicaToken,
+        });
+        const updates = audit.body.items.filter(
+          (r) => r.action === 'service.update' && r.actor.type === 'webhook',
+        );
+        expect(updates.map((r) => [r.outcome, r.details?.resumed])).toEqual([
+          ['success', 'done'],
+          ['success', undefined],
+        ]);
+      } finally {
+        await replica.stop();
+        await redis.drop();
+      }
+    },
+  );
 
   it('refuses every change to a read-only user, who still sees the stacks', async () => {
     const reader = await grantedUserToken(berth, `reader-${RUN}`, hostE, 'read-only');

@@ -8,7 +8,7 @@ import { PrismaService } from '../database/prisma.service.js';
 import { Vault } from '../vault/vault.js';
 import { ObjectWebhooks, type ObjectWebhookTable } from '../webhooks/object-webhooks.js';
 import { WebhookGate } from '../webhooks/webhook-gate.js';
-import { WebhookJobs } from '../webhooks/webhook-jobs.js';
+import { type RunJournal, WebhookJobs } from '../webhooks/webhook-jobs.js';
 import { ServiceForceUpdate } from './service-force-update.js';
 import { SwarmHosts } from './swarm-host.js';
 
@@ -42,8 +42,14 @@ export class ServiceWebhooksService extends ObjectWebhooks<'service'> {
     }
   }
 
-  protected run(caller: Caller, hostId: string, service: string, pullImage: boolean) {
-    return this.forceUpdate.run(caller, hostId, service, { resolveImage: pullImage });
+  protected run(
+    caller: Caller,
+    hostId: string,
+    service: string,
+    pullImage: boolean,
+    journal?: RunJournal,
+  ) {
+    return this.forceUpdate.run(caller, hostId, service, { resolveImage: pullImage }, journal);
   }
 }
 

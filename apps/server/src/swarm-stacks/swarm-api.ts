@@ -50,6 +50,8 @@ export interface EngineServiceSpec {
 export interface EngineService extends Versioned {
   Spec: EngineServiceSpec;
   ServiceStatus?: { RunningTasks?: number; DesiredTasks?: number };
+  /** The last rolling update: `updating`, `paused`, `completed`, `rollback_…`. */
+  UpdateStatus?: { State?: string };
 }
 
 export interface EngineTask {

@@ -9,13 +9,15 @@ import { PrismaService } from '../database/prisma.service.js';
 import { Vault } from '../vault/vault.js';
 import { ObjectWebhooks, type ObjectWebhookTable } from './object-webhooks.js';
 import { WebhookGate } from './webhook-gate.js';
-import { WebhookJobs } from './webhook-jobs.js';
+import { type RunJournal, WebhookJobs } from './webhook-jobs.js';
 
 /**
  * Webhooks of single containers, kept by host and container name (a recreate keeps the name, not
  * the id). Managing one needs container.create and container.delete on the host with the
  * container within reach; a call recreates the container with its configuration (pulling its
  * image first unless told not to) through `ContainerRecreateService`, as the webhook's creator.
+ * An attempt again of a run (a job taken over from a stopped replica) passes the run's journal,
+ * so a recreate the first attempt finished or left half-done is recorded or finished, not redone.
  */
 @Injectable()
 export class ContainerWebhooksService extends ObjectWebhooks<'container'> {
@@ -43,8 +45,14 @@ export class ContainerWebhooksService extends ObjectWebhooks<'container'> {
     return container.name;
   }
 
-  protected run(caller: Caller, hostId: string, container: string, pull: boolean) {
-    return this.recreate.recreate(caller, hostId, container, { pull });
+  protected run(
+    caller: Caller,
+    hostId: string,
+    container: string,
+    pull: boolean,
+    journal?: RunJournal,
+  ) {
+    return this.recreate.recreate(caller, hostId, container, { pull }, journal);
   }
 }
 

@@ -7,7 +7,7 @@ import type { Caller } from '../containers/caller.js';
 import type { Vault } from '../vault/vault.js';
 import { CoalescedRuns } from './coalesced-runs.js';
 import type { WebhookGate } from './webhook-gate.js';
-import type { WebhookJobs } from './webhook-jobs.js';
+import type { RunJournal, WebhookJobs } from './webhook-jobs.js';
 import {
   createdDetails,
   newObjectWebhook,
@@ -90,7 +90,7 @@ export abstract class ObjectWebhooks<Kind extends 'container' | 'service'> {
     private readonly parts: ObjectWebhookParts,
   ) {
     parts.jobs.handle<ObjectRun>(kind, {
-      run: async (run) => {
+      run: async (run, _runId, journal) => {
         const caller = await parts.gate.callerOf(run.webhook, run.facts);
         if (!caller) {
           parts.log.warn(
@@ -99,7 +99,7 @@ export abstract class ObjectWebhooks<Kind extends 'container' | 'service'> {
           );
           return;
         }
-        await this.runAs(caller, run);
+        await this.runAs(caller, run, journal);
       },
     });
   }
@@ -107,12 +107,18 @@ export abstract class ObjectWebhooks<Kind extends 'container' | 'service'> {
   /** The object's name for `ref`, once the caller is found allowed to manage its webhooks. */
   protected abstract objectName(caller: Caller, hostId: string, ref: string): Promise<string>;
 
-  /** What a call does to the object; its failures are audited by the action itself. */
+  /**
+   * What a call does to the object; its failures are audited by the action itself. A run that
+   * may be an attempt again of the same call (a BullMQ job taken over from a stopped replica) has
+   * a `journal`: what an earlier attempt wrote before it changed anything, so it can tell work
+   * already done, or half-done, from work to do.
+   */
   protected abstract run(
     caller: Caller,
     hostId: string,
     object: string,
     pullImage: boolean,
+    journal?: RunJournal,
   ): Promise<unknown>;
 
   async create(
@@ -216,9 +222,9 @@ export abstract class ObjectWebhooks<Kind extends 'container' | 'service'> {
   }
 
   /** Runs the webhook's action; its failures are audited by the action and logged here. */
-  private async runAs(caller: Caller, run: ObjectRun): Promise<void> {
+  private async runAs(caller: Caller, run: ObjectRun, journal?: RunJournal): Promise<void> {
     try {
-      await this.run(caller, run.hostId, run.object, run.pullImage);
+      await this.run(caller, run.hostId, run.object, run.pullImage, journal);
     } catch (error) {
       this.parts.log.warn(
         { err: error, [this.kind]: run.object },

@@ -9,6 +9,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { RedisConnection } from '../cluster/redis-connection.js';
 import { underRedisLock } from '../cluster/redis-lock.js';
+import type { AttemptJournal } from '../common/attempt-journal.js';
 import { LOGGER } from '../common/logger.js';
 import { settlesWithin } from '../common/settles-within.js';
 
@@ -21,12 +22,20 @@ export interface WebhookRun {
   status: 'running' | 'queued';
 }
 
+/**
+ * What one run keeps in Redis between its attempts: a job whose replica stopped mid-run is run
+ * again by another (BullMQ's stalled jobs), and that attempt reads what the first one wrote
+ * before it changed anything. Kept for an hour after the last write, whatever the outcome, so an
+ * attempt that ran to its end but was not marked done is known as a repeat too.
+ */
+export type RunJournal = AttemptJournal<unknown>;
+
 /** How every replica runs one kind's jobs. */
 export interface WebhookJobHandler<Data> {
   /** Resolves once the run may start (a stack: once no deployment of it runs anywhere). */
   ready?: (data: Data) => Promise<void>;
   /** The run itself; it records its own failures (audit, deployment history). */
-  run: (data: Data, runId: string) => Promise<void>;
+  run: (data: Data, runId: string, journal: RunJournal) => Promise<void>;
 }
 
 interface JobBody {
@@ -51,6 +60,8 @@ const queuedKey = (key: string) => `berth:webhook-queued:${key}`;
 /** When a trigger of `key` last came (Date.now()): the quiet period of a follow-up. */
 const joinedKey = (key: string) => `berth:webhook-joined:${key}`;
 const lockKey = (key: string) => `berth:webhook-lock:${key}`;
+/** What a run wrote for its later attempts (`RunJournal`). */
+const journalKey = (runId: string) => `berth:webhook-run:${runId}`;
 /** Job states in which a job has not started. */
 const WAITING = new Set<string>(['waiting', 'delayed', 'prioritized', 'waiting-children']);
 
@@ -193,9 +204,21 @@ export class WebhookJobs implements OnApplicationBootstrap, OnApplicationShutdow
       await underRedisLock(client, lockKey(key), async () => {
         if ((await client.get(queuedKey(key))) === runId) await client.del(queuedKey(key));
       });
-      await handler.run(data, runId);
+      await handler.run(data, runId, runJournal(client, runId));
     } catch (error) {
       this.log.warn({ err: error, kind: job.name, runId }, 'webhook run failed');
     }
   }
+}
+
+function runJournal(client: Redis, runId: string): RunJournal {
+  return {
+    read: async () => {
+      const text = await client.get(journalKey(runId));
+      return text === null ? undefined : (JSON.parse(text) as unknown);
+    },
+    write: async (entry) => {
+      await client.set(journalKey(runId), JSON.stringify(entry), 'PX', MARK_MS);
+    },
+  };
 }
