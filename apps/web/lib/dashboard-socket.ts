@@ -462,6 +462,13 @@ export function openConsole(start: ConsoleStart, callbacks: ConsoleCallbacks): C
   let received = 0;
   /** Output pushed while a resume is unanswered: it comes after what the answer replays. */
   let held: string[] | null = null;
+  /**
+   * Keystrokes while the connection is down or the resume unanswered: the server takes them only
+   * from the socket viewing the session, so they wait for the resume.
+   */
+  let typed: string[] = [];
+  let size: { cols: number; rows: number } | null = null;
+  const viewing = () => socket.connected && held === null;
 
   const output = (data: string) => {
     if (held) {
@@ -502,6 +509,9 @@ export function openConsole(start: ConsoleStart, callbacks: ConsoleCallbacks): C
         callbacks.onResumed?.();
         output(result.data.output);
         for (const data of later) output(data);
+        if (size) socket.emit('console.resize', { sessionId: id, ...size });
+        for (const data of typed) socket.emit('console.input', { sessionId: id, data });
+        typed = [];
       },
       (error: unknown) =>
         finish(null, error instanceof Error ? error.message : 'the console could not be resumed'),
@@ -542,12 +552,19 @@ export function openConsole(start: ConsoleStart, callbacks: ConsoleCallbacks): C
 
   return {
     input: (data) => {
-      if (sessionId && !finished) socket.emit('console.input', { sessionId, data });
+      if (!sessionId || finished) return;
+      if (viewing()) socket.emit('console.input', { sessionId, data });
+      else typed.push(data);
     },
     resize: (cols, rows) => {
-      if (sessionId && !finished) socket.emit('console.resize', { sessionId, cols, rows });
+      size = { cols, rows };
+      if (sessionId && !finished && viewing()) {
+        socket.emit('console.resize', { sessionId, cols, rows });
+      }
     },
     close: () => {
+      // While the connection is down the server ends the session after its grace period.
+      if (sessionId && !finished && !socket.connected) finish(null, 'closed');
       if (sessionId && !finished) socket.emit('console.close', { sessionId });
       // Without a session yet, the answer's handler closes it when it comes.
       if (!sessionId) finish(null, 'closed');
