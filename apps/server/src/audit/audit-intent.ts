@@ -95,7 +95,7 @@ export function settledEntry(entry: IntendedEntry, settlement: Settlement): Audi
 }
 
 /** Socket errors that can come after the request went out: the engine may have acted on it. */
-const ANSWER_LOST = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+const ANSWER_LOST = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET']);
 
 /**
  * The outcome of an engine call that threw: `unknown` when the request may have reached the engine

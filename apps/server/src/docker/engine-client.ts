@@ -6,6 +6,12 @@ import { readEngineAnswer } from './engine-answer.js';
 import type { EngineConnection, EngineRequest } from './engine-connection.js';
 import { EngineError } from './engine-error.js';
 import { EngineEvents } from './engine-events.js';
+import {
+  type EngineExchange,
+  type EngineExchangeRequest,
+  type ExchangeOutcome,
+  exchange,
+} from './engine-exchange.js';
 import type {
   EngineNode,
   EngineService,
@@ -113,9 +119,9 @@ export class EngineClient {
 
   // Raw calls over the pooled connection.
 
-  /** A raw request, for the gateway's relay: the caller writes the body and reads the answer. */
-  request(req: EngineRequest): ClientRequest {
-    return this.connection.request(req);
+  /** An ordinary call relayed as it comes (the gateway), through the host's undici pool. */
+  exchange(request: EngineExchangeRequest, outcome: ExchangeOutcome): EngineExchange {
+    return exchange(this.connection.dispatcher, request, outcome);
   }
 
   /** A long-lived answer (logs, stats, pull progress) once the engine said 2xx. */

@@ -6,9 +6,10 @@ import {
   request as httpRequest,
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { isIP } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import { inspect } from 'node:util';
 import Docker from 'dockerode';
+import { buildConnector, type Dispatcher, Pool } from 'undici';
 import type { EngineEndpoint } from './engine-endpoint.js';
 import { SshAgent } from './ssh-agent.js';
 
@@ -19,6 +20,12 @@ export interface EngineRequest {
 }
 
 const AGENT_OPTIONS = { keepAlive: true, maxSockets: 256, maxFreeSockets: 32 };
+/** How long an engine may take to accept a connection before a call fails as unreachable. */
+export const ENGINE_CONNECT_TIMEOUT_MS = 5_000;
+/** Connections to one engine at once, as many as the agents allow. */
+const MAX_CONNECTIONS = 256;
+/** An idle pooled connection is closed after this long (dockerd keeps them open forever). */
+const IDLE_CONNECTION_MS = 30_000;
 
 /**
  * An agent that opens a new connection for every request and closes it after the answer. For SSH
@@ -35,8 +42,9 @@ class FreshConnections extends HttpAgent {
 }
 
 /**
- * One live connection setup per host: a pooled agent for its transport with a raw streaming
- * request function for the gateway, and a dockerode client for typed calls. dockerode gets an
+ * One live connection setup per host: an undici pool for the gateway's ordinary calls
+ * (`dispatcher`), a pooled agent for its transport with a raw streaming request function for
+ * Berth's own streams and hijacked calls, and a dockerode client for typed calls. dockerode gets an
  * agent of its own: docker-modem runs `util.inspect` over its request options (agent included) on
  * every call, which over the gateway's busy pool took hundreds of milliseconds of event loop. Both
  * agents also print as one word, so that inspection never walks their sockets.
@@ -48,6 +56,7 @@ class FreshConnections extends HttpAgent {
 export class EngineConnection {
   readonly docker: Docker;
   readonly fresh: Docker;
+  readonly dispatcher: Dispatcher;
   private readonly agent: HttpAgent;
   private readonly dockerodeAgent: HttpAgent;
   private readonly freshAgent: HttpAgent;
@@ -62,6 +71,7 @@ export class EngineConnection {
     );
     this.docker = dockerodeOn(endpoint, this.dockerodeAgent);
     this.fresh = dockerodeOn(endpoint, this.freshAgent);
+    this.dispatcher = createPool(endpoint, this.agent);
   }
 
   /** A request to the engine; the caller writes the body and handles response, upgrade and errors. */
@@ -104,6 +114,7 @@ export class EngineConnection {
   }
 
   close(): void {
+    void this.dispatcher.destroy().catch(() => undefined);
     this.agent.destroy();
     this.dockerodeAgent.destroy();
     this.freshAgent.destroy();
@@ -141,6 +152,61 @@ function createAgent(e: EngineEndpoint, pooling: AgentOptions = AGENT_OPTIONS): 
         e.hostKey,
       );
   }
+}
+
+/**
+ * The gateway's pool on the host's transport. An SSH engine's connections are dial-stdio channels
+ * opened by the host's SSH agent (its host key pinned like every other connection's).
+ */
+function createPool(e: EngineEndpoint, agent: HttpAgent): Dispatcher {
+  const pooling = {
+    connections: MAX_CONNECTIONS,
+    keepAliveTimeout: IDLE_CONNECTION_MS,
+    keepAliveMaxTimeout: IDLE_CONNECTION_MS,
+  };
+  const timeout = ENGINE_CONNECT_TIMEOUT_MS;
+  switch (e.kind) {
+    case 'unix':
+      return new Pool('http://docker', {
+        ...pooling,
+        connect: { socketPath: e.socketPath, timeout },
+      });
+    case 'tcp':
+      return new Pool(`http://${hostPort(e.host, e.port)}`, { ...pooling, connect: { timeout } });
+    case 'tls': {
+      const connector = buildConnector({
+        timeout,
+        ...(e.ca ? { ca: e.ca } : {}),
+        cert: e.cert,
+        key: e.key,
+        rejectUnauthorized: !e.skipVerify,
+      });
+      // undici names the server after the Host header ('docker'): name the engine instead (no
+      // name for an IP, whose certificate is checked against the address).
+      const servername = isIP(e.host) ? '' : e.host;
+      return new Pool(`https://${hostPort(e.host, e.port)}`, {
+        ...pooling,
+        connect: (options, callback) => connector({ ...options, servername }, callback),
+      });
+    }
+    case 'ssh': {
+      const channels = agent as SshAgent;
+      return new Pool('http://docker', {
+        ...pooling,
+        connect: (options, callback) => {
+          channels.createConnection(options, (error, socket) => {
+            if (error || !socket) callback(error ?? new Error('no SSH channel'), null);
+            else callback(null, socket as Socket);
+          });
+        },
+      });
+    }
+  }
+}
+
+/** `host:port` for a URL, an IPv6 address in brackets. */
+function hostPort(host: string, port: number): string {
+  return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 function dockerodeOn(e: EngineEndpoint, agent: HttpAgent): Docker {

@@ -15,7 +15,7 @@ export type EngineErrorKind =
   | 'host_key_mismatch'
   | 'unreachable';
 
-/** The engine failures dockerode, node's http client and the SSH client throw, as read here. */
+/** The engine failures dockerode, node's http client, undici and the SSH client throw, as read here. */
 interface RawFailure {
   statusCode?: unknown;
   json?: { message?: unknown } | null;
@@ -116,7 +116,13 @@ function transportFailure(error: unknown, code: string): [EngineErrorKind, strin
       return ['unreachable', 'connection refused'];
     case 'ETIMEDOUT':
     case 'DEADLINE':
+    case 'UND_ERR_CONNECT_TIMEOUT':
       return ['unreachable', 'no answer in time'];
+    case 'UND_ERR_SOCKET':
+      return ['unreachable', 'the engine closed the connection'];
+    case 'UND_ERR_DESTROYED':
+    case 'UND_ERR_CLOSED':
+      return ['unreachable', 'the connection to this host was closed'];
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
       return ['unreachable', 'host unreachable'];

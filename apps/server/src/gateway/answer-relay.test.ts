@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import {
-  Agent,
   createServer,
   get,
   type IncomingMessage,
@@ -8,6 +7,8 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Pool } from 'undici';
+import { exchange } from '../docker/engine-exchange.js';
 import { type AnswerHead, relayAnswer, relayLines } from './answer-relay.js';
 import { responseHeaders } from './engine-relay.js';
 
@@ -19,9 +20,9 @@ type EngineHandler = (res: ServerResponse) => void;
  * passes each answer on with `relay`, as the gateway does; the client reads through the relay.
  */
 const servers: Server[] = [];
-const agents: Agent[] = [];
+const pools: Pool[] = [];
 afterEach(async () => {
-  for (const agent of agents.splice(0)) agent.destroy();
+  await Promise.all(pools.splice(0).map((pool) => pool.destroy()));
   await Promise.all(
     servers.splice(0).map((s) => {
       s.closeAllConnections();
@@ -38,21 +39,28 @@ async function listen(server: Server): Promise<number> {
 
 async function through(relay: Relay, answer: EngineHandler): Promise<number> {
   const enginePort = await listen(createServer((_req, res) => answer(res)));
-  const engineAgent = new Agent({ keepAlive: true });
-  agents.push(engineAgent);
+  const pool = new Pool(`http://127.0.0.1:${enginePort}`);
+  pools.push(pool);
   return listen(
     createServer((req, res) => {
-      get(
-        { port: enginePort, host: '127.0.0.1', path: req.url, agent: engineAgent },
-        (engineRes) => {
-          const head: AnswerHead = {
-            status: engineRes.statusCode ?? 502,
-            message: engineRes.statusMessage,
-            headers: responseHeaders(engineRes.rawHeaders),
-          };
-          relay(req.method ?? 'GET', engineRes, res, head);
+      const call = exchange(
+        pool,
+        { method: req.method ?? 'GET', path: req.url ?? '/', headers: {}, body: null },
+        {
+          answered: (engineRes) => {
+            const head: AnswerHead = {
+              status: engineRes.statusCode,
+              message: engineRes.statusMessage,
+              headers: responseHeaders(engineRes.rawHeaders),
+            };
+            relay(req.method ?? 'GET', engineRes, res, head);
+          },
+          failed: () => res.destroy(),
         },
-      ).once('error', () => res.destroy());
+      );
+      res.once('close', () => {
+        if (!res.writableFinished) call.abort();
+      });
     }),
   );
 }

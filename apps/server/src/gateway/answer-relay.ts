@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
+import type { EngineAnswer } from '../docker/engine-exchange.js';
 import { ChunkCoalescer } from './chunk-coalescer.js';
 
 /**
@@ -9,6 +10,13 @@ import { ChunkCoalescer } from './chunk-coalescer.js';
 const GATHER_MS = 10;
 /** Answers up to this size that end while they gather leave with their headers in one write. */
 const MAX_GATHERED = 256 << 10;
+/**
+ * A gathered answer of chunks this small on average (a log's lines) is copied into one buffer
+ * rather than written chunk by chunk; larger chunks (a list) are written as they are.
+ */
+const MAX_JOINED_CHUNK = 1024;
+/** A line stream gathers for at most this many turns of the event loop while its lines keep coming. */
+const MAX_TURNS = 16;
 
 /** Status line and headers as the client gets them (raw name/value pairs, hop headers dropped). */
 export interface AnswerHead {
@@ -17,8 +25,11 @@ export interface AnswerHead {
   headers: string[];
 }
 
-/** Starts a gathering window that calls `close` when it ends; answers how to cancel it. */
-type Window = (close: () => void) => () => void;
+/**
+ * Starts a gathering window that calls `close` when it ends; answers how to cancel it. `gathered`
+ * tells how many bytes have come so far.
+ */
+type Window = (close: () => void, gathered: () => number) => () => void;
 
 /** Plain answers gather for GATHER_MS. */
 const forMs: Window = (close) => {
@@ -27,11 +38,25 @@ const forMs: Window = (close) => {
 };
 
 /**
- * Line streams gather only what the engine's answer brought in the same turn of the event loop:
- * a finished log's lines arrive together, while a followed log's next line waits for nothing.
+ * Line streams gather while the engine keeps sending: the window closes at the first turn of the
+ * event loop that brought nothing (or after MAX_TURNS). A finished log's lines arrive in a turn or
+ * a few, while a followed log's tail goes out as soon as the engine pauses, and what follows it is
+ * streamed.
  */
-const forTurn: Window = (close) => {
-  const immediate = setImmediate(close);
+const forTurns: Window = (close, gathered) => {
+  let seen = gathered();
+  let turns = 0;
+  const check = () => {
+    const now = gathered();
+    turns += 1;
+    if (now === seen || turns >= MAX_TURNS) {
+      close();
+      return;
+    }
+    seen = now;
+    immediate = setImmediate(check);
+  };
+  let immediate = setImmediate(check);
   return () => clearImmediate(immediate);
 };
 
@@ -43,14 +68,14 @@ const forTurn: Window = (close) => {
  */
 export function relayAnswer(
   method: string,
-  engineRes: IncomingMessage,
+  engineRes: EngineAnswer,
   res: ServerResponse,
   head: AnswerHead,
 ): void {
   const length = declaredLength(head.headers);
   if (length !== null && length > MAX_GATHERED) {
     res.writeHead(head.status, head.message, head.headers);
-    engineRes.pipe(res);
+    engineRes.asStream().pipe(res);
     cutWithEngine(engineRes, res, () => undefined);
     return;
   }
@@ -70,11 +95,11 @@ export function relayAnswer(
  */
 export function relayLines(
   method: string,
-  engineRes: IncomingMessage,
+  engineRes: EngineAnswer,
   res: ServerResponse,
   head: AnswerHead,
 ): void {
-  gatherThenStream(method, engineRes, res, head, forTurn, (gathered) => {
+  gatherThenStream(method, engineRes, res, head, forTurns, (gathered) => {
     if (gathered.length === 0) res.flushHeaders();
     else res.write(gathered.length === 1 ? gathered[0] : Buffer.concat(gathered));
     const coalescer = new ChunkCoalescer();
@@ -90,40 +115,35 @@ export function relayLines(
  */
 function gatherThenStream(
   method: string,
-  engineRes: IncomingMessage,
+  engineRes: EngineAnswer,
   res: ServerResponse,
   head: AnswerHead,
   window: Window,
   stream: (gathered: Buffer[]) => () => void,
 ): void {
-  const chunks: Buffer[] = [];
-  let size = 0;
   let stopStream: (() => void) | null = null;
-  const gather = (chunk: Buffer) => {
-    chunks.push(chunk);
-    size += chunk.length;
-    if (size > MAX_GATHERED) startStream();
-  };
-  const whole = () => {
+  const whole = (chunks: Buffer[], total: number) => {
     cancelWindow();
     const headers = head.headers;
     if (declaredLength(headers) === null && carriesBody(method, head.status))
-      headers.push('Content-Length', String(size));
+      headers.push('Content-Length', String(total));
     res.writeHead(head.status, head.message, headers);
+    if (chunks.length > 1 && total <= chunks.length * MAX_JOINED_CHUNK) {
+      res.end(Buffer.concat(chunks, total));
+      return;
+    }
     // Writes in one tick leave corked, in one `writev`: no copy into one buffer needed.
     for (let i = 0; i < chunks.length - 1; i += 1) res.write(chunks[i]);
     res.end(chunks.at(-1));
   };
   const startStream = () => {
     cancelWindow();
-    engineRes.off('data', gather);
-    engineRes.off('end', whole);
+    const gathered = engineRes.release();
     res.writeHead(head.status, head.message, head.headers);
-    stopStream = stream(chunks);
+    stopStream = stream(gathered);
   };
-  const cancelWindow = window(startStream);
-  engineRes.on('data', gather);
-  engineRes.once('end', whole);
+  const cancelWindow = window(startStream, () => engineRes.heldSize);
+  engineRes.hold(MAX_GATHERED, whole, startStream);
   cutWithEngine(engineRes, res, () => {
     cancelWindow();
     stopStream?.();
@@ -135,12 +155,15 @@ function gatherThenStream(
  * headers went out, and a gathered answer must not look complete); a client that leaves stops the
  * relay (the caller cancels the engine call).
  */
-function cutWithEngine(engineRes: IncomingMessage, res: ServerResponse, stop: () => void): void {
-  engineRes.once('close', () => {
+function cutWithEngine(engineRes: EngineAnswer, res: ServerResponse, stop: () => void): void {
+  const cut = () => {
     if (engineRes.complete) return;
     stop();
     res.destroy();
-  });
+  };
+  // It may have broken off while the change was being settled, before anyone listened.
+  if (engineRes.destroyed) cut();
+  else engineRes.once('close', cut);
   res.once('close', stop);
 }
 

@@ -11,7 +11,9 @@ import { type ErrorResponse, toErrorResponse } from '../common/error-response.js
 import { LOGGER } from '../common/logger.js';
 import { requestIdOf } from '../common/request-id.js';
 import { CONFIG, type Config } from '../config/config.js';
+import { ENGINE_CONNECT_TIMEOUT_MS } from '../docker/engine-connection.js';
 import { EngineError } from '../docker/engine-error.js';
+import type { EngineAnswer, EngineExchange } from '../docker/engine-exchange.js';
 import { relayAnswer, relayLines } from './answer-relay.js';
 import {
   DROP_REWRITTEN_RESPONSE,
@@ -31,13 +33,11 @@ import {
   readBounded,
   readUpgradeBody,
   type UpgradeBody,
-  watchBodyProgress,
+  watchedBody,
 } from './request-body.js';
 
 /** Answers read to rewrite them (lists filtered for owner-limited callers, masked inspects). */
 const MAX_REWRITTEN_ANSWER = 64 << 20;
-/** How long an engine may take to accept a connection before the call fails as unreachable. */
-const CONNECT_TIMEOUT_MS = 5_000;
 
 /** How long a connection whose request body is left unread may take to close after its answer. */
 const CLOSE_GRACE_MS = 500;
@@ -146,15 +146,41 @@ export class DockerGateway implements BeforeApplicationShutdown {
       if (streamed && checked === null) closeAfterAnswer(req, res);
       throw error;
     }
-    const upstream = this.open(req.method ?? 'GET', call);
     let clientGone = false;
+    const upstream = call.engine.client.exchange(
+      {
+        method: req.method ?? 'GET',
+        path: call.path.forward,
+        // The checked body is sent as it was serialised here, with its own length.
+        headers: checked === null ? call.headers : withoutLength(call.headers),
+        body: checked ?? (streamed ? this.watched(req, body, () => upstream) : null),
+      },
+      {
+        answered: (answer) => this.relay(req, res, call, change, answer),
+        failed: (error) => {
+          // A client that left is not an engine failure: nothing to answer, nothing to log. A
+          // change it asked for may have been made or not.
+          if (clientGone) {
+            void change.end(CLIENT_LEFT);
+            return;
+          }
+          if (res.headersSent) {
+            res.destroy();
+            return;
+          }
+          void change
+            .end(lostAnswer(error))
+            .then(() => sendError(res, this.unreachable(req, call, error)));
+        },
+      },
+    );
     const unwatch = this.credentials.watch({
       request: req,
       principal: call.principal,
       kind: 'gateway stream',
       close: () => {
         res.destroy();
-        upstream.destroy();
+        upstream.abort();
       },
     });
     res.on('close', () => {
@@ -162,47 +188,23 @@ export class DockerGateway implements BeforeApplicationShutdown {
       // The client went away (Ctrl-C on `logs -f`, a closed tab): stop the engine call too.
       if (res.writableFinished) return;
       clientGone = true;
-      upstream.destroy();
+      upstream.abort();
     });
-    let answered = false;
-    upstream.on('response', (engineRes) => {
-      answered = true;
-      this.relay(req, res, call, change, engineRes);
-    });
-    upstream.on('error', (error) => {
-      // A client that left is not an engine failure: nothing to answer, nothing to log. A change
-      // it asked for may have been made or not; an answered one is settled already.
-      if (clientGone) {
-        if (!answered) void change.end(CLIENT_LEFT);
-        return;
-      }
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      void change
-        .end(lostAnswer(error))
-        .then(() => sendError(res, this.unreachable(req, call, error)));
-    });
-    if (checked !== null) {
-      upstream.removeHeader('transfer-encoding');
-      upstream.setHeader('content-length', checked.length);
-      upstream.end(checked);
-      return;
-    }
-    if (!streamed) {
-      upstream.end();
-      return;
-    }
-    // The engine may have answered already (a bad build context); the body still ties up the
-    // connection until it ends, so a stall cuts the client's socket itself.
+  }
+
+  /**
+   * A streamed body as the engine call reads it. The engine may have answered already (a bad
+   * build context); the body still ties up the connection until it ends, so a stall cuts the
+   * client's socket itself.
+   */
+  private watched(req: IncomingMessage, body: Readable, call: () => EngineExchange): Readable {
     const clientSocket = req.socket;
-    watchBodyProgress(body, this.config.requestIdleMs, () => {
+    const watched = watchedBody(body, this.config.requestIdleMs, () => {
       this.log.info({ requestId: requestIdOf(req) }, 'gateway request body stalled; closed');
-      upstream.destroy();
+      call().abort();
       clientSocket.destroy();
     });
-    body.pipe(upstream);
+    return Readable.from(watched, { objectMode: false });
   }
 
   /** The engine's answer, passed on as its route's answer kind says. */
@@ -211,9 +213,9 @@ export class DockerGateway implements BeforeApplicationShutdown {
     res: ServerResponse,
     call: GatewayCall,
     change: GatewayChange,
-    engineRes: IncomingMessage,
+    engineRes: EngineAnswer,
   ): void {
-    const status = engineRes.statusCode ?? 502;
+    const status = engineRes.statusCode;
     if (status < 300 && call.route?.answer === 'progress') {
       this.relayProgress(change, engineRes, res);
       return;
@@ -341,27 +343,13 @@ export class DockerGateway implements BeforeApplicationShutdown {
     socket.once('close', () => upstream.destroy());
   }
 
-  private open(method: string, call: GatewayCall): ClientRequest {
-    const upstream = call.engine.client.request({
-      method,
-      path: call.path.forward,
-      headers: call.headers,
-    });
-    connectDeadline(upstream);
-    return upstream;
-  }
-
   /**
    * Pulls, pushes and builds answer 200 at once and report failure inside their progress stream:
    * the stream flows to the client as it comes, and the change is settled from how it ended before
    * the end is passed on. A client that leaves first cancels the engine's work half-way.
    */
-  private relayProgress(
-    change: GatewayChange,
-    engineRes: IncomingMessage,
-    res: ServerResponse,
-  ): void {
-    const status = engineRes.statusCode ?? 200;
+  private relayProgress(change: GatewayChange, engineRes: EngineAnswer, res: ServerResponse): void {
+    const status = engineRes.statusCode;
     const outcome = new ProgressOutcome((failure) => change.end({ status, failure }));
     res.on('close', () => {
       if (res.writableFinished) return;
@@ -379,19 +367,23 @@ export class DockerGateway implements BeforeApplicationShutdown {
     });
     res.writeHead(status, engineRes.statusMessage, responseHeaders(engineRes.rawHeaders));
     res.flushHeaders();
-    engineRes.pipe(outcome).pipe(res);
+    engineRes.asStream().pipe(outcome).pipe(res);
   }
 
   /** A JSON answer rewritten for the caller (filtered list, masked inspect), with its new length. */
   private async relayRewritten(
     req: IncomingMessage,
-    engineRes: IncomingMessage,
+    engineRes: EngineAnswer,
     res: ServerResponse,
     rewrite: (answer: unknown) => unknown,
   ): Promise<void> {
     let rewritten: Buffer;
     try {
-      const answer = await readBounded(engineRes, MAX_REWRITTEN_ANSWER, CONNECT_TIMEOUT_MS);
+      const answer = await readBounded(
+        engineRes.asStream(),
+        MAX_REWRITTEN_ANSWER,
+        ENGINE_CONNECT_TIMEOUT_MS,
+      );
       rewritten = Buffer.from(JSON.stringify(rewrite(JSON.parse(answer.toString('utf8')))));
     } catch (error) {
       const appError = new AppError(
@@ -452,11 +444,17 @@ function lostAnswer(error: unknown): ChangeEnd {
     : { status: 502, failure: reason };
 }
 
-/** An engine that takes no connection within CONNECT_TIMEOUT_MS fails the call (ETIMEDOUT). */
+/** The headers without the client's body length: the body sent is another. */
+function withoutLength(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
+  const { 'content-length': _length, ...rest } = headers;
+  return rest;
+}
+
+/** An engine that takes no connection within ENGINE_CONNECT_TIMEOUT_MS fails the call (ETIMEDOUT). */
 function connectDeadline(upstream: ClientRequest): void {
   upstream.on('socket', (socket) => {
     if (!('connecting' in socket) || !socket.connecting) return;
-    socket.setTimeout(CONNECT_TIMEOUT_MS, () =>
+    socket.setTimeout(ENGINE_CONNECT_TIMEOUT_MS, () =>
       upstream.destroy(Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' })),
     );
     socket.once('connect', () => socket.setTimeout(0));

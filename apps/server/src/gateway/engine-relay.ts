@@ -3,7 +3,10 @@ import type { Duplex } from 'node:stream';
 import type { ErrorBody } from '@berth/shared';
 import type { ErrorResponse } from '../common/error-response.js';
 
-/** Headers that belong to one hop (RFC 9110 §7.6.1) or carry Berth's own credentials. */
+/**
+ * Headers that belong to one hop (RFC 9110 §7.6.1, with the body's framing and `Expect`, which
+ * Berth's server answers itself) or carry Berth's own credentials.
+ */
 const DROP_REQUEST = new Set([
   'authorization',
   'cookie',
@@ -15,7 +18,9 @@ const DROP_REQUEST = new Set([
   'proxy-authorization',
   'te',
   'trailer',
+  'transfer-encoding',
   'upgrade',
+  'expect',
   'x-request-id',
 ]);
 const DROP_RESPONSE = new Set([

@@ -37,6 +37,28 @@ export function watchBodyProgress(body: Readable, idleMs: number, onStall: () =>
   return stop;
 }
 
+/**
+ * The body as the engine call reads it, calling `onStall` when it stops arriving for `idleMs`
+ * before its end. Read through this rather than watched from the side: a second reader would set
+ * the body flowing before the engine connection is ready for it.
+ */
+export async function* watchedBody(
+  body: Readable,
+  idleMs: number,
+  onStall: () => void,
+): AsyncGenerator<Buffer> {
+  const timer = setTimeout(onStall, idleMs);
+  try {
+    for await (const chunk of body) {
+      timer.refresh();
+      yield chunk as Buffer;
+      timer.refresh();
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Reads a whole body of at most `limit` bytes; a pause of `idleMs` between chunks gives up. */
 export async function readBounded(body: Readable, limit: number, idleMs: number): Promise<Buffer> {
   const declared = Number((body as Partial<IncomingMessage>).headers?.['content-length'] ?? 0);
