@@ -284,6 +284,76 @@ describe('logs', () => {
     other.disconnect();
   });
 
+  it('refuses a resumeAfter that is no cursor a log gave, and another viewer of the stream keeps its lines', async () => {
+    const ticker = await dockerOk(direct.a, [
+      'run',
+      '-d',
+      '--label',
+      LABEL,
+      IMAGE,
+      'sh',
+      '-c',
+      'i=0; while true; do echo "t $i"; i=$((i+1)); sleep 0.1; done',
+    ]);
+    const request = { hostId: hostIds.a, containerId: ticker, follow: true, tail: 1 };
+    const client = await connect();
+    // Sent as a client that ignores the event map's types would.
+    for (const resumeAfter of [
+      '9999999999999.000000000',
+      '-1.000000000',
+      12345,
+      { seconds: 1 },
+      '',
+      // Far in the future: no line the engine wrote is after it.
+      '999999999999.000000000',
+    ]) {
+      expect(
+        await client.emitWithAck('logs.subscribe', {
+          ...request,
+          resumeAfter: resumeAfter as string,
+        }),
+      ).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION_FAILED', issues: [{ path: 'resumeAfter' }] },
+      });
+    }
+    // The refused cursor opened nothing: a viewer of the same log gets its lines.
+    const got: TLogLine[] = [];
+    client.on('logs.lines', (event) => got.push(...event.lines));
+    ok(await client.emitWithAck('logs.subscribe', request));
+    await eventually(() => got.length >= 5, 10_000, 'lines to the other viewer');
+    client.disconnect();
+  });
+
+  it('a resumeAfter long ago sends at most the last 1,000 lines, not the whole log', async () => {
+    const long = await dockerOk(direct.a, [
+      'run',
+      '-d',
+      '--label',
+      LABEL,
+      IMAGE,
+      'sh',
+      '-c',
+      'seq 1 3000; sleep 3600',
+    ]);
+    await waitFor(
+      async () => (await dockerOk(direct.a, ['logs', '--tail', '1', long])) === '3000',
+      10_000,
+      'the log written',
+    );
+    const client = await connect();
+    const got: TLogLine[] = [];
+    client.on('logs.lines', (event) => got.push(...event.lines));
+    const request = { hostId: hostIds.a, containerId: long, follow: true, tail: 3 };
+    ok(await client.emitWithAck('logs.subscribe', { ...request, resumeAfter: '1.000000000' }));
+    await eventually(() => got.at(-1)?.text === '3000', 10_000, 'the last line');
+    // Anything still on its way has arrived by now.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(got.map((l) => l.text)[0]).toBe('2001');
+    expect(got).toHaveLength(1000);
+    client.disconnect();
+  });
+
   it('names invalid fields and unknown containers', async () => {
     const client = await connect();
     const bad = await client.emitWithAck('logs.subscribe', {

@@ -91,7 +91,7 @@ export function linesAfter<L extends { time?: string }>(
 }
 
 /** Orders two `seconds.nanoseconds` times (nanoseconds always nine digits). */
-function compareEngineTimes(a: string, b: string): number {
+export function compareEngineTimes(a: string, b: string): number {
   const [as = '', an = ''] = a.split('.');
   const [bs = '', bn = ''] = b.split('.');
   return Number(as) - Number(bs) || an.localeCompare(bn);

@@ -7,7 +7,14 @@ import { CONFIG, type Config } from '../config/config.js';
 import { ContainerAccess } from '../containers/container-access.js';
 import { engineError } from '../containers/engine-error.js';
 import type { RegisteredEngine } from '../hosts/engine-registry.js';
-import { FrameDemuxer, LineSplitter, engineTime, linesAfter } from './log-frames.js';
+import { AppError } from '../common/app-error.js';
+import {
+  FrameDemuxer,
+  LineSplitter,
+  compareEngineTimes,
+  engineTime,
+  linesAfter,
+} from './log-frames.js';
 import { StreamHub, type StreamOpener, type StreamSink } from './stream-hub.js';
 
 export type LogsRequest = z.output<typeof ZLogsSubscribe>;
@@ -71,6 +78,7 @@ export class LogStreams implements OnApplicationShutdown {
     };
     // A viewer coming back after a reconnect gets what it has not had, not the tail again.
     const resume = request.follow ? request.resumeAfter : undefined;
+    if (resume !== undefined) await this.checkCursor(permit.engine, resume);
     const sink = resume === undefined ? batched : linesAfter(resume, batched);
     // Lines replayed to a late viewer arrive inside `join`; keep only as many as its own tail.
     const replayed: TLogLine[] = [];
@@ -111,8 +119,9 @@ export class LogStreams implements OnApplicationShutdown {
     const replay = request.tail === 'all' ? REPLAY_LINES : Math.min(request.tail, REPLAY_LINES);
     const timed = { ...request, timestamps: true };
     const shared = this.shared.opener<TLogLine>(`logs:${key}`, replay, (sink, takeover) => {
+      // At most the lines kept for late viewers: a cursor long ago does not read the whole log.
       if (!takeover && resume !== undefined)
-        return this.open(engine, id, { ...timed, tail: 'all' }, resume, sink);
+        return this.open(engine, id, { ...timed, tail: REPLAY_LINES }, resume, sink);
       if (!takeover) return this.open(engine, id, timed, since, sink);
       const last = takeover.last?.time;
       const after = last === undefined ? null : engineTime(last);
@@ -121,6 +130,28 @@ export class LogStreams implements OnApplicationShutdown {
       return this.open(engine, id, { ...timed, tail: 'all' }, after, linesAfter(after, sink));
     });
     return shared;
+  }
+
+  /**
+   * A cursor is the engine's time of a line it wrote, so never later than the engine's clock. A
+   * later one would open the stream every viewer of the log shares from a time no line reaches.
+   */
+  private async checkCursor(engine: RegisteredEngine, cursor: string): Promise<void> {
+    let info: { SystemTime?: string };
+    try {
+      info = (await engine.client.info()) as { SystemTime?: string };
+    } catch (error) {
+      throw engineError(error, 'host', engine.name);
+    }
+    const now = info.SystemTime === undefined ? null : engineTime(info.SystemTime);
+    if (now !== null && compareEngineTimes(cursor, now) > 0) {
+      throw AppError.validation([
+        {
+          path: 'resumeAfter',
+          message: "must be the cursor of a logs.lines event: it is later than the engine's clock",
+        },
+      ]);
+    }
   }
 
   private async open(
