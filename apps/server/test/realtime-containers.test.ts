@@ -583,6 +583,34 @@ describe('consoles across a reconnect', () => {
     expect(await last.emitWithAck('console.resume', { sessionId })).toEqual(refused);
   });
 
+  it('a console whose user lost the grant on its host meanwhile is not resumed, and ends', async () => {
+    const db = berth.server.app.get(PrismaService).db;
+    const password = 'console-operator-password';
+    const passwordHash = await berth.server.app.get(PasswordHasher).hash(password);
+    const user = await db.user.create({ data: { username: `operator-${RUN}`, passwordHash } });
+    const grant = await berth.api<{ id: string }>('POST', '/api/grants', {
+      token,
+      body: { userId: user.id, hostId: hostIds.a, role: 'operator' },
+    });
+    expect(grant.status).toBe(201);
+    const login = await berth.signIn(user.username, password);
+    const client = await connect({ cookie: login.cookie });
+    const { sessionId, execId } = await shell(client);
+    client.disconnect();
+    const removed = await berth.api('DELETE', `/api/grants/${grant.body.id}`, { token });
+    expect(removed.status).toBe(204);
+    const back = await connect({ cookie: login.cookie });
+    expect(await back.emitWithAck('console.resume', { sessionId })).toEqual({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: 'console ended' },
+    });
+    await waitFor(
+      async () => (await endRecords(execId)) === 1,
+      CONSOLE_GRACE_MS / 2,
+      'the end record',
+    );
+  });
+
   it('a console waiting to be resumed ends at once when its credential is revoked', async () => {
     const session = await berth.signIn('admin', ADMIN_PASSWORD);
     const made = await berth.createToken(session, `console-${RUN}`);

@@ -59,7 +59,7 @@ export class ConsoleHandlers {
       (request, ack) =>
         void answer(ack, this.log, async () => {
           const parsed = parseRequest(ZConsoleResume, request);
-          const here = this.consoles.resume(viewer, parsed);
+          const here = await this.consoles.resume(viewer, parsed);
           if (here) {
             remote.delete(parsed.sessionId);
             return here;

@@ -60,9 +60,13 @@ export class ConsoleRelay implements OnModuleDestroy {
     if (!this.redis.enabled) return;
     const nsp = server.of('/') as unknown as RelayNamespace;
     this.nsp = nsp;
-    nsp.on('console:resume', ({ viewer, request }, reply) =>
-      reply(this.sessions.resume(viewer, request)),
-    );
+    nsp.on('console:resume', ({ viewer, request }, reply) => {
+      this.sessions.resume(viewer, request).then(reply, (error: unknown) => {
+        // The database could not say whether the user may still use it: not resumed this time.
+        this.log.warn({ err: error }, 'console: a resume from another replica failed');
+        reply(null);
+      });
+    });
     nsp.on('console:input', ({ socketId, sessionId, data }) =>
       this.sessions.input(socketId, sessionId, data),
     );

@@ -5,6 +5,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type {
   AuditAction,
+  ErrorCode,
   TConsoleResumed,
   ZAttachStart,
   ZConsoleResume,
@@ -55,8 +56,9 @@ export function consoleCredential(principal: Principal): string {
 
 interface Session {
   id: string;
-  /** Who opened it; only the same credential may resume it. */
+  /** Who opened it; only the same credential may resume it, while it still may use the console. */
   credential: string;
+  principal: Principal;
   /** The socket it answers to; only it may type, resize or close. Null: waiting to be resumed. */
   viewer: string | null;
   kind: 'exec' | 'attach';
@@ -80,6 +82,8 @@ interface Session {
 /** After a close, the process gets this long to exit on end of input before the stream is cut. */
 const CLOSE_GRACE_MS = 2_000;
 const MAX_SESSIONS_PER_OWNER = 8;
+/** What a resume's access check answers when the user may no longer use the console. */
+const REFUSALS: ReadonlySet<ErrorCode> = new Set(['FORBIDDEN', 'NOT_FOUND', 'UNAUTHENTICATED']);
 
 /**
  * Interactive consoles over socket.io: `exec` runs a command (a shell by default) with a TTY,
@@ -239,12 +243,28 @@ export class ConsoleSessions implements OnApplicationShutdown {
 
   /**
    * Binds a session of this replica to the viewer's socket when the viewer holds the credential
-   * that opened it; the socket viewing it before (if any) no longer does. Null for a session that
-   * is not here, ended, or is someone else's: the caller cannot tell these apart.
+   * that opened it and may still use the container's console (a withdrawn grant ends the session);
+   * the socket viewing it before (if any) no longer does. Null for a session that is not here,
+   * ended, or is someone else's: the caller cannot tell these apart.
    */
-  resume(viewer: ConsoleViewer, request: ResumeRequest): TConsoleResumed | null {
+  async resume(viewer: ConsoleViewer, request: ResumeRequest): Promise<TConsoleResumed | null> {
+    const found = this.sessions.get(request.sessionId);
+    if (!found || found.credential !== viewer.credential || found.closing) return null;
+    try {
+      await this.access.requireContainer(
+        found.principal,
+        found.engine.hostId,
+        found.containerId,
+        'container.exec',
+      );
+    } catch (error) {
+      if (!(error instanceof AppError) || !REFUSALS.has(error.code)) throw error;
+      this.end(found);
+      return null;
+    }
+    // The session may have ended while access was checked.
     const session = this.sessions.get(request.sessionId);
-    if (!session || session.credential !== viewer.credential || session.closing) return null;
+    if (session !== found || session.closing) return null;
     clearTimeout(session.grace);
     session.grace = undefined;
     const from = request.after ?? (session.viewer === null ? session.leftAt : session.backlog.end);
@@ -354,6 +374,7 @@ export class ConsoleSessions implements OnApplicationShutdown {
     const session: Session = {
       id: randomUUID(),
       credential: consoleCredential(caller.principal),
+      principal: caller.principal,
       viewer: opener.socketId,
       kind,
       engine,
