@@ -101,6 +101,11 @@ async function connect(
   return client;
 }
 
+/** A container on host a running `script` in a shell, labelled for removal; answers its id. */
+function runLabelled(script: string): Promise<string> {
+  return dockerOk(direct.a, ['run', '-d', '--label', LABEL, IMAGE, 'sh', '-c', script]);
+}
+
 /** Polls a condition on what the sockets have received so far. */
 function eventually(check: () => boolean, ms: number, what: string): Promise<number> {
   return waitFor(() => Promise.resolve(check()), ms, what);
@@ -233,16 +238,9 @@ describe('logs', () => {
   });
 
   it('a viewer coming back after a reconnect gets the lines written meanwhile, not the tail again', async () => {
-    const counter = await dockerOk(direct.a, [
-      'run',
-      '-d',
-      '--label',
-      LABEL,
-      IMAGE,
-      'sh',
-      '-c',
+    const counter = await runLabelled(
       'i=0; while true; do echo "n $i"; i=$((i+1)); sleep 0.05; done',
-    ]);
+    );
     const request = { hostId: hostIds.a, containerId: counter, follow: true, tail: 3 };
     const numbers = (lines: TLogLine[]) => lines.map((l) => Number(l.text.split(' ')[1]));
     /** Subscribes, reads until `enough` lines came, leaves; answers the lines and last cursor. */
@@ -285,16 +283,9 @@ describe('logs', () => {
   });
 
   it('refuses a resumeAfter that is no cursor a log gave, and another viewer of the stream keeps its lines', async () => {
-    const ticker = await dockerOk(direct.a, [
-      'run',
-      '-d',
-      '--label',
-      LABEL,
-      IMAGE,
-      'sh',
-      '-c',
+    const ticker = await runLabelled(
       'i=0; while true; do echo "t $i"; i=$((i+1)); sleep 0.1; done',
-    ]);
+    );
     const request = { hostId: hostIds.a, containerId: ticker, follow: true, tail: 1 };
     const client = await connect();
     // Sent as a client that ignores the event map's types would.
@@ -326,16 +317,7 @@ describe('logs', () => {
   });
 
   it('a resumeAfter long ago sends at most the last 1,000 lines, not the whole log', async () => {
-    const long = await dockerOk(direct.a, [
-      'run',
-      '-d',
-      '--label',
-      LABEL,
-      IMAGE,
-      'sh',
-      '-c',
-      'seq 1 3000; sleep 3600',
-    ]);
+    const long = await runLabelled('seq 1 3000; sleep 3600');
     await waitFor(
       async () => (await dockerOk(direct.a, ['logs', '--tail', '1', long])) === '3000',
       10_000,
