@@ -39,6 +39,11 @@ export class ConsoleHandlers {
     /** Sessions this socket resumed on other replicas: what it types is passed on to them. */
     const remote = new Set<string>();
     const consoles = (sessionId: string) => (remote.has(sessionId) ? this.relay : this.consoles);
+    /** The socket is gone: its sessions, here and elsewhere, wait to be resumed. */
+    const leave = () => {
+      this.consoles.leave(socket.id);
+      if (remote.size > 0) this.relay.leave(socket.id);
+    };
 
     socket.on(
       'console.exec',
@@ -60,15 +65,15 @@ export class ConsoleHandlers {
         void answer(ack, this.log, async () => {
           const parsed = parseRequest(ZConsoleResume, request);
           const here = await this.consoles.resume(viewer, parsed);
-          if (here) {
-            remote.delete(parsed.sessionId);
-            return here;
-          }
-          const elsewhere = await this.relay.resume(viewer, parsed);
+          if (here) remote.delete(parsed.sessionId);
+          const elsewhere = here ? null : await this.relay.resume(viewer, parsed);
+          if (elsewhere) remote.add(parsed.sessionId);
+          // A socket that left while its resume was answered has had its disconnect already.
+          if (socket.disconnected) leave();
           // Unknown, ended and someone else's sessions get the same answer.
-          if (!elsewhere) throw new AppError('NOT_FOUND', 'console ended');
-          remote.add(parsed.sessionId);
-          return elsewhere;
+          const resumed = here ?? elsewhere;
+          if (!resumed) throw new AppError('NOT_FOUND', 'console ended');
+          return resumed;
         }),
     );
     socket.on('console.input', (request) => {
@@ -89,9 +94,6 @@ export class ConsoleHandlers {
       consoles(parsed.data.sessionId).close(socket.id, parsed.data.sessionId);
       remote.delete(parsed.data.sessionId);
     });
-    socket.on('disconnect', () => {
-      this.consoles.leave(socket.id);
-      if (remote.size > 0) this.relay.leave(socket.id);
-    });
+    socket.on('disconnect', leave);
   }
 }
