@@ -61,11 +61,6 @@ export class EngineAnswer extends Readable {
     super();
   }
 
-  /** Bytes kept so far. */
-  get heldSize(): number {
-    return this.held?.size ?? 0;
-  }
-
   /**
    * `ended` gets the whole body if it ends before `release` (at once if it has ended already);
    * `overflowed` is called once it grows past `limit` (its holder then releases it).

@@ -3,9 +3,9 @@ import type { EngineAnswer } from '../docker/engine-exchange.js';
 import { ChunkCoalescer } from './chunk-coalescer.js';
 
 /**
- * How long a plain answer may gather before its headers (and what came so far) go out and the
- * rest is streamed: most answers are complete by then; one that keeps the client waiting (`wait`,
- * a slow engine) gets its headers after this.
+ * How long an answer may gather before its headers (and what came so far) go out and the rest is
+ * streamed: most answers, finished logs included, are complete by then; one that keeps the client
+ * waiting (`wait`, `logs -f`, events, a slow engine) gets its headers after this.
  */
 const GATHER_MS = 10;
 /** Answers up to this size that end while they gather leave with their headers in one write. */
@@ -15,8 +15,6 @@ const MAX_GATHERED = 256 << 10;
  * rather than written chunk by chunk; larger chunks (a list) are written as they are.
  */
 const MAX_JOINED_CHUNK = 1024;
-/** A line stream gathers for at most this many turns of the event loop while its lines keep coming. */
-const MAX_TURNS = 16;
 
 /** Status line and headers as the client gets them (raw name/value pairs, hop headers dropped). */
 export interface AnswerHead {
@@ -25,40 +23,11 @@ export interface AnswerHead {
   headers: string[];
 }
 
-/**
- * Starts a gathering window that calls `close` when it ends; answers how to cancel it. `gathered`
- * tells how many bytes have come so far.
- */
-type Window = (close: () => void, gathered: () => number) => () => void;
-
-/** Plain answers gather for GATHER_MS. */
-const forMs: Window = (close) => {
+/** Starts the gathering window, which calls `close` when it ends; answers how to cancel it. */
+function gatherFor(close: () => void): () => void {
   const timer = setTimeout(close, GATHER_MS);
   return () => clearTimeout(timer);
-};
-
-/**
- * Line streams gather while the engine keeps sending: the window closes at the first turn of the
- * event loop that brought nothing (or after MAX_TURNS). A finished log's lines arrive in a turn or
- * a few, while a followed log's tail goes out as soon as the engine pauses, and what follows it is
- * streamed.
- */
-const forTurns: Window = (close, gathered) => {
-  let seen = gathered();
-  let turns = 0;
-  const check = () => {
-    const now = gathered();
-    turns += 1;
-    if (now === seen || turns >= MAX_TURNS) {
-      close();
-      return;
-    }
-    seen = now;
-    immediate = setImmediate(check);
-  };
-  let immediate = setImmediate(check);
-  return () => clearImmediate(immediate);
-};
+}
 
 /**
  * A plain answer (a list, an inspect, a tar archive). One that ends soon and is small goes out as
@@ -79,7 +48,7 @@ export function relayAnswer(
     cutWithEngine(engineRes, res, () => undefined);
     return;
   }
-  gatherThenStream(method, engineRes, res, head, forMs, (gathered) => {
+  gatherThenStream(method, engineRes, res, head, (gathered) => {
     if (gathered.length === 0) res.flushHeaders();
     for (const chunk of gathered) res.write(chunk);
     engineRes.pipe(res);
@@ -88,10 +57,10 @@ export function relayAnswer(
 }
 
 /**
- * Logs, events and stats reach the client as they come. What arrived together (a finished log's
- * tail, usually whole) goes out with the headers in one write; what follows is passed on as it
- * comes, the engine's line-sized chunks gathered for a moment into fewer writes
- * (`ChunkCoalescer`).
+ * Logs, events and stats. A finished log (usually whole within the window) goes out with the
+ * headers and its length in one write; a followed one gets what came so far with its headers, and
+ * what follows is passed on as it comes, the engine's line-sized chunks gathered for a moment into
+ * fewer writes (`ChunkCoalescer`).
  */
 export function relayLines(
   method: string,
@@ -99,7 +68,7 @@ export function relayLines(
   res: ServerResponse,
   head: AnswerHead,
 ): void {
-  gatherThenStream(method, engineRes, res, head, forTurns, (gathered) => {
+  gatherThenStream(method, engineRes, res, head, (gathered) => {
     if (gathered.length === 0) res.flushHeaders();
     else res.write(gathered.length === 1 ? gathered[0] : Buffer.concat(gathered));
     const coalescer = new ChunkCoalescer();
@@ -109,7 +78,7 @@ export function relayLines(
 }
 
 /**
- * Gathers the engine's answer while `window` is open. If it ends by then (and is no larger than
+ * Gathers the engine's answer for GATHER_MS. If it ends by then (and is no larger than
  * MAX_GATHERED), it is sent with its headers and length in one write; otherwise the headers go
  * out and `stream` passes on what gathered and the rest (answering how to stop it).
  */
@@ -118,7 +87,6 @@ function gatherThenStream(
   engineRes: EngineAnswer,
   res: ServerResponse,
   head: AnswerHead,
-  window: Window,
   stream: (gathered: Buffer[]) => () => void,
 ): void {
   let stopStream: (() => void) | null = null;
@@ -142,7 +110,7 @@ function gatherThenStream(
     res.writeHead(head.status, head.message, head.headers);
     stopStream = stream(gathered);
   };
-  const cancelWindow = window(startStream, () => engineRes.heldSize);
+  const cancelWindow = gatherFor(startStream);
   engineRes.hold(MAX_GATHERED, whole, startStream);
   cutWithEngine(engineRes, res, () => {
     cancelWindow();
