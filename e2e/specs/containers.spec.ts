@@ -67,8 +67,11 @@ test('a container is created from the form, followed live, used in a console, st
   const volume = `e2e-data-${run}`;
   let hostId: string | null = null;
   // The dashboard's socket passes through here, so the console step can drop it as a network would.
+  // While `away` is set, a new connection waits for it before it reaches the server.
   const liveSockets: { page: WebSocketRoute; server: WebSocketRoute }[] = [];
-  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+  let away: Promise<void> | null = null;
+  await page.routeWebSocket(/\/socket\.io\//, async (ws) => {
+    if (away) await away;
     liveSockets.push({ page: ws, server: ws.connectToServer() });
   });
   await page.emulateMedia({ colorScheme: 'light' });
@@ -168,6 +171,28 @@ test('a container is created from the form, followed live, used in a console, st
       await page.keyboard.press('Enter');
       await expect(terminal.locator('.xterm-rows')).toContainText('7-/tmp');
       await page.screenshot({ path: artifactPath('container-console.png') });
+
+      // Dropped again, and the shell ends while the dashboard is away (its container restarts):
+      // the terminal says the console ended once it is back.
+      let back!: () => void;
+      away = new Promise((resolve) => (back = resolve));
+      const again = liveSockets.at(-1)!;
+      await again.server.close();
+      await again.page.close();
+      const id = new URL(page.url()).pathname.split('/')[3] ?? '';
+      const restarted = await apiCall(
+        page,
+        'POST',
+        `/api/hosts/${encodeURIComponent(hostId ?? '')}/containers/${encodeURIComponent(id)}/restart?t=1`,
+      );
+      expect(restarted.status()).toBe(204);
+      away = null;
+      back();
+      await expect(terminal.locator('.xterm-rows')).toContainText('[console ended]', {
+        timeout: 30_000,
+      });
+      await expect(page.getByRole('status').filter({ hasText: 'console ended' })).toBeVisible();
+      await expect(terminal.locator('.xterm-rows')).toContainText('7-/tmp');
     });
 
     await test.step('change its memory limit and restart policy', async () => {
