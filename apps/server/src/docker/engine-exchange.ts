@@ -33,16 +33,37 @@ interface Held {
   overflowed: (() => void) | null;
 }
 
+/** The part of an answer's body that streams, with backpressure on the engine connection. */
+class AnswerStream extends Readable {
+  constructor(private readonly answer: EngineAnswer) {
+    super();
+  }
+
+  override _read(): void {
+    this.answer.controller.resume();
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    // A reader that gives up (a stalled rewrite, a relay that stopped) gives up the engine call.
+    if (!this.answer.complete) {
+      this.answer.controller.abort(error ?? new Error('the answer was not read'));
+    }
+    callback(error);
+  }
+}
+
 /**
  * The engine's answer to a gateway call: status and headers, then the body. The body is kept in
- * memory from the start, and its reader either takes it whole when it ends (`hold`), or turns it
- * into a stream with backpressure on the engine connection (`release`, `asStream`). Keeping costs
- * an array push per chunk where streaming costs stream events: a finished log of a hundred lines
- * arrives as a hundred chunks.
+ * memory from the start, and its reader either takes it whole when it ends (`hold`), or goes on
+ * with a stream (`release`, `asStream`), made only then. Keeping costs an array push per chunk
+ * where streaming costs stream events: a finished log of a hundred lines arrives as a hundred
+ * chunks.
  */
-export class EngineAnswer extends Readable {
-  /** True once the engine's answer ended as framed (not cut off). */
+export class EngineAnswer {
+  /** True once the engine's answer ended as framed. */
   complete = false;
+  /** True once it broke off before its end (the engine connection failed or was given up). */
+  broken = false;
   private held: Held | null = {
     chunks: [],
     size: 0,
@@ -50,16 +71,17 @@ export class EngineAnswer extends Readable {
     ended: null,
     overflowed: null,
   };
+  private stream: AnswerStream | null = null;
+  private onBreak: (() => void) | null = null;
 
   constructor(
     readonly statusCode: number,
     readonly statusMessage: string,
     /** Name/value pairs as the engine sent them. */
     readonly rawHeaders: string[],
-    private readonly controller: Dispatcher.DispatchController,
-  ) {
-    super();
-  }
+    /** @internal */
+    readonly controller: Dispatcher.DispatchController,
+  ) {}
 
   /**
    * `ended` gets the whole body if it ends before `release` (at once if it has ended already);
@@ -67,34 +89,39 @@ export class EngineAnswer extends Readable {
    */
   hold(limit: number, ended: NonNullable<Held['ended']>, overflowed: () => void): void {
     const held = this.held;
+    // One that broke off already is cut by whoever watches `whenBroken`.
+    if (this.broken) return;
     if (!held) throw new Error('the answer streams already');
     Object.assign(held, { limit, ended, overflowed });
     if (this.complete) this.endHeld(held);
     else if (held.size > limit) overflowed();
   }
 
-  /** Stops keeping: answers what was kept; the rest comes as a stream. */
-  release(): Buffer[] {
-    const chunks = this.held?.chunks ?? [];
+  /** Stops keeping: answers what was kept, and the stream of what comes after it. */
+  release(): { kept: Buffer[]; rest: Readable } {
+    const kept = this.held?.chunks ?? [];
     this.held = null;
-    if (this.complete) this.push(null);
-    return chunks;
+    return { kept, rest: this.streamOn([]) };
   }
 
   /** The whole body as a stream, what was kept first. */
-  asStream(): this {
+  asStream(): Readable {
     const kept = this.held?.chunks ?? [];
     this.held = null;
-    for (const chunk of kept) this.push(chunk);
-    if (this.complete) this.push(null);
-    return this;
+    return this.streamOn(kept);
+  }
+
+  /** Calls `listener` when the answer breaks off (at once if it has). */
+  whenBroken(listener: () => void): void {
+    if (this.broken) listener();
+    else this.onBreak = listener;
   }
 
   /** @internal The exchange passes the engine's chunks here. */
   receive(chunk: Buffer): void {
     const held = this.held;
     if (!held) {
-      if (!this.push(chunk)) this.controller.pause();
+      if (this.stream?.push(chunk) === false) this.controller.pause();
       return;
     }
     held.chunks.push(chunk);
@@ -106,23 +133,33 @@ export class EngineAnswer extends Readable {
   finish(): void {
     this.complete = true;
     const held = this.held;
-    if (!held) this.push(null);
+    if (!held) this.stream?.push(null);
     else if (held.ended) this.endHeld(held);
   }
 
-  override _read(): void {
-    this.controller.resume();
+  /** @internal The engine's answer broke off. */
+  break(): void {
+    if (this.complete || this.broken) return;
+    this.broken = true;
+    this.held = null;
+    this.stream?.destroy();
+    this.onBreak?.();
   }
 
-  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    if (!this.complete) this.controller.abort(error ?? new Error('the answer was not read'));
-    callback(error);
+  /** The stream the rest of the body goes to, starting with `first`. */
+  private streamOn(first: Buffer[]): AnswerStream {
+    if (this.stream) throw new Error('the answer streams already');
+    const stream = new AnswerStream(this);
+    this.stream = stream;
+    for (const chunk of first) stream.push(chunk);
+    if (this.complete) stream.push(null);
+    else if (this.broken) stream.destroy();
+    return stream;
   }
 
   private endHeld(held: Held): void {
     this.held = null;
     held.ended?.(held.chunks, held.size);
-    this.destroy();
   }
 }
 
@@ -143,8 +180,7 @@ export function exchange(
   let settled = false;
   const fail = (error: Error) => {
     if (answer) {
-      // The answer broke off: its readers see it close without `complete`.
-      answer.destroy();
+      answer.break();
       return;
     }
     if (settled) return;

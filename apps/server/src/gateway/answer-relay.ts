@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 import type { EngineAnswer } from '../docker/engine-exchange.js';
 import { ChunkCoalescer } from './chunk-coalescer.js';
 
@@ -48,10 +49,10 @@ export function relayAnswer(
     cutWithEngine(engineRes, res, () => undefined);
     return;
   }
-  gatherThenStream(method, engineRes, res, head, (gathered) => {
+  gatherThenStream(method, engineRes, res, head, (gathered, rest) => {
     if (gathered.length === 0) res.flushHeaders();
     for (const chunk of gathered) res.write(chunk);
-    engineRes.pipe(res);
+    rest.pipe(res);
     return () => undefined;
   });
 }
@@ -68,11 +69,11 @@ export function relayLines(
   res: ServerResponse,
   head: AnswerHead,
 ): void {
-  gatherThenStream(method, engineRes, res, head, (gathered) => {
+  gatherThenStream(method, engineRes, res, head, (gathered, rest) => {
     if (gathered.length === 0) res.flushHeaders();
     else res.write(gathered.length === 1 ? gathered[0] : Buffer.concat(gathered));
     const coalescer = new ChunkCoalescer();
-    engineRes.pipe(coalescer).pipe(res);
+    rest.pipe(coalescer).pipe(res);
     return () => coalescer.destroy();
   });
 }
@@ -87,7 +88,7 @@ function gatherThenStream(
   engineRes: EngineAnswer,
   res: ServerResponse,
   head: AnswerHead,
-  stream: (gathered: Buffer[]) => () => void,
+  stream: (gathered: Buffer[], rest: Readable) => () => void,
 ): void {
   let stopStream: (() => void) | null = null;
   const whole = (chunks: Buffer[], total: number) => {
@@ -106,9 +107,9 @@ function gatherThenStream(
   };
   const startStream = () => {
     cancelWindow();
-    const gathered = engineRes.release();
+    const { kept, rest } = engineRes.release();
     res.writeHead(head.status, head.message, head.headers);
-    stopStream = stream(gathered);
+    stopStream = stream(kept, rest);
   };
   const cancelWindow = gatherFor(startStream);
   engineRes.hold(MAX_GATHERED, whole, startStream);
@@ -124,14 +125,10 @@ function gatherThenStream(
  * relay (the caller cancels the engine call).
  */
 function cutWithEngine(engineRes: EngineAnswer, res: ServerResponse, stop: () => void): void {
-  const cut = () => {
-    if (engineRes.complete) return;
+  engineRes.whenBroken(() => {
     stop();
     res.destroy();
-  };
-  // It may have broken off while the change was being settled, before anyone listened.
-  if (engineRes.destroyed) cut();
-  else engineRes.once('close', cut);
+  });
   res.once('close', stop);
 }
 
