@@ -21,6 +21,7 @@ import { migratePostgres, migrateSqlite } from './database/migration-runner.js';
 import { DockerGateway } from './gateway/docker-gateway.js';
 import { HostsService } from './hosts/hosts.service.js';
 import { loadDashboard } from './web/dashboard.js';
+import { webhookBody } from './webhooks/webhook-body.js';
 
 /** How long an idle client connection is kept open. */
 const KEEP_ALIVE_MS = 65_000;
@@ -59,7 +60,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     }),
   );
   // Webhook calls are verified against the exact bytes signed: kept raw, whatever their type.
-  app.use('/api/webhooks', express.raw({ type: () => true, limit: '1mb' }));
+  app.use('/api/webhooks', webhookBody('1mb', config.requestIdleMs));
   app.use(express.json({ limit: '1mb' }));
   const require = createRequire(import.meta.url);
   app.use(
@@ -183,11 +184,46 @@ function routeGatewayFirst(server: Server, gateway: DockerGateway, trustProxy: b
     void gateway.handleRequest(req, res);
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (!gateway.matches(req.url)) return;
+    if (!gateway.matches(req.url)) {
+      if (!isSocketIo(req.url)) refuseUpgrade(req, socket);
+      return;
+    }
     (req as IncomingMessage & { id: string }).id = requestIdFrom(req);
     setClientAddress(req, trustProxy);
     void gateway.handleUpgrade(req, socket, head);
   });
+}
+
+const isSocketIo = (url: string | undefined) => /^\/socket\.io(\/|\?|$)/.test(url ?? '');
+
+/**
+ * An upgrade asked of a path that has none (a webhook, the REST API): Node hands such a request
+ * to the upgrade listeners without reading its body, so it cannot be answered as an ordinary
+ * request. It is refused at once, naming the header, instead of holding the connection open.
+ */
+function refuseUpgrade(req: IncomingMessage, socket: Duplex): void {
+  const requestId = requestIdFrom(req);
+  const body = JSON.stringify({
+    error: {
+      code: 'VALIDATION_FAILED',
+      message:
+        'connection: this path cannot be upgraded: send the request without Connection: Upgrade',
+      requestId,
+      details: { issues: [{ path: 'connection', message: 'no upgrade on this path' }] },
+    },
+  });
+  socket.on('error', () => socket.destroy());
+  socket.end(
+    [
+      'HTTP/1.1 400 Bad Request',
+      'Content-Type: application/json; charset=utf-8',
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      `X-Request-Id: ${requestId}`,
+      'Connection: close',
+      '',
+      body,
+    ].join('\r\n'),
+  );
 }
 
 /** `req.ip` as Express sets it: behind a trusted proxy, the first X-Forwarded-For address. */

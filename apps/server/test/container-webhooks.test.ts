@@ -1,10 +1,12 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { TAuditPage, TContainerWebhookList, TStackWebhookUrl } from '@berth/shared';
 import { TestBerth, waitFor } from './support/berth.js';
 import { type CliTarget, docker, dockerOk } from './support/docker-cli.js';
 import { fleet, fleetHost } from './support/fleet.js';
 import { grantedUserToken } from './support/granted-user.js';
+import { rawRequest } from './support/raw-http.js';
 import { callWebhook } from './support/webhook-call.js';
 import {
   redisDatabase,
@@ -58,13 +60,15 @@ async function pushNewImage(seed: string): Promise<string> {
 const inspect = (format: string) => dockerOk(a, ['inspect', '-f', format, NAME]);
 
 const call = callWebhook;
+/** The server's idle limit for a request body that stops coming (BERTH_REQUEST_IDLE_MS). */
+const IDLE_MS = 2_000;
 
 const sign = (body: string, secret = SECRET) =>
   `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 const PAYLOAD = JSON.stringify({ push_data: { tag: 'latest' }, repository: { repo_name: 'x' } });
 
 beforeAll(async () => {
-  berth = await TestBerth.start();
+  berth = await TestBerth.start({ BERTH_REQUEST_IDLE_MS: String(IDLE_MS) });
   token = await berth.adminToken();
   hostA = (await berth.addHost(token, fleetHost('a').registration)).id;
   hostB = (await berth.addHost(token, fleetHost('b').registration)).id;
@@ -267,6 +271,120 @@ describe('a container webhook call that finds a recreate left half-done', () => 
     expect(await inspected('{{.State.Running}}')).toBe('true');
     expect(await inspected('{{json .Config.Env}}')).toContain('KEEP=2');
     expect(await gone(old)).toBe(true);
+  });
+});
+
+describe('webhook calls that try the endpoint', () => {
+  const name = `cwh-edge-${RUN}`;
+  let url = '';
+  const path = () => new URL(url).pathname;
+  const id = () => dockerOk(a, ['inspect', '-f', '{{.Id}}', name]);
+  const triggers = async () =>
+    (await berth.api<TAuditPage>('GET', '/api/audit?limit=500', { token })).body.items.filter(
+      (e) => e.target === name && e.action === 'container.webhook.trigger',
+    );
+
+  beforeAll(async () => {
+    await dockerOk(a, ['run', '-d', '--stop-timeout', '1', '--name', name, REPO]);
+    const created = await berth.api<TStackWebhookUrl>(
+      'POST',
+      `/api/hosts/${hostA}/containers/${name}/webhooks`,
+      { token, body: { pullImage: false, refs: ['main'] } },
+    );
+    expect(created.status).toBe(201);
+    url = created.body.url;
+  });
+
+  afterAll(async () => {
+    await docker(a, ['rm', '-f', name]);
+  });
+
+  it('a key given twice: the one that wins is the one checked against the accepted branches', async () => {
+    const before = await id();
+    const last = await call(url, '{"ref":"refs/heads/main","ref":"refs/heads/other"}');
+    expect(last.status).toBe(202);
+    expect(last.body).toEqual({ status: 'skipped', reason: expect.stringMatching(/^other /) });
+    expect(await id()).toBe(before);
+    const main = await call(url, '{"ref":"refs/heads/other","ref":"refs/heads/main"}');
+    expect(main.body).toEqual({ container: name, status: 'running' });
+    await waitFor(async () => (await id()) !== before, 60_000, 'the recreate');
+    const [accepted] = await triggers();
+    expect(accepted?.details).toMatchObject({ payload: 'github call refs/heads/main' });
+    expect(JSON.stringify(accepted?.details)).not.toContain('other');
+  });
+
+  it('a body that stops half-way ends with 400 naming the body within the idle limit; nothing runs', async () => {
+    const before = await id();
+    const count = (await triggers()).length;
+    const target = new URL(url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(target.port), target.hostname);
+      socket.write(
+        `POST ${target.pathname} HTTP/1.1\r\nHost: ${target.host}\r\n` +
+          'Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"ref":"refs/',
+      );
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+      // Well past the idle limit: a server that waits on sends nothing before this.
+      setTimeout(() => {
+        socket.destroy();
+        resolve(`nothing in ${IDLE_MS * 5} ms: ${text}`);
+      }, IDLE_MS * 5);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toContain('"path":"body"');
+    expect(answer).toContain('after 13 of its 100 bytes');
+    expect((await berth.api('GET', '/api/health')).status).toBe(200);
+    expect(await triggers()).toHaveLength(count);
+    expect(await id()).toBe(before);
+  });
+
+  it('Connection: Upgrade is refused at once, naming the header, and runs nothing', async () => {
+    const count = (await triggers()).length;
+    const body = '{"ref":"refs/heads/main"}';
+    const res = await rawRequest(berth.url, {
+      method: 'POST',
+      path: path(),
+      headers: { Connection: 'Upgrade', Upgrade: 'websocket' },
+      body,
+    });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({
+      error: { code: 'VALIDATION_FAILED', details: { issues: [{ path: 'connection' }] } },
+    });
+    expect(JSON.stringify(res.body)).not.toContain(tokenOf(url));
+    // Without the header the same call is an ordinary one.
+    const plain = await rawRequest(berth.url, {
+      method: 'POST',
+      path: path(),
+      headers: { Connection: 'close' },
+      body,
+    });
+    expect(plain.status).toBe(202);
+    await waitFor(async () => (await triggers()).length === count + 1, 10_000, 'one trigger');
+  }, 30_000);
+
+  it('refuses a body over 1 MiB with 413 and reads any content type as the bytes signed', async () => {
+    const big = await call(
+      url,
+      JSON.stringify({ ref: 'refs/heads/main', pad: 'x'.repeat(1 << 20) }),
+    );
+    expect(big.status).toBe(413);
+    expect(big.body.error.code).toBe('VALIDATION_FAILED');
+    for (const type of ['text/plain', 'application/xml', 'multipart/form-data; boundary=x']) {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body: '{"ref":"refs/heads/other"}',
+      });
+      expect([type, res.status, await res.json()]).toEqual([
+        type,
+        202,
+        { status: 'skipped', reason: expect.stringMatching(/^other /) },
+      ]);
+    }
   });
 });
 
