@@ -12,6 +12,9 @@ describe('failedOutcome', () => {
   it('is unknown when the request may have reached the engine and the answer was lost', () => {
     expect(failedOutcome(unreachable(transport('ECONNRESET', 'socket hang up')))).toBe('unknown');
     expect(failedOutcome(unreachable(transport('EPIPE')))).toBe('unknown');
+    expect(failedOutcome(unreachable(transport('UND_ERR_SOCKET', 'other side closed')))).toBe(
+      'unknown',
+    );
     expect(failedOutcome(unreachable(new Error('socket hang up')))).toBe('unknown');
     expect(failedOutcome(transport('ECONNRESET'))).toBe('unknown');
   });

@@ -44,6 +44,13 @@ describe('EngineError.from', () => {
     [transport('ECONNREFUSED'), 'unreachable', 'connection refused'],
     [transport('ENOENT'), 'unreachable', 'the socket does not exist'],
     [transport('ETIMEDOUT'), 'unreachable', 'no answer in time'],
+    [transport('UND_ERR_CONNECT_TIMEOUT'), 'unreachable', 'no answer in time'],
+    [
+      transport('UND_ERR_SOCKET', 'other side closed'),
+      'unreachable',
+      'the engine closed the connection',
+    ],
+    [transport('UND_ERR_DESTROYED'), 'unreachable', 'the connection to this host was closed'],
     [transport('EACCES'), 'auth', 'no permission to open the socket'],
     [transport('CERT_HAS_EXPIRED', 'certificate has expired'), 'tls', 'tls: CERT_HAS_EXPIRED'],
     [
