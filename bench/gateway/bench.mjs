@@ -20,7 +20,7 @@ import {
   send,
 } from './http-client.mjs';
 import { runFor } from './load.mjs';
-import { proxyLocation, startNginx, stopNginx } from './nginx.mjs';
+import { startEngineProxy, stopNginx } from './nginx.mjs';
 import { judge } from './report.mjs';
 import { summarise } from './stats.mjs';
 
@@ -45,7 +45,7 @@ export async function benchGateway(options, cleanup, log) {
   const gateway = gatewayTarget(berth.port, berth.hostId, berth.token);
   cleanup.add('close gateway connections', () => closeTarget(gateway));
 
-  const proxy = await startEngineProxy(engine.socketPath, cleanup, log);
+  const proxy = await startCleanedProxy(engine.socketPath, cleanup, log);
   const nginx = { ...berthTarget(proxy.port), headers: { host: 'docker' } };
   cleanup.add('close nginx connections', () => closeTarget(nginx));
   const targets = { direct, nginx, gateway };
@@ -121,16 +121,10 @@ async function sameAnswer(targets, path) {
   return first.bytes;
 }
 
-/**
- * The reference hop: Debian's nginx as a plain reverse proxy to the engine's socket, no auth,
- * with a keep-alive pool to the socket as the gateway keeps one.
- */
-async function startEngineProxy(socketPath, cleanup, log) {
+/** nginx in front of the engine's socket (`startEngineProxy`), stopped by `cleanup`. */
+async function startCleanedProxy(socketPath, cleanup, log) {
   log('starting nginx in front of the engine socket…');
-  const proxy = await startNginx({
-    upstream: `upstream engine {\n    server unix:${socketPath};\n    keepalive 64;\n  }`,
-    location: proxyLocation('http://engine'),
-  });
+  const proxy = await startEngineProxy(socketPath);
   cleanup.add('stop nginx', () => stopNginx(proxy));
   return proxy;
 }

@@ -18,8 +18,9 @@ import { Cleanup } from './cleanup.mjs';
 import { cpuMs } from './cpu-meter.mjs';
 import { API, EngineFixtures } from './engine-fixtures.mjs';
 import { fleetEngine } from './fleet.mjs';
-import { closeTarget, engineTarget, gatewayTarget } from './http-client.mjs';
+import { berthTarget, closeTarget, engineTarget, gatewayTarget } from './http-client.mjs';
 import { runFor } from './load.mjs';
+import { startEngineProxy, stopNginx } from './nginx.mjs';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -31,7 +32,8 @@ const USAGE = `Usage: node bench/gateway/cpu-per-request.mjs [options] [--server
   --duration SECONDS    measured time per cell and round (default 4), after 1 s of warm-up
   --rounds N            rounds; each measures every build in turn (default 3)
   --host a|b            fleet engine (default b)
-  --bare                also measure a bare Node proxy (bare-proxy.mjs): what any Node hop costs`;
+  --bare                also measure a bare Node proxy (bare-proxy.mjs): what any Node hop costs
+  --nginx               also measure Debian's nginx as a plain reverse proxy (its workers' CPU)`;
 
 const CELLS = {
   list1: { scenario: 'list', concurrency: 1 },
@@ -51,6 +53,7 @@ async function main() {
       rounds: { type: 'string', default: '3' },
       host: { type: 'string', default: 'b' },
       bare: { type: 'boolean', default: false },
+      nginx: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -90,6 +93,7 @@ async function main() {
       servers.push({ entry, pid: server.child.pid, target, samples: {} });
     }
     if (values.bare) servers.push(await startBare(engine.socketPath, cleanup));
+    if (values.nginx) servers.push(await startNginxSide(engine.socketPath, cleanup));
     const durationMs = Number(values.duration) * 1000;
     for (let round = 1; round <= Number(values.rounds); round += 1) {
       for (const cell of cells) {
@@ -154,6 +158,15 @@ async function startBare(socketPath, cleanup) {
   const target = gatewayTarget(Number(String(line).trim()), 'bare', 'none');
   cleanup.add('close bare proxy connections', () => closeTarget(target));
   return { entry: 'bare Node proxy', pid: child.pid, target, samples: {} };
+}
+
+/** nginx as one more side: the CPU of its master and workers, engine URLs as they are. */
+async function startNginxSide(socketPath, cleanup) {
+  const proxy = await startEngineProxy(socketPath);
+  cleanup.add('stop nginx', () => stopNginx(proxy));
+  const target = { ...berthTarget(proxy.port), headers: { host: 'docker' } };
+  cleanup.add('close nginx connections', () => closeTarget(target));
+  return { entry: 'nginx', pid: { tree: proxy.child.pid }, target, samples: {} };
 }
 
 function median(sorted) {

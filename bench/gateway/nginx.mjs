@@ -79,6 +79,17 @@ export function proxyLocation(pass) {
       proxy_read_timeout 1h;`;
 }
 
+/**
+ * The reference hop: Debian's nginx as a plain reverse proxy to an engine's socket, no auth, with
+ * a keep-alive pool to the socket as the gateway keeps one.
+ */
+export function startEngineProxy(socketPath) {
+  return startNginx({
+    upstream: `upstream engine {\n    server unix:${socketPath};\n    keepalive 64;\n  }`,
+    location: proxyLocation('http://engine'),
+  });
+}
+
 /** Graceful quit, then kill; the temp directory goes either way. */
 export async function stopNginx(nginx) {
   if (nginx.child.exitCode === null && nginx.child.signalCode === null) {
