@@ -1,11 +1,13 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { Redis } from 'ioredis';
 import type { TAuditPage, TContainerWebhookList, TStackWebhookUrl } from '@berth/shared';
 import { TestBerth, waitFor } from './support/berth.js';
 import { type CliTarget, docker, dockerOk } from './support/docker-cli.js';
 import { fleet, fleetHost } from './support/fleet.js';
 import { grantedUserToken } from './support/granted-user.js';
+import { PgProxy } from './support/pg-proxy.js';
 import { rawRequest } from './support/raw-http.js';
 import { callWebhook } from './support/webhook-call.js';
 import {
@@ -455,6 +457,85 @@ onReplicas('container webhook jobs run again for the same call (replicas on Redi
       details: expect.objectContaining({ resumed: 'finished', id: made, previousId: old }),
     });
   });
+});
+
+onReplicas("a webhook whose replicas' Redis stops answering mid-call", () => {
+  const name = `cwh-redis-${RUN}`;
+  let redis: Awaited<ReturnType<typeof redisDatabase>>;
+  let proxy: PgProxy;
+  let replica: TestBerth;
+  let direct: Redis;
+  let hook: TStackWebhookUrl;
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+
+  beforeAll(async () => {
+    process.on('unhandledRejection', onUnhandled);
+    redis = await redisDatabase();
+    direct = new Redis(redis.url);
+    proxy = await PgProxy.start(redis.url);
+    const db = new URL(redis.url).pathname.slice(1);
+    replica = await TestBerth.start({ REDIS_URL: proxy.url(db) });
+    const replicaToken = await replica.adminToken();
+    const host = (await replica.addHost(replicaToken, fleetHost('a').registration)).id;
+    await dockerOk(a, ['run', '-d', '--stop-timeout', '1', '--name', name, REPO]);
+    const created = await replica.api<TStackWebhookUrl>(
+      'POST',
+      `/api/hosts/${host}/containers/${name}/webhooks`,
+      { token: replicaToken, body: { pullImage: false, rateLimit: 1 } },
+    );
+    expect(created.status).toBe(201);
+    hook = created.body;
+  });
+
+  afterAll(async () => {
+    process.off('unhandledRejection', onUnhandled);
+    try {
+      await docker(a, ['rm', '-f', name]);
+    } finally {
+      await replica?.stop();
+      await proxy?.stop();
+      direct?.disconnect();
+      await redis?.drop();
+    }
+  });
+
+  it('answers from the insurance limiter while Redis is silent, and counts in Redis again once it is back', async () => {
+    const rateKey = `berth:webhook-rate:1:${hook.id}`;
+    const first = await call(hook.url, PAYLOAD);
+    expect(first.status).toBe(202);
+    expect(await direct.exists(rateKey)).toBe(1);
+
+    // Redis's machine leaves the network: open connections stay open, nothing comes back.
+    proxy.silence();
+    const silent = await call(hook.url, PAYLOAD);
+    // Counted by this replica alone; the run cannot be queued without Redis: 503, try again.
+    expect(silent.status).toBe(503);
+    expect(silent.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(silent.body.error.message).toContain('Redis');
+    const limited = await call(hook.url, PAYLOAD);
+    expect(limited.status).toBe(429);
+    expect((await replica.api('GET', '/api/health')).status).toBe(200);
+
+    // Back: with the window's count gone from Redis, a call is taken there (the insurance
+    // limiter, full for this minute, would answer 429).
+    await proxy.restore();
+    const statuses: number[] = [];
+    await waitFor(
+      async () => {
+        // The counts sent while Redis was silent reach it now, after they timed out here.
+        await direct.del(rateKey);
+        statuses.push((await call(hook.url, PAYLOAD)).status);
+        return statuses.at(-1) === 202;
+      },
+      30_000,
+      'a call taken by the Redis limiter',
+    ).catch((error: unknown) => {
+      throw new Error(`${String(error)}; answers: ${statuses.join(' ')}`);
+    });
+    expect(await direct.exists(rateKey)).toBe(1);
+    expect(unhandled).toEqual([]);
+  }, 90_000);
 });
 
 function tokenOf(url: string): string {

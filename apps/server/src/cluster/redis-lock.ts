@@ -17,6 +17,9 @@ export async function underRedisLock<T>(
     lockTimeout: 5_000,
     acquireTimeout: 10_000,
     retryInterval: 20,
+    // A refresh Redis does not answer would otherwise throw from a timer and stop the process;
+    // the work is a few commands, and a caller that waits on Redis bounds the wait itself.
+    onLockLost: () => undefined,
   });
   await mutex.acquire();
   try {

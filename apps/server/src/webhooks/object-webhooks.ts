@@ -211,10 +211,19 @@ export abstract class ObjectWebhooks<Kind extends 'container' | 'service'> {
       pullImage: webhook.pullImage,
       facts: call.facts,
     };
-    const status = this.parts.jobs.shared
-      ? (await this.parts.jobs.trigger(this.kind, key, run, () => Promise.resolve(randomUUID())))
-          .status
-      : this.runs.start(key, () => this.runAs(caller, run));
+    let status: TWebhookAnswer['status'];
+    try {
+      status = this.parts.jobs.shared
+        ? (await this.parts.jobs.trigger(this.kind, key, run, () => Promise.resolve(randomUUID())))
+            .status
+        : this.runs.start(key, () => this.runAs(caller, run));
+    } catch (error) {
+      await record('failure', {
+        signature,
+        error: error instanceof AppError ? error.code : 'INTERNAL',
+      });
+      throw error;
+    }
     await record('success', { signature, status });
     const named =
       this.kind === 'container' ? { container: webhook.object } : { service: webhook.object };

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { RedisConnection } from '../cluster/redis-connection.js';
 import { underRedisLock } from '../cluster/redis-lock.js';
 import type { AttemptJournal } from '../common/attempt-journal.js';
+import { AppError } from '../common/app-error.js';
 import { LOGGER } from '../common/logger.js';
 import { settlesWithin } from '../common/settles-within.js';
 
@@ -54,6 +55,10 @@ export const QUIET_MS = 1_000;
 const MARK_MS = 60 * 60_000;
 /** How long stopping waits for the worker's running jobs before leaving them to another replica. */
 const CLOSE_MS = 1_000;
+/** How long a trigger waits on Redis to join or queue its run before answering 503. */
+const REDIS_WAIT_MS = 5_000;
+/** What a caller that got 503 because Redis did not answer is told to wait. */
+const RETRY_AFTER_SECONDS = 5;
 
 /** The run that triggers of `key` join (set while it waits, gone once it starts). */
 const queuedKey = (key: string) => `berth:webhook-queued:${key}`;
@@ -119,7 +124,8 @@ export class WebhookJobs implements OnApplicationBootstrap, OnApplicationShutdow
     discard: (runId: string) => Promise<void> = () => Promise.resolve(),
   ): Promise<WebhookRun> {
     const { client, queue } = await this.start();
-    return underRedisLock(client, lockKey(key), async () => {
+    if (client.status !== 'ready') throw redisUnavailable();
+    const joined = underRedisLock(client, lockKey(key), async () => {
       const now = Date.now();
       await client.set(joinedKey(key), String(now), 'PX', MARK_MS);
       const waiting = await client.get(queuedKey(key));
@@ -144,6 +150,18 @@ export class WebhookJobs implements OnApplicationBootstrap, OnApplicationShutdow
       await client.set(queuedKey(key), runId, 'PX', MARK_MS);
       return { runId, status: holder === runId ? ('running' as const) : ('queued' as const) };
     });
+    // Redis gone quiet on an open connection: answered now, not when (if ever) it comes back.
+    // What was sent meanwhile may still reach it then, and its run start.
+    joined.catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(redisUnavailable()), REDIS_WAIT_MS);
+    });
+    try {
+      return await Promise.race([joined, late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -221,4 +239,12 @@ function runJournal(client: Redis, runId: string): RunJournal {
       await client.set(journalKey(runId), JSON.stringify(entry), 'PX', MARK_MS);
     },
   };
+}
+
+function redisUnavailable(): AppError {
+  return new AppError(
+    'DATABASE_UNAVAILABLE',
+    'Redis (REDIS_URL), where webhook runs are queued for every replica, does not answer: the call was not queued; try again',
+    { retryAfterSeconds: RETRY_AFTER_SECONDS },
+  );
 }

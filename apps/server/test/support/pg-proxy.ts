@@ -1,8 +1,9 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
 /**
- * A TCP relay in front of the test PostgreSQL server, so a test can drop one server's database
- * connections the way a failover or a network fault does, without touching the shared server.
+ * A TCP relay in front of the test PostgreSQL server (or Redis: any server of a URL), so a test
+ * can drop one server's connections the way a failover or a network fault does, without touching
+ * the shared server.
  */
 export class PgProxy {
   /** Each client connection and its connection to PostgreSQL (none while held). */
@@ -77,6 +78,19 @@ export class PgProxy {
   /** New connections are refused (existing ones are left as they are). */
   refuse(): void {
     this.server.close();
+  }
+
+  /**
+   * Answers again after `silence` or `refuse`, on the same port: connections silenced meanwhile
+   * are closed (their clients reconnect), new ones are relayed.
+   */
+  async restore(): Promise<void> {
+    if (!this.answering) {
+      this.answering = true;
+      this.cut();
+    }
+    if (this.server.listening) return;
+    await new Promise<void>((resolve) => this.server.listen(this.port, '127.0.0.1', resolve));
   }
 
   async stop(): Promise<void> {
