@@ -368,6 +368,27 @@ describe('webhook calls that try the endpoint', () => {
     await waitFor(async () => (await triggers()).length === count + 1, 10_000, 'one trigger');
   }, 30_000);
 
+  it("reads GitHub's form encoding for the branch, and a form with two payloads as naming none", async () => {
+    const form = (body: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-github-event': 'push' },
+        body,
+      });
+    const payload = (ref: string) => `payload=${encodeURIComponent(JSON.stringify({ ref }))}`;
+    const twice = await form(`${payload('refs/heads/other')}&${payload('refs/heads/main')}`);
+    expect(await twice.json()).toEqual({
+      status: 'skipped',
+      reason: expect.stringContaining('names no branch'),
+    });
+    // Read for its branch: run, or queued behind a run an earlier call started.
+    const res = await form(payload('refs/heads/main'));
+    expect([res.status, await res.json()]).toEqual([
+      202,
+      { container: name, status: expect.stringMatching(/^(running|queued)$/) },
+    ]);
+  });
+
   it('refuses a body over 1 MiB with 413 and reads any content type as the bytes signed', async () => {
     const big = await call(
       url,

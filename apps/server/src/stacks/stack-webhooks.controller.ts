@@ -72,6 +72,7 @@ export class StackWebhooksController {
       event: req.get('x-github-event'),
       gitlabEvent: req.get('x-gitlab-event'),
       giteaEvent: req.get('x-gitea-event'),
+      contentType: req.get('content-type'),
       facts: requestFacts(req),
     });
   }

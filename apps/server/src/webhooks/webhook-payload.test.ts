@@ -72,4 +72,25 @@ describe('refusal', () => {
     const pull = read({ events: [{ action: 'pull', target: { repository: 'a', tag: 'b' } }] });
     expect(refusal(pull, [])).toBe('the registry notification has no tag push');
   });
+
+  it("reads GitHub's form encoding: the JSON in the one payload field", () => {
+    const form = (text: string) =>
+      readWebhookPayload(Buffer.from(text), {
+        event: 'push',
+        contentType: 'application/x-www-form-urlencoded',
+      });
+    const json = JSON.stringify({ ref: 'refs/heads/main', repository: { full_name: 'o/r' } });
+    expect(form(`payload=${encodeURIComponent(json)}`)).toMatchObject({
+      source: 'github',
+      refs: ['main'],
+    });
+    // Given twice, it is read neither way.
+    const other = encodeURIComponent(JSON.stringify({ ref: 'refs/heads/other' }));
+    expect(form(`payload=${other}&payload=${encodeURIComponent(json)}`)).toMatchObject({
+      source: 'unknown',
+      refs: [],
+    });
+    // A JSON body sent with the form's type, as curl -d does, is still read.
+    expect(form(json)).toMatchObject({ refs: ['main'] });
+  });
 });

@@ -30,14 +30,9 @@ function refName(ref: string): string {
  */
 export function readWebhookPayload(
   body: Buffer,
-  headers: { event?: string; gitlabEvent?: string; giteaEvent?: string },
+  headers: { event?: string; gitlabEvent?: string; giteaEvent?: string; contentType?: string },
 ): WebhookPayload {
-  let json: unknown;
-  try {
-    json = body.length > 0 ? JSON.parse(body.toString('utf8')) : undefined;
-  } catch {
-    json = undefined;
-  }
+  const json = parsed(body, headers.contentType);
   if (!isObject(json)) {
     return { source: 'unknown', refs: [], push: true, summary: `call of ${body.length} bytes` };
   }
@@ -79,6 +74,25 @@ export function readWebhookPayload(
     ...(commit ? { commit } : {}),
     summary: parts.filter(Boolean).join(' '),
   };
+}
+
+/**
+ * The body's JSON, or undefined when it holds none. GitHub's `application/x-www-form-urlencoded`
+ * content type sends the JSON as the form's one `payload` field; a form with it twice is
+ * unreadable rather than read one way here and another elsewhere.
+ */
+function parsed(body: Buffer, contentType: string | undefined): unknown {
+  let text = body.toString('utf8');
+  if (/^application\/x-www-form-urlencoded\b/i.test(contentType ?? '')) {
+    const payloads = new URLSearchParams(text).getAll('payload');
+    if (payloads.length > 1) return undefined;
+    if (payloads.length === 1) text = payloads[0]!;
+  }
+  try {
+    return text.length > 0 ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A distribution registry's envelope: only `push` events of a tagged manifest count. */

@@ -13,6 +13,8 @@ export interface WebhookCall {
   event?: string;
   gitlabEvent?: string;
   giteaEvent?: string;
+  /** How the body is encoded: JSON, or GitHub's form with the JSON in its `payload` field. */
+  contentType?: string;
   facts: Caller['facts'];
 }
 
