@@ -1,10 +1,10 @@
 import { connect, type Socket } from 'node:net';
-import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ErrorBody, THost } from '@berth/shared';
 import Docker from 'dockerode';
 import { TestBerth, waitFor } from './support/berth.js';
 import { docker as dockerCli, gatewayHost } from './support/docker-cli.js';
+import { openDescriptors, withTimeout } from './support/settling.js';
 import { fleet } from './support/fleet.js';
 import { rawRequest } from './support/raw-http.js';
 import { createUser, signIn, USER_PASSWORD } from './support/identity.js';
@@ -433,14 +433,3 @@ describe('gateway hardening', () => {
     expect(refused.status).toBe(401);
   });
 });
-
-function openDescriptors(): number {
-  return readdirSync('/proc/self/fd').length;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`not within ${ms} ms`)), ms)),
-  ]);
-}

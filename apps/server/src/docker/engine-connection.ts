@@ -24,8 +24,12 @@ const AGENT_OPTIONS = { keepAlive: true, maxSockets: 256, maxFreeSockets: 32 };
 export const ENGINE_CONNECT_TIMEOUT_MS = 5_000;
 /** Connections to one engine at once, as many as the agents allow. */
 const MAX_CONNECTIONS = 256;
-/** An idle pooled connection is closed after this long (dockerd keeps them open forever). */
-const IDLE_CONNECTION_MS = 30_000;
+/**
+ * An idle pooled connection is closed after `idleMs` (dockerd keeps them open forever). Read when
+ * a host's pool is made; tests shorten it to see a call after the pool has let go of its
+ * connections without waiting half a minute.
+ */
+export const enginePoolTiming = { idleMs: 30_000 };
 
 /**
  * An agent that opens a new connection for every request and closes it after the answer. For SSH
@@ -161,8 +165,8 @@ function createAgent(e: EngineEndpoint, pooling: AgentOptions = AGENT_OPTIONS): 
 function createPool(e: EngineEndpoint, agent: HttpAgent): Dispatcher {
   const pooling = {
     connections: MAX_CONNECTIONS,
-    keepAliveTimeout: IDLE_CONNECTION_MS,
-    keepAliveMaxTimeout: IDLE_CONNECTION_MS,
+    keepAliveTimeout: enginePoolTiming.idleMs,
+    keepAliveMaxTimeout: enginePoolTiming.idleMs,
   };
   const timeout = ENGINE_CONNECT_TIMEOUT_MS;
   switch (e.kind) {

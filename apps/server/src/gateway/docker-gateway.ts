@@ -168,6 +168,9 @@ export class DockerGateway implements BeforeApplicationShutdown {
             res.destroy();
             return;
           }
+          // A body still arriving (a slow upload to a host just removed) is never read now: the
+          // connection closes after the answer instead of waiting for the rest.
+          if (streamed && !req.complete) closeAfterAnswer(req, res);
           void change
             .end(lostAnswer(error))
             .then(() => sendError(res, this.unreachable(req, call, error)));
@@ -367,6 +370,9 @@ export class DockerGateway implements BeforeApplicationShutdown {
     });
     res.writeHead(status, engineRes.statusMessage, responseHeaders(engineRes.rawHeaders));
     res.flushHeaders();
+    // A stream that breaks off cuts the client (its end would otherwise never come): the change
+    // is then settled above, unknown unless the engine had reported a failure.
+    engineRes.whenBroken(() => res.destroy());
     engineRes.asStream().pipe(outcome).pipe(res);
   }
 

@@ -1,11 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { type IncomingMessage, type Server, createServer, request } from 'node:http';
+import {
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  createServer,
+  request,
+} from 'node:http';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** What the tap does with a call: pass it on, or let the engine act and cut Berth off its answer. */
-export type TapAction = 'pass' | 'lose-answer';
+/**
+ * What the tap does with a call: pass it on, let the engine act and cut Berth off its answer, or
+ * pass the answer's head and its first `cutAfter` body bytes and then cut the connection.
+ */
+export type TapAction = 'pass' | 'lose-answer' | { cutAfter: number };
 
 /**
  * A unix socket in front of a real engine; `before` sees each call before the engine does, so a
@@ -38,7 +47,11 @@ export class EngineTap {
               return;
             }
             res.writeHead(answer.statusCode ?? 502, answer.headers);
-            answer.pipe(res);
+            if (action === 'pass') {
+              answer.pipe(res);
+              return;
+            }
+            cutAfter(answer, res, action.cutAfter);
           },
         );
         upstream.on('error', () => res.destroy());
@@ -66,4 +79,20 @@ export class EngineTap {
       }),
     );
   }
+}
+
+/** Passes on the first `limit` bytes of the engine's answer, then cuts Berth's connection. */
+function cutAfter(answer: IncomingMessage, res: ServerResponse, limit: number): void {
+  let sent = 0;
+  answer.on('data', (chunk: Buffer) => {
+    if (sent >= limit) return;
+    const part = chunk.subarray(0, limit - sent);
+    sent += part.length;
+    res.write(part);
+    if (sent < limit) return;
+    answer.destroy();
+    // The part goes out first: the cut comes once it is flushed.
+    res.write('', () => res.socket?.destroy());
+  });
+  answer.on('end', () => res.socket?.destroy());
 }
