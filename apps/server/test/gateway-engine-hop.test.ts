@@ -254,6 +254,36 @@ describe('the gateway hop to the engine', () => {
       connection.destroy();
     });
 
+    it('answers a chunked upload and a streamed archive, then a second request on the socket', async () => {
+      const connection = await HttpConnection.open(berth.url);
+      const tar = tarOf('chunked.txt', Buffer.from(`chunked ${run}\n`));
+      connection.send('PUT', gatewayPath(a, `/containers/${chatty}/archive?path=/tmp`), {
+        ...bearer(),
+        'Content-Type': 'application/x-tar',
+        'Transfer-Encoding': 'chunked',
+      });
+      for (const part of [tar.subarray(0, 700), tar.subarray(700)]) {
+        connection.write(`${part.length.toString(16)}\r\n`);
+        connection.write(Buffer.concat([part, Buffer.from('\r\n')]));
+      }
+      connection.write('0\r\n\r\n');
+      expect(await connection.answer('PUT')).toMatchObject({ status: 200, complete: true });
+      // Larger than what is sent whole: streamed to the client in chunks.
+      connection.send('GET', gatewayPath(a, `/containers/${chatty}/archive?path=/bin`), bearer());
+      const archive = await connection.answer('GET');
+      expect(archive).toMatchObject({ status: 200, complete: true });
+      expect(archive.body.length).toBeGreaterThan(256 << 10);
+      connection.send(
+        'GET',
+        gatewayPath(a, `/containers/${chatty}/archive?path=/tmp/chunked.txt`),
+        bearer(),
+      );
+      const copied = await connection.answer('GET');
+      expect(copied).toMatchObject({ status: 200, complete: true });
+      expect(copied.body.toString('latin1')).toContain(`chunked ${run}`);
+      connection.destroy();
+    });
+
     it('answers HEAD, 204 and 304 without inventing a length, and keeps the connection', async () => {
       const direct = await HttpConnection.open(fleet().a);
       const connection = await HttpConnection.open(berth.url);
@@ -295,7 +325,9 @@ describe('the gateway hop to the engine', () => {
       const part = tarHeader('Dockerfile', 100_000);
       connection.write(`${part.length.toString(16)}\r\n`);
       connection.write(Buffer.concat([part, Buffer.from('\r\n')]));
+      await engineCalls(a, (running) => running === 1, 'the build to reach the engine');
       await withTimeout(connection.closed, 6000);
+      await engineCalls(a, (running) => running === 0, 'the build to release the engine');
       await descriptorsSettle(before, 'the stalled build to release both sides');
       await hostWorks(a);
     });
@@ -310,12 +342,9 @@ describe('the gateway hop to the engine', () => {
         tarHeader('short.bin', (1 << 20) - 1536),
       );
       connection.write(Buffer.alloc(10_000));
-      await waitFor(
-        () => Promise.resolve(openDescriptors() >= before + 2),
-        5000,
-        'the upload to reach the engine',
-      );
+      await engineCalls(a, (running) => running === 1, 'the upload to reach the engine');
       connection.destroy();
+      await engineCalls(a, (running) => running === 0, 'the upload to release the engine');
       await descriptorsSettle(before, 'the abandoned upload to release both sides');
       expect(await audited(a.id, `/containers/${started}/archive`)).toMatchObject({
         outcome: 'unknown',
@@ -388,18 +417,26 @@ describe('the gateway hop to the engine', () => {
     expect(answers.every((answer) => Array.isArray(answer.body))).toBe(true);
   });
 
+  /** Waits until the calls under way on a host's pool (the engine side of each) pass `check`. */
+  function engineCalls(host: THost, check: (running: number) => boolean, what: string) {
+    return waitFor(() => Promise.resolve(check(poolOf(host.id).stats.running)), 5000, what);
+  }
+
   /** The undici pool of a registered host, as its engine registry holds it. */
-  function poolOf(hostId: string): { stats: { connected: number } } {
+  function poolOf(hostId: string): { stats: PoolStats } {
     const registry: unknown = berth.server.app.get(EngineRegistry);
     const { engines } = registry as {
-      engines: Map<
-        string,
-        { client: { connection: { dispatcher: { stats: { connected: number } } } } }
-      >;
+      engines: Map<string, { client: { connection: { dispatcher: { stats: PoolStats } } } }>;
     };
     return engines.get(hostId)!.client.connection.dispatcher;
   }
 });
+
+/** What an undici pool says of its connections and the calls on them. */
+interface PoolStats {
+  connected: number;
+  running: number;
+}
 
 /** A plain TCP relay to an engine, reached under another name than its certificate's. */
 async function tcpRelay(host: string, port: number): Promise<{ server: Server; port: number }> {
