@@ -81,18 +81,24 @@ export class EngineTap {
   }
 }
 
-/** Passes on the first `limit` bytes of the engine's answer, then cuts Berth's connection. */
+/**
+ * Passes on the first `limit` bytes of the engine's answer (all of it if shorter), then cuts
+ * Berth's connection a moment after they are flushed, so that they are read before the cut.
+ */
 function cutAfter(answer: IncomingMessage, res: ServerResponse, limit: number): void {
   let sent = 0;
+  let cut = false;
+  const cutNow = () => {
+    if (cut) return;
+    cut = true;
+    res.write('', () => setTimeout(() => res.socket?.destroy(), 50));
+  };
   answer.on('data', (chunk: Buffer) => {
-    if (sent >= limit) return;
+    if (cut) return;
     const part = chunk.subarray(0, limit - sent);
     sent += part.length;
     res.write(part);
-    if (sent < limit) return;
-    answer.destroy();
-    // The part goes out first: the cut comes once it is flushed.
-    res.write('', () => res.socket?.destroy());
+    if (sent >= limit) cutNow();
   });
-  answer.on('end', () => res.socket?.destroy());
+  answer.on('end', cutNow);
 }
