@@ -95,13 +95,21 @@ beforeAll(async () => {
 
 afterAll(async () => {
   try {
-    await docker(a, ['rm', '-f', NAME]);
+    await berth?.stop();
+  } finally {
+    // Every container of this run (their names carry RUN), once no recreate can be going on,
+    // with what a recreate left aside.
+    await removeThisRun();
     await docker(a, ['rmi', '-f', REPO]);
     await docker(b, ['rmi', '-f', REPO, ...built]);
-  } finally {
-    await berth?.stop();
   }
 });
+
+async function removeThisRun(): Promise<void> {
+  const ids = (await docker(a, ['ps', '-aq', '--filter', `name=-${RUN}`])).stdout.split(/\s+/);
+  const listed = ids.filter(Boolean);
+  if (listed.length > 0) await docker(a, ['rm', '-f', ...listed]);
+}
 
 describe('container webhooks', () => {
   it('creates a signed webhook, answered once, listed without its token', async () => {
@@ -243,10 +251,6 @@ const gone = async (ref: string) => (await docker(a, ['inspect', ref])).code !==
 describe('a container webhook call that finds a recreate left half-done', () => {
   const name = `cwh-half-${RUN}`;
 
-  afterAll(async () => {
-    await docker(a, ['rm', '-f', name]);
-  });
-
   it('finishes it: the new container made from the one set aside, started, the old one removed', async () => {
     await dockerOk(a, ['run', '-d', '--stop-timeout', '1', '--name', name, '-e', 'KEEP=2', REPO]);
     const created = await berth.api<TStackWebhookUrl>(
@@ -295,10 +299,6 @@ describe('webhook calls that try the endpoint', () => {
     );
     expect(created.status).toBe(201);
     url = created.body.url;
-  });
-
-  afterAll(async () => {
-    await docker(a, ['rm', '-f', name]);
   });
 
   it('a key given twice: the one that wins is the one checked against the accepted branches', async () => {
@@ -438,12 +438,8 @@ onReplicas('container webhook jobs run again for the same call (replicas on Redi
   });
 
   afterAll(async () => {
-    try {
-      await docker(a, ['rm', '-f', name]);
-    } finally {
-      await replica?.stop();
-      await redis?.drop();
-    }
+    await replica?.stop();
+    await redis?.drop();
   });
 
   it('a job run twice for the same call recreates once; the second records the work done', async () => {
@@ -511,14 +507,10 @@ onReplicas("a webhook whose replicas' Redis stops answering mid-call", () => {
 
   afterAll(async () => {
     process.off('unhandledRejection', onUnhandled);
-    try {
-      await docker(a, ['rm', '-f', name]);
-    } finally {
-      await replica?.stop();
-      await proxy?.stop();
-      direct?.disconnect();
-      await redis?.drop();
-    }
+    await replica?.stop();
+    await proxy?.stop();
+    direct?.disconnect();
+    await redis?.drop();
   });
 
   it('answers from the insurance limiter while Redis is silent, and counts in Redis again once it is back', async () => {
