@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import type { Mutex } from 'redis-semaphore';
 import { RedisConnection } from '../cluster/redis-connection.js';
+import { LOGGER } from '../common/logger.js';
 
 /** A deploy lock not refreshed for this long (its holder died) lapses. */
 const LOCK_MS = 30_000;
@@ -29,7 +31,10 @@ const LOCAL: StackLock = { running: () => Promise.resolve(), release: () => Prom
  */
 @Injectable()
 export class StackLocks {
-  constructor(private readonly redis: RedisConnection) {}
+  constructor(
+    private readonly redis: RedisConnection,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {}
 
   get shared(): boolean {
     return this.redis.enabled;
@@ -43,6 +48,14 @@ export class StackLocks {
       lockTimeout: LOCK_MS,
       refreshInterval: REFRESH_MS,
       acquireAttemptsLimit: 1,
+      // Redis away longer than the lock lasts: the deployment goes on, but another replica may
+      // start one of the same stack meanwhile. Said, never thrown from the refresh timer (which
+      // would stop this replica).
+      onLockLost: (error) =>
+        this.log.warn(
+          { stackId, reason: error.message },
+          'a stack deploy lock lapsed while Redis was unreachable',
+        ),
     });
     if (!(await mutex.tryAcquire())) {
       return { busyWith: (await client.get(deploymentKey(stackId))) ?? 'starting' };
