@@ -151,6 +151,8 @@ test('a container is created from the form, followed live, used in a console, st
       await page.getByRole('tab', { name: 'Console' }).click();
       await expect(page.getByRole('status').filter({ hasText: 'Connected' })).toBeVisible();
       const terminal = page.getByTestId('container-terminal');
+      // Keys typed before the shell shows its prompt can be dropped when its line editor starts.
+      await expect(terminal.locator('.xterm-rows')).toContainText('/ #');
       await terminal.click();
       await page.keyboard.type('echo berth-$((6*7))');
       await page.keyboard.press('Enter');
