@@ -333,6 +333,28 @@ describe('the gateway hop to the engine', () => {
       direct.destroy();
     });
 
+    it('closes an upload still trickling in once the engine has answered it early', async () => {
+      const connection = await HttpConnection.open(berth.url);
+      const declared = 1 << 20;
+      connection.send(
+        'PUT',
+        gatewayPath(a, '/containers/nonexistent-x/archive?path=/tmp'),
+        { ...bearer(), 'Content-Type': 'application/x-tar', 'Content-Length': String(declared) },
+        tarHeader('trickled.bin', declared - 1536),
+      );
+      // Never stalls long enough for BERTH_REQUEST_IDLE_MS, never ends.
+      const trickle = setInterval(() => connection.write(Buffer.alloc(64)), 100);
+      try {
+        const answer = await connection.answer('PUT');
+        expect(answer).toMatchObject({ status: 404, complete: true });
+        expect(answer.body.toString()).toContain('No such container');
+        await withTimeout(connection.closed, 3000);
+      } finally {
+        clearInterval(trickle);
+      }
+      await hostWorks(a);
+    });
+
     it('releases both sides of a chunked build context that stalls half-way', async () => {
       const before = openDescriptors();
       const connection = await HttpConnection.open(berth.url);

@@ -146,6 +146,14 @@ export class DockerGateway implements BeforeApplicationShutdown {
       if (streamed && checked === null) closeAfterAnswer(req, res);
       throw error;
     }
+    // A body the engine call stopped reading before its end (an engine that answered early, a
+    // host removed under a slow upload) is never read now: the connection closes once the answer
+    // is out instead of waiting for the rest, however slowly it comes.
+    if (body === req && streamed && checked === null) {
+      res.once('finish', () => {
+        if (!req.complete) closeSoon(req);
+      });
+    }
     let clientGone = false;
     const upstream = call.engine.client.exchange(
       {
@@ -168,9 +176,6 @@ export class DockerGateway implements BeforeApplicationShutdown {
             res.destroy();
             return;
           }
-          // A body still arriving (a slow upload to a host just removed) is never read now: the
-          // connection closes after the answer instead of waiting for the rest.
-          if (streamed && !req.complete) closeAfterAnswer(req, res);
           void change
             .end(lostAnswer(error))
             .then(() => sendError(res, this.unreachable(req, call, error)));
@@ -432,11 +437,14 @@ export class DockerGateway implements BeforeApplicationShutdown {
  */
 function closeAfterAnswer(req: IncomingMessage, res: ServerResponse): void {
   res.shouldKeepAlive = false;
+  res.once('finish', () => closeSoon(req));
+}
+
+/** Ends the request's connection, cut after a grace period if the client holds on. */
+function closeSoon(req: IncomingMessage): void {
   const socket = req.socket;
-  res.once('finish', () => {
-    socket.end();
-    setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
-  });
+  socket.end();
+  setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
 }
 
 /**
