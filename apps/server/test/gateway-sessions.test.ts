@@ -54,7 +54,7 @@ describe.each([
 
     it('serves 15 concurrent streams over further connections', async () => {
       ssh = await startLimitedSshServer(fleetHost('d').direct.slice('unix://'.length), maxSessions);
-      berth = await TestBerth.start();
+      berth = await TestBerth.start(TestBerth.SSH_TIMEOUT);
       const token = await berth.adminToken();
       const host = await berth.addHost(token, {
         name: 'limited-ssh',

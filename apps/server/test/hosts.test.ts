@@ -12,7 +12,7 @@ describe('hosts: every connection kind against real engines', () => {
   let token: string;
 
   beforeAll(async () => {
-    berth = await TestBerth.start(TestBerth.QUICK_HEALTH);
+    berth = await TestBerth.start({ ...TestBerth.QUICK_HEALTH, ...TestBerth.SSH_TIMEOUT });
     token = await berth.adminToken();
   });
   afterAll(() => berth.stop());

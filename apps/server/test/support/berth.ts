@@ -43,6 +43,13 @@ export class TestBerth {
    */
   static readonly QUICK_HEALTH = { BERTH_HEALTH_INTERVAL_MS: '1000' } as const;
 
+  /**
+   * For suites that register SSH hosts: a login with an encrypted key (its bcrypt key derivation)
+   * and `docker info` over dial-stdio can take longer than the tests' 3 s engine timeout on a
+   * loaded machine; this is the product's own default and more.
+   */
+  static readonly SSH_TIMEOUT = { BERTH_ENGINE_TIMEOUT_MS: '10000' } as const;
+
   static async start(
     env: Record<string, string> = {},
     /** `replicaOf`: another replica of that server, on its database (dropped with that one). */
