@@ -194,18 +194,30 @@ describe('the fleet lists', () => {
     const dangling = await images('dangling=true&limit=500');
     expect(dangling.items.every((i) => i.dangling && i.repoTags.length === 0)).toBe(true);
 
-    // Paging: one network at a time reaches every network once, in order.
+    // Paging: one network at a time reaches every network once, in order. The networks paged
+    // are this test's own, on both hosts: other suites make and remove theirs meanwhile.
+    const paged = `${PREFIX}-page`;
+    await dockerOk(a, ['network', 'create', '--label', LABEL, `${paged}-1`]);
+    await dockerOk(b, ['network', 'create', '--label', LABEL, `${paged}-2`]);
+    await dockerOk(a, ['network', 'create', '--label', LABEL, `${paged}-3`]);
+    const query = `q=${paged}&sort=name`;
+    await waitFor(async () => (await networks(query)).total === 3, 5_000, 'the paged networks');
+    const listed = await networks(query);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
       const page: TNetworkListResponse = await networks(
-        `limit=1&sort=name${cursor ? `&cursor=${cursor}` : ''}`,
+        `${query}&limit=1${cursor ? `&cursor=${cursor}` : ''}`,
       );
-      expect(page.total).toBe(all.total);
+      expect(page.total).toBe(3);
       seen.push(...page.items.map((n) => n.id));
       cursor = page.nextCursor;
     } while (cursor);
-    expect(seen).toEqual(all.items.map((n) => n.id));
+    expect(seen).toEqual(listed.items.map((n) => n.id));
+    expect(listed.items.map((n) => n.name)).toEqual([`${paged}-1`, `${paged}-2`, `${paged}-3`]);
+    await dockerOk(a, ['network', 'rm', `${paged}-1`, `${paged}-3`]);
+    await dockerOk(b, ['network', 'rm', `${paged}-2`]);
+    await waitFor(async () => (await networks(query)).total === 0, 5_000, 'the paged ones gone');
 
     const wrong = await berth.api<ErrorBody>('GET', '/api/images?cursor=nonsense', { token });
     expect(wrong.status).toBe(400);
