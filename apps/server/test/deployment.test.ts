@@ -98,7 +98,10 @@ async function compose(
   }
 }
 
-/** GET from inside engine b's network namespace, where its containers' addresses and ports are. */
+/**
+ * GET from inside engine b's network namespace, where its containers' addresses and ports are.
+ * A page's first render in a fresh container can take seconds on a loaded machine.
+ */
 async function getInEngine(url: string): Promise<{ status: number; body: string }> {
   const { stdout } = await run(
     'nsenter',
@@ -106,12 +109,12 @@ async function getInEngine(url: string): Promise<{ status: number; body: string 
       `--net=${NETNS}`,
       process.execPath,
       '-e',
-      `fetch(process.argv[1], { signal: AbortSignal.timeout(10000) }).then(
+      `fetch(process.argv[1], { signal: AbortSignal.timeout(30000) }).then(
          async (r) => process.stdout.write(r.status + '\\n' + (await r.text())),
          (e) => { console.error(String(e)); process.exit(1); })`,
       url,
     ],
-    { timeout: 20_000 },
+    { timeout: 40_000 },
   );
   const cut = stdout.indexOf('\n');
   return { status: Number(stdout.slice(0, cut)), body: stdout.slice(cut + 1) };
