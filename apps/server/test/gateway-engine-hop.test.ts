@@ -1,4 +1,5 @@
-import { createServer, connect as connectTcp, type Server } from 'node:net';
+import { request } from 'node:http';
+import { createServer, connect as connectTcp, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { THost } from '@berth/shared';
 import Docker from 'dockerode';
@@ -236,6 +237,35 @@ describe('the gateway hop to the engine', () => {
         await hostWorks(a);
       },
     );
+    it('cuts an attached session when its host is removed', async () => {
+      const host = await berth.addHost(admin, { name: 'under-attach', url: fleet().a });
+      const shell = await engine.createContainer({
+        Image: fleet().image,
+        Cmd: ['sh'],
+        OpenStdin: true,
+        Labels: label,
+      });
+      await shell.start();
+      const attached = await new Promise<Socket>((resolve, reject) => {
+        const req = request(
+          `${berth.url}${gatewayPath(host, `/containers/${shell.id}/attach?stream=1&stdin=1&stdout=1`)}`,
+          {
+            method: 'POST',
+            headers: { ...bearer(), Connection: 'Upgrade', Upgrade: 'tcp' },
+          },
+        );
+        req.once('upgrade', (_res, socket) => resolve(socket));
+        req.once('response', (res) => reject(new Error(`attach answered ${res.statusCode}`)));
+        req.once('error', reject);
+        req.end();
+      });
+      const closed = new Promise<void>((resolve) => attached.once('close', () => resolve()));
+      attached.on('data', () => undefined);
+      attached.write('echo still-here\n');
+      const removed = await berth.api('DELETE', `/api/hosts/${host.id}`, { token: admin });
+      expect(removed.status).toBeLessThan(300);
+      await withTimeout(closed, 5000);
+    });
   });
 
   describe('request framing clients send', () => {

@@ -7,6 +7,7 @@ import {
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { inspect } from 'node:util';
 import Docker from 'dockerode';
 import { buildConnector, type Dispatcher, Pool } from 'undici';
@@ -62,6 +63,8 @@ export class EngineConnection {
   readonly fresh: Docker;
   readonly dispatcher: Dispatcher;
   private readonly agent: HttpAgent;
+  /** Hijacked connections (attach, exec): they left the agents' pools, so closing those misses them. */
+  private readonly hijacked = new Set<Duplex>();
   private readonly dockerodeAgent: HttpAgent;
   private readonly freshAgent: HttpAgent;
 
@@ -117,7 +120,14 @@ export class EngineConnection {
     }
   }
 
+  /** Keeps a hijacked connection to cut when the host is closed (removed, or its address changed). */
+  track(socket: Duplex): void {
+    this.hijacked.add(socket);
+    socket.once('close', () => this.hijacked.delete(socket));
+  }
+
   close(): void {
+    for (const socket of this.hijacked) socket.destroy();
     void this.dispatcher.destroy().catch(() => undefined);
     this.agent.destroy();
     this.dockerodeAgent.destroy();

@@ -16,7 +16,8 @@ export interface HijackOutcome {
  * Asks an engine to hijack the connection of a call (attach, exec start, `/session`), as Docker's
  * own clients do: `Connection: Upgrade`, `Upgrade: tcp`, then the body. The gateway splices what
  * it gets to its client's socket; consoles read and write it themselves (`openEngineUpgrade`).
- * The returned request is destroyed to give up, answered or not.
+ * The returned request is destroyed to give up, answered or not. The hijacked connection is cut
+ * when the host is closed (removed, or its address changed).
  */
 export function hijackEngine(
   connection: EngineConnection,
@@ -28,7 +29,10 @@ export function hijackEngine(
     path: request.path,
     headers: { ...request.headers, connection: 'Upgrade', upgrade: 'tcp' },
   });
-  req.on('upgrade', (res, socket, head) => outcome.upgraded(res, socket, head));
+  req.on('upgrade', (res, socket, head) => {
+    connection.track(socket);
+    outcome.upgraded(res, socket, head);
+  });
   req.on('response', (res) => outcome.refused(res));
   req.on('error', (error) => outcome.failed(error));
   req.end(request.body);
