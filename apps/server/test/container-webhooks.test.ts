@@ -309,7 +309,16 @@ describe('webhook calls that try the endpoint', () => {
     expect(await id()).toBe(before);
     const main = await call(url, '{"ref":"refs/heads/other","ref":"refs/heads/main"}');
     expect(main.body).toEqual({ container: name, status: 'running' });
-    await waitFor(async () => (await id()) !== before, 60_000, 'the recreate');
+    // Mid-recreate the name is briefly nobody's (the old container set aside, the new one not yet
+    // made): only a container under it with another id is the recreate done.
+    await waitFor(
+      async () => {
+        const now = await docker(a, ['inspect', '-f', '{{.Id}}', name]);
+        return now.code === 0 && now.stdout.trim() !== before;
+      },
+      60_000,
+      'the recreate',
+    );
     const [accepted] = await triggers();
     expect(accepted?.details).toMatchObject({ payload: 'github call refs/heads/main' });
     expect(JSON.stringify(accepted?.details)).not.toContain('other');
