@@ -18,29 +18,10 @@ export function hasBody(req: IncomingMessage): boolean {
 }
 
 /**
- * Calls `onStall` when the body stops arriving for `idleMs` before its end: a client that declares
- * 50 MB and sends 1 MB must not hold a socket to Berth and one to the engine forever. Returns a
- * function that stops watching.
- */
-export function watchBodyProgress(body: Readable, idleMs: number, onStall: () => void): () => void {
-  let timer = setTimeout(onStall, idleMs);
-  const onData = () => {
-    clearTimeout(timer);
-    timer = setTimeout(onStall, idleMs);
-  };
-  // Not stopped by 'close': a request closes when its answer is sent, even with its body unread.
-  const stop = () => {
-    clearTimeout(timer);
-    body.off('data', onData).off('end', stop);
-  };
-  body.on('data', onData).once('end', stop);
-  return stop;
-}
-
-/**
- * The body as the engine call reads it, calling `onStall` when it stops arriving for `idleMs`
- * before its end. Read through this rather than watched from the side: a second reader would set
- * the body flowing before the engine connection is ready for it.
+ * The body as its reader takes it, calling `onStall` when it stops arriving for `idleMs` before
+ * its end: a client that declares 50 MB and sends 1 MB must not hold a socket to Berth and one to
+ * the engine forever. Read through this rather than watched from the side: a second reader would
+ * set the body flowing before the engine connection is ready for it.
  */
 export async function* watchedBody(
   body: Readable,
@@ -66,23 +47,21 @@ export async function readBounded(body: Readable, limit: number, idleMs: number)
   const chunks: Buffer[] = [];
   let size = 0;
   let stalled = false;
-  const stop = watchBodyProgress(body, idleMs, () => {
+  const watched = watchedBody(body, idleMs, () => {
     stalled = true;
     body.destroy();
   });
   try {
-    for await (const chunk of body) {
-      size += (chunk as Buffer).length;
+    for await (const chunk of watched) {
+      size += chunk.length;
       if (size > limit) throw new BodyError('too-large', `request body over ${limit} bytes`);
-      chunks.push(chunk as Buffer);
+      chunks.push(chunk);
     }
   } catch (error) {
     if (stalled) throw new BodyError('stalled', `no request body for ${idleMs} ms`);
     throw error instanceof BodyError
       ? error
       : new BodyError('closed', 'the client went away while sending its request');
-  } finally {
-    stop();
   }
   return Buffer.concat(chunks);
 }
