@@ -97,7 +97,8 @@ POSTGRES_SUITES='(database|database-outage|hosts|identity|audit|audit-durability
 suites() { printf 'apps/server/test/%s\\.test\\.ts' "$1"; }
 
 lane_integration() {
-  integration --testPathIgnorePatterns "$(suites "($BUILT_SERVER|$HOST_STOPPERS)")" \
+  BERTH_TEST_REDIS_URL=$REDIS_URL BERTH_TEST_REDIS_DBS=1-7 \
+    integration --testPathIgnorePatterns "$(suites "($BUILT_SERVER|$HOST_STOPPERS)")" \
     --json --outputFile="$RESULTS/integration-sqlite.json"
 }
 
@@ -108,7 +109,7 @@ lane_browser_then_server() {
   local code=0
   PLAYWRIGHT_JSON_OUTPUT_NAME="$PWD/$RESULTS/e2e.json" node scripts/run-e2e.mjs --reporter=list,json ||
     code=$?
-  BERTH_TEST_POSTGRES_URL=$POSTGRES_URL BERTH_TEST_REDIS_URL=$REDIS_URL \
+  BERTH_TEST_POSTGRES_URL=$POSTGRES_URL BERTH_TEST_REDIS_URL=$REDIS_URL BERTH_TEST_REDIS_DBS=8-15 \
     integration --testPathPatterns "$(suites "$POSTGRES_SUITES")" \
     --json --outputFile="$RESULTS/integration-postgres.json" || code=$?
   integration --testPathPatterns "$(suites "$BUILT_SERVER")" \

@@ -26,6 +26,7 @@ import { fleet, fleetHost } from './support/fleet.js';
 import { NginxBalancer } from './support/nginx-balancer.js';
 import { removeComposeProject } from './support/stack-deployments.js';
 import { callWebhook } from './support/webhook-call.js';
+import { redisDatabaseUrl } from './support/webhook-jobs.js';
 
 /**
  * Two replicas of the built server on one PostgreSQL database and one Redis, behind Debian's
@@ -82,9 +83,7 @@ onReplicas('several replicas behind nginx on PostgreSQL and Redis', () => {
   beforeAll(async () => {
     database = await TestDatabase.create(mkdtempSync(join(tmpdir(), 'berth-scale-')));
     // A database of its own on the machine's Redis, emptied first.
-    const url = new URL(redisBase!);
-    url.pathname = `/${1 + Math.floor(Math.random() * 15)}`;
-    redisUrl = url.toString();
+    redisUrl = redisDatabaseUrl();
     redis = new Redis(redisUrl);
     await redis.flushdb();
     const env = {

@@ -18,6 +18,8 @@ import {
   stackIdle,
 } from './support/stack-deployments.js';
 import { callWebhook } from './support/webhook-call.js';
+import { PgProxy } from './support/pg-proxy.js';
+import { redisDatabase, testRedisBase } from './support/webhook-jobs.js';
 
 /**
  * Stack webhooks on host a of the real fleet: a signed call redeploys, a bad or missing signature
@@ -316,6 +318,73 @@ describe('a webhook that pulls images first', () => {
     );
     expect(await runningImage()).toBe(pushed);
   });
+});
+
+const onReplicas = testRedisBase ? describe : describe.skip;
+
+onReplicas("a stack webhook whose replica's Redis stops answering", () => {
+  const name = `wh-redis-${RUN}`;
+  let redis: Awaited<ReturnType<typeof redisDatabase>>;
+  let proxy: PgProxy;
+  let replica: TestBerth;
+  let replicaToken = '';
+  let id = '';
+  let url = '';
+
+  beforeAll(async () => {
+    redis = await redisDatabase();
+    proxy = await PgProxy.start(redis.url);
+    replica = await TestBerth.start({ REDIS_URL: proxy.url(new URL(redis.url).pathname.slice(1)) });
+    replicaToken = await replica.adminToken();
+    const host = (await replica.addHost(replicaToken, fleetHost('a').registration)).id;
+    const created = await replica.api<TStackDeployResponse>('POST', `/api/hosts/${host}/stacks`, {
+      token: replicaToken,
+      body: { name, compose: COMPOSE },
+    });
+    expect(created.status).toBe(201);
+    id = created.body.id;
+    await settledDeployment(replica, replicaToken, id, created.body.deploymentId);
+    const hook = await replica.api<TStackWebhookUrl>('POST', `/api/stacks/${id}/webhooks`, {
+      token: replicaToken,
+      body: {},
+    });
+    expect(hook.status).toBe(201);
+    url = hook.body.url;
+  });
+
+  afterAll(async () => {
+    try {
+      await removeComposeProject(direct, name);
+    } finally {
+      await replica?.stop();
+      await proxy?.stop();
+      await redis?.drop();
+    }
+  });
+
+  it('answers 503, leaves no queued deployment behind, and never redeploys for that call', async () => {
+    const before = await stackDeployments(replica, replicaToken, id);
+    proxy.silence();
+    const silent = await call(url, PAYLOAD);
+    expect(silent.status).toBe(503);
+    expect(silent.headers.get('retry-after')).toMatch(/^\d+$/);
+    await proxy.restore();
+    // What was sent while Redis was silent reaches it once the replica has reconnected; a run
+    // it added would start after the 1 s quiet period.
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    const after = await stackDeployments(replica, replicaToken, id);
+    expect(after.filter((d) => d.status === 'queued' || d.status === 'running')).toEqual([]);
+    expect(after.map((d) => d.id)).toEqual(expect.arrayContaining(before.map((d) => d.id)));
+    const added = after.filter((d) => !before.some((b) => b.id === d.id));
+    // Either nothing reached Redis, or what did was taken back: recorded as failed, not run.
+    for (const d of added) expect(d.status).toBe('failed');
+
+    const next = await call(url, PAYLOAD);
+    expect(next.status).toBe(202);
+    expect(
+      (await settledDeployment(replica, replicaToken, id, next.body.deploymentId)).status,
+    ).toBe('succeeded');
+  }, 120_000);
 });
 
 function tokenOf(url: string): string {

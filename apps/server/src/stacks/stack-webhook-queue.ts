@@ -98,8 +98,14 @@ export class StackWebhookQueue {
       'stack',
       `stack:${run.stackId}`,
       run,
-      () => this.record(run.stackId, run.triggeredBy),
-      (id) => this.failed(id, new Error('another queued redeploy of the stack took its place')),
+      async (id) => {
+        await this.record(run.stackId, run.triggeredBy, id);
+      },
+      (id) =>
+        this.failed(
+          id,
+          new Error('Redis (REDIS_URL) did not answer in time; the call was answered 503'),
+        ),
     );
     // A deployment a user started holds the stack: the job waits for it.
     const held = status === 'running' && (await this.locks.busy(run.stackId).catch(() => false));
@@ -151,10 +157,10 @@ export class StackWebhookQueue {
     return { deploymentId: await slot.followUp.id, status: 'queued' };
   }
 
-  /** Records a queued follow-up deployment. */
-  private async record(stackId: string, triggeredBy: string): Promise<string> {
+  /** Records a queued follow-up deployment (`id`: a shared job's run id). */
+  private async record(stackId: string, triggeredBy: string, id?: string): Promise<string> {
     const row = await this.prisma.db.stackDeployment.create({
-      data: { stackId, status: 'queued', trigger: 'webhook', triggeredBy },
+      data: { id, stackId, status: 'queued', trigger: 'webhook', triggeredBy },
     });
     return row.id;
   }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { TStackWebhookUrl, TWebhookAnswer } from '@berth/shared';
 import type { Logger } from 'pino';
 import type { AuditLog, Tx } from '../audit/audit-log.js';
@@ -214,8 +213,7 @@ export abstract class ObjectWebhooks<Kind extends 'container' | 'service'> {
     let status: TWebhookAnswer['status'];
     try {
       status = this.parts.jobs.shared
-        ? (await this.parts.jobs.trigger(this.kind, key, run, () => Promise.resolve(randomUUID())))
-            .status
+        ? (await this.parts.jobs.trigger(this.kind, key, run)).status
         : this.runs.start(key, () => this.runAs(caller, run));
     } catch (error) {
       await record('failure', {

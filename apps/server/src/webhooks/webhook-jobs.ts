@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   Inject,
   Injectable,
@@ -65,6 +66,13 @@ const queuedKey = (key: string) => `berth:webhook-queued:${key}`;
 /** When a trigger of `key` last came (Date.now()): the quiet period of a follow-up. */
 const joinedKey = (key: string) => `berth:webhook-joined:${key}`;
 const lockKey = (key: string) => `berth:webhook-lock:${key}`;
+/**
+ * ACCEPTED once a trigger has answered with the run, DROPPED once one gave up on it: a job is run
+ * only when accepted.
+ */
+const acceptedKey = (runId: string) => `berth:webhook-accepted:${runId}`;
+const ACCEPTED = 'accepted';
+const DROPPED = 'dropped';
 /** What a run wrote for its later attempts (`RunJournal`). */
 const journalKey = (runId: string) => `berth:webhook-run:${runId}`;
 /** Job states in which a job has not started. */
@@ -112,28 +120,36 @@ export class WebhookJobs implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /**
-   * Starts a run of `key`, or joins the one waiting: `record` names a new run (its job id).
-   * Answers `running` when nothing of the key ran, `queued` when the run waits for another.
-   * `discard` drops a recorded run that BullMQ would not take (its key's marker had lapsed).
+   * Starts a run of `key`, or joins the one waiting. A new run gets its id here, its job is
+   * added, and `record` keeps what else names it (a stack's queued deployment) before the run
+   * is marked accepted: a worker runs only accepted runs. Answers `running` when nothing of the
+   * key ran, `queued` when the run waits for another. A trigger Redis does not answer within
+   * REDIS_WAIT_MS gets 503, and whatever of it reaches Redis later is taken back (`takeBack`):
+   * the run is marked dropped and its job removed, and `discard` drops what `record` kept.
    */
   async trigger(
     kind: WebhookJobKind,
     key: string,
     data: unknown,
-    record: () => Promise<string>,
+    record: (runId: string) => Promise<void> = () => Promise.resolve(),
     discard: (runId: string) => Promise<void> = () => Promise.resolve(),
   ): Promise<WebhookRun> {
     const { client, queue } = await this.start();
     if (client.status !== 'ready') throw redisUnavailable();
+    let givenUp = false;
+    let added: string | undefined;
     const joined = underRedisLock(client, lockKey(key), async () => {
+      if (givenUp) throw redisUnavailable();
       const now = Date.now();
       await client.set(joinedKey(key), String(now), 'PX', MARK_MS);
       const waiting = await client.get(queuedKey(key));
-      if (waiting) {
+      if (waiting && (await client.get(acceptedKey(waiting))) === ACCEPTED) {
         await client.pexpire(queuedKey(key), MARK_MS);
         return { runId: waiting, status: 'queued' as const };
       }
-      const runId = await record();
+      if (givenUp) throw redisUnavailable();
+      const runId = randomUUID();
+      added = runId;
       const body: JobBody = { key, addedAt: now, data };
       const job = await queue.add(kind, body, {
         jobId: runId,
@@ -143,19 +159,38 @@ export class WebhookJobs implements OnApplicationBootstrap, OnApplicationShutdow
       // runs; or one still waiting, which took the place of ours.
       const holder = job.id ?? runId;
       if (holder !== runId && WAITING.has(await queue.getJobState(holder))) {
-        await discard(runId);
+        added = undefined;
         await client.set(queuedKey(key), holder, 'PX', MARK_MS);
         return { runId: holder, status: 'queued' as const };
       }
-      await client.set(queuedKey(key), runId, 'PX', MARK_MS);
+      try {
+        await record(runId);
+        if (givenUp) throw redisUnavailable();
+        await client
+          .multi()
+          .set(acceptedKey(runId), ACCEPTED, 'PX', MARK_MS)
+          .set(queuedKey(key), runId, 'PX', MARK_MS)
+          .exec();
+        if (givenUp) throw redisUnavailable();
+      } catch (error) {
+        // Not answered, or not kept: the run must not start later as if it had been.
+        await takeBack(client, queue, key, runId);
+        await discard(runId).catch(() => undefined);
+        throw error;
+      }
       return { runId, status: holder === runId ? ('running' as const) : ('queued' as const) };
     });
     // Redis gone quiet on an open connection: answered now, not when (if ever) it comes back.
-    // What was sent meanwhile may still reach it then, and its run start.
     joined.catch(() => undefined);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(redisUnavailable()), REDIS_WAIT_MS);
+      timer = setTimeout(() => {
+        givenUp = true;
+        // Sent now, on the connection that carries the call's own commands, so it reaches Redis
+        // right behind whatever of the call does, before any worker can act on it.
+        if (added !== undefined) void takeBack(client, queue, key, added);
+        reject(redisUnavailable());
+      }, REDIS_WAIT_MS);
     });
     try {
       return await Promise.race([joined, late]);
@@ -219,15 +254,36 @@ export class WebhookJobs implements OnApplicationBootstrap, OnApplicationShutdow
         await new Promise((resolve) => setTimeout(resolve, wait));
       }
       // From here on a trigger adds a new run instead of joining this one.
-      await underRedisLock(client, lockKey(key), async () => {
+      const accepted = await underRedisLock(client, lockKey(key), async () => {
         if ((await client.get(queuedKey(key))) === runId) await client.del(queuedKey(key));
+        return (await client.get(acceptedKey(runId))) === ACCEPTED;
       });
+      if (!accepted) {
+        this.log.warn(
+          { kind: job.name, runId },
+          'webhook run skipped: its call was answered 503 before Redis took it',
+        );
+        return;
+      }
       await handler.run(data, runId, runJournal(client, runId));
     } catch (error) {
       this.log.warn({ err: error, kind: job.name, runId }, 'webhook run failed');
     }
   }
 }
+
+/**
+ * A run whose trigger was not answered: never to run, no trigger to join it, its job gone unless
+ * a worker took it already (which then skips it).
+ */
+async function takeBack(client: Redis, queue: Queue, key: string, runId: string): Promise<void> {
+  await client.set(acceptedKey(runId), DROPPED, 'PX', MARK_MS).catch(() => undefined);
+  await client.eval(FORGET_QUEUED, 1, queuedKey(key), runId).catch(() => undefined);
+  await queue.remove(runId).catch(() => 0);
+}
+
+/** Deletes KEYS[1] if it still names run ARGV[1]. */
+const FORGET_QUEUED = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 function runJournal(client: Redis, runId: string): RunJournal {
   return {

@@ -7,10 +7,22 @@ import type { TestBerth } from './berth.js';
 /** The machine's Redis for suites that run webhooks as jobs (scripts/test.sh starts it). */
 export const testRedisBase = process.env.BERTH_TEST_REDIS_URL;
 
+/**
+ * Which of Redis's databases this run's suites take, `first-last` (BERTH_TEST_REDIS_DBS): lanes
+ * that run side by side get ranges of their own, so no suite empties another's.
+ */
+const [FIRST_DB, LAST_DB] = (process.env.BERTH_TEST_REDIS_DBS ?? '1-15').split('-').map(Number);
+
+/** The URL of a database of the test Redis from this run's range, picked at random. */
+export function redisDatabaseUrl(): string {
+  const url = new URL(testRedisBase!);
+  url.pathname = `/${FIRST_DB! + Math.floor(Math.random() * (LAST_DB! - FIRST_DB! + 1))}`;
+  return url.toString();
+}
+
 /** A database of its own on the test Redis, emptied first: its URL and how to drop it. */
 export async function redisDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const url = new URL(testRedisBase!);
-  url.pathname = `/${1 + Math.floor(Math.random() * 15)}`;
+  const url = new URL(redisDatabaseUrl());
   const redis = new Redis(url.toString());
   await redis.flushdb();
   return {
@@ -59,9 +71,10 @@ export async function webhookJobOf(
 
 /**
  * Runs one attempt of a webhook job on the replicas of `redisUrl`: the job `runId` added as the
- * webhook's own call adds it, answered once a worker has run it. Adding it again with the same
- * id is what BullMQ does with a job whose replica stopped mid-run (a stalled job): the same id
- * and data, run from the start by whichever worker takes it.
+ * webhook's own call adds it (and marks it accepted, as the call does once it answers), answered
+ * once a worker has run it. Adding it again with the same id is what BullMQ does with a job whose
+ * replica stopped mid-run (a stalled job): the same id and data, run from the start by whichever
+ * worker takes it.
  */
 export async function runWebhookJob(
   redisUrl: string,
@@ -74,6 +87,7 @@ export async function runWebhookJob(
   const events = new QueueEvents('berth-webhooks', { connection: connection.duplicate() });
   try {
     await events.waitUntilReady();
+    await connection.set(`berth:webhook-accepted:${runId}`, 'accepted', 'PX', 3_600_000);
     const body = { key: `${kind}:${data.hostId}/${data.object}`, addedAt: Date.now(), data };
     const job = await queue.add(kind, body, {
       jobId: runId,
