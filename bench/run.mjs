@@ -18,9 +18,10 @@ const USAGE = `Usage: node bench/run.mjs [options]
 
   --only LIST        sections to run, comma-separated (default all):
                      gateway, realtime, memory, compose, replicas
-  --duration SECONDS measured time per cell (default 5)
+  --duration SECONDS measured time per cell (per round in the gateway section; default 5)
   --warmup SECONDS   unmeasured time before each cell (default 1)
   --rounds N         compose deployments each way (default 3)
+  --gateway-rounds N interleaved rounds of each gateway cell (default 3)
   --host a|b         fleet engine to use (default a)
   --server FILE      Berth entry point (default apps/server/dist/main.js, built if stale)
   --json             print one JSON document instead of the table
@@ -70,6 +71,7 @@ function readOptions(argv) {
       duration: { type: 'string', default: '5' },
       warmup: { type: 'string', default: '1' },
       rounds: { type: 'string', default: '3' },
+      'gateway-rounds': { type: 'string', default: '3' },
       host: { type: 'string', default: 'a' },
       server: { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -92,6 +94,7 @@ function readOptions(argv) {
     durationMs: number('duration', values.duration, 0.5, 120) * 1000,
     warmupMs: number('warmup', values.warmup, 0, 60) * 1000,
     rounds: number('rounds', values.rounds, 1, 20),
+    gatewayRounds: Math.round(number('gateway-rounds', values['gateway-rounds'], 1, 20)),
     host: values.host,
     serverEntry: values.server ?? null,
     json: values.json,

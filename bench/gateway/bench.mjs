@@ -19,7 +19,7 @@ import {
   gatewayTarget,
   send,
 } from './http-client.mjs';
-import { runFor } from './load.mjs';
+import { emptyCell, runFor } from './load.mjs';
 import { startEngineProxy, stopNginx } from './nginx.mjs';
 import { judge } from './report.mjs';
 import { summarise } from './stats.mjs';
@@ -97,6 +97,7 @@ export async function benchGateway(options, cleanup, log) {
     responseBytes,
     durationS: options.durationMs / 1000,
     warmupS: options.warmupMs / 1000,
+    rounds: options.gatewayRounds,
     logLevel: options.logLevel,
     concurrency: CONCURRENCY,
     cores: availableParallelism(),
@@ -158,26 +159,66 @@ async function startPrivateBerth(options, engine, cleanup, log) {
 }
 
 /**
- * Direct first, then nginx, then the gateway. Each side warms up on its own (keep-alive pools,
- * JIT, Berth's token and engine caches) and only the measured part is timed and metered.
+ * Each side in turn, for `gatewayRounds` rounds, the order turned by one side each round: a
+ * machine whose speed drifts (other virtual machines on its host, a background job) then weighs
+ * on every side alike rather than on whichever came last. Each side warms up before its first
+ * round (keep-alive pools, JIT, Berth's token and engine caches) and briefly before the others;
+ * only the measured parts are timed and metered, and the rounds are pooled into one cell.
  */
 async function measureRow({ scenario, concurrency, targets, meter, options, log }) {
   const label = `${scenario.label} c=${concurrency}`;
-  const cell = async (side, target) => {
-    log(`${label} ${side}…`);
-    const load = { target, path: scenario.path, concurrency };
-    await runFor({ ...load, durationMs: options.warmupMs });
-    const stop = meter.start();
-    const result = await runFor({ ...load, durationMs: options.durationMs });
-    return summarise(result, stop());
-  };
+  const rounds = Object.fromEntries(SIDES.map((side) => [side, []]));
+  for (let round = 0; round < options.gatewayRounds; round += 1) {
+    const order = SIDES.map((_, i) => SIDES[(i + round) % SIDES.length]);
+    for (const side of order) {
+      log(`${label} ${side} (round ${round + 1} of ${options.gatewayRounds})…`);
+      const load = { target: targets[side], path: scenario.path, concurrency };
+      const warmupMs = round === 0 ? options.warmupMs : Math.min(options.warmupMs, REWARM_MS);
+      await runFor({ ...load, durationMs: warmupMs });
+      const stop = meter.start();
+      const result = await runFor({ ...load, durationMs: options.durationMs });
+      rounds[side].push({ result, cpu: stop() });
+    }
+  }
   const row = {
     label,
     stream: scenario.stream,
     judged: scenario.judged,
     concurrency,
   };
-  for (const side of SIDES) row[side] = await cell(side, targets[side]);
+  for (const side of SIDES) row[side] = pooled(rounds[side]);
   row.checks = judge(row);
   return row;
+}
+
+/** Warm-up before a side's later rounds: its pools and caches are warm already. */
+const REWARM_MS = 300;
+
+/**
+ * One side's rounds of a cell as one: every latency sample, every request and byte over the
+ * measured time of all rounds, and each process's CPU share weighted by each round's length.
+ */
+function pooled(rounds) {
+  const cell = { ...emptyCell(), elapsedMs: 0 };
+  const cpuMs = {};
+  for (const { result, cpu } of rounds) {
+    for (const total of result.totals) cell.totals.push(total);
+    for (const ttfb of result.ttfbs) cell.ttfbs.push(ttfb);
+    cell.bytes += result.bytes;
+    cell.completed += result.completed;
+    cell.cut += result.cut;
+    cell.failures += result.failures;
+    cell.firstFailure ??= result.firstFailure;
+    cell.elapsedMs += result.elapsedMs;
+    for (const [name, share] of Object.entries(cpu)) {
+      cpuMs[name] =
+        share === null || cpuMs[name] === null
+          ? null
+          : (cpuMs[name] ?? 0) + share * result.elapsedMs;
+    }
+  }
+  const cpu = Object.fromEntries(
+    Object.entries(cpuMs).map(([name, ms]) => [name, ms === null ? null : ms / cell.elapsedMs]),
+  );
+  return summarise(cell, cpu);
 }

@@ -10,15 +10,7 @@ import { send } from './http-client.mjs';
  * running then is cut; its bytes and first-byte time count, its duration does not.
  */
 export async function runFor({ target, path, concurrency, durationMs }) {
-  const cell = {
-    totals: [],
-    ttfbs: [],
-    bytes: 0,
-    completed: 0,
-    cut: 0,
-    failures: 0,
-    firstFailure: null,
-  };
+  const cell = emptyCell();
   const stop = new AbortController();
   // Every request in flight listens on the one signal; 32 of them are expected, not a leak.
   setMaxListeners(concurrency + 10, stop.signal);
@@ -36,6 +28,19 @@ export async function runFor({ target, path, concurrency, durationMs }) {
     clearTimeout(cap);
   }
   return { ...cell, elapsedMs: performance.now() - start };
+}
+
+/** What a cell gathers: latency samples, bytes, requests completed, cut and failed. */
+export function emptyCell() {
+  return {
+    totals: [],
+    ttfbs: [],
+    bytes: 0,
+    completed: 0,
+    cut: 0,
+    failures: 0,
+    firstFailure: null,
+  };
 }
 
 async function sendOnce(target, path, signal, cell) {

@@ -93,7 +93,7 @@ function header(c) {
     `Berth gateway bench: engine ${c.host} (${c.engineUrl}), ${c.containers} containers listed ` +
       `(${kib(c.responseBytes.list)} per list), logs of ${kib(c.responseBytes.tail)} (tail=100) and ` +
       `${kib(c.responseBytes.logs)} per request`,
-    `${c.durationS} s per cell after ${c.warmupS} s warm-up; Berth LOG_LEVEL=${c.logLevel}; ` +
+    `${c.rounds} interleaved rounds of ${c.durationS} s per cell, ${c.warmupS} s warm-up first; Berth LOG_LEVEL=${c.logLevel}; ` +
       `${c.cores} cores shared by bench, nginx, Berth and dockerd; load average before ${c.loadAverage}`,
   ].join('\n');
 }

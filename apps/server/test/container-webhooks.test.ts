@@ -468,6 +468,31 @@ onReplicas('container webhook jobs run again for the same call (replicas on Redi
     expect(runs[0]!.details).toMatchObject({ id: after, previousId: before });
   });
 
+  it('a job run again after its first attempt died before changing anything recreates the container', async () => {
+    const before = await inspected('{{.Id}}');
+    const runId = randomBytes(8).toString('hex');
+    // What the first attempt wrote just before its first engine change, and nothing more.
+    const journal = new Redis(redis.url);
+    await journal.set(
+      `berth:webhook-run:${runId}`,
+      JSON.stringify({ previousId: before, running: true }),
+      'PX',
+      3_600_000,
+    );
+    journal.disconnect();
+    await runWebhookJob(redis.url, 'container', runId, run);
+    const after = await inspected('{{.Id}}');
+    expect(after).not.toBe(before);
+    expect(await inspected('{{.State.Running}}')).toBe('true');
+    expect(await gone(before)).toBe(true);
+    const [last] = await recreations(replica, replicaToken, name);
+    expect(last).toMatchObject({
+      outcome: 'success',
+      details: expect.objectContaining({ id: after, previousId: before }),
+    });
+    expect(last!.details?.resumed).toBeUndefined();
+  });
+
   it('a job that finds the new container made but not started starts it and removes the old one', async () => {
     const old = await setAside(name);
     // What the recreate's create step leaves: a container under the name, not started.

@@ -21,7 +21,7 @@ import { io, type Socket } from 'socket.io-client';
 import { ADMIN_PASSWORD, TestDatabase, waitFor } from './support/berth.js';
 import { type BuiltServer, startBuilt } from './support/built-server.js';
 import { callApi, type ApiCallOptions } from './support/call-api.js';
-import { type CliTarget, dockerOk, removeLabelled } from './support/docker-cli.js';
+import { type CliTarget, docker, dockerOk, removeLabelled } from './support/docker-cli.js';
 import { fleet, fleetHost } from './support/fleet.js';
 import { NginxBalancer } from './support/nginx-balancer.js';
 import { removeComposeProject } from './support/stack-deployments.js';
@@ -47,6 +47,8 @@ const direct: CliTarget = { host: fleetHost('a').direct };
 const AT_ONCE_MS = 1_000;
 /** How soon another replica must take over a dead replica's jobs. */
 const TAKEOVER_MS = 10_000;
+/** How long a webhook job stays with a replica that stopped renewing it. */
+const JOB_LOCK_MS = 2_000;
 /** What a replica logs when it opens an engine stream for the viewers of every replica. */
 const STREAM_OPENED = 'opened an engine stream for every replica';
 
@@ -80,13 +82,15 @@ onReplicas('several replicas behind nginx on PostgreSQL and Redis', () => {
     return { server, dataDir, pid: server.child.pid! };
   }
 
+  let env: Record<string, string>;
+
   beforeAll(async () => {
     database = await TestDatabase.create(mkdtempSync(join(tmpdir(), 'berth-scale-')));
     // A database of its own on the machine's Redis, emptied first.
     redisUrl = redisDatabaseUrl();
     redis = new Redis(redisUrl);
     await redis.flushdb();
-    const env = {
+    env = {
       DATABASE_URL: database.url,
       REDIS_URL: redisUrl,
       BERTH_SECRET_KEY: randomBytes(32).toString('hex'),
@@ -95,6 +99,8 @@ onReplicas('several replicas behind nginx on PostgreSQL and Redis', () => {
       BERTH_HEALTH_INTERVAL_MS: '1000',
       BERTH_TRUST_PROXY: 'true',
       BERTH_UPDATE_CHECK_MINUTES: '0',
+      // A webhook run whose replica died is run again by another within 4 s.
+      BERTH_WEBHOOK_JOB_LOCK_MS: String(JOB_LOCK_MS),
     };
     // Started together, as an orchestrator starts them: both set up the database and the
     // administrator, one of them first.
@@ -515,6 +521,98 @@ onReplicas('several replicas behind nginx on PostgreSQL and Redis', () => {
     );
     const recorded = new Set(audit.body.items.map((e) => e.target));
     expect(answered.filter((name) => !recorded.has(name))).toEqual([]);
+  });
+
+  it('SIGKILL of the replica running a webhook recreate: the other runs it again within seconds, and the container is recreated once', async () => {
+    // Two replicas again: the survivor of the test above and a new one.
+    const alive = () =>
+      replicas.filter((r) => r.server.child.exitCode === null && !r.server.child.killed);
+    if (alive().length < 2) replicas.push(await startReplica(env));
+    const live = alive();
+    expect(live.length).toBeGreaterThanOrEqual(2);
+    // A container that ignores SIGTERM: stopping it takes its whole 6 s stop timeout, during which
+    // the replica running the recreate is killed.
+    const name = `slow-stop-${RUN}`;
+    const old = await dockerOk(direct, [
+      'run',
+      '-d',
+      '--label',
+      LABEL,
+      '--name',
+      name,
+      '--stop-timeout',
+      '6',
+      fleet().image,
+      'sh',
+      '-c',
+      "trap '' TERM; while true; do sleep 1; done",
+    ]);
+    const hook = await api<TStackWebhookUrl>(
+      live[0]!.server.url,
+      'POST',
+      `/api/hosts/${host.id}/containers/${name}/webhooks`,
+      { body: { pullImage: false } },
+    );
+    expect(hook.status).toBe(201);
+    const called = await callWebhook(hook.body.url, '{}');
+    expect(called.status).toBe(202);
+
+    // The replica whose worker took the job (BullMQ's processedBy: host:pid), while it waits on
+    // the stop.
+    let runner: Replica | undefined;
+    let runId: string | undefined;
+    await waitFor(
+      async () => {
+        [runId] = await redis.lrange('bull:berth-webhooks:active', 0, 0);
+        const by = runId ? await redis.hget(`bull:berth-webhooks:${runId}`, 'pb') : null;
+        runner = live.find((r) => by?.endsWith(`:${r.pid}`));
+        return runner !== undefined;
+      },
+      10_000,
+      'a replica to run the webhook job',
+    );
+    // The run writes its journal just before its first engine change, the stop; a second later
+    // the stop is under way.
+    await waitFor(
+      async () => (await redis.exists(`berth:webhook-run:${runId}`)) === 1,
+      10_000,
+      'the recreate to begin',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await dockerOk(direct, ['inspect', '-f', '{{.State.Running}}', old])).toBe('true');
+    const other = live.find((r) => r !== runner)!;
+    runner!.server.child.kill('SIGKILL');
+    await runner!.server.exited(5_000);
+
+    // Another replica runs the job again (its lock lapses, the next stalled check hands it on)
+    // and the recreate ends as one: a new container under the name, running, the old one gone.
+    await waitFor(
+      async () => {
+        const now = await docker(direct, ['inspect', '-f', '{{.Id}} {{.State.Running}}', name]);
+        const [id, running] = now.stdout.trim().split(' ');
+        return now.code === 0 && id !== old && running === 'true';
+      },
+      6_000 + 2 * JOB_LOCK_MS + 10_000,
+      'the other replica to finish the recreate',
+    );
+    expect((await docker(direct, ['inspect', old])).code).not.toBe(0);
+    const named = await dockerOk(direct, [
+      'ps',
+      '-a',
+      '--filter',
+      `label=${LABEL}`,
+      '--format',
+      '{{.Names}}',
+    ]);
+    expect(named.split('\n').filter((n) => n.startsWith(name))).toEqual([name]);
+    // The call answered 202 is in the audit log, and the recreate is recorded as the other
+    // replica's run.
+    const audit = await api<TAuditPage>(other.server.url, 'GET', '/api/audit?limit=500');
+    expect(audit.status).toBe(200);
+    const about = audit.body.items.filter((e) => e.target === name);
+    expect(about.filter((e) => e.action === 'container.webhook.trigger')).toHaveLength(1);
+    const recreates = about.filter((e) => e.action === 'container.recreate');
+    expect(recreates.map((e) => e.outcome)).toContain('success');
   });
 
   async function connect(base: string, bearer: string): Promise<Live> {

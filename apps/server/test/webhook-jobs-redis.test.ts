@@ -37,8 +37,9 @@ onRedis('webhook runs when Redis stops answering mid-call', () => {
     queue = new Queue('berth-webhooks', { connection: new Redis(redis.url) });
     proxy = await PgProxy.start(redis.url);
     const url = proxy.url(new URL(redis.url).pathname.slice(1));
-    connection = new RedisConnection({ redisUrl: url } as Config, silent);
-    jobs = new WebhookJobs(connection, silent);
+    const config = { redisUrl: url, webhookJobLockMs: 30_000 } as Config;
+    connection = new RedisConnection(config, silent);
+    jobs = new WebhookJobs(connection, config, silent);
     jobs.handle<{ key: string }>('container', {
       run: (_data, runId) => {
         ran.push(runId);

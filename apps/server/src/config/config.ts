@@ -34,6 +34,7 @@ const ZEnv = z.object({
   BERTH_ENGINE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
   BERTH_REQUEST_IDLE_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
   BERTH_CONSOLE_GRACE_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  BERTH_WEBHOOK_JOB_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   BERTH_SESSION_TTL_HOURS: z.coerce
     .number()
     .int()
@@ -66,6 +67,11 @@ export interface Config {
   sessionTtlMs: number;
   /** How long a console whose connection dropped waits to be resumed before it ends. */
   consoleGraceMs: number;
+  /**
+   * With replicas: how long a webhook job stays with a replica that stopped renewing it (a killed
+   * one) before another's worker runs it again.
+   */
+  webhookJobLockMs: number;
   /** Audit records older than this many days are deleted daily; 0 keeps them forever. */
   auditRetentionDays: number;
   web: { enabled: boolean; dir: string };
@@ -109,6 +115,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     requestIdleMs: e.BERTH_REQUEST_IDLE_MS,
     sessionTtlMs: e.BERTH_SESSION_TTL_HOURS * 3_600_000,
     consoleGraceMs: e.BERTH_CONSOLE_GRACE_MS,
+    webhookJobLockMs: e.BERTH_WEBHOOK_JOB_LOCK_MS,
     auditRetentionDays: e.BERTH_AUDIT_RETENTION_DAYS,
     web: {
       enabled: e.BERTH_WEB === 'on',

@@ -122,7 +122,14 @@ export class ContainerRecreateService {
           current = await this.finish(permit, created(found.aside), name, current, start.running);
           details.resumed = 'finished';
         }
-        if ((found.aside || earlier) && (await this.done(client, current!, start.running))) {
+        // Done only if the container under the name is another than the one the recreate set
+        // out to replace: an attempt that died before its first change left that one as it was.
+        const replaced = current!.Id !== start.previousId;
+        if (
+          (found.aside || earlier) &&
+          replaced &&
+          (await this.done(client, current!, start.running))
+        ) {
           details.resumed ??= 'done';
           const previousId = found.aside?.Id ?? earlier?.previousId ?? current!.Id;
           return { id: current!.Id, name, previousId, started: start.running };

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import {
   Inject,
   Injectable,
@@ -14,6 +15,7 @@ import type { AttemptJournal } from '../common/attempt-journal.js';
 import { AppError } from '../common/app-error.js';
 import { LOGGER } from '../common/logger.js';
 import { settlesWithin } from '../common/settles-within.js';
+import { CONFIG, type Config } from '../config/config.js';
 
 /** What a webhook acts on; each kind has one handler on every replica. */
 export type WebhookJobKind = 'stack' | 'container' | 'service';
@@ -97,6 +99,7 @@ export class WebhookJobs implements OnApplicationBootstrap, OnApplicationShutdow
 
   constructor(
     private readonly redis: RedisConnection,
+    @Inject(CONFIG) private readonly config: Config,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
@@ -225,6 +228,12 @@ export class WebhookJobs implements OnApplicationBootstrap, OnApplicationShutdow
         const worker = new Worker(QUEUE, (job: Job<JobBody>) => this.process(client, job), {
           connection: client,
           concurrency: CONCURRENCY,
+          // Named after its replica: a job's `processedBy` tells which one runs it.
+          name: `${hostname()}:${process.pid}`,
+          // A job whose replica died is handed on once its lock lapses and the next stalled
+          // check sees it: within twice this.
+          lockDuration: this.config.webhookJobLockMs,
+          stalledInterval: this.config.webhookJobLockMs,
         });
         worker.on('error', (error) => this.log.warn({ err: error }, 'webhook job worker'));
         this.worker = worker;
