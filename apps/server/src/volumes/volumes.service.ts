@@ -18,6 +18,9 @@ import { pruneFilter } from '../networks/networks.service.js';
 import { VolumeBrowser, type VolumeDownload } from './volume-browser.js';
 import { maskOptions, volumeError } from './volume-secrets.js';
 
+/** Removals tried when only the file browser's helpers hold the volume. */
+const RELEASE_ATTEMPTS = 3;
+
 /**
  * Inspect, remove, prune and browse one host's volumes. Each checks its catalog permission on the
  * host and, for owner-limited grants, that the volume is the caller's or their team's (another's
@@ -83,12 +86,19 @@ export class VolumesService {
       const removeVolume = () =>
         permit.engine.client.removeVolume(volume.Name, query.force ?? false);
       try {
-        await removeVolume().catch(async (error: unknown) => {
-          // In use only by the file browser's helper of a page still listing it: not a reason.
-          if (!(await this.browser.releaseHelpers(permit.engine, volume.Name).catch(() => false)))
-            throw error;
-          await removeVolume();
-        });
+        for (let attempt = 1; ; attempt += 1) {
+          try {
+            await removeVolume();
+            break;
+          } catch (error) {
+            // In use only by the file browser's helpers of a page still listing it: not a reason.
+            // The page may list it again meanwhile, so this is tried a few times.
+            const released =
+              attempt < RELEASE_ATTEMPTS &&
+              (await this.browser.releaseHelpers(permit.engine, volume.Name).catch(() => false));
+            if (!released) throw error;
+          }
+        }
       } catch (error) {
         throw volumeError(error, permit.engine.name);
       }

@@ -69,12 +69,11 @@ const queuedKey = (key: string) => `berth:webhook-queued:${key}`;
 const joinedKey = (key: string) => `berth:webhook-joined:${key}`;
 const lockKey = (key: string) => `berth:webhook-lock:${key}`;
 /**
- * ACCEPTED once a trigger has answered with the run, DROPPED once one gave up on it: a job is run
- * only when accepted.
+ * Set when the trigger of a run gave up on Redis and answered 503: the run never starts, and no
+ * trigger joins it. (Jobs carry no mark of their own otherwise, so the jobs of a replica of an
+ * earlier version run as before during a rolling upgrade.)
  */
-const acceptedKey = (runId: string) => `berth:webhook-accepted:${runId}`;
-const ACCEPTED = 'accepted';
-const DROPPED = 'dropped';
+const droppedKey = (runId: string) => `berth:webhook-dropped:${runId}`;
 /** What a run wrote for its later attempts (`RunJournal`). */
 const journalKey = (runId: string) => `berth:webhook-run:${runId}`;
 /** Job states in which a job has not started. */
@@ -125,10 +124,10 @@ export class WebhookJobs implements OnApplicationBootstrap, OnApplicationShutdow
   /**
    * Starts a run of `key`, or joins the one waiting. A new run gets its id here, its job is
    * added, and `record` keeps what else names it (a stack's queued deployment) before the run
-   * is marked accepted: a worker runs only accepted runs. Answers `running` when nothing of the
-   * key ran, `queued` when the run waits for another. A trigger Redis does not answer within
-   * REDIS_WAIT_MS gets 503, and whatever of it reaches Redis later is taken back (`takeBack`):
-   * the run is marked dropped and its job removed, and `discard` drops what `record` kept.
+   * becomes the one later triggers join. Answers `running` when nothing of the key ran, `queued`
+   * when the run waits for another. A trigger Redis does not answer within REDIS_WAIT_MS gets
+   * 503, and whatever of it reaches Redis later is taken back (`takeBack`): the run is marked
+   * dropped and its job removed, and `discard` drops what `record` kept.
    */
   async trigger(
     kind: WebhookJobKind,
@@ -146,7 +145,7 @@ export class WebhookJobs implements OnApplicationBootstrap, OnApplicationShutdow
       const now = Date.now();
       await client.set(joinedKey(key), String(now), 'PX', MARK_MS);
       const waiting = await client.get(queuedKey(key));
-      if (waiting && (await client.get(acceptedKey(waiting))) === ACCEPTED) {
+      if (waiting && (await client.exists(droppedKey(waiting))) === 0) {
         await client.pexpire(queuedKey(key), MARK_MS);
         return { runId: waiting, status: 'queued' as const };
       }
@@ -169,11 +168,7 @@ export class WebhookJobs implements OnApplicationBootstrap, OnApplicationShutdow
       try {
         await record(runId);
         if (givenUp) throw redisUnavailable();
-        await client
-          .multi()
-          .set(acceptedKey(runId), ACCEPTED, 'PX', MARK_MS)
-          .set(queuedKey(key), runId, 'PX', MARK_MS)
-          .exec();
+        await client.set(queuedKey(key), runId, 'PX', MARK_MS);
         if (givenUp) throw redisUnavailable();
       } catch (error) {
         // Not answered, or not kept: the run must not start later as if it had been.
@@ -189,8 +184,8 @@ export class WebhookJobs implements OnApplicationBootstrap, OnApplicationShutdow
     const late = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         givenUp = true;
-        // Sent now, on the connection that carries the call's own commands, so it reaches Redis
-        // right behind whatever of the call does, before any worker can act on it.
+        // Sent now, on the connection that carries the call's own commands, so the mark reaches
+        // Redis right behind whatever of the call does, before any worker can act on it.
         if (added !== undefined) void takeBack(client, queue, key, added);
         reject(redisUnavailable());
       }, REDIS_WAIT_MS);
@@ -263,11 +258,11 @@ export class WebhookJobs implements OnApplicationBootstrap, OnApplicationShutdow
         await new Promise((resolve) => setTimeout(resolve, wait));
       }
       // From here on a trigger adds a new run instead of joining this one.
-      const accepted = await underRedisLock(client, lockKey(key), async () => {
+      const dropped = await underRedisLock(client, lockKey(key), async () => {
         if ((await client.get(queuedKey(key))) === runId) await client.del(queuedKey(key));
-        return (await client.get(acceptedKey(runId))) === ACCEPTED;
+        return (await client.exists(droppedKey(runId))) === 1;
       });
-      if (!accepted) {
+      if (dropped) {
         this.log.warn(
           { kind: job.name, runId },
           'webhook run skipped: its call was answered 503 before Redis took it',
@@ -286,9 +281,12 @@ export class WebhookJobs implements OnApplicationBootstrap, OnApplicationShutdow
  * a worker took it already (which then skips it).
  */
 async function takeBack(client: Redis, queue: Queue, key: string, runId: string): Promise<void> {
-  await client.set(acceptedKey(runId), DROPPED, 'PX', MARK_MS).catch(() => undefined);
-  await client.eval(FORGET_QUEUED, 1, queuedKey(key), runId).catch(() => undefined);
-  await queue.remove(runId).catch(() => 0);
+  // Issued together: the mark goes out first, in this tick.
+  await Promise.all([
+    client.set(droppedKey(runId), '1', 'PX', MARK_MS).catch(() => undefined),
+    client.eval(FORGET_QUEUED, 1, queuedKey(key), runId).catch(() => undefined),
+    queue.remove(runId).catch(() => 0),
+  ]);
 }
 
 /** Deletes KEYS[1] if it still names run ARGV[1]. */

@@ -71,10 +71,9 @@ export async function webhookJobOf(
 
 /**
  * Runs one attempt of a webhook job on the replicas of `redisUrl`: the job `runId` added as the
- * webhook's own call adds it (and marks it accepted, as the call does once it answers), answered
- * once a worker has run it. Adding it again with the same id is what BullMQ does with a job whose
- * replica stopped mid-run (a stalled job): the same id and data, run from the start by whichever
- * worker takes it.
+ * webhook's own call adds it, answered once a worker has run it. Adding it again with the same
+ * id is what BullMQ does with a job whose replica stopped mid-run (a stalled job): the same id
+ * and data, run from the start by whichever worker takes it.
  */
 export async function runWebhookJob(
   redisUrl: string,
@@ -87,7 +86,6 @@ export async function runWebhookJob(
   const events = new QueueEvents('berth-webhooks', { connection: connection.duplicate() });
   try {
     await events.waitUntilReady();
-    await connection.set(`berth:webhook-accepted:${runId}`, 'accepted', 'PX', 3_600_000);
     const body = { key: `${kind}:${data.hostId}/${data.object}`, addedAt: Date.now(), data };
     const job = await queue.add(kind, body, {
       jobId: runId,
