@@ -89,12 +89,17 @@ function readOptions(argv) {
       throw new Error(`--${flag} must be between ${min} and ${max}`);
     return value;
   };
+  const whole = (flag, raw, min, max) => {
+    const value = number(flag, raw, min, max);
+    if (!Number.isInteger(value)) throw new Error(`--${flag} must be a whole number`);
+    return value;
+  };
   return {
     sections,
     durationMs: number('duration', values.duration, 0.5, 120) * 1000,
     warmupMs: number('warmup', values.warmup, 0, 60) * 1000,
     rounds: number('rounds', values.rounds, 1, 20),
-    gatewayRounds: Math.round(number('gateway-rounds', values['gateway-rounds'], 1, 20)),
+    gatewayRounds: whole('gateway-rounds', values['gateway-rounds'], 1, 20),
     host: values.host,
     serverEntry: values.server ?? null,
     json: values.json,

@@ -171,8 +171,9 @@ export class WebhookJobs implements OnApplicationBootstrap, OnApplicationShutdow
         await client.set(queuedKey(key), runId, 'PX', MARK_MS);
         if (givenUp) throw redisUnavailable();
       } catch (error) {
-        // Not answered, or not kept: the run must not start later as if it had been.
-        await takeBack(client, queue, key, runId);
+        // Not answered, or not kept: the run must not start later as if it had been. (A trigger
+        // that gave up took it back already, when it did.)
+        if (!givenUp) await takeBack(client, queue, key, runId);
         await discard(runId).catch(() => undefined);
         throw error;
       }

@@ -22,11 +22,11 @@ export function redisDatabaseUrl(): string {
 
 /** A database of its own on the test Redis, emptied first: its URL and how to drop it. */
 export async function redisDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const url = new URL(redisDatabaseUrl());
-  const redis = new Redis(url.toString());
+  const url = redisDatabaseUrl();
+  const redis = new Redis(url);
   await redis.flushdb();
   return {
-    url: url.toString(),
+    url,
     drop: async () => {
       await redis.flushdb().catch(() => undefined);
       redis.disconnect();
