@@ -53,6 +53,13 @@ test("a read-only user's walk through every page finds no button that answers 40
     cmd: ['sh', '-c', 'while true; do echo walking; sleep 1; done'],
     labels: { 'e2e.spec': 'read-only-walk' },
   });
+  // A volume and a network of its own: the engine's others may be removed by other suites on the
+  // shared engine before the walk reaches them.
+  const volume = await apiCall(page, 'POST', `/api/hosts/${hostId}/volumes`, { name });
+  expect(volume.status()).toBe(201);
+  const network = await apiCall(page, 'POST', `/api/hosts/${hostId}/networks`, { name });
+  expect(network.status()).toBe(201);
+  const { id: networkId } = (await network.json()) as { id: string };
 
   try {
     await page.context().clearCookies();
@@ -73,10 +80,12 @@ test("a read-only user's walk through every page finds no button that answers 40
       '/containers/events',
       `/containers/${hostId}/${containerId}`,
       `/containers/${hostId}/${containerId}?tab=logs`,
+      `/networks/${hostId}/${networkId}`,
+      `/volumes/${hostId}/${name}`,
     );
 
-    // Each list's first row opens a detail page; those are walked too.
-    for (const list of ['/images', '/networks', '/volumes', '/stacks']) {
+    // Each other list's first row opens a detail page; those are walked too.
+    for (const list of ['/images', '/stacks']) {
       await page.goto(list);
       await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
       const first = page.locator(`#main table a[href^="${list}/"]`).first();
@@ -130,5 +139,7 @@ test("a read-only user's walk through every page finds no button that answers 40
     await page.context().clearCookies();
     await signIn(page, adminUser, requiredEnv('BERTH_ADMIN_PASSWORD'));
     await removeContainers(page, hostId, [containerId]);
+    await apiCall(page, 'DELETE', `/api/hosts/${hostId}/volumes/${name}`);
+    await apiCall(page, 'DELETE', `/api/hosts/${hostId}/networks/${networkId}`);
   }
 });
