@@ -169,6 +169,42 @@ describe('the gateway hop to the engine', () => {
     });
   });
 
+  describe('a finished log', () => {
+    const log = () => gatewayPath(a, `/containers/${chatty}/logs?stdout=1&tail=100`);
+
+    it('streams from its first line while nothing else waits on the gateway', async () => {
+      const answer = await once('GET', log());
+      expect(answer).toMatchObject({ status: 200, complete: true });
+      expect(answer.headers['transfer-encoding']).toBe('chunked');
+      expect(answer.body.length).toBe(100 * (8 + 100));
+    });
+
+    it('goes out whole, with its length, while another call waits on an engine', async () => {
+      let answerInfo: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (answerInfo = resolve));
+      let holding = false;
+      tap.before = (req) => {
+        if (!req.url?.endsWith('/info')) return Promise.resolve('pass');
+        holding = true;
+        return held.then(() => 'pass');
+      };
+      const waiting = await HttpConnection.open(berth.url);
+      try {
+        waiting.send('GET', gatewayPath(tapped, '/info'), bearer());
+        await waitFor(() => Promise.resolve(holding), 5000, 'the held call to reach the engine');
+        const answer = await once('GET', log());
+        expect(answer).toMatchObject({ status: 200, complete: true });
+        expect(answer.headers['content-length']).toBe(String(100 * (8 + 100)));
+        expect(answer.headers['transfer-encoding']).toBeUndefined();
+      } finally {
+        answerInfo();
+        tap.before = () => Promise.resolve('pass');
+      }
+      expect(await waiting.answer('GET')).toMatchObject({ status: 200, complete: true });
+      waiting.destroy();
+    });
+  });
+
   describe('a host removed or moved under open calls', () => {
     it.each(['removed', 'moved to another engine'] as const)(
       'ends its logs -f, events and a slow upload when %s',

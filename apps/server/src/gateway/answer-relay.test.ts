@@ -37,7 +37,7 @@ async function listen(server: Server): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-async function through(relay: Relay, answer: EngineHandler): Promise<number> {
+async function through(relay: Relay, answer: EngineHandler, gather = true): Promise<number> {
   const enginePort = await listen(createServer((_req, res) => answer(res)));
   const pool = new Pool(`http://127.0.0.1:${enginePort}`);
   pools.push(pool);
@@ -53,7 +53,8 @@ async function through(relay: Relay, answer: EngineHandler): Promise<number> {
               message: engineRes.statusMessage,
               headers: responseHeaders(engineRes.rawHeaders),
             };
-            relay(req.method ?? 'GET', engineRes, res, head);
+            if (relay === relayLines) relayLines(req.method ?? 'GET', engineRes, res, head, gather);
+            else relay(req.method ?? 'GET', engineRes, res, head);
           },
           failed: () => res.destroy(),
         },
@@ -148,5 +149,26 @@ describe('relayAnswer', () => {
     expect(res.statusCode).toBe(204);
     expect(res.headers['content-length']).toBeUndefined();
     expect(await body(res)).toBe('');
+  });
+});
+
+describe('relayLines with nothing else waiting', () => {
+  it('streams a finished log from its first line instead of gathering it', async () => {
+    const res = await call(await through(relayLines, inPieces(LINES), false));
+    expect(res.headers['transfer-encoding']).toBe('chunked');
+    expect(res.headers['content-length']).toBeUndefined();
+    expect(await body(res)).toBe(LINES.join(''));
+  });
+
+  it('cuts the client when the engine breaks off', async () => {
+    const port = await through(
+      relayLines,
+      (res) => {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.write('half of it', () => res.socket?.destroy());
+      },
+      false,
+    );
+    await expect(call(port).then(body)).rejects.toThrow();
   });
 });

@@ -49,7 +49,7 @@ export function relayAnswer(
     cutWithEngine(engineRes, res, () => undefined);
     return;
   }
-  gatherThenStream(method, engineRes, res, head, (gathered, rest) => {
+  gatherThenStream(method, engineRes, res, head, true, (gathered, rest) => {
     if (gathered.length === 0) res.flushHeaders();
     for (const chunk of gathered) res.write(chunk);
     rest.pipe(res);
@@ -58,18 +58,21 @@ export function relayAnswer(
 }
 
 /**
- * Logs, events and stats. A finished log (usually whole within the window) goes out with the
- * headers and its length in one write; a followed one gets what came so far with its headers, and
- * what follows is passed on as it comes, the engine's line-sized chunks gathered for a moment into
- * fewer writes (`ChunkCoalescer`).
+ * Logs, events and stats. While other calls wait on the gateway (`gather`), a finished log
+ * (usually whole within the window) goes out with the headers and its length in one write, which
+ * spares the CPU a write per chunk when the CPU is what is short; a followed one gets what came so
+ * far with its headers. Otherwise, and after that, lines are passed on as they come: the first at
+ * once, those that follow gathered for a moment into fewer writes (`ChunkCoalescer`). A gateway
+ * with nothing else to do thus shows a log's first lines as soon as the engine sends them.
  */
 export function relayLines(
   method: string,
   engineRes: EngineAnswer,
   res: ServerResponse,
   head: AnswerHead,
+  gather = true,
 ): void {
-  gatherThenStream(method, engineRes, res, head, (gathered, rest) => {
+  gatherThenStream(method, engineRes, res, head, gather, (gathered, rest) => {
     if (gathered.length === 0) res.flushHeaders();
     else res.write(gathered.length === 1 ? gathered[0] : Buffer.concat(gathered));
     const coalescer = new ChunkCoalescer();
@@ -79,15 +82,17 @@ export function relayLines(
 }
 
 /**
- * Gathers the engine's answer for GATHER_MS. If it ends by then (and is no larger than
- * MAX_GATHERED), it is sent with its headers and length in one write; otherwise the headers go
- * out and `stream` passes on what gathered and the rest (answering how to stop it).
+ * With `gather`, gathers the engine's answer for GATHER_MS. If it ends by then (and is no larger
+ * than MAX_GATHERED), it is sent with its headers and length in one write; otherwise the headers
+ * go out and `stream` passes on what gathered and the rest (answering how to stop it). Without,
+ * it streams from the start.
  */
 function gatherThenStream(
   method: string,
   engineRes: EngineAnswer,
   res: ServerResponse,
   head: AnswerHead,
+  gather: boolean,
   stream: (gathered: Buffer[], rest: Readable) => () => void,
 ): void {
   let stopStream: (() => void) | null = null;
@@ -111,8 +116,13 @@ function gatherThenStream(
     res.writeHead(head.status, head.message, head.headers);
     stopStream = stream(kept, rest);
   };
-  const cancelWindow = gatherFor(startStream);
-  engineRes.hold(MAX_GATHERED, whole, startStream);
+  let cancelWindow: () => void = () => undefined;
+  if (gather) {
+    cancelWindow = gatherFor(startStream);
+    engineRes.hold(MAX_GATHERED, whole, startStream);
+  } else {
+    startStream();
+  }
   cutWithEngine(engineRes, res, () => {
     cancelWindow();
     stopStream?.();

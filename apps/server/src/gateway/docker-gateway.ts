@@ -62,6 +62,11 @@ export class DockerGateway implements BeforeApplicationShutdown {
    * tracks them, and an open one would hold its close forever: they are cut at shutdown.
    */
   private readonly upgraded = new Set<Duplex>();
+  /**
+   * Ordinary calls that arrived and have no answer from the engine yet: while there are any, the
+   * gateway is busy, and finished logs are gathered into one write each (`relayLines`).
+   */
+  private readonly waiting = new Set<ServerResponse>();
 
   constructor(
     private readonly authoriser: GatewayAuthoriser,
@@ -79,6 +84,8 @@ export class DockerGateway implements BeforeApplicationShutdown {
 
   /** An ordinary request. Never rejects: whatever fails is answered or logged here. */
   async handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.waiting.add(res);
+    res.once('close', () => this.waiting.delete(res));
     try {
       const call = await this.authoriser.authorise(req);
       await this.forward(req, req, res, call);
@@ -223,6 +230,7 @@ export class DockerGateway implements BeforeApplicationShutdown {
     change: GatewayChange,
     engineRes: EngineAnswer,
   ): void {
+    this.waiting.delete(res);
     const status = engineRes.statusCode;
     if (status < 300 && call.route?.answer === 'progress') {
       this.relayProgress(change, engineRes, res);
@@ -238,8 +246,11 @@ export class DockerGateway implements BeforeApplicationShutdown {
         message: engineRes.statusMessage,
         headers: responseHeaders(engineRes.rawHeaders),
       };
-      const relayAs = call.route?.answer === 'lines' ? relayLines : relayAnswer;
-      relayAs(req.method ?? 'GET', engineRes, res, head);
+      if (call.route?.answer === 'lines') {
+        relayLines(req.method ?? 'GET', engineRes, res, head, this.waiting.size > 0);
+      } else {
+        relayAnswer(req.method ?? 'GET', engineRes, res, head);
+      }
     });
   }
 
