@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, type Page, test } from '@playwright/test';
 import { fleetValue } from '../support/fleet';
-import { adminUser, apiCall, requiredEnv, signIn } from '../support/session';
+import { adminUser, apiCall, removeRegistriesOf, requiredEnv, signIn } from '../support/session';
 
 function artifactPath(name: string): string {
   return fileURLToPath(new URL(`../artifacts/${name}`, import.meta.url));
@@ -57,7 +57,7 @@ async function storeRegistry(page: Page, name: string): Promise<string> {
   return ((await stored.json()) as { id: string }).id;
 }
 
-test.afterAll(() => {
+test.afterAll(async ({ playwright }) => {
   rmSync(config, { recursive: true, force: true });
   for (const host of ['BERTH_FLEET_A_URL', 'BERTH_FLEET_B_URL']) {
     try {
@@ -68,6 +68,7 @@ test.afterAll(() => {
       // Already gone.
     }
   }
+  await removeRegistriesOf(playwright, RUN);
 });
 
 test('an image is pulled from the dashboard with a progress bar, its layers shown and removed', async ({

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { fleetValue } from '../support/fleet';
-import { adminUser, apiCall, requiredEnv, signIn } from '../support/session';
+import { adminUser, apiCall, removeRegistriesOf, requiredEnv, signIn } from '../support/session';
 
 /** Screenshots go to e2e/artifacts/, where CI collects them. */
 function artifactPath(name: string): string {
@@ -34,7 +34,7 @@ test.beforeAll(() => {
   );
 });
 
-test.afterAll(() => {
+test.afterAll(async ({ playwright }) => {
   try {
     execFileSync(
       '/usr/bin/docker',
@@ -46,6 +46,7 @@ test.afterAll(() => {
   } catch {
     // Removed through Berth already.
   }
+  await removeRegistriesOf(playwright, RUN);
 });
 
 test('an admin installs the test volume plugin after accepting its privileges, disables and removes it', async ({

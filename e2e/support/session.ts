@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Page, type PlaywrightWorkerArgs } from '@playwright/test';
 
 export const adminUser = process.env.BERTH_ADMIN_USER ?? 'admin';
 
@@ -36,4 +36,34 @@ export async function apiCall(
     headers: { 'x-csrf-token': csrfToken },
     ...(data === undefined ? {} : { data }),
   });
+}
+
+/**
+ * Removes the stored registries named `*-<run>`, signed in on a request context of its own. A
+ * test that timed out has lost its page before its `finally` runs, and a registry it left behind
+ * would keep its address from the specs after it (an address is stored once).
+ */
+export async function removeRegistriesOf(
+  playwright: PlaywrightWorkerArgs['playwright'],
+  run: string,
+): Promise<void> {
+  const api = await playwright.request.newContext({ baseURL: requiredEnv('BERTH_URL') });
+  try {
+    const login = await api.post('/api/auth/login', {
+      data: { username: adminUser, password: requiredEnv('BERTH_ADMIN_PASSWORD') },
+    });
+    expect(login.status()).toBe(200);
+    const { csrfToken } = (await login.json()) as { csrfToken: string };
+    const listed = await api.get('/api/registries');
+    expect(listed.status()).toBe(200);
+    const stored = (await listed.json()) as { id: string; name: string }[];
+    for (const registry of stored.filter((r) => r.name.endsWith(`-${run}`))) {
+      const removed = await api.delete(`/api/registries/${registry.id}`, {
+        headers: { 'x-csrf-token': csrfToken },
+      });
+      expect([204, 404]).toContain(removed.status());
+    }
+  } finally {
+    await api.dispose();
+  }
 }
