@@ -324,7 +324,9 @@ describe('a volume in use, browsed read-only', () => {
     ]);
     const busy = await berth.api<ErrorBody>('DELETE', `${base()}/${name}`, { token });
     expect(busy.status).toBe(409);
+    // Named by the container that holds it; the helper is not what holds it back.
     expect(busy.body.error.message).toMatch(/in use/);
+    expect(busy.body.error.message).toMatch(new RegExp(`\\(container ${user}\\)$`));
     // Another container holds it: the helper is left alone.
     expect(await dockerOk(a, ['inspect', '-f', '{{.Id}}', helper])).toBe(helper);
     await dockerOk(a, ['rm', '-f', user]);

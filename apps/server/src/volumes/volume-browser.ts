@@ -159,15 +159,22 @@ export class VolumeBrowser {
 
   /**
    * Removes Berth's own helpers that mount `volume` (a listing or download the volume's page is
-   * making) when no other container uses it, so a removal asked for meanwhile can go on. True
-   * when some were removed and nothing else holds the volume.
+   * making) when no other container uses it, so a removal asked for meanwhile can go on.
+   * `released` when some were removed and nothing else holds the volume; `others` names the
+   * containers other than helpers that mount it.
    */
-  async releaseHelpers(engine: RegisteredEngine, volume: string): Promise<boolean> {
+  async releaseHelpers(
+    engine: RegisteredEngine,
+    volume: string,
+  ): Promise<{ released: boolean; others: string[] }> {
     const users = await engine.client.listContainers({ all: true, filters: { volume: [volume] } });
     const helpers = users.filter((c) => c.Labels?.[HELPER_LABEL] === 'volume-browser');
-    if (helpers.length === 0 || helpers.length < users.length) return false;
+    const others = users
+      .filter((c) => c.Labels?.[HELPER_LABEL] !== 'volume-browser')
+      .map((c) => c.Names?.[0]?.replace(/^\//, '') ?? c.Id.slice(0, 12));
+    if (helpers.length === 0 || others.length > 0) return { released: false, others };
     for (const helper of helpers) await this.removeHelper(engine, helper.Id);
-    return true;
+    return { released: true, others };
   }
 
   /**

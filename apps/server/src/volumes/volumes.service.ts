@@ -14,6 +14,7 @@ import { AppError } from '../common/app-error.js';
 import type { Caller } from '../containers/caller.js';
 import { ContainerAccess, type HostPermit } from '../containers/container-access.js';
 import { ContainerAudit } from '../containers/container-audit.js';
+import { EngineError } from '../docker/engine-error.js';
 import { pruneFilter } from '../networks/networks.service.js';
 import { VolumeBrowser, type VolumeDownload } from './volume-browser.js';
 import { maskOptions, volumeError } from './volume-secrets.js';
@@ -85,22 +86,21 @@ export class VolumesService {
       await beforeEngine({ volume: volume.Name, exists: false });
       const removeVolume = () =>
         permit.engine.client.removeVolume(volume.Name, query.force ?? false);
-      try {
-        for (let attempt = 1; ; attempt += 1) {
-          try {
-            await removeVolume();
-            break;
-          } catch (error) {
-            // In use only by the file browser's helpers of a page still listing it: not a reason.
-            // The page may list it again meanwhile, so this is tried a few times.
-            const released =
-              attempt < RELEASE_ATTEMPTS &&
-              (await this.browser.releaseHelpers(permit.engine, volume.Name).catch(() => false));
-            if (!released) throw error;
-          }
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          await removeVolume();
+          return;
+        } catch (error) {
+          if (EngineError.from(error).kind !== 'conflict')
+            throw volumeError(error, permit.engine.name);
+          // In use only by the file browser's helpers of a page still listing it: not a reason.
+          // The page may list it again meanwhile, so this is tried a few times.
+          const held = await this.browser
+            .releaseHelpers(permit.engine, volume.Name)
+            .catch(() => ({ released: false, others: [] }));
+          if (held.released && attempt < RELEASE_ATTEMPTS) continue;
+          throw inUseBy(volumeError(error, permit.engine.name), held.others);
         }
-      } catch (error) {
-        throw volumeError(error, permit.engine.name);
       }
     });
   }
@@ -162,4 +162,16 @@ export class VolumesService {
     }
     return { permit, volume };
   }
+}
+
+/** A volume still in use: the engine names the containers using it by id; people know names. */
+function inUseBy(error: AppError, containers: string[]): AppError {
+  if (error.code !== 'CONFLICT' || containers.length === 0) return error;
+  const which = containers.length === 1 ? 'container' : 'containers';
+  return new AppError(
+    'CONFLICT',
+    `${error.message} (${which} ${containers.join(', ')})`,
+    error.details,
+    error.internal,
+  );
 }
