@@ -13,6 +13,7 @@ import tar from 'tar-stream';
 import { PrismaService } from '../src/database/prisma.service.js';
 import { type ApiAnswer, TestBerth, waitFor } from './support/berth.js';
 import { type CliTarget, docker, dockerOk } from './support/docker-cli.js';
+import { EngineTap } from './support/engine-tap.js';
 import { fleet, fleetHost } from './support/fleet.js';
 import { grantedUserToken } from './support/granted-user.js';
 
@@ -336,6 +337,67 @@ describe('a volume in use, browsed read-only', () => {
     expect((await docker(a, ['inspect', helper])).code).not.toBe(0);
     const rows = await auditRows({ action: 'volume.remove', target: name });
     expect(rows.map((r) => r.outcome)).toEqual(['failure', 'success']);
+  });
+});
+
+describe('a volume the engine calls in use while it lists no container using it', () => {
+  // dockerd counts a container's hold on a volume a moment before it lists a new container and a
+  // moment after it stops listing a removed one: a file browser's helper coming or going as the
+  // volume's page lists its files. The tap answers the engine's 409 of that moment.
+  let tap: EngineTap;
+  let tapped = '';
+  let removals = 0;
+  const inUse = (name: string) => ({
+    status: 409,
+    body: { message: `remove ${name}: volume is in use - [${'e'.repeat(64)}]` },
+  });
+
+  beforeAll(async () => {
+    tap = await EngineTap.start(fleet().a.replace('unix://', ''));
+    tapped = (await berth.addHost(token, { name: `a-tapped-${RUN}`, url: `unix://${tap.path}` }))
+      .id;
+  });
+
+  afterAll(async () => {
+    await tap.close();
+  });
+
+  /** The tap refuses the first `times` removals of `name` as the engine does in that moment. */
+  function refuseRemoval(name: string, times: number): void {
+    removals = 0;
+    tap.before = (req) => {
+      if (req.method !== 'DELETE' || !req.url?.includes(`/volumes/${name}`)) {
+        return Promise.resolve('pass');
+      }
+      removals += 1;
+      return Promise.resolve(removals <= times ? inUse(name) : 'pass');
+    };
+  }
+
+  it('is removed on a later try', async () => {
+    const name = `v-${RUN}-racing`;
+    await dockerOk(a, ['volume', 'create', '--label', LABEL, name]);
+    refuseRemoval(name, 2);
+    const res = await berth.api('DELETE', `/api/hosts/${tapped}/volumes/${name}`, { token });
+    tap.before = () => Promise.resolve('pass');
+    expect(res.status).toBe(204);
+    expect(removals).toBe(3);
+    expect(await volumesOnEngine()).not.toContain(name);
+  });
+
+  it('is answered 409 with the engine’s reason when it stays so, and kept', async () => {
+    const name = `v-${RUN}-stuck`;
+    await dockerOk(a, ['volume', 'create', '--label', LABEL, name]);
+    refuseRemoval(name, Infinity);
+    const res = await berth.api<ErrorBody>('DELETE', `/api/hosts/${tapped}/volumes/${name}`, {
+      token,
+    });
+    tap.before = () => Promise.resolve('pass');
+    expect(res.status).toBe(409);
+    expect(res.body.error.message).toBe(inUse(name).body.message);
+    expect(removals).toBe(5);
+    expect(await volumesOnEngine()).toContain(name);
+    await dockerOk(a, ['volume', 'rm', name]);
   });
 });
 

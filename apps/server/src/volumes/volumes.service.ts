@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import type {
   Permission,
@@ -19,8 +20,15 @@ import { pruneFilter } from '../networks/networks.service.js';
 import { VolumeBrowser, type VolumeDownload } from './volume-browser.js';
 import { maskOptions, volumeError } from './volume-secrets.js';
 
-/** Removals tried when only the file browser's helpers hold the volume. */
-const RELEASE_ATTEMPTS = 3;
+/** Removals tried while no container but the file browser's helpers holds the volume. */
+const REMOVE_ATTEMPTS = 5;
+/**
+ * How much longer each try waits than the one before when the engine calls the volume in use yet
+ * lists no container using it: it counts a container's hold on its volumes a moment before it
+ * lists a new container, and a moment after it stops listing a removed one (a file browser's
+ * helper coming or going, as the volume's page lists its files).
+ */
+const REMOVE_RETRY_MS = 200;
 
 /**
  * Inspect, remove, prune and browse one host's volumes. Each checks its catalog permission on the
@@ -97,9 +105,12 @@ export class VolumesService {
           // The page may list it again meanwhile, so this is tried a few times.
           const held = await this.browser
             .releaseHelpers(permit.engine, volume.Name)
-            .catch(() => ({ released: false, others: [] }));
-          if (held.released && attempt < RELEASE_ATTEMPTS) continue;
-          throw inUseBy(volumeError(error, permit.engine.name), held.others);
+            .catch(() => null);
+          if (held && held.others.length === 0 && attempt < REMOVE_ATTEMPTS) {
+            if (!held.released) await sleep(REMOVE_RETRY_MS * attempt);
+            continue;
+          }
+          throw inUseBy(volumeError(error, permit.engine.name), held?.others ?? []);
         }
       }
     });

@@ -11,10 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * What the tap does with a call: pass it on, let the engine act and cut Berth off its answer, or
- * pass the answer's head and its first `cutAfter` body bytes and then cut the connection.
+ * What the tap does with a call: pass it on, let the engine act and cut Berth off its answer,
+ * pass the answer's head and its first `cutAfter` body bytes and then cut the connection, or
+ * answer it with `status` and the JSON `body` without asking the engine (an engine's answer to a
+ * race a test cannot bring about on demand).
  */
-export type TapAction = 'pass' | 'lose-answer' | { cutAfter: number };
+export type TapAction =
+  'pass' | 'lose-answer' | { cutAfter: number } | { status: number; body: unknown };
 
 /**
  * A unix socket in front of a real engine; `before` sees each call before the engine does, so a
@@ -31,6 +34,12 @@ export class EngineTap {
   ) {
     this.server = createServer((req, res) => {
       void this.before(req).then((action) => {
+        if (typeof action === 'object' && 'status' in action) {
+          req.resume();
+          res.writeHead(action.status, { 'Content-Type': 'application/json' });
+          res.end(JSON.stringify(action.body));
+          return;
+        }
         const upstream = request(
           {
             socketPath: engineSocket,
