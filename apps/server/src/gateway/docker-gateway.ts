@@ -63,8 +63,8 @@ export class DockerGateway implements BeforeApplicationShutdown {
    */
   private readonly upgraded = new Set<Duplex>();
   /**
-   * Ordinary calls that arrived and have no answer from the engine yet: while there are any, the
-   * gateway is busy, and finished logs are gathered into one write each (`relayLines`).
+   * Calls sent to an engine that has not answered them yet: while there are any, the gateway is
+   * busy, and finished logs are gathered into one write each (`relayLines`).
    */
   private readonly waiting = new Set<ServerResponse>();
 
@@ -84,8 +84,6 @@ export class DockerGateway implements BeforeApplicationShutdown {
 
   /** An ordinary request. Never rejects: whatever fails is answered or logged here. */
   async handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    this.waiting.add(res);
-    res.once('close', () => this.waiting.delete(res));
     try {
       const call = await this.authoriser.authorise(req);
       await this.forward(req, req, res, call);
@@ -162,6 +160,7 @@ export class DockerGateway implements BeforeApplicationShutdown {
       });
     }
     let clientGone = false;
+    this.waiting.add(res);
     const upstream = call.engine.client.exchange(
       {
         method: req.method ?? 'GET',
@@ -173,6 +172,7 @@ export class DockerGateway implements BeforeApplicationShutdown {
       {
         answered: (answer) => this.relay(req, res, call, change, answer),
         failed: (error) => {
+          this.waiting.delete(res);
           // A client that left is not an engine failure: nothing to answer, nothing to log. A
           // change it asked for may have been made or not.
           if (clientGone) {
@@ -199,6 +199,7 @@ export class DockerGateway implements BeforeApplicationShutdown {
       },
     });
     res.on('close', () => {
+      this.waiting.delete(res);
       unwatch();
       // The client went away (Ctrl-C on `logs -f`, a closed tab): stop the engine call too.
       if (res.writableFinished) return;
