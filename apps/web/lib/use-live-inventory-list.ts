@@ -39,7 +39,8 @@ export interface LiveInventoryListOptions<Row> {
  * A fleet list from the inventory (`/api/images`, `/api/networks`, `/api/volumes`), paged over REST
  * as the table scrolls and kept current by the engine's events: the inventory lists a host's
  * images, networks and volumes again whole on such an event, so any one refetches the loaded pages
- * shortly after and the server's answer is the one shown. Nothing polls.
+ * shortly after (and once more when that was too soon after the event for the inventory to have
+ * listed them again) and the server's answer is the one shown. Nothing polls.
  */
 export function useLiveInventoryList<Row>({
   queryKey,
