@@ -705,5 +705,8 @@ async function tokenOf(base: string, username: string, password: string): Promis
     },
     body: JSON.stringify({ name: 'scale-out' }),
   });
-  return ((await res.json()) as { token: string }).token;
+  const made = { status: res.status, body: (await res.json()) as { token: string } };
+  // The body shows in the failure: which replica refused the token, and why.
+  expect(made).toMatchObject({ status: 201 });
+  return made.body.token;
 }
