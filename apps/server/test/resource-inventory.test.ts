@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type {
   ErrorBody,
+  TFleetSummary,
   TImageListResponse,
   TImageSummary,
   TNetworkListResponse,
@@ -175,6 +176,29 @@ describe('changes made on the engine', () => {
       5_000,
       'all three gone',
     );
+  });
+});
+
+describe('the fleet summary', () => {
+  /** When the inventory last asked host a for its images, networks and volumes. */
+  async function listedAt(): Promise<number> {
+    const summary = await get<TFleetSummary>('/api/fleet/summary');
+    const at = summary.perHost.find((host) => host.hostId === hostA)?.resourcesListedAt;
+    return at ? Date.parse(at) : 0;
+  }
+
+  /** Waits until the summary shows a listing asked after `since`, and answers the volume list then. */
+  async function listedAfter(since: number, name: string): Promise<string[]> {
+    await waitFor(async () => (await listedAt()) > since, 10_000, 'host a to be listed again');
+    return (await volumes(`q=${name}`)).items.map((volume) => volume.name);
+  }
+
+  it('says when a host was last listed, and a list read after that holds every change made before', async () => {
+    const name = `${PREFIX}-announced`;
+    await dockerOk(a, ['volume', 'create', '--label', LABEL, name]);
+    expect(await listedAfter(Date.now(), name)).toEqual([name]);
+    await dockerOk(a, ['volume', 'rm', name]);
+    expect(await listedAfter(Date.now(), name)).toEqual([]);
   });
 });
 

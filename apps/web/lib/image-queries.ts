@@ -11,7 +11,7 @@ import {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { callRoute } from './api';
 import { type UploadOptions, uploadToRoute } from './upload';
-import { INVENTORY_EVENTS, useLiveInventoryList } from './use-live-inventory-list';
+import { useLiveInventoryList } from './use-live-inventory-list';
 
 export interface ImageListFilters {
   hostId: string;
@@ -40,12 +40,11 @@ export const imageKeys = {
   inspect: (hostId: string, id: string) => ['images', 'inspect', hostId, id] as const,
 };
 
-/** The fleet's images, refreshed on image events and containers coming and going. */
+/** The fleet's images, refreshed as the inventory takes in image and container changes. */
 export function useLiveImageList(filters: ImageListFilters) {
   return useLiveInventoryList<TImageSummary>({
     queryKey: imageKeys.list(filters),
     listsKey: imageKeys.lists,
-    events: INVENTORY_EVENTS.image,
     fetchPage: (cursor) =>
       callRoute(ROUTES.listImages, {
         query: {

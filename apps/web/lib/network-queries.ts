@@ -6,7 +6,7 @@ import {
 } from '@berth/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { callRoute, type RouteQuery } from './api';
-import { INVENTORY_EVENTS, useLiveInventoryList } from './use-live-inventory-list';
+import { useLiveInventoryList } from './use-live-inventory-list';
 
 type ListQuery = RouteQuery<typeof ROUTES.listNetworks>;
 
@@ -18,12 +18,11 @@ export const networkKeys = {
   detail: (hostId: string, id: string) => ['networks', 'detail', hostId, id] as const,
 };
 
-/** The fleet's networks, refreshed on network events and containers coming and going. */
+/** The fleet's networks, refreshed as the inventory takes in network and container changes. */
 export function useNetworkList(query: ListQuery) {
   return useLiveInventoryList({
     queryKey: networkKeys.list(query),
     listsKey: networkKeys.lists,
-    events: INVENTORY_EVENTS.network,
     fetchPage: (cursor) =>
       callRoute(ROUTES.listNetworks, { query: { ...query, ...(cursor ? { cursor } : {}) } }),
   });

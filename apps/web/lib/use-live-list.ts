@@ -43,12 +43,6 @@ export interface LiveListOptions<Row, E extends SubscribeEvent> {
 
 /** Loaded pages are fetched again at most this often while rows come and go. */
 const REFETCH_MS = 1_500;
-/**
- * A refetch that started less than this after the last push that asked for one may have read the
- * server before the change: the inventory lists a host's images, networks and volumes again a
- * moment after their engine events (250 ms, then the listing), so one more refetch follows.
- */
-const SETTLE_MS = 1_000;
 
 /**
  * A server-ordered, cursor-paged list kept current by socket pushes: the first page comes over
@@ -70,18 +64,13 @@ export function useLiveList<Row, E extends SubscribeEvent>(options: LiveListOpti
   });
 
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  const askedAt = useRef(0);
   useEffect(() => () => clearTimeout(timer.current), []);
   const refetchSoon = useCallback(() => {
-    askedAt.current = Date.now();
     if (timer.current !== undefined) return;
-    const refetch = () => {
+    timer.current = setTimeout(() => {
       timer.current = undefined;
       void queryClient.invalidateQueries({ queryKey: listsKey });
-      const since = Date.now() - askedAt.current;
-      if (since < SETTLE_MS) timer.current = setTimeout(refetch, SETTLE_MS - since);
-    };
-    timer.current = setTimeout(refetch, REFETCH_MS);
+    }, REFETCH_MS);
   }, [queryClient, listsKey]);
 
   const live: LiveStatus = useLiveSubscription(event, request, {

@@ -1,7 +1,7 @@
 import { ROUTES, type TCreateVolumeRequest } from '@berth/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { callRoute, type RouteQuery } from './api';
-import { INVENTORY_EVENTS, useLiveInventoryList } from './use-live-inventory-list';
+import { useLiveInventoryList } from './use-live-inventory-list';
 
 type ListQuery = RouteQuery<typeof ROUTES.listVolumes>;
 
@@ -15,12 +15,11 @@ export const volumeKeys = {
     ['volumes', 'files', hostId, name, path] as const,
 };
 
-/** The fleet's volumes, refreshed on volume events and containers coming and going. */
+/** The fleet's volumes, refreshed as the inventory takes in volume and container changes. */
 export function useVolumeList(query: ListQuery) {
   return useLiveInventoryList({
     queryKey: volumeKeys.list(query),
     listsKey: volumeKeys.lists,
-    events: INVENTORY_EVENTS.volume,
     fetchPage: (cursor) =>
       callRoute(ROUTES.listVolumes, { query: { ...query, ...(cursor ? { cursor } : {}) } }),
   });

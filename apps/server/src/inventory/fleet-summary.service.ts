@@ -116,6 +116,7 @@ export class FleetSummaryService implements OnApplicationShutdown {
         images: lastAnswer.images,
         volumes: null,
         networks: null,
+        resourcesListedAt: null,
       };
     }
     return {
@@ -126,6 +127,7 @@ export class FleetSummaryService implements OnApplicationShutdown {
       images: followed?.counts?.images ?? null,
       volumes: followed?.counts?.volumes ?? null,
       networks: followed?.counts?.networks ?? null,
+      resourcesListedAt: followed?.resourcesListedAt?.toISOString() ?? null,
     };
   }
 

@@ -96,6 +96,8 @@ export class HostInventory {
   /** When the engine last confirmed the list. */
   updatedAt: Date | null = null;
   counts: HostCounts | null = null;
+  /** When the listing of the images, networks and volumes below was asked of the engine. */
+  resourcesListedAt: Date | null = null;
   /** The host's images, networks and volumes by id (volumes by name); replaced whole on each listing. */
   images = new Map<string, ImageEntry>();
   networks = new Map<string, NetworkEntry>();
@@ -420,6 +422,7 @@ export class HostInventory {
    */
   private async listResources(client: EngineClient): Promise<void> {
     const seq = ++this.resourcesSeq;
+    const askedAt = new Date();
     try {
       const [images, volumes, networks] = await Promise.all([
         client.listImages(),
@@ -432,6 +435,7 @@ export class HostInventory {
       this.networks = new Map(networks.map((raw) => [raw.Id, toNetworkEntry(raw, this.hostId)]));
       this.volumes = new Map(volumes.map((raw) => [raw.Name, toVolumeEntry(raw, this.hostId)]));
       this.counts = { images: images.length, volumes: volumes.length, networks: networks.length };
+      this.resourcesListedAt = askedAt;
       this.deps.changed({ kind: 'counts', hostId: this.hostId });
     } catch (error) {
       this.deps.log.debug({ err: error, hostId: this.hostId }, 'inventory: listing failed');

@@ -764,6 +764,12 @@ export const ZHostSummary = z.object({
   images: z.number().nullable(),
   volumes: z.number().nullable(),
   networks: z.number().nullable(),
+  /**
+   * When Berth last asked the engine for the host's images, volumes and networks (it does again a
+   * moment after any of their engine events): the fleet lists hold every change made before then.
+   * Null before the first listing.
+   */
+  resourcesListedAt: z.string().nullable(),
 });
 export type THostSummary = z.infer<typeof ZHostSummary>;
 
