@@ -168,9 +168,10 @@ export class VolumeBrowser {
     volume: string,
   ): Promise<{ released: boolean; others: string[] }> {
     const users = await engine.client.listContainers({ all: true, filters: { volume: [volume] } });
-    const helpers = users.filter((c) => c.Labels?.[HELPER_LABEL] === 'volume-browser');
+    const isHelper = (c: (typeof users)[number]) => c.Labels?.[HELPER_LABEL] === 'volume-browser';
+    const helpers = users.filter(isHelper);
     const others = users
-      .filter((c) => c.Labels?.[HELPER_LABEL] !== 'volume-browser')
+      .filter((c) => !isHelper(c))
       .map((c) => c.Names?.[0]?.replace(/^\//, '') ?? c.Id.slice(0, 12));
     if (helpers.length === 0 || others.length > 0) return { released: false, others };
     for (const helper of helpers) await this.removeHelper(engine, helper.Id);

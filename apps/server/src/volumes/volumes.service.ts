@@ -92,11 +92,9 @@ export class VolumesService {
     return this.audit.around(caller, entry, async (beforeEngine) => {
       const { permit, volume } = await this.find(caller, hostId, name, 'volume.delete');
       await beforeEngine({ volume: volume.Name, exists: false });
-      const removeVolume = () =>
-        permit.engine.client.removeVolume(volume.Name, query.force ?? false);
       for (let attempt = 1; ; attempt += 1) {
         try {
-          await removeVolume();
+          await permit.engine.client.removeVolume(volume.Name, query.force ?? false);
           return;
         } catch (error) {
           if (EngineError.from(error).kind !== 'conflict')
@@ -177,7 +175,7 @@ export class VolumesService {
 
 /** A volume still in use: the engine names the containers using it by id; people know names. */
 function inUseBy(error: AppError, containers: string[]): AppError {
-  if (error.code !== 'CONFLICT' || containers.length === 0) return error;
+  if (containers.length === 0) return error;
   const which = containers.length === 1 ? 'container' : 'containers';
   return new AppError(
     'CONFLICT',
