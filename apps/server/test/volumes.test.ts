@@ -465,6 +465,19 @@ describe('users with limited grants', () => {
     expect(await volumesOnEngine()).toContain(stranger);
   });
 
+  it("a standard user's volume held by another's container is refused without naming that container", async () => {
+    const mine = `v-${RUN}-mine-held`;
+    expect((await create({ name: mine }, { token: standard })).status).toBe(201);
+    const holder = `c-${RUN}-not-theirs`;
+    await dockerOk(a, ['create', '--name', holder, '--label', LABEL, '-v', `${mine}:/v`, IMAGE]);
+    const res = await berth.api<ErrorBody>('DELETE', `${base()}/${mine}`, { token: standard });
+    expect(res.status).toBe(409);
+    expect(res.body.error.message).toMatch(/in use/);
+    expect(res.body.error.message).not.toContain(holder);
+    await dockerOk(a, ['rm', '-f', holder]);
+    expect((await berth.api('DELETE', `${base()}/${mine}`, { token: standard })).status).toBe(204);
+  });
+
   it('a bind in disguise (o=bind) is held to the host policy for non-administrators', async () => {
     const res = await create(
       {

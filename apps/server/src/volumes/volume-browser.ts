@@ -4,6 +4,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import type { TVolumeEntry, TVolumeListing } from '@berth/shared';
 import type { Logger } from 'pino';
+import type Docker from 'dockerode';
 import tar from 'tar-stream';
 import { AppError } from '../common/app-error.js';
 import { LOGGER } from '../common/logger.js';
@@ -160,19 +161,17 @@ export class VolumeBrowser {
   /**
    * Removes Berth's own helpers that mount `volume` (a listing or download the volume's page is
    * making) when no other container uses it, so a removal asked for meanwhile can go on.
-   * `released` when some were removed and nothing else holds the volume; `others` names the
+   * `released` when some were removed and nothing else holds the volume; `others` are the
    * containers other than helpers that mount it.
    */
   async releaseHelpers(
     engine: RegisteredEngine,
     volume: string,
-  ): Promise<{ released: boolean; others: string[] }> {
+  ): Promise<{ released: boolean; others: Docker.ContainerInfo[] }> {
     const users = await engine.client.listContainers({ all: true, filters: { volume: [volume] } });
-    const isHelper = (c: (typeof users)[number]) => c.Labels?.[HELPER_LABEL] === 'volume-browser';
+    const isHelper = (c: Docker.ContainerInfo) => c.Labels?.[HELPER_LABEL] === 'volume-browser';
     const helpers = users.filter(isHelper);
-    const others = users
-      .filter((c) => !isHelper(c))
-      .map((c) => c.Names?.[0]?.replace(/^\//, '') ?? c.Id.slice(0, 12));
+    const others = users.filter((c) => !isHelper(c));
     if (helpers.length === 0 || others.length > 0) return { released: false, others };
     for (const helper of helpers) await this.removeHelper(engine, helper.Id);
     return { released: true, others };

@@ -108,7 +108,13 @@ export class VolumesService {
             if (!held.released) await sleep(REMOVE_RETRY_MS * attempt);
             continue;
           }
-          throw inUseBy(volumeError(error, permit.engine.name), held?.others ?? []);
+          // Named only where the caller may see them, as the volume's inspect lists them.
+          const named = (held?.others ?? [])
+            .filter((c) =>
+              withinReach(c.Labels ?? {}, permit.reach, permit.user.id, permit.teamIds),
+            )
+            .map((c) => (c.Names?.[0] ?? c.Id).replace(/^\//, ''));
+          throw inUseBy(volumeError(error, permit.engine.name), named);
         }
       }
     });
