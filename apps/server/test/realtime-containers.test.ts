@@ -152,6 +152,44 @@ function collectLines(client: Client, subscriptionId: string): TLogLine[] {
   return lines;
 }
 
+/** The numbers of a counter's lines (`n 7` → 7). */
+const numbers = (lines: TLogLine[]) => lines.map((l) => Number(l.text.split(' ')[1]));
+
+/** Where counted lines skip or repeat: each pair of neighbours that are not n, n + 1. */
+const breaks = (seen: number[]) =>
+  seen.flatMap((n, i) => (i > 0 && n !== seen[i - 1]! + 1 ? [[seen[i - 1], n]] : []));
+
+type FollowRequest = {
+  hostId: string;
+  containerId: string;
+  follow: true;
+  tail: number;
+  resumeAfter?: string;
+};
+
+/** Starts a container on host a printing `n 0`, `n 1`… twenty lines a second; its log, followed. */
+async function followCounter(): Promise<FollowRequest> {
+  const containerId = await runLabelled(
+    'i=0; while true; do echo "n $i"; i=$((i+1)); sleep 0.05; done',
+  );
+  return { hostId: hostIds.a, containerId, follow: true, tail: 3 };
+}
+
+/** Follows a counter's log on a new socket until `done`, then leaves; its lines and last cursor. */
+async function watchCounter(request: FollowRequest, done: (seen: number[]) => boolean) {
+  const client = await connect();
+  const got: TLogLine[] = [];
+  let cursor = '';
+  client.on('logs.lines', (event) => {
+    got.push(...event.lines);
+    cursor = event.cursor ?? cursor;
+  });
+  ok(await client.emitWithAck('logs.subscribe', request));
+  await eventually(() => done(numbers(got)), 10_000, `lines of ${JSON.stringify(request)}`);
+  client.disconnect();
+  return { got, cursor };
+}
+
 describe('logs', () => {
   it('two viewers share one engine stream; a line written inside arrives in under 2 s', async () => {
     const hub = berth.server.app.get(LogStreams).hub;
@@ -238,25 +276,9 @@ describe('logs', () => {
   });
 
   it('a viewer coming back after a reconnect gets the lines written meanwhile, not the tail again', async () => {
-    const counter = await runLabelled(
-      'i=0; while true; do echo "n $i"; i=$((i+1)); sleep 0.05; done',
-    );
-    const request = { hostId: hostIds.a, containerId: counter, follow: true, tail: 3 };
-    const numbers = (lines: TLogLine[]) => lines.map((l) => Number(l.text.split(' ')[1]));
-    /** Subscribes, reads until `enough` lines came, leaves; answers the lines and last cursor. */
-    const watch = async (asked: typeof request & { resumeAfter?: string }, enough: number) => {
-      const client = await connect();
-      const got: TLogLine[] = [];
-      let cursor = '';
-      client.on('logs.lines', (event) => {
-        got.push(...event.lines);
-        cursor = event.cursor ?? cursor;
-      });
-      ok(await client.emitWithAck('logs.subscribe', asked));
-      await eventually(() => got.length >= enough, 10_000, `${enough} lines`);
-      client.disconnect();
-      return { got, cursor };
-    };
+    const request = await followCounter();
+    const watch = (asked: FollowRequest, enough: number) =>
+      watchCounter(asked, (seen) => seen.length >= enough);
 
     // Alone: the stream closes with the viewer and opens again from its cursor.
     const first = await watch(request, 10);
@@ -264,10 +286,7 @@ describe('logs', () => {
     expect(first.got.filter((l) => l.time !== undefined)).toEqual([]);
     await new Promise((r) => setTimeout(r, 1_000));
     const back = await watch({ ...request, resumeAfter: first.cursor }, 30);
-    const seen = numbers([...first.got, ...back.got]);
-    expect(
-      seen.flatMap((n, i) => (i > 0 && n !== seen[i - 1]! + 1 ? [[seen[i - 1], n]] : [])),
-    ).toEqual([]);
+    expect(breaks(numbers([...first.got, ...back.got]))).toEqual([]);
 
     // Beside another viewer: the shared stream's kept lines fill the gap. The other viewer opens
     // the stream from the same cursor (it too comes back), so what it keeps reaches back there.
@@ -276,10 +295,36 @@ describe('logs', () => {
     const again = await watch({ ...request, resumeAfter: back.cursor }, 10);
     await new Promise((r) => setTimeout(r, 1_000));
     const last = await watch({ ...request, resumeAfter: again.cursor }, 30);
-    const all = numbers([...first.got, ...back.got, ...again.got, ...last.got]);
-    expect(
-      all.flatMap((n, i) => (i > 0 && n !== all[i - 1]! + 1 ? [[all[i - 1], n]] : [])),
-    ).toEqual([]);
+    expect(breaks(numbers([...first.got, ...back.got, ...again.got, ...last.got]))).toEqual([]);
+    other.disconnect();
+  });
+
+  it('a viewer coming back to a stream another viewer opened since with its own tail also gets the lines between', async () => {
+    const hub = berth.server.app.get(LogStreams).hub;
+    const request = await followCounter();
+    let open = 0;
+    const first = await watchCounter(request, (seen) => {
+      open = hub.upstreams;
+      return seen.length >= 10;
+    });
+    await eventually(() => hub.upstreams < open, 2_000, 'the stream to close with its viewer');
+    // About twenty lines the returning viewer has not had, beyond the reach of the next tail.
+    await new Promise((r) => setTimeout(r, 1_000));
+    const other = await connect();
+    const fresh: TLogLine[] = [];
+    other.on('logs.lines', (event) => fresh.push(...event.lines));
+    ok(await other.emitWithAck('logs.subscribe', request));
+    await eventually(() => fresh.length >= 3, 5_000, "the other viewer's tail");
+    const kept = numbers(fresh);
+    expect(kept[0]).toBeGreaterThan(numbers(first.got).at(-1)! + 1);
+
+    const back = await watchCounter(
+      { ...request, resumeAfter: first.cursor },
+      (seen) => seen.at(-1)! >= kept.at(-1)! + 10,
+    );
+    expect(breaks(numbers([...first.got, ...back.got]))).toEqual([]);
+    // The viewer that opened the stream got its tail and every line since, once each.
+    expect(breaks(numbers(fresh))).toEqual([]);
     other.disconnect();
   });
 

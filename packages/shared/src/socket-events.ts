@@ -23,8 +23,8 @@ export const ZLogsSubscribe = z.object({
   timestamps: z.boolean().default(false),
   /**
    * Going on after a reconnect: the `cursor` of the last `logs.lines` received. A followed log
-   * then sends the lines written after it instead of the tail (as far as the server still has
-   * them: the last 1,000 lines, or the engine's tail).
+   * then sends the lines written after it instead of the tail (those among the log's last 1,000
+   * lines), also when another viewer opened the stream since from its own tail.
    */
   resumeAfter: z
     .string()

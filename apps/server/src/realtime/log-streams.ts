@@ -15,6 +15,7 @@ import {
   engineTime,
   linesAfter,
 } from './log-frames.js';
+import { resumeLines } from './resume-lines.js';
 import { StreamHub, type StreamOpener, type StreamSink } from './stream-hub.js';
 
 export type LogsRequest = z.output<typeof ZLogsSubscribe>;
@@ -24,6 +25,8 @@ const REPLAY_LINES = 1000;
 /** Lines are sent in batches: at most this often, or sooner when a batch is full. */
 const BATCH_MS = 25;
 const BATCH_LINES = 500;
+/** How a read of the log ends when the engine's answer broke off. */
+const LOG_BROKE = 'the log stream broke';
 
 export interface LogsViewer {
   /** `cursor`, on a followed log: the engine time of the last line, for `resumeAfter`. */
@@ -72,18 +75,29 @@ export class LogStreams implements OnApplicationShutdown {
       request.timestamps,
     ].join('/');
     const batch = new LineBatcher(viewer, request.timestamps, request.follow);
+    let leave = () => {};
     const batched: StreamSink<TLogLine> = {
       next: (line) => batch.add(line),
-      end: (reason) => batch.end(reason),
+      // The stream's end has taken the viewer off it already; a failed read of its own has not.
+      end: (reason) => {
+        batch.end(reason);
+        leave();
+      },
     };
     // A viewer coming back after a reconnect gets what it has not had, not the tail again.
     const resume = request.follow ? request.resumeAfter : undefined;
     if (resume !== undefined) await this.checkCursor(permit.engine, resume);
-    const sink = resume === undefined ? batched : linesAfter(resume, batched);
+    const reading = new AbortController();
+    const sink =
+      resume === undefined
+        ? batched
+        : resumeLines(resume, batched, (until) =>
+            this.readRange(permit.engine, container.id, request, resume, until, reading.signal),
+          );
     // Lines replayed to a late viewer arrive inside `join`; keep only as many as its own tail.
     const replayed: TLogLine[] = [];
     let joining = true;
-    const leave = this.hub.join(
+    leave = this.hub.join(
       key,
       {
         next: (line) => (joining ? replayed.push(line) : sink.next(line)),
@@ -96,6 +110,7 @@ export class LogStreams implements OnApplicationShutdown {
     for (const line of replayed.slice(Math.max(0, replayed.length - tail))) sink.next(line);
     return () => {
       batch.stop();
+      reading.abort();
       leave();
     };
   }
@@ -154,6 +169,34 @@ export class LogStreams implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * The lines of a log from `since` to `until` (both included; to the end without it) among its
+   * last `REPLAY_LINES`, read once with their times. A failed read rejects with the reason a
+   * viewer of a stream that fails so is given.
+   */
+  private readRange(
+    engine: RegisteredEngine,
+    id: string,
+    request: LogsRequest,
+    since: string,
+    until: string | undefined,
+    signal: AbortSignal,
+  ): Promise<TLogLine[]> {
+    const once = { ...request, follow: false, tail: REPLAY_LINES, timestamps: true };
+    const lines: TLogLine[] = [];
+    return new Promise((resolve, reject) => {
+      const sink: StreamSink<TLogLine> = {
+        next: (line) => lines.push(line),
+        end: (reason) => (reason === LOG_BROKE ? reject(new Error(reason)) : resolve(lines)),
+      };
+      this.open(engine, id, once, since, sink, until).then(
+        (close) =>
+          signal.aborted ? close() : signal.addEventListener('abort', close, { once: true }),
+        reject,
+      );
+    });
+  }
+
   private async open(
     engine: RegisteredEngine,
     id: string,
@@ -161,6 +204,8 @@ export class LogStreams implements OnApplicationShutdown {
     /** Unix seconds, or the engine's `seconds.nanoseconds`. */
     since: number | string,
     sink: StreamSink<TLogLine>,
+    /** The engine's `seconds.nanoseconds` of the last line to read (with `follow` off). */
+    until?: string,
   ): Promise<() => void> {
     let tty: boolean;
     try {
@@ -177,6 +222,7 @@ export class LogStreams implements OnApplicationShutdown {
       since: String(since),
       timestamps: request.timestamps ? '1' : '0',
     });
+    if (until !== undefined) query.set('until', until);
     const res = await engine.client.stream({
       path: `/containers/${encodeURIComponent(id)}/logs?${query.toString()}`,
       timeoutMs: this.config.engineTimeoutMs,
@@ -193,7 +239,7 @@ export class LogStreams implements OnApplicationShutdown {
       lines.flush(emit);
       sink.end(request.follow ? 'the container stopped' : 'end of the log');
     });
-    res.on('error', () => sink.end('the log stream broke'));
+    res.on('error', () => sink.end(LOG_BROKE));
     return () => res.destroy();
   }
 }
