@@ -44,6 +44,7 @@ import { GatewayAudit } from './gateway/gateway-audit.js';
 import { GatewayAuthoriser } from './gateway/gateway-authoriser.js';
 import { GatewayPolicy } from './gateway/gateway-policy.js';
 import { RegistryAuth } from './gateway/registry-auth.js';
+import { SharedReads } from './gateway/shared-reads.js';
 import { HealthController } from './health/health.controller.js';
 import { EngineRegistry } from './hosts/engine-registry.js';
 import { HostEvents } from './hosts/host-events.js';
@@ -273,6 +274,7 @@ export class AppModule {
         ConsoleSessions,
         ConsoleRelay,
         DockerGateway,
+        SharedReads,
         GatewayPolicy,
         ContainerLogDownload,
         UserNames,

@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { THost } from '@berth/shared';
 import Docker from 'dockerode';
 import { enginePoolTiming } from '../src/docker/engine-connection.js';
+import { SharedReads } from '../src/gateway/shared-reads.js';
 import { EngineRegistry } from '../src/hosts/engine-registry.js';
 import { TestBerth, waitFor } from './support/berth.js';
-import { EngineTap } from './support/engine-tap.js';
+import { EngineTap, type TapAction } from './support/engine-tap.js';
 import { openDescriptors, withTimeout } from './support/settling.js';
 import { fleet, fleetHost } from './support/fleet.js';
 import { grantedUserToken } from './support/granted-user.js';
@@ -202,6 +203,157 @@ describe('the gateway hop to the engine', () => {
       }
       expect(await waiting.answer('GET')).toMatchObject({ status: 200, complete: true });
       waiting.destroy();
+    });
+  });
+
+  describe('identical reads arriving together', () => {
+    const list = () =>
+      gatewayPath(
+        tapped,
+        `/containers/json?all=1&filters=${encodeURIComponent(JSON.stringify({ label: [`test.engine-hop=${run}`] }))}`,
+      );
+    const names = (answer: FramedAnswer) =>
+      (JSON.parse(answer.body.toString()) as { Names: string[] }[]).map((c) => c.Names[0]).sort();
+    const shared = () => berth.server.app.get(SharedReads);
+
+    /**
+     * The tap counts the engine's list calls and holds the first one's answer (the engine has
+     * read its state) until `release`; `held` resolves once it does.
+     */
+    function holdFirstList(then: TapAction = 'pass') {
+      let release: () => void = () => undefined;
+      let heldNow: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (heldNow = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const calls: string[] = [];
+      tap.before = (req) => {
+        // Only this suite's list: the host's inventory lists its containers too.
+        if (!req.url?.includes(`/containers/json?all=1&filters=`) || !req.url.includes(run))
+          return Promise.resolve('pass');
+        calls.push(req.url);
+        if (calls.length > 1) return Promise.resolve(then);
+        return Promise.resolve({
+          holdAnswer: () => {
+            heldNow();
+            return released;
+          },
+        });
+      };
+      return { calls, held, release };
+    }
+
+    async function sendAll(count: number): Promise<HttpConnection[]> {
+      const connections = await Promise.all(
+        Array.from({ length: count }, () => HttpConnection.open(berth.url)),
+      );
+      for (const connection of connections) connection.send('GET', list(), bearer());
+      return connections;
+    }
+
+    it('share one engine call sent after they arrived, so each sees a change made before it', async () => {
+      const tap1 = holdFirstList();
+      const [first] = await sendAll(1);
+      try {
+        await tap1.held;
+        // The engine has listed for the first call; a container made now is not in that list.
+        const made = await engine.createContainer({
+          Image: fleet().image,
+          name: `hop-shared-${run}`,
+          Labels: label,
+        });
+        const later = await sendAll(3);
+        await waitFor(
+          () => Promise.resolve(shared().waiting() === 4),
+          5000,
+          'the three reads to gather behind the first',
+        );
+        expect(tap1.calls).toHaveLength(1);
+        tap1.release();
+        const before = await first!.answer('GET');
+        expect(before).toMatchObject({ status: 200, complete: true });
+        expect(names(before)).not.toContain(`/hop-shared-${run}`);
+        const answers = await Promise.all(later.map((connection) => connection.answer('GET')));
+        for (const answer of answers) {
+          expect(answer).toMatchObject({ status: 200, complete: true });
+          expect(names(answer)).toContain(`/hop-shared-${run}`);
+          expect(answer.body.equals(answers[0]!.body)).toBe(true);
+        }
+        // Three reads, one engine call.
+        expect(tap1.calls).toHaveLength(2);
+        for (const connection of later) connection.destroy();
+        await made.remove({ force: true });
+      } finally {
+        tap1.release();
+        tap.before = () => Promise.resolve('pass');
+        first!.destroy();
+      }
+      expect(shared().waiting()).toBe(0);
+    });
+
+    it('answer those still there when one leaves, and each the failure of a call that fails', async () => {
+      const tap1 = holdFirstList('lose-answer');
+      const [first] = await sendAll(1);
+      try {
+        await tap1.held;
+        const [leaving, staying, alsoStaying] = await sendAll(3);
+        await waitFor(
+          () => Promise.resolve(shared().waiting() === 4),
+          5000,
+          'the three reads to gather behind the first',
+        );
+        leaving!.destroy();
+        await waitFor(
+          () => Promise.resolve(shared().waiting() === 3),
+          5000,
+          'the read that left to leave its call',
+        );
+        tap1.release();
+        expect(await first!.answer('GET')).toMatchObject({ status: 200, complete: true });
+        // The shared call's engine connection is lost: each reader gets the failure, whole.
+        for (const connection of [staying!, alsoStaying!]) {
+          const answer = await connection.answer('GET');
+          expect(answer).toMatchObject({ status: 502, complete: true });
+          expect(JSON.parse(answer.body.toString())).toMatchObject({
+            error: { code: 'HOST_UNREACHABLE' },
+          });
+          connection.destroy();
+        }
+        expect(tap1.calls).toHaveLength(2);
+      } finally {
+        tap1.release();
+        tap.before = () => Promise.resolve('pass');
+        first!.destroy();
+      }
+      await hostWorks(tapped);
+    });
+
+    it('never share a followed log: one waiting on the engine holds up no other', async () => {
+      let release: () => void = () => undefined;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const follows: string[] = [];
+      tap.before = (req) => {
+        if (!req.url?.includes('follow=1')) return Promise.resolve('pass');
+        follows.push(req.url);
+        return Promise.resolve(follows.length === 1 ? { holdAnswer: () => released } : 'pass');
+      };
+      const path = gatewayPath(tapped, `/containers/${chatty}/logs?stdout=1&tail=1&follow=1`);
+      const [held, other] = await Promise.all([
+        HttpConnection.open(berth.url),
+        HttpConnection.open(berth.url),
+      ]);
+      try {
+        held.send('GET', path, bearer());
+        await waitFor(() => Promise.resolve(follows.length === 1), 5000, 'the first stream');
+        other.send('GET', path, bearer());
+        await waitFor(() => Promise.resolve(follows.length === 2), 5000, 'a stream of its own');
+        expect(await other.answer('GET')).toMatchObject({ status: 200, complete: true });
+        expect(shared().waiting()).toBe(0);
+      } finally {
+        release();
+        tap.before = () => Promise.resolve('pass');
+        held.destroy();
+        other.destroy();
+      }
     });
   });
 

@@ -53,8 +53,9 @@ async function through(relay: Relay, answer: EngineHandler, gather = true): Prom
               message: engineRes.statusMessage,
               headers: responseHeaders(engineRes.rawHeaders),
             };
-            if (relay === relayLines) relayLines(req.method ?? 'GET', engineRes, res, head, gather);
-            else relay(req.method ?? 'GET', engineRes, res, head);
+            if (relay === relayLines)
+              relayLines(req.method ?? 'GET', engineRes, [res], head, gather);
+            else relay(req.method ?? 'GET', engineRes, [res], head);
           },
           failed: () => res.destroy(),
         },

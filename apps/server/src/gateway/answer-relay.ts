@@ -31,66 +31,77 @@ function gatherFor(close: () => void): () => void {
 }
 
 /**
- * A plain answer (a list, an inspect, a tar archive). One that ends soon and is small goes out as
- * one write with its length: the engine's chunked framing is a hop-by-hop matter, and re-framing
- * it costs the client a write per chunk and one for the end. Anything larger or slower is streamed
- * as it comes, after what gathered.
+ * A plain answer (a list, an inspect, a tar archive), to every client in `targets` (several when
+ * they share one engine call). One that ends soon and is small goes out as one write with its
+ * length: the engine's chunked framing is a hop-by-hop matter, and re-framing it costs the client a
+ * write per chunk and one for the end. Anything larger or slower is streamed as it comes, after
+ * what gathered.
  */
 export function relayAnswer(
   method: string,
   engineRes: EngineAnswer,
-  res: ServerResponse,
+  targets: readonly ServerResponse[],
   head: AnswerHead,
 ): void {
   const length = declaredLength(head.headers);
   if (length !== null && length > MAX_GATHERED) {
-    res.writeHead(head.status, head.message, head.headers);
-    engineRes.asStream().pipe(res);
-    cutWithEngine(engineRes, res, () => undefined);
+    const body = engineRes.asStream();
+    for (const res of targets) {
+      res.writeHead(head.status, head.message, head.headers);
+      body.pipe(res);
+    }
+    cutWithEngine(engineRes, targets, () => undefined);
     return;
   }
-  gatherThenStream(method, engineRes, res, head, true, (gathered, rest) => {
-    if (gathered.length === 0) res.flushHeaders();
-    for (const chunk of gathered) res.write(chunk);
-    rest.pipe(res);
+  gatherThenStream(method, engineRes, targets, head, true, (gathered, rest) => {
+    for (const res of targets) {
+      if (gathered.length === 0) res.flushHeaders();
+      for (const chunk of gathered) res.write(chunk);
+      rest.pipe(res);
+    }
     return () => undefined;
   });
 }
 
 /**
- * Logs, events and stats. While other calls wait on the gateway (`gather`), a finished log
- * (usually whole within the window) goes out with the headers and its length in one write, which
- * spares the CPU a write per chunk when the CPU is what is short; a followed one gets what came so
- * far with its headers. Otherwise, and after that, lines are passed on as they come: the first at
- * once, those that follow gathered for a moment into fewer writes (`ChunkCoalescer`). A gateway
- * with nothing else to do thus shows a log's first lines as soon as the engine sends them.
+ * Logs, events and stats, to every client in `targets`. While other calls wait on the gateway
+ * (`gather`), a finished log (usually whole within the window) goes out with the headers and its
+ * length in one write, which spares the CPU a write per chunk when the CPU is what is short; a
+ * followed one gets what came so far with its headers. Otherwise, and after that, lines are passed
+ * on as they come: the first at once, those that follow gathered for a moment into fewer writes
+ * (`ChunkCoalescer`). A gateway with nothing else to do thus shows a log's first lines as soon as
+ * the engine sends them.
  */
 export function relayLines(
   method: string,
   engineRes: EngineAnswer,
-  res: ServerResponse,
+  targets: readonly ServerResponse[],
   head: AnswerHead,
   gather = true,
 ): void {
-  gatherThenStream(method, engineRes, res, head, gather, (gathered, rest) => {
-    if (gathered.length === 0) res.flushHeaders();
-    else res.write(gathered.length === 1 ? gathered[0] : Buffer.concat(gathered));
+  gatherThenStream(method, engineRes, targets, head, gather, (gathered, rest) => {
+    const first = gathered.length > 1 ? Buffer.concat(gathered) : gathered[0];
     const coalescer = new ChunkCoalescer();
-    rest.pipe(coalescer).pipe(res);
+    rest.pipe(coalescer);
+    for (const res of targets) {
+      if (first === undefined) res.flushHeaders();
+      else res.write(first);
+      coalescer.pipe(res);
+    }
     return () => coalescer.destroy();
   });
 }
 
 /**
  * With `gather`, gathers the engine's answer for GATHER_MS. If it ends by then (and is no larger
- * than MAX_GATHERED), it is sent with its headers and length in one write; otherwise the headers
- * go out and `stream` passes on what gathered and the rest (answering how to stop it). Without,
- * it streams from the start.
+ * than MAX_GATHERED), it is sent with its headers and length in one write to each target;
+ * otherwise the headers go out and `stream` passes on what gathered and the rest (answering how to
+ * stop it). Without, it streams from the start.
  */
 function gatherThenStream(
   method: string,
   engineRes: EngineAnswer,
-  res: ServerResponse,
+  targets: readonly ServerResponse[],
   head: AnswerHead,
   gather: boolean,
   stream: (gathered: Buffer[], rest: Readable) => () => void,
@@ -101,19 +112,22 @@ function gatherThenStream(
     const headers = head.headers;
     if (declaredLength(headers) === null && carriesBody(method, head.status))
       headers.push('Content-Length', String(total));
-    res.writeHead(head.status, head.message, headers);
-    if (chunks.length > 1 && total <= chunks.length * MAX_JOINED_CHUNK) {
-      res.end(Buffer.concat(chunks, total));
-      return;
+    const joined =
+      chunks.length > 1 && total <= chunks.length * MAX_JOINED_CHUNK
+        ? [Buffer.concat(chunks, total)]
+        : chunks;
+    for (const res of targets) {
+      if (res.destroyed) continue;
+      res.writeHead(head.status, head.message, headers);
+      // Writes in one tick leave corked, in one `writev`: no copy into one buffer needed.
+      for (let i = 0; i < joined.length - 1; i += 1) res.write(joined[i]);
+      res.end(joined.at(-1));
     }
-    // Writes in one tick leave corked, in one `writev`: no copy into one buffer needed.
-    for (let i = 0; i < chunks.length - 1; i += 1) res.write(chunks[i]);
-    res.end(chunks.at(-1));
   };
   const startStream = () => {
     cancelWindow();
     const { kept, rest } = engineRes.release();
-    res.writeHead(head.status, head.message, head.headers);
+    for (const res of targets) res.writeHead(head.status, head.message, head.headers);
     stopStream = stream(kept, rest);
   };
   let cancelWindow: () => void = () => undefined;
@@ -123,23 +137,33 @@ function gatherThenStream(
   } else {
     startStream();
   }
-  cutWithEngine(engineRes, res, () => {
+  cutWithEngine(engineRes, targets, () => {
     cancelWindow();
     stopStream?.();
   });
 }
 
 /**
- * An engine answer that breaks off cuts the client's connection (it cannot be told otherwise once
- * headers went out, and a gathered answer must not look complete); a client that leaves stops the
- * relay (the caller cancels the engine call).
+ * An engine answer that breaks off cuts every client's connection (it cannot be told otherwise
+ * once headers went out, and a gathered answer must not look complete); once every client has
+ * left, the relay stops (the caller cancels the engine call).
  */
-function cutWithEngine(engineRes: EngineAnswer, res: ServerResponse, stop: () => void): void {
+function cutWithEngine(
+  engineRes: EngineAnswer,
+  targets: readonly ServerResponse[],
+  stop: () => void,
+): void {
   engineRes.whenBroken(() => {
     stop();
-    res.destroy();
+    for (const res of targets) res.destroy();
   });
-  res.once('close', stop);
+  let open = targets.length;
+  for (const res of targets) {
+    res.once('close', () => {
+      open -= 1;
+      if (open === 0) stop();
+    });
+  }
 }
 
 /** The engine's Content-Length, null when it sent none (a chunked answer). */

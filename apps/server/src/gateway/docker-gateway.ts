@@ -27,6 +27,7 @@ import { type ChangeEnd, GatewayAudit, type GatewayChange } from './gateway-audi
 import { type GatewayCall, GatewayAuthoriser, MAX_INSPECTED_BODY } from './gateway-authoriser.js';
 import { GatewayPolicy } from './gateway-policy.js';
 import { ProgressOutcome } from './progress-outcome.js';
+import { SharedReads, type SharedRound, sharedReadKey } from './shared-reads.js';
 import {
   BodyError,
   hasBody,
@@ -73,6 +74,7 @@ export class DockerGateway implements BeforeApplicationShutdown {
     private readonly credentials: CredentialWatch,
     private readonly policy: GatewayPolicy,
     private readonly audit: GatewayAudit,
+    private readonly shared: SharedReads,
     @Inject(CONFIG) private readonly config: Config,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
@@ -132,6 +134,11 @@ export class DockerGateway implements BeforeApplicationShutdown {
     res: ServerResponse,
     call: GatewayCall,
   ): Promise<void> {
+    const key = body === req ? sharedReadKey(req, call) : null;
+    if (key !== null) {
+      this.forwardShared(req, res, call, key);
+      return;
+    }
     let checked: Buffer | null = null;
     const streamed = body !== req || hasBody(req);
     if (call.owned?.body || this.policy.inspectsBody(call.principal, call.route)) {
@@ -209,6 +216,69 @@ export class DockerGateway implements BeforeApplicationShutdown {
   }
 
   /**
+   * A read sent on one engine call with the identical reads that arrive with it (`SharedReads`).
+   * Reads are not journaled; each reader is watched on its own and may leave without the others.
+   */
+  private forwardShared(
+    req: IncomingMessage,
+    res: ServerResponse,
+    call: GatewayCall,
+    key: string,
+  ): void {
+    const reader = { req, res };
+    this.waiting.add(res);
+    const round = this.shared.join(key, reader, (round) =>
+      call.engine.client.exchange(
+        { method: 'GET', path: call.path.forward, headers: call.headers, body: null },
+        {
+          answered: (answer) => {
+            this.shared.headed(round);
+            this.relayShared(round, call, answer);
+          },
+          failed: (error) => {
+            this.shared.headed(round);
+            for (const { req, res } of round.readers) {
+              this.waiting.delete(res);
+              if (res.headersSent) res.destroy();
+              else if (!res.destroyed) sendError(res, this.unreachable(req, call, error));
+            }
+          },
+        },
+      ),
+    );
+    const unwatch = this.credentials.watch({
+      request: req,
+      principal: call.principal,
+      kind: 'gateway stream',
+      close: () => res.destroy(),
+    });
+    res.on('close', () => {
+      this.waiting.delete(res);
+      unwatch();
+      if (!res.writableFinished) this.shared.leave(round, reader);
+    });
+  }
+
+  /** A shared read's answer, passed on to every reader of its round still there. */
+  private relayShared(round: SharedRound, call: GatewayCall, engineRes: EngineAnswer): void {
+    const targets: ServerResponse[] = [];
+    for (const { res } of round.readers) {
+      this.waiting.delete(res);
+      if (!res.destroyed) targets.push(res);
+    }
+    const head = {
+      status: engineRes.statusCode,
+      message: engineRes.statusMessage,
+      headers: responseHeaders(engineRes.rawHeaders),
+    };
+    if (call.route?.answer === 'lines') {
+      relayLines('GET', engineRes, targets, head, this.waiting.size > 0);
+    } else {
+      relayAnswer('GET', engineRes, targets, head);
+    }
+  }
+
+  /**
    * A streamed body as the engine call reads it. The engine may have answered already (a bad
    * build context); the body still ties up the connection until it ends, so a stall cuts the
    * client's socket itself.
@@ -248,9 +318,9 @@ export class DockerGateway implements BeforeApplicationShutdown {
         headers: responseHeaders(engineRes.rawHeaders),
       };
       if (call.route?.answer === 'lines') {
-        relayLines(req.method ?? 'GET', engineRes, res, head, this.waiting.size > 0);
+        relayLines(req.method ?? 'GET', engineRes, [res], head, this.waiting.size > 0);
       } else {
-        relayAnswer(req.method ?? 'GET', engineRes, res, head);
+        relayAnswer(req.method ?? 'GET', engineRes, [res], head);
       }
     });
   }

@@ -12,12 +12,17 @@ import { join } from 'node:path';
 
 /**
  * What the tap does with a call: pass it on, let the engine act and cut Berth off its answer,
- * pass the answer's head and its first `cutAfter` body bytes and then cut the connection, or
- * answer it with `status` and the JSON `body` without asking the engine (an engine's answer to a
- * race a test cannot bring about on demand).
+ * pass the answer's head and its first `cutAfter` body bytes and then cut the connection, answer
+ * it with `status` and the JSON `body` without asking the engine (an engine's answer to a race a
+ * test cannot bring about on demand), or let the engine answer and hold that answer until the
+ * promise `holdAnswer` makes (called once the engine's head is in) settles.
  */
 export type TapAction =
-  'pass' | 'lose-answer' | { cutAfter: number } | { status: number; body: unknown };
+  | 'pass'
+  | 'lose-answer'
+  | { cutAfter: number }
+  | { status: number; body: unknown }
+  | { holdAnswer: () => Promise<void> };
 
 /**
  * A unix socket in front of a real engine; `before` sees each call before the engine does, so a
@@ -53,6 +58,13 @@ export class EngineTap {
               // The engine has acted; Berth never hears back.
               answer.resume();
               req.socket.destroy();
+              return;
+            }
+            if (typeof action === 'object' && 'holdAnswer' in action) {
+              void action.holdAnswer().then(() => {
+                res.writeHead(answer.statusCode ?? 502, answer.headers);
+                answer.pipe(res);
+              });
               return;
             }
             res.writeHead(answer.statusCode ?? 502, answer.headers);
