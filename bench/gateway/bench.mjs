@@ -80,12 +80,32 @@ export async function benchGateway(options, cleanup, log) {
       // queueing, not what the hop adds (the tail=100 row measures that).
       judged: 'throughput',
     },
+    // Identical reads arriving together share one engine call through the gateway; these rows
+    // show the hop where nothing can be shared: every client asks its own query (a parameter the
+    // engine ignores), so the gateway sends every request on.
+    {
+      id: 'list-own',
+      label: 'containers/json, own query per client',
+      path: (client) => `${API}/containers/json?all=1&client=${client}`,
+      stream: false,
+      judged: 'none',
+      concurrency: [32],
+    },
+    {
+      id: 'tail-own',
+      label: 'logs tail=100, own query per client',
+      path: (client) => `${API}/containers/${logContainer}/logs?stdout=1&tail=100&client=${client}`,
+      stream: true,
+      judged: 'none',
+      concurrency: [32],
+    },
   ];
   const responseBytes = {};
   const rows = [];
   for (const scenario of scenarios) {
-    responseBytes[scenario.id] = await sameAnswer(targets, scenario.path);
-    for (const concurrency of CONCURRENCY) {
+    const first = typeof scenario.path === 'function' ? scenario.path(0) : scenario.path;
+    responseBytes[scenario.id] = await sameAnswer(targets, first);
+    for (const concurrency of scenario.concurrency ?? CONCURRENCY) {
       rows.push(await measureRow({ scenario, concurrency, targets, meter, options, log }));
     }
   }

@@ -4,7 +4,8 @@ import { send } from './http-client.mjs';
 
 /**
  * A closed loop: `concurrency` clients each send the next request as soon as the previous one is
- * read to the end, until the time is up. Requests in flight at the deadline may finish and count
+ * read to the end, until the time is up. `path` is one path for all, or each client's own path
+ * given its number. Requests in flight at the deadline may finish and count
  * (the elapsed time includes them, so throughput is not flattered), but only for another
  * `durationMs`: a slow stream at 32 clients could otherwise hold a cell for minutes. What is still
  * running then is cut; its bytes and first-byte time count, its duration does not.
@@ -17,9 +18,11 @@ export async function runFor({ target, path, concurrency, durationMs }) {
   const start = performance.now();
   const deadline = start + durationMs;
   const cap = setTimeout(() => stop.abort(), 2 * durationMs);
-  const client = async () => {
+  const pathOf = typeof path === 'function' ? path : () => path;
+  const client = async (_, number) => {
+    const own = pathOf(number);
     while (performance.now() < deadline && !stop.signal.aborted) {
-      await sendOnce(target, path, stop.signal, cell);
+      await sendOnce(target, own, stop.signal, cell);
     }
   };
   try {

@@ -10,7 +10,8 @@ export const TARGETS = { addedP50Ms: 0.5, throughputRatio: 0.9, nginxRatio: 1 };
  * ratio, target, pass). One client shows the latency Berth adds (for a stream, until its first
  * byte); 32 clients show how much of the engine's and of nginx's throughput survives the hop. The
  * 5 MiB log is judged by its throughput only (`judged: 'throughput'`); rows that are not judged
- * still show the gateway against the engine, with no target.
+ * (`judged: 'none'`, or not a judged measurement) still show the gateway against the engine and
+ * nginx, with no target.
  */
 export function judge(row) {
   const { direct, nginx, gateway, label } = row;
@@ -44,9 +45,24 @@ export function judge(row) {
   }
   const key = row.stream && row.judged === 'throughput' ? 'mbPerSec' : 'reqPerSec';
   const unit = key === 'mbPerSec' ? 'MB/s' : 'req/s';
+  const judged = row.judged !== 'none';
   return [
-    check(`${label} ${unit}`, gateway[key], direct[key], unit, 'direct', TARGETS.throughputRatio),
-    check(`${label} ${unit}`, gateway[key], nginx[key], unit, 'nginx', TARGETS.nginxRatio),
+    check(
+      `${label} ${unit}`,
+      gateway[key],
+      direct[key],
+      unit,
+      'direct',
+      judged ? TARGETS.throughputRatio : null,
+    ),
+    check(
+      `${label} ${unit}`,
+      gateway[key],
+      nginx[key],
+      unit,
+      'nginx',
+      judged ? TARGETS.nginxRatio : null,
+    ),
   ];
 }
 
