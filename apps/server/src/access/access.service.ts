@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { isBuiltInRole, isPermission, type Permission, ROLE_DEFINITIONS } from '@berth/shared';
+import { LRUCache } from 'lru-cache';
 import type { PrincipalUser } from '../auth/principal.js';
 import { ClusterBus } from '../database/cluster-bus.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { HostAccess, type HostGrant, type Reach } from './host-access.js';
 
 const CACHE_TTL_MS = 2_000;
+/** User and host pairs asked about within CACHE_TTL_MS: 100 active users on 100 hosts fit. */
+const CACHE_MAX = 10_000;
 
 interface RoleGrant {
   permissions: readonly Permission[];
@@ -20,7 +23,10 @@ interface RoleGrant {
 @Injectable()
 export class AccessService {
   /** Answers by user and host; a lookup in flight is shared by everyone who asks meanwhile. */
-  private readonly cache = new Map<string, { access: Promise<HostAccess>; until: number }>();
+  private readonly cache = new LRUCache<string, Promise<HostAccess>>({
+    max: CACHE_MAX,
+    ttl: CACHE_TTL_MS,
+  });
 
   constructor(
     private readonly prisma: PrismaService,
@@ -34,13 +40,12 @@ export class AccessService {
   async forHost(user: PrincipalUser, hostId: string): Promise<HostAccess> {
     const key = `${user.id}:${hostId}`;
     const hit = this.cache.get(key);
-    if (hit && hit.until > Date.now()) return hit.access;
+    if (hit) return hit;
     const access = this.compute(user, hostId);
-    const entry = { access, until: Date.now() + CACHE_TTL_MS };
-    this.cache.set(key, entry);
+    this.cache.set(key, access);
     // A failed lookup is not remembered.
     access.catch(() => {
-      if (this.cache.get(key) === entry) this.cache.delete(key);
+      if (this.cache.peek(key) === access) this.cache.delete(key);
     });
     return access;
   }

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { CONFIG, type Config } from '../config/config.js';
 import { ClusterBus } from '../database/cluster-bus.js';
 import { PrismaService } from '../database/prisma.service.js';
@@ -10,11 +11,6 @@ import { readSessionCookie } from './session-cookie.js';
 const CACHE_TTL_MS = 5_000;
 const CACHE_MAX = 10_000;
 const TOUCH_AFTER_MS = 60_000;
-
-interface Cached {
-  principal: Principal;
-  until: number;
-}
 
 /** Told when a credential (of a known user, or of nobody known) may have stopped being valid. */
 export type CredentialChangeListener = (userId: string | null) => void;
@@ -27,7 +23,8 @@ export type CredentialChangeListener = (userId: string | null) => void;
  */
 @Injectable()
 export class Authenticator {
-  private readonly cache = new Map<string, Cached>();
+  /** Principals by credential digest; the least recently used make way when it is full. */
+  private readonly cache = new LRUCache<string, Principal>({ max: CACHE_MAX, ttl: CACHE_TTL_MS });
   private readonly listeners: CredentialChangeListener[] = [];
 
   constructor(
@@ -71,14 +68,15 @@ export class Authenticator {
   }
 
   private drop(secretDigest: string): void {
-    const userId = this.cache.get(secretDigest)?.principal.user.id ?? null;
+    // Even an expired entry names its user, so listeners check only that user's connections.
+    const userId = this.cache.peek(secretDigest, { allowStale: true })?.user.id ?? null;
     this.cache.delete(secretDigest);
     this.notify(userId);
   }
 
   private dropUser(userId: string): void {
-    for (const [key, entry] of this.cache) {
-      if (entry.principal.user.id === userId) this.cache.delete(key);
+    for (const [key, principal] of this.cache.entries()) {
+      if (principal.user.id === userId) this.cache.delete(key);
     }
     this.notify(userId);
   }
@@ -94,7 +92,7 @@ export class Authenticator {
 
   private async fromToken(token: string): Promise<Principal | null> {
     const key = digest(token);
-    const hit = this.cached(key);
+    const hit = this.cache.get(key);
     if (hit) return hit;
     const row = await this.prisma.db.apiToken.findUnique({
       where: { tokenHash: key },
@@ -113,7 +111,7 @@ export class Authenticator {
 
   private async fromSession(secret: string): Promise<Principal | null> {
     const key = digest(secret);
-    const hit = this.cached(key);
+    const hit = this.cache.get(key);
     if (hit) return hit;
     const row = await this.prisma.db.session.findUnique({
       where: { id: key },
@@ -134,18 +132,11 @@ export class Authenticator {
     return principal;
   }
 
-  private cached(key: string): Principal | null {
-    const entry = this.cache.get(key);
-    if (!entry) return null;
-    if (entry.until > Date.now()) return entry.principal;
-    this.cache.delete(key);
-    return null;
-  }
-
+  /** Kept for CACHE_TTL_MS, never past the credential's own expiry. */
   private remember(key: string, principal: Principal, expiresAt: Date | null): void {
-    if (this.cache.size >= CACHE_MAX) this.cache.clear();
-    const until = Math.min(Date.now() + CACHE_TTL_MS, expiresAt?.getTime() ?? Infinity);
-    this.cache.set(key, { principal, until });
+    const ttl = Math.min(CACHE_TTL_MS, (expiresAt?.getTime() ?? Infinity) - Date.now());
+    // lru-cache reads a ttl of 0 as "never expires": a credential expiring now is not kept.
+    if (ttl > 0) this.cache.set(key, principal, { ttl });
   }
 
   get sessionTtlMs(): number {

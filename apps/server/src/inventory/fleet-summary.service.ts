@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { TFleetSummary, THostSummary } from '@berth/shared';
+import { LRUCache } from 'lru-cache';
 import { AccessService } from '../access/access.service.js';
 import type { PrincipalUser } from '../auth/principal.js';
 import { PrismaService } from '../database/prisma.service.js';
@@ -13,6 +14,8 @@ import { countStates } from './inventory-entry.js';
 const SETTLE_MS = 500;
 /** How long a summary computed for the live feeds is handed to others who ask (unless the fleet changes). */
 const SHARE_MS = 1_000;
+/** One summary per user following the dashboard (one for all administrators) within SHARE_MS. */
+const SHARE_MAX = 1_000;
 
 /**
  * Per-host and fleet totals for the dashboard, from the inventory (containers) and the counts it
@@ -24,7 +27,10 @@ export class FleetSummaryService implements OnApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
   private readonly unsubscribe: (() => void)[];
   /** The live feeds' summaries since the last change, by whom they are for ('*': administrators). */
-  private readonly shared = new Map<string, { summary: Promise<TFleetSummary>; until: number }>();
+  private readonly shared = new LRUCache<string, Promise<TFleetSummary>>({
+    max: SHARE_MAX,
+    ttl: SHARE_MS,
+  });
 
   constructor(
     private readonly prisma: PrismaService,
@@ -81,14 +87,14 @@ export class FleetSummaryService implements OnApplicationShutdown {
   sharedSummary(user: PrincipalUser): Promise<TFleetSummary> {
     const key = user.isAdmin ? '*' : user.id;
     const hit = this.shared.get(key);
-    if (hit && hit.until > Date.now()) return hit.summary;
-    const entry = { summary: this.summary(user), until: Date.now() + SHARE_MS };
-    this.shared.set(key, entry);
+    if (hit) return hit;
+    const summary = this.summary(user);
+    this.shared.set(key, summary);
     // A failed computation (the database is unavailable) is not handed on.
-    entry.summary.catch(() => {
-      if (this.shared.get(key) === entry) this.shared.delete(key);
+    summary.catch(() => {
+      if (this.shared.peek(key) === summary) this.shared.delete(key);
     });
-    return entry.summary;
+    return summary;
   }
 
   /**
