@@ -37,15 +37,20 @@ describe('the gateway hop to the engine', () => {
     a = await berth.addHost(admin, { name: 'a', url: fleet().a });
     tap = await EngineTap.start(fleet().a.replace('unix://', ''));
     tapped = await berth.addHost(admin, { name: 'a-tapped', url: `unix://${tap.path}` });
+    chatty = await loggedLines(7000);
+  });
+
+  /** A stopped container whose log is `count` lines of 100 bytes; answers its id. */
+  async function loggedLines(count: number): Promise<string> {
     const container = await engine.createContainer({
       Image: fleet().image,
-      Cmd: ['sh', '-c', `yes ${'x'.repeat(99)} | head -n 7000`],
+      Cmd: ['sh', '-c', `yes ${'x'.repeat(99)} | head -n ${count}`],
       Labels: label,
     });
     await container.start();
     await container.wait();
-    chatty = container.id;
-  });
+    return container.id;
+  }
 
   afterAll(async () => {
     enginePoolTiming.idleMs = 30_000;
@@ -325,6 +330,65 @@ describe('the gateway hop to the engine', () => {
         first!.destroy();
       }
       await hostWorks(tapped);
+    });
+
+    it('cut a reader of a shared long answer that stops reading, not the others', async () => {
+      let release: () => void = () => undefined;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let heldNow: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (heldNow = resolve));
+      const calls: string[] = [];
+      // About 22 MB: streamed, and more than the kernel's buffers hold for a client that stops.
+      const long = await loggedLines(200_000);
+      tap.before = (req) => {
+        if (!req.url?.includes(`/containers/${long}/logs`)) return Promise.resolve('pass');
+        calls.push(req.url);
+        if (calls.length > 1) return Promise.resolve('pass');
+        return Promise.resolve({
+          holdAnswer: () => {
+            heldNow();
+            return released;
+          },
+        });
+      };
+      const path = gatewayPath(tapped, `/containers/${long}/logs?stdout=1`);
+      const first = await HttpConnection.open(berth.url);
+      const stopped = await rawConnection(berth.url);
+      const reading = await HttpConnection.open(berth.url);
+      try {
+        first.send('GET', path, bearer());
+        await held;
+        stopped.write(
+          `GET ${path} HTTP/1.1\r\nHost: berth\r\nAuthorization: Bearer ${admin}\r\n\r\n`,
+        );
+        reading.send('GET', path, bearer());
+        await waitFor(
+          () => Promise.resolve(shared().waiting() === 3),
+          5000,
+          'both reads to gather behind the first',
+        );
+        // One of the two stops reading before the answer comes.
+        stopped.pause();
+        release();
+        const whole = await first.answer('GET');
+        expect(whole).toMatchObject({ status: 200, complete: true });
+        const answer = await reading.answer('GET');
+        expect(answer).toMatchObject({ status: 200, complete: true });
+        expect(answer.body.length).toBe(whole.body.length);
+        expect(calls).toHaveLength(2);
+        // The one that stopped was cut after BERTH_REQUEST_IDLE_MS: what it got is short.
+        let got = 0;
+        stopped.on('data', (chunk: Buffer) => (got += chunk.length));
+        stopped.resume();
+        await new Promise((resolve) => stopped.once('close', resolve));
+        expect(got).toBeLessThan(whole.body.length);
+      } finally {
+        release();
+        tap.before = () => Promise.resolve('pass');
+        first.destroy();
+        stopped.destroy();
+        reading.destroy();
+      }
     });
 
     it('never share a followed log: one waiting on the engine holds up no other', async () => {
@@ -742,4 +806,13 @@ function tarHeader(name: string, size: number): Buffer {
 function tarOf(name: string, content: Buffer): Buffer {
   const padding = Buffer.alloc((512 - (content.length % 512)) % 512);
   return Buffer.concat([tarHeader(name, content.length), content, padding, Buffer.alloc(1024)]);
+}
+
+/** A plain TCP connection to Berth, read (or not) as the test says. */
+function rawConnection(url: string): Promise<Socket> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connectTcp(Number(port), hostname, () => resolve(socket));
+    socket.once('error', reject);
+  });
 }

@@ -7,9 +7,10 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PassThrough, Writable } from 'node:stream';
 import { Pool } from 'undici';
 import { exchange } from '../docker/engine-exchange.js';
-import { type AnswerHead, relayAnswer, relayLines } from './answer-relay.js';
+import { type AnswerHead, fanOut, relayAnswer, relayLines } from './answer-relay.js';
 import { responseHeaders } from './engine-relay.js';
 
 type Relay = typeof relayAnswer;
@@ -53,9 +54,10 @@ async function through(relay: Relay, answer: EngineHandler, gather = true): Prom
               message: engineRes.statusMessage,
               headers: responseHeaders(engineRes.rawHeaders),
             };
+            const targets = { clients: [res], stallMs: 1000 };
             if (relay === relayLines)
-              relayLines(req.method ?? 'GET', engineRes, [res], head, gather);
-            else relay(req.method ?? 'GET', engineRes, [res], head);
+              relayLines(req.method ?? 'GET', engineRes, targets, head, gather);
+            else relay(req.method ?? 'GET', engineRes, targets, head);
           },
           failed: () => res.destroy(),
         },
@@ -171,5 +173,67 @@ describe('relayLines with nothing else waiting', () => {
       false,
     );
     await expect(call(port).then(body)).rejects.toThrow();
+  });
+});
+
+/** A client that takes what it is sent, or (`reading: false`) stops taking anything after 1 KiB. */
+function client(reading = true): Writable & { got: number } {
+  const sink = new Writable({
+    highWaterMark: 1024,
+    write(chunk: Buffer, _encoding, done) {
+      sink.got += chunk.length;
+      if (reading) setImmediate(done);
+    },
+  }) as Writable & { got: number };
+  sink.got = 0;
+  return sink;
+}
+
+const finished = (sink: Writable) =>
+  new Promise<void>((resolve, reject) => {
+    sink.once('finish', resolve);
+    sink.once('close', () => (sink.writableFinished ? resolve() : reject(new Error('cut'))));
+  });
+
+describe('fanOut', () => {
+  const CHUNKS = 64;
+  const chunk = Buffer.alloc(4096, 'x');
+
+  function answer(): PassThrough {
+    const source = new PassThrough();
+    void (async () => {
+      for (let i = 0; i < CHUNKS; i += 1) {
+        if (!source.write(chunk)) await new Promise((resolve) => source.once('drain', resolve));
+      }
+      source.end();
+    })();
+    return source;
+  }
+
+  it('gives every client the whole answer, at the pace of the slowest', async () => {
+    const clients = [client(), client(), client()];
+    fanOut(answer(), clients, 1000);
+    await Promise.all(clients.map(finished));
+    for (const each of clients) expect(each.got).toBe(CHUNKS * chunk.length);
+  });
+
+  it('cuts a client that stops reading while another waits on it; the others get it all', async () => {
+    const stopped = client(false);
+    const reading = client();
+    const started = Date.now();
+    fanOut(answer(), [stopped, reading], 300);
+    await finished(reading);
+    expect(reading.got).toBe(CHUNKS * chunk.length);
+    expect(stopped.destroyed).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+  });
+
+  it('cuts nobody while every client is stalled: none holds up another', async () => {
+    const clients = [client(false), client(false)];
+    const source = answer();
+    fanOut(source, clients, 100);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    for (const each of clients) expect(each.destroyed).toBe(false);
+    source.destroy();
   });
 });

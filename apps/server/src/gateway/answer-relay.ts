@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { EngineAnswer } from '../docker/engine-exchange.js';
 import { ChunkCoalescer } from './chunk-coalescer.js';
 
@@ -24,6 +24,15 @@ export interface AnswerHead {
   headers: string[];
 }
 
+/**
+ * The clients an answer goes to: one, or several that share one engine call, with how long one of
+ * several may take nothing while the others wait before it is cut (`fanOut`).
+ */
+export interface AnswerTargets {
+  clients: readonly ServerResponse[];
+  stallMs: number;
+}
+
 /** Starts the gathering window, which calls `close` when it ends; answers how to cancel it. */
 function gatherFor(close: () => void): () => void {
   const timer = setTimeout(close, GATHER_MS);
@@ -40,25 +49,23 @@ function gatherFor(close: () => void): () => void {
 export function relayAnswer(
   method: string,
   engineRes: EngineAnswer,
-  targets: readonly ServerResponse[],
+  targets: AnswerTargets,
   head: AnswerHead,
 ): void {
+  const { clients } = targets;
   const length = declaredLength(head.headers);
   if (length !== null && length > MAX_GATHERED) {
-    const body = engineRes.asStream();
-    for (const res of targets) {
-      res.writeHead(head.status, head.message, head.headers);
-      body.pipe(res);
-    }
-    cutWithEngine(engineRes, targets, () => undefined);
+    for (const res of clients) res.writeHead(head.status, head.message, head.headers);
+    passOn(engineRes.asStream(), targets);
+    cutWithEngine(engineRes, clients, () => undefined);
     return;
   }
-  gatherThenStream(method, engineRes, targets, head, true, (gathered, rest) => {
-    for (const res of targets) {
+  gatherThenStream(method, engineRes, clients, head, true, (gathered, rest) => {
+    for (const res of clients) {
       if (gathered.length === 0) res.flushHeaders();
       for (const chunk of gathered) res.write(chunk);
-      rest.pipe(res);
     }
+    passOn(rest, targets);
     return () => undefined;
   });
 }
@@ -75,20 +82,73 @@ export function relayAnswer(
 export function relayLines(
   method: string,
   engineRes: EngineAnswer,
-  targets: readonly ServerResponse[],
+  targets: AnswerTargets,
   head: AnswerHead,
   gather = true,
 ): void {
-  gatherThenStream(method, engineRes, targets, head, gather, (gathered, rest) => {
+  const { clients } = targets;
+  gatherThenStream(method, engineRes, clients, head, gather, (gathered, rest) => {
     const first = gathered.length > 1 ? Buffer.concat(gathered) : gathered[0];
     const coalescer = new ChunkCoalescer();
     rest.pipe(coalescer);
-    for (const res of targets) {
+    for (const res of clients) {
       if (first === undefined) res.flushHeaders();
       else res.write(first);
-      coalescer.pipe(res);
     }
+    passOn(coalescer, targets);
     return () => coalescer.destroy();
+  });
+}
+
+/** The rest of an answer, piped to its one client or fanned out to several. */
+function passOn(source: Readable, { clients, stallMs }: AnswerTargets): void {
+  if (clients.length === 1) source.pipe(clients[0]!);
+  else fanOut(source, clients, stallMs);
+}
+
+/**
+ * Passes `source` on to several clients at the pace of the slowest, as a pipe to each would. A
+ * client that takes nothing for `stallMs` while another waits on it is cut, as a proxy cuts a
+ * client that stops reading: one reader that stops must not hold up the others sharing its call.
+ */
+export function fanOut(source: Readable, clients: readonly Writable[], stallMs: number): void {
+  const open = new Set(clients.filter((client) => !client.destroyed));
+  const full = new Set<Writable>();
+  let stall: NodeJS.Timeout | null = null;
+  const goOn = () => {
+    if (full.size > 0) return;
+    if (stall !== null) clearTimeout(stall);
+    stall = null;
+    source.resume();
+  };
+  const cutStalled = () => {
+    stall = null;
+    // Only those still full while another has drained: nobody is held up when all are slow.
+    if (full.size < open.size) for (const client of full) client.destroy();
+    else stall = setTimeout(cutStalled, stallMs);
+  };
+  for (const client of open) {
+    client.on('drain', () => {
+      full.delete(client);
+      goOn();
+    });
+    client.once('close', () => {
+      open.delete(client);
+      full.delete(client);
+      if (open.size > 0) goOn();
+    });
+  }
+  source.on('data', (chunk: Buffer) => {
+    for (const client of open) if (!client.write(chunk)) full.add(client);
+    if (full.size === 0) return;
+    source.pause();
+    stall ??= setTimeout(cutStalled, stallMs);
+  });
+  source.once('end', () => {
+    for (const client of open) client.end();
+  });
+  source.once('close', () => {
+    if (stall !== null) clearTimeout(stall);
   });
 }
 

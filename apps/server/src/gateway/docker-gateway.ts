@@ -14,7 +14,7 @@ import { CONFIG, type Config } from '../config/config.js';
 import { ENGINE_CONNECT_TIMEOUT_MS } from '../docker/engine-connection.js';
 import { EngineError } from '../docker/engine-error.js';
 import type { EngineAnswer, EngineExchange } from '../docker/engine-exchange.js';
-import { relayAnswer, relayLines } from './answer-relay.js';
+import { type AnswerTargets, relayAnswer, relayLines } from './answer-relay.js';
 import {
   DROP_REWRITTEN_RESPONSE,
   rawHead,
@@ -272,10 +272,18 @@ export class DockerGateway implements BeforeApplicationShutdown {
       headers: responseHeaders(engineRes.rawHeaders),
     };
     if (call.route?.answer === 'lines') {
-      relayLines('GET', engineRes, targets, head, this.waiting.size > 0);
+      relayLines('GET', engineRes, this.targets(targets), head, this.waiting.size > 0);
     } else {
-      relayAnswer('GET', engineRes, targets, head);
+      relayAnswer('GET', engineRes, this.targets(targets), head);
     }
+  }
+
+  /**
+   * Where an answer goes: one client, or the readers of a shared call, of whom one that takes
+   * nothing for BERTH_REQUEST_IDLE_MS while another waits is cut.
+   */
+  private targets(clients: ServerResponse[]): AnswerTargets {
+    return { clients, stallMs: this.config.requestIdleMs };
   }
 
   /**
@@ -318,9 +326,15 @@ export class DockerGateway implements BeforeApplicationShutdown {
         headers: responseHeaders(engineRes.rawHeaders),
       };
       if (call.route?.answer === 'lines') {
-        relayLines(req.method ?? 'GET', engineRes, [res], head, this.waiting.size > 0);
+        relayLines(
+          req.method ?? 'GET',
+          engineRes,
+          this.targets([res]),
+          head,
+          this.waiting.size > 0,
+        );
       } else {
-        relayAnswer(req.method ?? 'GET', engineRes, [res], head);
+        relayAnswer(req.method ?? 'GET', engineRes, this.targets([res]), head);
       }
     });
   }
