@@ -45,24 +45,13 @@ export function judge(row) {
   }
   const key = row.stream && row.judged === 'throughput' ? 'mbPerSec' : 'reqPerSec';
   const unit = key === 'mbPerSec' ? 'MB/s' : 'req/s';
-  const judged = row.judged !== 'none';
+  // Rows judged 'none' show the same two comparisons without a target.
+  const [toDirect, toNginx] =
+    row.judged === 'none' ? [null, null] : [TARGETS.throughputRatio, TARGETS.nginxRatio];
+  const measurement = `${label} ${unit}`;
   return [
-    check(
-      `${label} ${unit}`,
-      gateway[key],
-      direct[key],
-      unit,
-      'direct',
-      judged ? TARGETS.throughputRatio : null,
-    ),
-    check(
-      `${label} ${unit}`,
-      gateway[key],
-      nginx[key],
-      unit,
-      'nginx',
-      judged ? TARGETS.nginxRatio : null,
-    ),
+    check(measurement, gateway[key], direct[key], unit, 'direct', toDirect),
+    check(measurement, gateway[key], nginx[key], unit, 'nginx', toNginx),
   ];
 }
 
