@@ -389,7 +389,8 @@ describe('the gateway hop to the engine', () => {
         stopped.destroy();
         reading.destroy();
       }
-    });
+      // Two 22 MB answers through the engine and the gateway: slow on a loaded machine.
+    }, 180_000);
 
     it('never share a followed log: one waiting on the engine holds up no other', async () => {
       let release: () => void = () => undefined;

@@ -20,14 +20,17 @@ export interface FramedAnswer {
  * can follow on the same socket and a short body is told apart from a whole one.
  */
 export class HttpConnection {
-  private buffered = Buffer.alloc(0);
+  /** What arrived and is not yet taken, kept as it came: joined only when a frame is parsed. */
+  private chunks: Buffer[] = [];
+  private length = 0;
   private closedFlag = false;
   private wake: (() => void) | null = null;
   readonly closed: Promise<void>;
 
   private constructor(readonly socket: Socket) {
     socket.on('data', (chunk: Buffer) => {
-      this.buffered = Buffer.concat([this.buffered, chunk]);
+      this.chunks.push(chunk);
+      this.length += chunk.length;
       this.notify();
     });
     socket.on('error', () => undefined);
@@ -51,6 +54,17 @@ export class HttpConnection {
           : connect(Number(url.port), url.hostname, ready);
       socket.once('error', reject);
     });
+  }
+
+  /** Everything not yet taken, as one buffer. */
+  private get buffered(): Buffer {
+    if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks, this.length)];
+    return this.chunks[0] ?? Buffer.alloc(0);
+  }
+
+  private set buffered(rest: Buffer) {
+    this.chunks = [rest];
+    this.length = rest.length;
   }
 
   get isClosed(): boolean {
@@ -100,11 +114,11 @@ export class HttpConnection {
     if (headers['transfer-encoding']?.includes('chunked')) return this.chunked(status, headers);
     if (headers['content-length'] !== undefined) {
       const length = Number(headers['content-length']);
-      const got = await this.until(() => (this.buffered.length >= length ? length : null));
-      return { status, headers, ...this.take(got ?? this.buffered.length), complete: got !== null };
+      const got = await this.until(() => (this.length >= length ? length : null));
+      return { status, headers, ...this.take(got ?? this.length), complete: got !== null };
     }
     await this.until(() => null);
-    return { status, headers, ...this.take(this.buffered.length), complete: true };
+    return { status, headers, ...this.take(this.length), complete: true };
   }
 
   private async chunked(status: number, headers: Record<string, string>): Promise<FramedAnswer> {
@@ -117,7 +131,7 @@ export class HttpConnection {
       if (line === null) break;
       const size = parseInt(this.buffered.subarray(0, line).toString('latin1'), 16);
       const need = line + 2 + size + 2;
-      const whole = await this.until(() => (this.buffered.length >= need ? need : null));
+      const whole = await this.until(() => (this.length >= need ? need : null));
       if (whole === null) {
         parts.push(this.buffered.subarray(line + 2));
         this.buffered = Buffer.alloc(0);
