@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { type AddressInfo, createServer } from 'node:net';
+import { settlesWithin } from '../../src/common/settles-within.js';
 import { waitFor } from './berth.js';
 
 // The built server (`npx tsc -p apps/server/tsconfig.build.json`), as `npm start` runs it;
@@ -60,8 +61,7 @@ export async function startBuilt(
         .split('\n')
         .filter((line) => line.startsWith('{'))
         .map((line) => (JSON.parse(line) as { msg?: string }).msg ?? ''),
-    exited: (ms) =>
-      Promise.race([exit, new Promise<null>((resolve) => setTimeout(() => resolve(null), ms))]),
+    exited: async (ms) => ((await settlesWithin(exit, ms)) ? exit : null),
   };
 }
 

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { settlesWithin } from '../../src/common/settles-within.js';
 import { waitFor } from './berth.js';
 import { freePort } from './built-server.js';
 
@@ -94,7 +95,7 @@ http {
     if (this.child.exitCode === null) {
       const exited = new Promise((resolve) => this.child.once('exit', resolve));
       this.child.kill('SIGQUIT');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3_000))]);
+      await settlesWithin(exited, 3_000);
       this.child.kill('SIGKILL');
     }
     rmSync(this.dir, { recursive: true, force: true });

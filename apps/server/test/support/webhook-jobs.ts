@@ -83,7 +83,9 @@ export async function runWebhookJob(
 ): Promise<void> {
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue('berth-webhooks', { connection });
-  const events = new QueueEvents('berth-webhooks', { connection: connection.duplicate() });
+  // A connection given to BullMQ stays open when what uses it closes: each is closed here.
+  const listener = connection.duplicate();
+  const events = new QueueEvents('berth-webhooks', { connection: listener });
   try {
     await events.waitUntilReady();
     const body = { key: `${kind}:${data.hostId}/${data.object}`, addedAt: Date.now(), data };
@@ -96,6 +98,7 @@ export async function runWebhookJob(
   } finally {
     await events.close();
     await queue.close();
+    listener.disconnect();
     connection.disconnect();
   }
 }
