@@ -9,7 +9,8 @@ import {
 import type { Logger } from 'pino';
 import type { Mutex } from 'redis-semaphore';
 import { LOGGER } from '../common/logger.js';
-import { RedisConnection } from './redis-connection.js';
+import { settlesWithin } from '../common/settles-within.js';
+import { QUIT_MS, RedisConnection } from './redis-connection.js';
 
 /** The jobs that run on one replica at a time. */
 export type LeaseName = 'host-health' | 'git-poll' | 'update-checks' | 'audit-retention';
@@ -66,7 +67,11 @@ export class Leases implements OnApplicationBootstrap, OnApplicationShutdown {
     clearInterval(this.timer);
     const mutexes = [...this.held.values()];
     this.held.clear();
-    await Promise.all(mutexes.map((mutex) => mutex.release().catch(() => undefined)));
+    // One not released (Redis away) lapses with its TTL.
+    await settlesWithin(
+      Promise.all(mutexes.map((mutex) => mutex.release().catch(() => undefined))),
+      QUIT_MS,
+    );
   }
 
   private async tryAll(): Promise<void> {

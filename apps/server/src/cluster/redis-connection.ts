@@ -5,8 +5,11 @@ import { LOGGER } from '../common/logger.js';
 import { settlesWithin } from '../common/settles-within.js';
 import { CONFIG, type Config, redactUrl } from '../config/config.js';
 
-/** How long stopping waits for Redis to say goodbye before dropping the connection. */
-const QUIT_MS = 1_000;
+/**
+ * How long stopping waits on Redis (a goodbye, a lease released) before going on without it:
+ * Redis may be away, and ioredis would wait for it for ever.
+ */
+export const QUIT_MS = 1_000;
 
 /**
  * The one Redis connection of a replica (REDIS_URL), for the socket.io adapter, leases and

@@ -5,8 +5,9 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Mutex } from 'redis-semaphore';
 import { LOGGER } from '../common/logger.js';
+import { settlesWithin } from '../common/settles-within.js';
 import type { StreamOpener, StreamSink } from '../realtime/stream-hub.js';
-import { RedisConnection } from './redis-connection.js';
+import { QUIT_MS, RedisConnection } from './redis-connection.js';
 
 /** Another replica had the key's engine stream open and died; `last` is the last item seen. */
 export interface Takeover<T> {
@@ -68,7 +69,8 @@ export class SharedStreams implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.held.values()].map((stop) => stop()));
+    // A stream's lease not released (Redis away) lapses with its TTL.
+    await settlesWithin(Promise.all([...this.held.values()].map((stop) => stop())), QUIT_MS);
     const subscriber = this.subscriber;
     this.subscriber = undefined;
     if (subscriber) (await subscriber.catch(() => null))?.disconnect();

@@ -207,7 +207,7 @@ export class WebhookJobs implements OnApplicationBootstrap, OnApplicationShutdow
     this.worker = undefined;
     if (worker && !(await settlesWithin(worker.close(), CLOSE_MS))) {
       // Its running jobs stall; another replica's worker finds them and their guards skip them.
-      await worker.close(true).catch(() => undefined);
+      await settlesWithin(worker.close(true), CLOSE_MS);
     }
     if (queue) await settlesWithin(queue.close(), CLOSE_MS);
   }

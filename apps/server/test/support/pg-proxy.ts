@@ -69,9 +69,10 @@ export class PgProxy {
     for (const [client, peer] of this.clients) {
       client.unpipe();
       peer?.unpipe();
-      // Read and dropped: nothing passes, yet a side that hangs up is still noticed.
-      client.on('data', discard);
-      peer?.on('data', discard);
+      // Read and dropped: nothing passes, yet a side that hangs up is still noticed. (Unpiped,
+      // a stream is paused: a listener alone would not read it again.)
+      client.on('data', discard).resume();
+      peer?.on('data', discard).resume();
     }
   }
 
