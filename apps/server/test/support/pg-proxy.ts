@@ -8,7 +8,13 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 export class PgProxy {
   /** Each client connection and its connection to PostgreSQL (none while held). */
   private readonly clients = new Map<Socket, Socket | null>();
-  private readonly server: Server = createServer((client) => this.accept(client));
+  /** Clients that hung up while silenced: no answer to that either, as from a vanished machine. */
+  private readonly hungUp = new Set<Socket>();
+  // Half-open: a client's hang-up is passed on by the pipe while answering, and never answered
+  // while silenced.
+  private readonly server: Server = createServer({ allowHalfOpen: true }, (client) =>
+    this.accept(client),
+  );
   private port = 0;
   private answering = true;
   /** Connections accepted so far. */
@@ -33,9 +39,9 @@ export class PgProxy {
     return url.toString();
   }
 
-  /** Connections open through the proxy now. */
+  /** Connections open through the proxy now (a client that hung up while silenced is not). */
   get open(): number {
-    return this.clients.size;
+    return this.clients.size - this.hungUp.size;
   }
 
   /**
@@ -69,10 +75,8 @@ export class PgProxy {
     for (const [client, peer] of this.clients) {
       client.unpipe();
       peer?.unpipe();
-      // Read and dropped: nothing passes, yet a side that hangs up is still noticed. (Unpiped,
-      // a stream is paused: a listener alone would not read it again.)
-      client.on('data', discard).resume();
-      peer?.on('data', discard).resume();
+      this.hear(client);
+      peer?.on('data', discard);
     }
   }
 
@@ -103,21 +107,30 @@ export class PgProxy {
   private accept(client: Socket): void {
     this.accepted += 1;
     client.on('error', () => undefined);
+    client.once('close', () => {
+      this.clients.delete(client);
+      this.hungUp.delete(client);
+    });
     if (!this.answering) {
       this.clients.set(client, null);
-      client.once('close', () => this.clients.delete(client));
-      client.on('data', discard);
+      this.hear(client);
       return;
     }
     const peer = connect(Number(this.upstream.port || 5432), this.upstream.hostname);
     this.clients.set(client, peer);
-    client.once('close', () => {
-      this.clients.delete(client);
-      peer.destroy();
-    });
+    client.once('close', () => peer.destroy());
     peer.once('close', () => client.destroy());
     peer.on('error', () => undefined);
     client.pipe(peer).pipe(client);
+  }
+
+  /**
+   * A silenced client: what it sends is read and dropped (unpiped, a stream is paused, and a
+   * listener alone would not read it again), and its hang-up is noticed, never answered.
+   */
+  private hear(client: Socket): void {
+    client.on('data', discard).resume();
+    client.once('end', () => this.hungUp.add(client));
   }
 }
 
