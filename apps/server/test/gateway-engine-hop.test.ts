@@ -338,7 +338,8 @@ describe('the gateway hop to the engine', () => {
       let heldNow: () => void = () => undefined;
       const held = new Promise<void>((resolve) => (heldNow = resolve));
       const calls: string[] = [];
-      // About 22 MB: streamed, and more than the kernel's buffers hold for a client that stops.
+      // About 22 MB: streamed, and more than the kernel's buffers and the lag a reader is allowed
+      // (`MAX_LAG`) hold for a client that stops.
       const long = await loggedLines(200_000);
       tap.before = (req) => {
         if (!req.url?.includes(`/containers/${long}/logs`)) return Promise.resolve('pass');

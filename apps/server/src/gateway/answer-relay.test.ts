@@ -177,12 +177,14 @@ describe('relayLines with nothing else waiting', () => {
 });
 
 /** A client that takes what it is sent, or (`reading: false`) stops taking anything after 1 KiB. */
-function client(reading = true): Writable & { got: number } {
+/** A client that takes each chunk at once, one every `pace` ms, or (null) none at all. */
+function client(pace: number | null = 0): Writable & { got: number } {
   const sink = new Writable({
     highWaterMark: 1024,
     write(chunk: Buffer, _encoding, done) {
       sink.got += chunk.length;
-      if (reading) setImmediate(done);
+      if (pace === 0) setImmediate(done);
+      else if (pace !== null) setTimeout(done, pace);
     },
   }) as Writable & { got: number };
   sink.got = 0;
@@ -210,18 +212,43 @@ describe('fanOut', () => {
     return source;
   }
 
-  it('gives every client the whole answer, at the pace of the slowest', async () => {
+  it('gives every client the whole answer', async () => {
     const clients = [client(), client(), client()];
     fanOut(answer(), clients, 1000);
     await Promise.all(clients.map(finished));
     for (const each of clients) expect(each.got).toBe(CHUNKS * chunk.length);
   });
 
+  it('lets a slow client fall behind without holding up the others', async () => {
+    const slow = client(5);
+    const fast = client();
+    fanOut(answer(), [slow, fast], 1000, CHUNKS * chunk.length);
+    await finished(fast);
+    // The fast one had it all while the slow one was still on its first chunks.
+    expect(slow.got).toBeLessThan((CHUNKS * chunk.length) / 4);
+    await finished(slow);
+    expect(slow.got).toBe(CHUNKS * chunk.length);
+  });
+
+  it('holds the others for a client too far behind, and keeps it while it reads', async () => {
+    const slow = client(5);
+    const fast = client();
+    const total = CHUNKS * chunk.length;
+    const maxLag = (CHUNKS / 2) * chunk.length;
+    // Taking the lag back takes the slow one longer than 100 ms, though it reads all along.
+    fanOut(answer(), [slow, fast], 100, maxLag);
+    await finished(fast);
+    // The fast one never got further ahead than the limit (and a chunk on its way).
+    expect(slow.got).toBeGreaterThanOrEqual(total - maxLag - chunk.length);
+    await finished(slow);
+    expect(slow.got).toBe(total);
+  });
+
   it('cuts a client that stops reading while another waits on it; the others get it all', async () => {
-    const stopped = client(false);
+    const stopped = client(null);
     const reading = client();
     const started = Date.now();
-    fanOut(answer(), [stopped, reading], 300);
+    fanOut(answer(), [stopped, reading], 300, 4 * chunk.length);
     await finished(reading);
     expect(reading.got).toBe(CHUNKS * chunk.length);
     expect(stopped.destroyed).toBe(true);
@@ -229,9 +256,9 @@ describe('fanOut', () => {
   });
 
   it('cuts nobody while every client is stalled: none holds up another', async () => {
-    const clients = [client(false), client(false)];
+    const clients = [client(null), client(null)];
     const source = answer();
-    fanOut(source, clients, 100);
+    fanOut(source, clients, 100, 4 * chunk.length);
     await new Promise((resolve) => setTimeout(resolve, 400));
     for (const each of clients) expect(each.destroyed).toBe(false);
     source.destroy();

@@ -107,40 +107,75 @@ function passOn(source: Readable, { clients, stallMs }: AnswerTargets): void {
 }
 
 /**
- * Passes `source` on to several clients at the pace of the slowest, as a pipe to each would. A
- * client that takes nothing for `stallMs` while another waits on it is cut, as a proxy cuts a
- * client that stops reading: one reader that stops must not hold up the others sharing its call.
+ * How far one client sharing an engine call may fall behind the fastest before the call waits for
+ * it. The chunks are the same buffers for every client, so this bounds the memory a round keeps
+ * for its slowest reader, not each reader's.
  */
-export function fanOut(source: Readable, clients: readonly Writable[], stallMs: number): void {
+export const MAX_LAG = 4 << 20;
+
+/**
+ * Passes `source` on to several clients. Each may fall up to `maxLag` bytes behind the fastest; the
+ * source waits only for one further behind, so a reader slower than the others holds them up only
+ * once it is that far behind (never, on an answer shorter than that). A client over the limit that
+ * takes nothing for `stallMs` while another waits on it is cut, as a proxy cuts a client that stops
+ * reading: one reader that stops must not hold up the others sharing its call.
+ */
+export function fanOut(
+  source: Readable,
+  clients: readonly Writable[],
+  stallMs: number,
+  maxLag = MAX_LAG,
+): void {
   const open = new Set(clients.filter((client) => !client.destroyed));
-  const full = new Set<Writable>();
+  /** Clients too far behind, with what they still had to take when last looked at. */
+  const behind = new Map<Writable, number>();
   let stall: NodeJS.Timeout | null = null;
   const goOn = () => {
-    if (full.size > 0) return;
+    if (behind.size > 0) return;
     if (stall !== null) clearTimeout(stall);
     stall = null;
     source.resume();
   };
   const cutStalled = () => {
     stall = null;
-    // Only those still full while another has drained: nobody is held up when all are slow.
-    if (full.size < open.size) for (const client of full) client.destroy();
-    else stall = setTimeout(cutStalled, stallMs);
+    const stalled: Writable[] = [];
+    for (const [client, left] of behind) {
+      const now = client.writableLength;
+      if (now <= maxLag) {
+        behind.delete(client);
+        continue;
+      }
+      behind.set(client, now);
+      if (now >= left) stalled.push(client);
+    }
+    // Cut only those that took nothing while another could go on: nobody is held up when all are
+    // stalled, and one that takes something, however slowly, is still reading.
+    if (stalled.length < open.size) {
+      for (const client of stalled) {
+        behind.delete(client);
+        client.destroy();
+      }
+    }
+    if (behind.size > 0) stall = setTimeout(cutStalled, stallMs);
+    else goOn();
   };
   for (const client of open) {
     client.on('drain', () => {
-      full.delete(client);
+      behind.delete(client);
       goOn();
     });
     client.once('close', () => {
       open.delete(client);
-      full.delete(client);
+      behind.delete(client);
       if (open.size > 0) goOn();
     });
   }
   source.on('data', (chunk: Buffer) => {
-    for (const client of open) if (!client.write(chunk)) full.add(client);
-    if (full.size === 0) return;
+    for (const client of open) {
+      client.write(chunk);
+      if (client.writableLength > maxLag) behind.set(client, client.writableLength);
+    }
+    if (behind.size === 0) return;
     source.pause();
     stall ??= setTimeout(cutStalled, stallMs);
   });
