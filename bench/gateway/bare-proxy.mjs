@@ -1,6 +1,7 @@
 // The floor of a Node hop: `http.createServer` passing gateway-shaped URLs to the engine's unix
-// socket with the gateway's agent settings, no framework, no auth. cpu-per-request.mjs --bare
-// measures it beside Berth. Usage: node bare-proxy.mjs SOCKET (prints the port it listens on).
+// socket with the gateway's agent settings, no framework, no auth. The gateway bench's one-client
+// cells and cpu-per-request.mjs --bare measure it beside Berth (`bare-side.mjs` starts it).
+// Usage: node bare-proxy.mjs SOCKET (prints the port it listens on).
 import http from 'node:http';
 
 const socketPath = process.argv[2];

@@ -10,6 +10,7 @@ import {
   startBerth,
   stopBerth,
 } from './berth-server.mjs';
+import { startBareProxy } from './bare-side.mjs';
 import { fleetEngine } from './fleet.mjs';
 import {
   berthTarget,
@@ -30,6 +31,11 @@ const LOG_BYTES = 5 * 1024 * 1024;
 const CONCURRENCY = [1, 32];
 /** The three ways to the engine, measured one after the other in each cell. */
 const SIDES = ['direct', 'nginx', 'gateway'];
+/**
+ * Cells judged by the latency one client feels also measure a bare Node proxy (`bare-proxy.mjs`,
+ * no framework, no checks): what any Node hop adds, beside what Berth adds.
+ */
+const LATENCY_SIDES = [...SIDES, 'node'];
 
 /** Sets up engine fixtures and a private Berth, then measures every cell. */
 export async function benchGateway(options, cleanup, log) {
@@ -48,11 +54,16 @@ export async function benchGateway(options, cleanup, log) {
   const proxy = await startCleanedProxy(engine.socketPath, cleanup, log);
   const nginx = { ...berthTarget(proxy.port), headers: { host: 'docker' } };
   cleanup.add('close nginx connections', () => closeTarget(nginx));
-  const targets = { direct, nginx, gateway };
+  log('starting a bare Node proxy in front of the engine socket…');
+  const bare = await startBareProxy(engine.socketPath, cleanup);
+  const node = gatewayTarget(bare.port, 'bare', 'none');
+  cleanup.add('close bare Node proxy connections', () => closeTarget(node));
+  const targets = { direct, nginx, gateway, node };
 
   const meter = new CpuMeter({
     berth: berth.pid,
     nginx: { tree: proxy.child.pid },
+    node: bare.pid,
     dockerd: readPid(engine.dockerdPidFile),
   });
   const scenarios = [
@@ -104,9 +115,10 @@ export async function benchGateway(options, cleanup, log) {
   const rows = [];
   for (const scenario of scenarios) {
     const first = typeof scenario.path === 'function' ? scenario.path(0) : scenario.path;
-    responseBytes[scenario.id] = await sameAnswer(targets, first);
+    responseBytes[scenario.id] = await sameAnswer(targets, first, sidesOf(scenario, 1));
     for (const concurrency of scenario.concurrency ?? CONCURRENCY) {
-      rows.push(await measureRow({ scenario, concurrency, targets, meter, options, log }));
+      const sides = sidesOf(scenario, concurrency);
+      rows.push(await measureRow({ scenario, concurrency, sides, targets, meter, options, log }));
     }
   }
   const { json: listed } = await callJson(direct, 'GET', `${API}/containers/json?all=1`);
@@ -126,15 +138,20 @@ export async function benchGateway(options, cleanup, log) {
   return { rows, context };
 }
 
+/** The sides a cell measures: the bare Node proxy too where one client's latency is judged. */
+function sidesOf(scenario, concurrency) {
+  return concurrency === 1 && scenario.judged === 'both' ? LATENCY_SIDES : SIDES;
+}
+
 /**
  * Every side must give the same answer before their speed is compared: a gateway that answers
  * 404 or a truncated body quickly would otherwise look good.
  */
-async function sameAnswer(targets, path) {
-  const answers = await Promise.all(SIDES.map((side) => send(targets[side], { path })));
+async function sameAnswer(targets, path, sides) {
+  const answers = await Promise.all(sides.map((side) => send(targets[side], { path })));
   const [first] = answers;
   if (answers.some((a) => a.status !== 200 || a.bytes !== first.bytes)) {
-    const said = SIDES.map(
+    const said = sides.map(
       (side, i) => `${side} ${answers[i].status} with ${answers[i].bytes} bytes`,
     );
     throw new Error(`GET ${path} answered differently: ${said.join(', ')}`);
@@ -185,11 +202,11 @@ async function startPrivateBerth(options, engine, cleanup, log) {
  * round (keep-alive pools, JIT, Berth's token and engine caches) and briefly before the others;
  * only the measured parts are timed and metered, and the rounds are pooled into one cell.
  */
-async function measureRow({ scenario, concurrency, targets, meter, options, log }) {
+async function measureRow({ scenario, concurrency, sides, targets, meter, options, log }) {
   const label = `${scenario.label} c=${concurrency}`;
-  const rounds = Object.fromEntries(SIDES.map((side) => [side, []]));
+  const rounds = Object.fromEntries(sides.map((side) => [side, []]));
   for (let round = 0; round < options.gatewayRounds; round += 1) {
-    const order = SIDES.map((_, i) => SIDES[(i + round) % SIDES.length]);
+    const order = sides.map((_, i) => sides[(i + round) % sides.length]);
     for (const side of order) {
       log(`${label} ${side} (round ${round + 1} of ${options.gatewayRounds})…`);
       const load = { target: targets[side], path: scenario.path, concurrency };
@@ -206,7 +223,7 @@ async function measureRow({ scenario, concurrency, targets, meter, options, log 
     judged: scenario.judged,
     concurrency,
   };
-  for (const side of SIDES) row[side] = pooled(rounds[side]);
+  for (const side of sides) row[side] = pooled(rounds[side]);
   row.checks = judge(row);
   return row;
 }

@@ -2,8 +2,6 @@
 // server against the same engine, and the cells are measured in alternating rounds, so a change
 // is judged by process CPU time per request (robust to other load on the machine) rather than by
 // latency. See bench/README.md.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -14,6 +12,7 @@ import {
   startBerth,
   stopBerth,
 } from './berth-server.mjs';
+import { startBareProxy } from './bare-side.mjs';
 import { Cleanup } from './cleanup.mjs';
 import { cpuMs } from './cpu-meter.mjs';
 import { API, EngineFixtures } from './engine-fixtures.mjs';
@@ -148,16 +147,10 @@ async function main() {
 
 /** The bare proxy as one more side, its URLs shaped like the gateway's. */
 async function startBare(socketPath, cleanup) {
-  const child = spawn(
-    process.execPath,
-    [fileURLToPath(new URL('./bare-proxy.mjs', import.meta.url)), socketPath],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  cleanup.add('stop the bare proxy', () => child.kill());
-  const [line] = await once(child.stdout, 'data');
-  const target = gatewayTarget(Number(String(line).trim()), 'bare', 'none');
+  const { port, pid } = await startBareProxy(socketPath, cleanup);
+  const target = gatewayTarget(port, 'bare', 'none');
   cleanup.add('close bare proxy connections', () => closeTarget(target));
-  return { entry: 'bare Node proxy', pid: child.pid, target, samples: {} };
+  return { entry: 'bare Node proxy', pid, target, samples: {} };
 }
 
 /** nginx as one more side: the CPU of its master and workers, engine URLs as they are. */

@@ -24,6 +24,20 @@ export function judge(row) {
     const what = row.stream ? 'TTFB p50 / p99' : 'p50 / p99';
     const added = gateway[key] - direct[key];
     const both = (cell) => `${ms(cell[key])} / ${ms(cell[p99])}`;
+    // What any Node hop adds, where the cell measured one: the part of Berth's added time that is
+    // Berth's own shows against it.
+    const node = row.node
+      ? [
+          {
+            measurement: `${label} ${what}`,
+            berth: both(gateway),
+            reference: `bare Node proxy ${both(row.node)}`,
+            ratio: signedMs(gateway[key] - row.node[key]),
+            target: '',
+            pass: null,
+          },
+        ]
+      : [];
     return [
       {
         measurement: `${label} ${what}`,
@@ -41,6 +55,7 @@ export function judge(row) {
         target: '',
         pass: null,
       },
+      ...node,
     ];
   }
   const key = row.stream && row.judged === 'throughput' ? 'mbPerSec' : 'reqPerSec';
@@ -89,6 +104,8 @@ export function renderText(rows, context) {
     streamTable(rows.filter((r) => r.stream)),
     '',
     cpuTable(rows),
+    '',
+    nodeTable(rows.filter((r) => r.node)),
     ...warnings(rows),
   ].join('\n');
 }
@@ -219,12 +236,43 @@ function cpuTable(rows) {
   );
 }
 
+/**
+ * One client's latency through a bare Node proxy (`http.createServer` and `http.request`, no
+ * framework, no checks) beside Berth's: what any Node hop adds on this machine.
+ */
+function nodeTable(rows) {
+  return table(
+    [
+      'one client',
+      'direct p50',
+      'bare Node proxy p50',
+      'gateway p50',
+      'bare Node proxy added',
+      'gateway added',
+      'bare Node proxy CPU / request',
+    ],
+    rows.map(({ label, stream, direct, node, gateway }) => {
+      const key = stream ? 'ttfbP50Ms' : 'p50Ms';
+      const nodeMsPerSecond = node.cpu.node === null ? NaN : node.cpu.node * 10;
+      return [
+        stream ? `${label} (first byte)` : label,
+        ms(direct[key]),
+        ms(node[key]),
+        ms(gateway[key]),
+        signedMs(node[key] - direct[key]),
+        signedMs(gateway[key] - direct[key]),
+        ms(nodeMsPerSecond / node.reqPerSec),
+      ];
+    }),
+  );
+}
+
 function warnings(rows) {
   const lines = [];
   for (const r of rows) {
-    for (const side of ['direct', 'nginx', 'gateway']) {
+    for (const side of ['direct', 'nginx', 'gateway', 'node']) {
       const cell = r[side];
-      if (cell.failures > 0) {
+      if (cell?.failures > 0) {
         lines.push(`! ${r.label} ${side}: ${cell.failures} failed, first: ${cell.firstFailure}`);
       }
     }
