@@ -176,7 +176,6 @@ describe('relayLines with nothing else waiting', () => {
   });
 });
 
-/** A client that takes what it is sent, or (`reading: false`) stops taking anything after 1 KiB. */
 /** A client that takes each chunk at once, one every `pace` ms, or (null) none at all. */
 function client(pace: number | null = 0): Writable & { got: number } {
   const sink = new Writable({

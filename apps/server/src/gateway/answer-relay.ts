@@ -173,7 +173,8 @@ export function fanOut(
   source.on('data', (chunk: Buffer) => {
     for (const client of open) {
       client.write(chunk);
-      if (client.writableLength > maxLag) behind.set(client, client.writableLength);
+      const lag = client.writableLength;
+      if (lag > maxLag) behind.set(client, lag);
     }
     if (behind.size === 0) return;
     source.pause();
